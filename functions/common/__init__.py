@@ -1,0 +1,1 @@
+"""Shared code of every greenlight function: models, config, AWS helpers, observability."""

@@ -1,0 +1,79 @@
+"""Payloads that cross a state boundary: the hook request, the plan, each validation's result, the verdict."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Payload(BaseModel):
+    """Base of every state payload: unknown keys are kept out, names are snake_case on the wire."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class HookRequest(Payload):
+    """What the hook passes to the workflow: the two ids CodeDeploy needs for the callback."""
+
+    deployment_id: str = Field(min_length=1)
+    lifecycle_event_hook_execution_id: str = Field(min_length=1)
+
+
+class ValidationStatus(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"  # the service under test is wrong
+    INCONCLUSIVE = "inconclusive"  # not enough data to decide
+    ERROR = "error"  # the check could not run
+    SKIPPED = "skipped"  # not planned for this lifecycle event; never counts toward the verdict
+
+
+class ValidationResult(Payload):
+    """The one shape every Validate branch ends in, whatever happened inside it."""
+
+    name: str
+    status: ValidationStatus
+    reason: str
+    observed: dict[str, Any] = Field(default_factory=dict)
+    expected: dict[str, Any] = Field(default_factory=dict)
+    attempts: int = 0
+    started_at: datetime = Field(default_factory=utcnow)
+    duration_ms: int = 0
+    dry_run: bool = False
+
+
+class TargetGroup(Payload):
+    name: str
+    arn: str = ""
+    dimension: str = ""  # CloudWatch `TargetGroup` dimension value: targetgroup/<name>/<id>
+    load_balancer_dimension: str = ""  # CloudWatch `LoadBalancer` dimension value: app/<name>/<id>
+    desired_count: int = 0
+    running_count: int = 0
+    traffic_weight: float = 0.0
+
+
+class Plan(Payload):
+    """What Prepare discovered and decided: the input of every validation and of Finalize."""
+
+    request: HookRequest
+    lifecycle_event: str
+    application_name: str
+    deployment_group_name: str
+    green: TargetGroup
+    blue: TargetGroup | None = None
+    test_url: str
+    config: dict[str, Any]
+    config_source: list[str] = Field(default_factory=list)
+    planned: dict[str, bool] = Field(default_factory=dict)
+    prepared_at: datetime = Field(default_factory=utcnow)
+
+
+class Verdict(str, Enum):
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"

@@ -1,0 +1,53 @@
+"""What every validator shares: read its part of the plan, time the check, and always return a ValidationResult."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from common.models import Plan, ValidationResult, ValidationStatus, utcnow
+from common.observability import bind_request, logger
+
+SectionT = TypeVar("SectionT", bound=BaseModel)
+
+
+@dataclass
+class Outcome:
+    status: ValidationStatus
+    reason: str
+    observed: dict[str, Any] = field(default_factory=dict)
+    expected: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 1
+
+
+def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tuple[Plan, SectionT]:
+    plan = Plan.model_validate(event["plan"])
+    bind_request(plan.request.deployment_id, plan.request.lifecycle_event_hook_execution_id)
+    return plan, section_type.model_validate(plan.config[name])
+
+
+def run(name: str, dry_run: bool, check: Callable[[], Outcome]) -> dict[str, Any]:
+    """Run one check; an exception becomes an `error` result, so a broken check never hides the others."""
+    started_at, started = utcnow(), time.perf_counter()
+    try:
+        outcome = check()
+    except Exception as error:
+        logger.exception("Validation could not run", extra={"validation": name})
+        outcome = Outcome(ValidationStatus.ERROR, f"The check could not run: {type(error).__name__}: {error}", attempts=1)
+    result = ValidationResult(
+        name=name,
+        status=outcome.status,
+        reason=outcome.reason,
+        observed=outcome.observed,
+        expected=outcome.expected,
+        attempts=outcome.attempts,
+        started_at=started_at,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+        dry_run=dry_run,
+    )
+    logger.info("Validation finished", extra={"validation": name, "status": result.status.value, "reason": result.reason})
+    return result.model_dump(mode="json")

@@ -1,0 +1,59 @@
+"""CodeDeploy lifecycle hook: start the validation workflow, once per hook execution. Nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_event import CodeDeployLifecycleHookEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from common.aws import CLIENT_CONFIG, report_status
+from common.observability import bind_request, logger
+
+
+def execution_name(lifecycle_event_hook_execution_id: str) -> str:
+    """Execution names forbid characters the opaque hook id may hold, so use its digest."""
+    return "greenlight-" + hashlib.sha256(lifecycle_event_hook_execution_id.encode()).hexdigest()[:64]
+
+
+def start(sfn: Any, codedeploy: Any, state_machine_arn: str, deployment_id: str, hook_id: str) -> str:
+    """Start the workflow; if that fails for any reason, report `Failed` at once instead of letting CodeDeploy wait an hour."""
+    payload = {"deployment_id": deployment_id, "lifecycle_event_hook_execution_id": hook_id}
+    try:
+        sfn.start_execution(stateMachineArn=state_machine_arn, name=execution_name(hook_id), input=json.dumps(payload))
+    except sfn.exceptions.ExecutionAlreadyExists:
+        logger.info("Workflow already started for this hook execution")
+        return "already-started"
+    except Exception:
+        logger.exception("Could not start the validation workflow; reporting Failed")
+        return "start-failed:" + report_status(codedeploy, deployment_id, hook_id, "Failed")
+    logger.info("Started the validation workflow", extra={"execution_name": execution_name(hook_id)})
+    return "started"
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
+    hook_event = CodeDeployLifecycleHookEvent(event if isinstance(event, dict) else {})
+    try:
+        deployment_id, hook_id = hook_event.deployment_id, hook_event.lifecycle_event_hook_execution_id
+    except KeyError:
+        logger.error("Not a CodeDeploy lifecycle hook event: DeploymentId or LifecycleEventHookExecutionId missing")
+        return {"outcome": "ignored"}
+    if not (isinstance(deployment_id, str) and deployment_id and isinstance(hook_id, str) and hook_id):
+        logger.error("Not a CodeDeploy lifecycle hook event: the ids must be non-empty strings")
+        return {"outcome": "ignored"}
+    bind_request(deployment_id, hook_id)
+    # When both the start and the Failed callback fail, the error propagates on purpose: CodeDeploy invokes
+    # hooks asynchronously, so Lambda retries the whole handler.
+    outcome = start(
+        boto3.client("stepfunctions", config=CLIENT_CONFIG),
+        boto3.client("codedeploy", config=CLIENT_CONFIG),
+        os.environ.get("STATE_MACHINE_ARN", ""),
+        deployment_id,
+        hook_id,
+    )
+    return {"outcome": outcome}

@@ -1,0 +1,65 @@
+"""Prepare: discover what to test, load and validate the config, emit the plan."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
+
+from common import config as greenlight_config
+from common.aws import client, error_code
+from common.models import HookRequest, Plan, ValidationResult, ValidationStatus
+from common.observability import bind_request, logger
+from prepare.discovery import DiscoveryError, discover
+
+TRANSIENT_ERRORS = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+                    "ServiceUnavailable", "InternalFailure", "InternalError"}  # fmt: skip
+DEFAULT_PARAMETER_PREFIX = "/greenlight"
+
+
+class TransientError(Exception):
+    """An AWS call was throttled or failed on AWS's side; the state machine's Retry takes it from here."""
+
+
+def not_ready(request: HookRequest, reason: str) -> dict[str, Any]:
+    logger.error("Cannot validate this deployment", extra={"reason": reason})
+    result = ValidationResult(name="prepare", status=ValidationStatus.ERROR, reason=reason)
+    return {"request": request.model_dump(), "ready": False, "plan": None, "results": [result.model_dump(mode="json")], "problem": None}
+
+
+def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, parameter_prefix: str) -> dict[str, Any]:
+    try:
+        found = discover(codedeploy, elbv2, request.deployment_id)
+        config, sources = greenlight_config.load(ssm, parameter_prefix, found.application_name, found.deployment_group_name)
+    except (DiscoveryError, greenlight_config.ConfigError) as error:
+        return not_ready(request, str(error))
+    except ClientError as error:
+        if error_code(error) in TRANSIENT_ERRORS:
+            raise TransientError(str(error)) from error
+        return not_ready(request, f"AWS refused a discovery call: {error}")
+
+    sections = {name: getattr(config, name) for name in greenlight_config.VALIDATIONS}
+    plan = Plan(
+        request=request,
+        lifecycle_event=found.lifecycle_event,
+        application_name=found.application_name,
+        deployment_group_name=found.deployment_group_name,
+        green=found.green,
+        blue=found.blue,
+        test_url=found.test_url,
+        config=greenlight_config.dump(config),
+        config_source=sources,
+        planned={name: s.enabled and found.lifecycle_event in s.lifecycle_events for name, s in sections.items()},
+    )
+    logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
+    return {"request": request.model_dump(), "ready": True, "plan": plan.model_dump(mode="json"), "results": [], "problem": None}
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request = HookRequest.model_validate(event)
+    bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
+    prefix = os.environ.get("CONFIG_PARAMETER_PREFIX", DEFAULT_PARAMETER_PREFIX)
+    return prepare(request, client("codedeploy"), client("elbv2"), client("ssm"), prefix)

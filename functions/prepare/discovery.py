@@ -1,0 +1,105 @@
+"""Find what to test: the GREEN/BLUE target groups and the listener URL, from CodeDeploy and ELB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from common.config import DEFAULT_LIFECYCLE_EVENT
+from common.models import TargetGroup
+
+# Before production traffic moves, GREEN is reachable only through the test listener; after, through production.
+PRODUCTION_ROUTE_EVENTS = {"AfterAllowTraffic"}
+
+
+class DiscoveryError(Exception):
+    """The deployment does not have what a validation needs (not ECS, no GREEN task set, no listener)."""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    application_name: str
+    deployment_group_name: str
+    lifecycle_event: str
+    green: TargetGroup
+    blue: TargetGroup | None
+    test_url: str
+
+
+def _current_lifecycle_event(ecs_target: dict[str, Any]) -> str:
+    """The hook being run is the lifecycle event CodeDeploy marks InProgress."""
+    for event in ecs_target.get("lifecycleEvents", []):
+        if event.get("status") == "InProgress":
+            return str(event["lifecycleEventName"])
+    return DEFAULT_LIFECYCLE_EVENT
+
+
+def _ecs_target(codedeploy: Any, deployment_id: str) -> dict[str, Any]:
+    target_ids = codedeploy.list_deployment_targets(deploymentId=deployment_id).get("targetIds", [])
+    if not target_ids:
+        raise DiscoveryError(f"deployment {deployment_id} has no deployment targets")
+    target = codedeploy.get_deployment_target(deploymentId=deployment_id, targetId=target_ids[0])["deploymentTarget"]
+    if target.get("deploymentTargetType") != "ECSTarget" or "ecsTarget" not in target:
+        raise DiscoveryError(f"deployment {deployment_id} is not an Amazon ECS deployment")
+    return dict(target["ecsTarget"])
+
+
+def _task_set(ecs_target: dict[str, Any], label: str) -> dict[str, Any] | None:
+    return next((ts for ts in ecs_target.get("taskSetsInfo", []) if ts.get("taskSetLabel") == label), None)
+
+
+def _arn_suffix(arn: str, marker: str) -> str:
+    return arn.split(marker, 1)[1] if marker in arn else ""
+
+
+def _target_group(elbv2: Any, task_set: dict[str, Any]) -> TargetGroup:
+    name = task_set["targetGroup"]["name"]
+    described = elbv2.describe_target_groups(Names=[name])["TargetGroups"][0]
+    load_balancers = described.get("LoadBalancerArns", [])
+    return TargetGroup(
+        name=name,
+        arn=described["TargetGroupArn"],
+        dimension=_arn_suffix(described["TargetGroupArn"], ":"),
+        load_balancer_dimension=_arn_suffix(load_balancers[0], ":loadbalancer/") if load_balancers else "",
+        desired_count=int(task_set.get("desiredCount", 0)),
+        running_count=int(task_set.get("runningCount", 0)),
+        traffic_weight=float(task_set.get("trafficWeight", 0.0)),
+    )
+
+
+def _listener_url(elbv2: Any, listener_arn: str) -> str:
+    listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
+    balancer = elbv2.describe_load_balancers(LoadBalancerArns=[listener["LoadBalancerArn"]])["LoadBalancers"][0]
+    scheme = "https" if listener.get("Protocol") == "HTTPS" else "http"
+    return f"{scheme}://{balancer['DNSName']}:{listener['Port']}"
+
+
+def discover(codedeploy: Any, elbv2: Any, deployment_id: str) -> Discovery:
+    deployment = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    application, group_name = deployment["applicationName"], deployment["deploymentGroupName"]
+    if deployment.get("computePlatform", "ECS") != "ECS":
+        raise DiscoveryError(f"deployment {deployment_id} runs on {deployment['computePlatform']}, not ECS")
+    group = codedeploy.get_deployment_group(applicationName=application, deploymentGroupName=group_name)
+    pairs = group["deploymentGroupInfo"].get("loadBalancerInfo", {}).get("targetGroupPairInfoList", [])
+    if not pairs:
+        raise DiscoveryError(f"deployment group {group_name} has no target group pair (loadBalancerInfo)")
+
+    ecs_target = _ecs_target(codedeploy, deployment_id)
+    lifecycle_event = _current_lifecycle_event(ecs_target)
+    green_set, blue_set = _task_set(ecs_target, "GREEN"), _task_set(ecs_target, "BLUE")
+    if green_set is None:
+        raise DiscoveryError(f"deployment {deployment_id} has no GREEN task set yet")
+
+    route = "prodTrafficRoute" if lifecycle_event in PRODUCTION_ROUTE_EVENTS else "testTrafficRoute"
+    listener_arns = pairs[0].get(route, {}).get("listenerArns", [])
+    if not listener_arns:
+        raise DiscoveryError(f"deployment group {group_name} has no {route} listener for {lifecycle_event}")
+
+    return Discovery(
+        application_name=application,
+        deployment_group_name=group_name,
+        lifecycle_event=lifecycle_event,
+        green=_target_group(elbv2, green_set),
+        blue=_target_group(elbv2, blue_set) if blue_set else None,
+        test_url=_listener_url(elbv2, listener_arns[0]),
+    )

@@ -1,0 +1,37 @@
+"""Safety net: a workflow that ended FAILED, TIMED_OUT or ABORTED reports `Failed`, so no deployment waits an hour."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from common.aws import client, report_status
+from common.models import HookRequest
+from common.observability import bind_request, logger
+
+
+def execution_request(detail: dict[str, Any], sfn: Any) -> HookRequest:
+    """The execution's input names the hook; EventBridge omits it when large, so fall back to DescribeExecution."""
+    raw = detail.get("input")
+    if not raw:
+        raw = sfn.describe_execution(executionArn=detail["executionArn"])["input"]
+    return HookRequest.model_validate(json.loads(raw))
+
+
+def report_failure(event: dict[str, Any], sfn: Any, codedeploy: Any) -> dict[str, str]:
+    detail = event.get("detail", {})
+    request = execution_request(detail, sfn)
+    bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
+    logger.warning(
+        "Validation workflow ended without a verdict; reporting Failed",
+        extra={"execution_arn": detail.get("executionArn"), "status": detail.get("status")},
+    )
+    outcome = report_status(codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, "Failed")
+    return {"outcome": outcome, "execution_status": str(detail.get("status"))}
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
+    return report_failure(event, client("stepfunctions"), client("codedeploy"))

@@ -1,0 +1,22 @@
+"""Validate Health: target health in the GREEN target group and HTTP health through the test listener."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from common.aws import client
+from common.config import HealthConfig
+from common.observability import logger
+from common.validation import load, run
+from validate_health.checks import check_health
+
+NAME = "health"
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    plan, config = load(event, NAME, HealthConfig)
+    url = plan.test_url.rstrip("/") + config.path
+    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), plan.green, url, config))

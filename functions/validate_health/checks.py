@@ -1,0 +1,109 @@
+"""Health: every GREEN target healthy in its target group, and N consecutive good answers through the listener."""
+
+from __future__ import annotations
+
+import http.client
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from common import clock
+from common.config import HealthConfig
+from common.models import TargetGroup, ValidationStatus
+from common.validation import Outcome
+
+
+@dataclass
+class Progress:
+    target_states: list[dict[str, str]] = field(default_factory=list)
+    consecutive: int = 0
+    probes: int = 0
+    last_answer: str = "no request sent yet"
+
+    def targets_ok(self, expected: int) -> bool:
+        healthy = [t for t in self.target_states if t["state"] == "healthy"]
+        return len(healthy) == len(self.target_states) and len(healthy) >= expected
+
+
+def describe_targets(elbv2: Any, target_group_arn: str) -> list[dict[str, str]]:
+    descriptions = elbv2.describe_target_health(TargetGroupArn=target_group_arn)["TargetHealthDescriptions"]
+    return [
+        {
+            "target": f"{d['Target']['Id']}:{d['Target'].get('Port', '')}".rstrip(":"),
+            "state": d["TargetHealth"]["State"],
+            "reason": d["TargetHealth"].get("Reason", ""),
+        }
+        for d in descriptions
+    ]
+
+
+def probe(url: str, timeout: float) -> tuple[int | None, str]:
+    """One GET, no redirects followed. Returns the status (None when nothing came back) and a description."""
+    parts = urlsplit(url)
+    connection_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        connection.request("GET", parts.path or "/", headers={"User-Agent": "greenlight-health"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, f"HTTP {response.status}"
+    except TimeoutError:
+        return None, f"no answer within {timeout:g} s"
+    except OSError as error:
+        return None, f"{type(error).__name__}: {error}"
+    finally:
+        connection.close()
+
+
+def check_health(elbv2: Any, green: TargetGroup, url: str, config: HealthConfig) -> Outcome:
+    expected_targets = config.min_healthy_targets or max(green.desired_count, 1)
+    attempts = max(1, math.ceil(config.timeout_seconds / max(config.interval_seconds, 0.001)))
+    expected = {
+        "healthy_targets_at_least": expected_targets if config.check_targets else "not checked",
+        "consecutive_successes": config.consecutive_successes,
+        "status_codes": config.healthy_status_codes,
+        "within_seconds": config.timeout_seconds,
+    }
+    progress = Progress()
+    deadline = time.monotonic() + config.timeout_seconds
+    attempt = 0
+    for attempt in range(1, attempts + 1):
+        if time.monotonic() > deadline:
+            break
+        if config.check_targets and not progress.targets_ok(expected_targets):
+            progress.target_states = describe_targets(elbv2, green.arn)
+        if not config.check_targets or progress.targets_ok(expected_targets):
+            status, progress.last_answer = probe(url, config.request_timeout_seconds)
+            progress.probes += 1
+            progress.consecutive = progress.consecutive + 1 if status in config.healthy_status_codes else 0
+            if progress.consecutive >= config.consecutive_successes:
+                break
+            if progress.consecutive > 0:
+                continue  # successes are counted back to back, as a load balancer's health check does
+        clock.sleep(config.interval_seconds)
+
+    observed = {
+        "url": url,
+        "targets": progress.target_states,
+        "http_probes": progress.probes,
+        "consecutive_successes": progress.consecutive,
+        "last_answer": progress.last_answer,
+    }
+    if config.check_targets and not progress.targets_ok(expected_targets):
+        unhealthy = [f"{t['target']} ({t['state']}: {t['reason'] or 'no reason given'})" for t in progress.target_states if t["state"] != "healthy"]
+        detail = ", ".join(unhealthy) or "none unhealthy"
+        reason = (
+            f"GREEN target group {green.name} has {len(progress.target_states) - len(unhealthy)} healthy of "
+            f"{expected_targets} expected targets after {config.timeout_seconds} s; unhealthy: {detail}."
+        )
+        return Outcome(ValidationStatus.FAILED, reason, observed, expected, attempt)
+    if progress.consecutive < config.consecutive_successes:
+        reason = (
+            f"GET {url} did not answer {config.healthy_status_codes} {config.consecutive_successes} times in a row "
+            f"within {config.timeout_seconds} s; last answer: {progress.last_answer}."
+        )
+        return Outcome(ValidationStatus.FAILED, reason, observed, expected, attempt)
+    reason = f"All GREEN targets healthy and {progress.consecutive} consecutive good answers from {url}."
+    return Outcome(ValidationStatus.PASSED, reason, observed, expected, attempt)

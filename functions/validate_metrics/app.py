@@ -1,0 +1,26 @@
+"""Validate Metrics: CloudWatch thresholds for the GREEN target group after the bake time (a Wait state)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from common.aws import client
+from common.config import MetricsConfig
+from common.models import utcnow
+from common.observability import logger
+from common.validation import load, run
+from validate_metrics.checks import check_metrics
+
+NAME = "metrics"
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    plan, config = load(event, NAME, MetricsConfig)
+    return run(
+        NAME,
+        config.dry_run,
+        lambda: check_metrics(client("cloudwatch"), plan.green, plan.blue, config, plan.prepared_at, utcnow()),
+    )

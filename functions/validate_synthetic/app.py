@@ -1,0 +1,28 @@
+"""Validate Synthetic: send the scenario through the test listener and judge the answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from common.aws import client
+from common.config import HealthConfig, SecretRef, SyntheticConfig
+from common.observability import logger
+from common.validation import load, run
+from validate_synthetic.checks import check_synthetic
+
+NAME = "synthetic"
+
+
+def resolve_secret(reference: SecretRef) -> str:
+    if reference.ssm:
+        return str(client("ssm").get_parameter(Name=reference.ssm, WithDecryption=True)["Parameter"]["Value"])
+    return str(client("secretsmanager").get_secret_value(SecretId=reference.secretsmanager)["SecretString"])
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    plan, config = load(event, NAME, SyntheticConfig)
+    health_path = HealthConfig.model_validate(plan.config["health"]).path
+    return run(NAME, config.dry_run, lambda: check_synthetic(plan.test_url, health_path, config, resolve_secret))

@@ -1,0 +1,73 @@
+"""Synthetic requests: send the scenario, then judge the success ratio and latency against the config."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import Counter
+from collections.abc import Callable
+
+from common.config import SecretRef, SyntheticConfig
+from common.models import ValidationStatus
+from common.validation import Outcome
+from validate_synthetic.engine import Sample, prepare_requests, run_traffic
+
+MAX_LISTED_FAILURES = 10
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def summarize(samples: list[Sample]) -> dict[str, object]:
+    latencies = sorted(sample.latency_ms for sample in samples if sample.status is not None)
+    breakdown: Counter[str] = Counter()
+    for sample in samples:
+        if sample.error:
+            breakdown[sample.error] += 1
+        elif sample.failed_expectations:
+            breakdown[f"status {sample.status}" if any(f.startswith("status") for f in sample.failed_expectations) else "expectation"] += 1
+    failures = [
+        {"request": s.request, "status": s.status, "problem": s.error or "; ".join(s.failed_expectations)}
+        for s in samples
+        if not s.ok
+    ]
+    ok = sum(1 for sample in samples if sample.ok)
+    return {
+        "requests": len(samples),
+        "succeeded": ok,
+        "success_ratio": round(ok / len(samples), 4) if samples else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "failures_by_kind": dict(breakdown),
+        "first_failures": failures[:MAX_LISTED_FAILURES],
+    }
+
+
+def check_synthetic(
+    base_url: str, default_path: str, config: SyntheticConfig, resolve_secret: Callable[[SecretRef], str]
+) -> Outcome:
+    requests, _ = prepare_requests(base_url, config, default_path, resolve_secret)
+    samples = asyncio.run(
+        run_traffic(requests, config.total_requests, config.duration_seconds, config.concurrency, config.request_timeout_seconds)
+    )
+    observed = summarize(samples)
+    expected = {"min_success_ratio": config.min_success_ratio, "max_p99_ms": config.max_p99_ms}
+    if not samples:
+        return Outcome(ValidationStatus.INCONCLUSIVE, "No request was sent.", observed, expected, 0)
+    ratio, p99 = float(observed["success_ratio"]), float(observed["p99_ms"])  # type: ignore[arg-type]
+    problems = []
+    if ratio < config.min_success_ratio:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in observed["failures_by_kind"].items())  # type: ignore[attr-defined]
+        problems.append(f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds})")
+    if p99 > config.max_p99_ms:
+        problems.append(f"p99 latency {p99:.0f} ms is over {config.max_p99_ms:g} ms")
+    if problems:
+        return Outcome(ValidationStatus.FAILED, "; ".join(problems) + ".", observed, expected, len(samples))
+    reason = f"{ratio:.1%} of {len(samples)} requests succeeded, p99 {p99:.0f} ms (limit {config.max_p99_ms:g} ms)."
+    return Outcome(ValidationStatus.PASSED, reason, observed, expected, len(samples))
