@@ -95,7 +95,7 @@ class Expectation(Section):
 class RequestSpec(Section):
     name: str | None = None
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
-    path: str = Field("/", pattern=r"^/(?!/)", description="Path on the test listener (never a full URL).")
+    path: str = Field("/", pattern=r"^/([^/].*)?$", description="Path on the test listener (never a full URL).")
     host: str | None = Field(None, description="Send to this host instead of the listener's; it must be in allowed_hosts.")
     query: dict[str, str] = Field(default_factory=dict)
     headers: dict[str, str | SecretRef] = Field(default_factory=dict)

@@ -59,7 +59,7 @@ def _target_group(elbv2: Any, task_set: dict[str, Any]) -> TargetGroup:
     return TargetGroup(
         name=name,
         arn=described["TargetGroupArn"],
-        dimension=_arn_suffix(described["TargetGroupArn"], ":"),
+        dimension=described["TargetGroupArn"].split(":", 5)[-1],
         load_balancer_dimension=_arn_suffix(load_balancers[0], ":loadbalancer/") if load_balancers else "",
         desired_count=int(task_set.get("desiredCount", 0)),
         running_count=int(task_set.get("runningCount", 0)),

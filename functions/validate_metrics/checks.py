@@ -46,7 +46,8 @@ def window(prepared_at: datetime, now: datetime, config: MetricsConfig) -> tuple
     start = max(prepared_at, now - timedelta(seconds=config.window_seconds))
     period = config.period_seconds
     start = datetime.fromtimestamp(int(start.timestamp()) // period * period, start.tzinfo)
-    return start, now
+    end = datetime.fromtimestamp(-(-int(now.timestamp()) // period) * period, now.tzinfo)  # the current period, partial
+    return start, max(end, start + timedelta(seconds=period))
 
 
 def _dimensions(group: TargetGroup) -> list[dict[str, str]]:

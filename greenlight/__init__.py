@@ -1,0 +1,1 @@
+"""greenlight: the CLI and the embedded local engine (never shipped to Lambda)."""

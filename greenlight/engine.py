@@ -1,0 +1,202 @@
+"""The embedded engine: the real state machine on moto's interpreter, the real handlers in-process.
+
+Which handler serves which ARN comes from template.yaml (Handler, CodeUri, DefinitionSubstitutions), so a
+local run exercises what `sam deploy` deploys. A run starts the way CodeDeploy starts one: by invoking the
+hook function with a lifecycle hook event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import boto3
+from moto import mock_aws
+
+from greenlight import moto_patches
+from greenlight.mock_config import read as read_mock_config
+from greenlight.moto_patches import EngineSettings
+from greenlight.project import Project, ProjectError, substitute
+from greenlight.standin import ACCOUNT, REGION
+
+STATE_MACHINE_NAME = "greenlight-validation"
+TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+LOCAL_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+@dataclass
+class Run:
+    execution_arn: str
+    status: str
+    output: dict[str, Any] | None
+    error: str | None
+    cause: str | None
+    duration_s: float
+    states: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _resolve(value: Any, refs: dict[str, str]) -> str:
+    """Enough of CloudFormation's intrinsics for environment values: Ref and GetAtt."""
+    if isinstance(value, dict) and "Ref" in value:
+        return refs[value["Ref"]]
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return refs[".".join(value["Fn::GetAtt"])]
+    if isinstance(value, dict):
+        raise ProjectError(f"the local engine cannot resolve {value}")
+    return str(value)
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("placeholder.py", "")
+    return buffer.getvalue()
+
+
+class LocalEngine:
+    """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.run(...)`."""
+
+    def __init__(self, project: Project, time_scale: float = 0.0, timeout_scale: float = 1.0, log: TextIO | None = None) -> None:
+        self.project = project
+        self.time_scale, self.timeout_scale = time_scale, timeout_scale
+        self.log = log if log is not None else io.StringIO()
+        self._stack = contextlib.ExitStack()
+        self.clients: dict[str, Any] = {}
+        self.function_names: dict[str, str] = {}
+        self.state_machine_arn = ""
+
+    def __enter__(self) -> LocalEngine:
+        moto_patches.apply()
+        EngineSettings.time_scale, EngineSettings.timeout_scale = self.time_scale, self.timeout_scale
+        self._stack.enter_context(_environment(LOCAL_ENVIRONMENT))
+        self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+        self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
+        self.clients = {name: boto3.client(name, region_name=REGION) for name in
+                        ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs")}  # fmt: skip
+        try:
+            self._deploy()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        EngineSettings.handlers.clear()
+        EngineSettings.target_health.clear()
+        moto_patches.MOCK_CONFIG.clear()
+        self._stack.close()
+
+    def _deploy(self) -> None:
+        """Create every function and the state machine as the template declares them."""
+        functions = self.project.functions()
+        role = self.clients["iam"].create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+        for name, spec in self.project.template.get("Parameters", {}).items():
+            refs[name] = str(spec.get("Default", ""))
+        for logical_id, spec in functions.items():
+            name = f"greenlight-local-{logical_id}"
+            arn = self.clients["lambda"].create_function(
+                FunctionName=name, Role=role, Runtime="python3.12", Handler=spec.handler, Timeout=min(spec.timeout, 900),
+                Code={"ZipFile": _zip()},
+            )["FunctionArn"]  # fmt: skip
+            self.function_names[logical_id] = name
+            refs |= {logical_id: name, f"{logical_id}.Arn": arn}
+            EngineSettings.handlers[name] = self.project.load_handler(spec)
+        self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
+        refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
+        _, substitutions = self.project.state_machine()
+        definition = substitute(self.project.definition_text(), {k: _resolve(v, refs) for k, v in substitutions.items()})
+        self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
+        self._stack.enter_context(_environment(self._function_environment(functions, refs)))
+        self._route_logs()
+
+    def _function_environment(self, functions: dict[str, Any], refs: dict[str, str]) -> dict[str, str]:
+        """In one process every function shares os.environ, so their variables must not disagree."""
+        merged: dict[str, str] = {}
+        for spec in functions.values():
+            for key, value in spec.environment.items():
+                resolved = _resolve(value, refs)
+                if merged.get(key, resolved) != resolved:
+                    raise ProjectError(f"functions disagree on environment variable {key}; the local engine shares one")
+                merged[key] = resolved
+        return merged
+
+    def _route_logs(self) -> None:
+        from common.observability import logger  # loaded from the task root by load_handler
+
+        handler = logger.registered_handler
+        if hasattr(handler, "setStream"):
+            handler.setStream(self.log)
+
+    def use_mock_config(self, path: Path) -> None:
+        moto_patches.MOCK_CONFIG.clear()
+        moto_patches.MOCK_CONFIG.update(read_mock_config(path))
+
+    def invoke_hook(self, deployment_id: str, hook_execution_id: str) -> dict[str, Any]:
+        """Invoke the hook function as CodeDeploy does (the payload is CodeDeploy's lifecycle hook event)."""
+        event = {"DeploymentId": deployment_id, "LifecycleEventHookExecutionId": hook_execution_id}
+        response = self.clients["lambda"].invoke(FunctionName=self.function_names["HookFunction"], Payload=json.dumps(event))
+        return dict(json.loads(response["Payload"].read()))
+
+    def wait(self, execution_arn: str, deadline_s: float = 300.0, on_state: Callable[[dict[str, Any]], None] | None = None) -> Run:
+        """Poll until the execution ends or the deadline passes (then it is stopped and reported ABORTED)."""
+        sfn = self.clients["stepfunctions"]
+        started, deadline = time.monotonic(), time.monotonic() + deadline_s
+        seen = 0
+        while True:
+            description = sfn.describe_execution(executionArn=execution_arn)
+            events = self._events(execution_arn)
+            for event in events[seen:]:
+                if on_state:
+                    on_state(event)
+            seen = len(events)
+            if description["status"] in TERMINAL:
+                break
+            if time.monotonic() > deadline:
+                sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
+                continue
+            time.sleep(0.01)  # busy polling starves the interpreter's threads
+        output = json.loads(description["output"]) if description.get("output") else None
+        return Run(execution_arn, description["status"], output, description.get("error"), description.get("cause"),
+                   time.monotonic() - started, self._events(execution_arn))  # fmt: skip
+
+    def _events(self, execution_arn: str) -> list[dict[str, Any]]:
+        history = self.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+        states = []
+        for event in history:
+            kind = event["type"]
+            if kind.endswith("StateEntered") or kind.endswith("StateExited"):
+                details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails") or {}
+                states.append({"type": kind, "state": details.get("name", ""), "timestamp": event["timestamp"]})
+        return states
+
+    def execution_arn_for(self, name: str) -> str:
+        return f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{name}"
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,190 @@
+"""An emulated ALB test listener: a loopback proxy to the service under test that records what an ALB publishes.
+
+Per request it records RequestCount, HTTPCode_Target_5XX_Count and TargetResponseTime for the GREEN target
+group, and its own health checks give target health (and UnHealthyHostCount), so every validation sees real
+data from real traffic. Metrics reach the local CloudWatch through `put_metric_data`, as an ALB's would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
+NAMESPACE = "AWS/ApplicationELB"
+
+
+@dataclass
+class TargetState:
+    state: str = "initial"
+    reason: str = "Elb.RegistrationInProgress"
+    description: str = "Target registration is in progress"
+    successes: int = 0
+    failures: int = 0
+
+
+@dataclass
+class ListenerSettings:
+    upstream: str  # http://host:port of the service under test
+    health_path: str = "/"
+    health_interval: float = 0.1
+    healthy_threshold: int = 2
+    unhealthy_threshold: int = 2
+    health_timeout: float = 1.0
+    upstream_timeout: float = 10.0
+    dimensions: list[dict[str, str]] = field(default_factory=list)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default of 5 drops connections under concurrency (1 s SYN retry)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client closing its kept-alive connection is normal traffic, not an error to print."""
+
+
+class TestListener:
+    """Start with `start()`, stop with `close()`; `url` is what Prepare discovers through the local ELB."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, settings: ListenerSettings, cloudwatch: Any) -> None:
+        self.settings = settings
+        self._cloudwatch = cloudwatch
+        upstream = urlsplit(settings.upstream)
+        self.upstream_host, self.upstream_port = upstream.hostname or "127.0.0.1", upstream.port or 80
+        self.target = TargetState()
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.requests_seen = 0
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                listener.forward(self)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward  # noqa: N815
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._threads = [
+            threading.Thread(target=self._server.serve_forever, name="listener", daemon=True),
+            threading.Thread(target=self._health_loop, name="listener-health", daemon=True),
+            threading.Thread(target=self._flush_loop, name="listener-metrics", daemon=True),
+        ]
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> TestListener:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def close(self) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self.flush()
+
+    # --- traffic
+
+    def forward(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else None
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        started = time.perf_counter()
+        upstream = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout)
+        target_status: int | None = None
+        try:
+            upstream.request(request.command, request.path, body=body, headers=headers)
+            response = upstream.getresponse()
+            payload = response.read()
+            target_status, reply_headers = response.status, response.getheaders()
+        except TimeoutError:
+            status, payload, reply_headers = 504, b"504 Gateway Time-out", []
+        except OSError:
+            status, payload, reply_headers = 502, b"502 Bad Gateway", []
+        finally:
+            upstream.close()
+        elapsed = time.perf_counter() - started
+        self._record(target_status, elapsed)
+        request.send_response(target_status or status)
+        for name, value in reply_headers:
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                request.send_header(name, value)
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        if request.command != "HEAD":
+            request.wfile.write(payload)
+
+    def _record(self, target_status: int | None, elapsed: float) -> None:
+        now = datetime.now(timezone.utc)
+        datums = [{"MetricName": "RequestCount", "Value": 1.0, "Unit": "Count"}]
+        if target_status is None:
+            datums.append({"MetricName": "HTTPCode_ELB_5XX_Count", "Value": 1.0, "Unit": "Count"})
+        else:
+            datums.append({"MetricName": "TargetResponseTime", "Value": elapsed, "Unit": "Seconds"})
+            if target_status >= 500:
+                datums.append({"MetricName": "HTTPCode_Target_5XX_Count", "Value": 1.0, "Unit": "Count"})
+        with self._lock:
+            self.requests_seen += 1
+            self._pending.extend({**d, "Timestamp": now, "Dimensions": self.settings.dimensions} for d in datums)
+
+    # --- health checks, as the ALB's own
+
+    def _health_loop(self) -> None:
+        while not self._stop.wait(self.settings.health_interval):
+            self._check_once()
+
+    def _check_once(self) -> None:
+        connection = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout)
+        try:
+            connection.request("GET", self.settings.health_path, headers={"User-Agent": "ELB-HealthChecker/2.0"})
+            status = connection.getresponse().status
+            ok, reason = 200 <= status < 400, ("Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{status}]")
+        except TimeoutError:
+            ok, reason = False, ("Target.Timeout", "Request timed out")
+        except OSError:
+            ok, reason = False, ("Target.FailedHealthChecks", "Health checks failed")
+        finally:
+            connection.close()
+        target = self.target
+        target.successes, target.failures = (target.successes + 1, 0) if ok else (0, target.failures + 1)
+        if target.successes >= self.settings.healthy_threshold:
+            target.state, target.reason, target.description = "healthy", "", ""
+        elif target.failures >= self.settings.unhealthy_threshold:
+            target.state, (target.reason, target.description) = "unhealthy", reason
+        unhealthy = 1.0 if target.state == "unhealthy" else 0.0
+        with self._lock:
+            self._pending.append({"MetricName": "UnHealthyHostCount", "Value": unhealthy, "Unit": "Count",
+                                  "Timestamp": datetime.now(timezone.utc), "Dimensions": self.settings.dimensions})  # fmt: skip
+
+    def target_health(self) -> list[dict[str, Any]]:
+        t = self.target
+        return [{"id": self.upstream_host, "port": self.upstream_port, "state": t.state, "reason": t.reason or None,
+                 "description": t.description or None}]  # fmt: skip
+
+    # --- publishing
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(0.05):
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for start in range(0, len(pending), 1000):
+            self._cloudwatch.put_metric_data(Namespace=NAMESPACE, MetricData=pending[start : start + 1000])

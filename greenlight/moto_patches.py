@@ -1,0 +1,286 @@
+"""Everything the local engine changes in moto, in one place, pinned to one moto version.
+
+Each patch closes a gap measured in moto 5.2.5 (see docs/local-engine.md); tests/unit/test_moto_canaries.py
+fails the day an upgrade moves or fixes what a patch touches. Patches are applied once per process and are
+inert outside `mock_aws`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from importlib.metadata import version
+from types import SimpleNamespace
+from typing import Any
+
+import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as retrier_decl
+import moto.stepfunctions.parser.asl.component.state.exec.execute_state as execute_state
+import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as wait_function
+import moto.stepfunctions.parser.asl.utils.json_path as json_path
+from moto.awslambda.models import LambdaFunction
+from moto.cloudwatch.models import Statistics
+from moto.codedeploy.models import CodeDeployBackend
+from moto.codedeploy.responses import CodeDeployResponse
+from moto.core.responses import ActionResult
+from moto.elbv2.models import ELBv2Backend, FakeHealthStatus
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+from moto.stepfunctions.parser.backend.execution import Execution
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+from greenlight.mock_config import MockConfigError, load_test_case
+
+PINNED_MOTO = "5.2.5"
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+class EngineSettings:
+    """Process-wide knobs the patches read; the engine sets them per run."""
+
+    time_scale: float = 0.0  # Wait states and Retry intervals
+    timeout_scale: float = 1.0  # Task TimeoutSeconds (0.0 would time out every task, so separate)
+    handlers: dict[str, Handler] = {}  # noqa: RUF012  (function name -> in-process handler)
+    target_health: dict[str, Callable[[], list[dict[str, Any]]]] = {}  # noqa: RUF012  (target group ARN -> probe)
+
+
+class LambdaContext:
+    """Enough of the Lambda context object for Powertools' inject_lambda_context."""
+
+    def __init__(self, function: LambdaFunction) -> None:
+        self.function_name = function.function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function.function_arn
+        self.memory_limit_in_mb = int(function.memory_size or 128)
+        self.aws_request_id = f"local-{time.monotonic_ns()}"
+        self.log_group_name = f"/aws/lambda/{function.function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + float(function.timeout or 3)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+    """Run the real handler in this process; errors come back in the Python runtime's shape."""
+    handler = EngineSettings.handlers.get(self.function_name)
+    if handler is None:
+        error = {"errorMessage": f"no local handler for {self.function_name}", "errorType": "Runtime.HandlerNotFound"}
+        return json.dumps(error), True, ""
+    payload = json.loads(event) if isinstance(event, str) else (event or {})
+    try:
+        return json.dumps(handler(payload, LambdaContext(self)), default=str), False, ""
+    except Exception as error:
+        shape = {
+            "errorMessage": str(error),
+            "errorType": type(error).__name__,
+            "stackTrace": traceback.format_exception(error)[-5:],
+        }
+        return json.dumps(shape), True, ""
+
+
+def _scaled_sleep(seconds: float) -> None:
+    if seconds > 0 and EngineSettings.time_scale > 0:
+        time.sleep(seconds * EngineSettings.time_scale)
+
+
+def _wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
+    if wait_seconds > 0 and EngineSettings.time_scale > 0:
+        env.program_state_event.wait(wait_seconds * EngineSettings.time_scale)
+
+
+class _ScaledEvent(threading.Event):
+    def wait(self, timeout: float | None = None) -> bool:
+        return super().wait(None if timeout is None else timeout * EngineSettings.timeout_scale)
+
+
+_DEFINITE_PATH = re.compile(r"^\$(\.[A-Za-z_][\w-]*|\[\d+\])*$")
+_original_extract_json = json_path.extract_json
+
+
+def _extract_json(path: str, data: Any) -> Any:
+    """A definite path (no wildcard, slice or filter) yields the value itself, as on AWS."""
+    value = _original_extract_json(path, data)
+    if _DEFINITE_PATH.match(path) and "[" in path and isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def _member_names(shape: Any) -> dict[str, str]:
+    return {name.lower(): name for name in getattr(shape, "members", {})}
+
+
+def _normalise_to_shape(value: Any, shape: Any) -> Any:
+    """Map ASL's PascalCase parameter names onto the botocore shape's names (CodeDeploy uses camelCase)."""
+    if shape is None:
+        return value
+    if isinstance(value, dict) and shape.type_name == "structure":
+        names = _member_names(shape)
+        result = {}
+        for key, item in value.items():
+            name = names.get(key.lower(), key)
+            result[name] = _normalise_to_shape(item, shape.members.get(name))
+        return result
+    if isinstance(value, list) and shape.type_name == "list":
+        return [_normalise_to_shape(item, shape.member) for item in value]
+    return value
+
+
+def _normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+    import boto3
+
+    service = self._get_boto_service_name()
+    model = boto3.session.Session().client(service, region_name="us-east-1").meta.service_model
+    operation = next(
+        (model.operation_model(name) for name in model.operation_names if name.lower() == self.resource.api_action.lower()),
+        None,
+    )
+    if operation is not None:
+        normalised = _normalise_to_shape(parameters, operation.input_shape)
+        parameters.clear()
+        parameters.update(normalised)
+
+
+def _percentile_statistic(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    def get_statistics_for_type(self: Statistics, stat: str) -> Any:
+        match = re.fullmatch(r"p(\d{1,2}(?:\.\d+)?)", stat)
+        if match is None:
+            return original(self, stat)
+        values = sorted(self.metric_single_values_list)
+        if not values:
+            return None
+        rank = max(1, math.ceil(float(match.group(1)) / 100 * len(values)))
+        return values[rank - 1]
+
+    return get_statistics_for_type
+
+
+# --- CodeDeploy: the ECS deployment target and the lifecycle hook callback, which moto does not have.
+
+
+def deployment_targets(self: CodeDeployBackend) -> dict[str, dict[str, Any]]:
+    if not hasattr(self, "greenlight_targets"):
+        self.greenlight_targets = {}
+        self.greenlight_callbacks = []
+        self.greenlight_callback_faults = []
+    return self.greenlight_targets  # type: ignore[no-any-return]
+
+
+def _list_deployment_targets(self: CodeDeployResponse) -> ActionResult:
+    deployment_id = self._get_param("deploymentId")
+    self.codedeploy_backend.get_deployment(deployment_id)
+    target = deployment_targets(self.codedeploy_backend).get(deployment_id)
+    return ActionResult({"targetIds": [target["deploymentTargetId"]] if target else []})
+
+
+def _get_deployment_target(self: CodeDeployResponse) -> ActionResult:
+    deployment_id = self._get_param("deploymentId")
+    self.codedeploy_backend.get_deployment(deployment_id)
+    target = deployment_targets(self.codedeploy_backend)[deployment_id]
+    return ActionResult({"deploymentTarget": {"deploymentTargetType": "ECSTarget", "ecsTarget": target}})
+
+
+def _put_lifecycle_event_hook_execution_status(self: CodeDeployResponse) -> ActionResult:
+    from moto.core.exceptions import JsonRESTError
+
+    backend = self.codedeploy_backend
+    deployment_id, hook_id = self._get_param("deploymentId"), self._get_param("lifecycleEventHookExecutionId")
+    status = self._get_param("status")
+    backend.get_deployment(deployment_id)
+    deployment_targets(backend)
+    if backend.greenlight_callback_faults:
+        raise JsonRESTError(backend.greenlight_callback_faults.pop(0), "injected fault")
+    if status not in ("Succeeded", "Failed"):
+        raise JsonRESTError("InvalidLifecycleEventHookExecutionStatusException", f"status {status} is not allowed")
+    already = any(c["lifecycleEventHookExecutionId"] == hook_id for c in backend.greenlight_callbacks)
+    backend.greenlight_callbacks.append(
+        {"deploymentId": deployment_id, "lifecycleEventHookExecutionId": hook_id, "status": status, "accepted": not already}
+    )
+    if already:
+        raise JsonRESTError("LifecycleEventAlreadyCompletedException", "the lifecycle event already completed")
+    return ActionResult({"lifecycleEventHookExecutionId": hook_id})
+
+
+# --- ELB: target health as the stand-in's own health checks see it (moto says healthy, always).
+
+
+def _describe_target_health(original: Callable[..., Any]) -> Callable[..., Any]:
+    def describe_target_health(self: ELBv2Backend, target_group_arn: str, *args: Any, **kwargs: Any) -> Any:
+        probe = EngineSettings.target_health.get(target_group_arn)
+        if probe is None:
+            return original(self, target_group_arn, *args, **kwargs)
+        return [
+            FakeHealthStatus(t["id"], str(t["port"]), str(t["port"]), t["state"], t.get("reason"), t.get("description"))
+            for t in probe()
+        ]
+
+    return describe_target_health
+
+
+# --- Step Functions Local's MockConfigFile: start `arn:...:stateMachine:<name>#<case>`.
+
+_original_start_execution = StepFunctionsParserBackend.start_execution
+_original_execution_worker = Execution._get_start_execution_worker
+MOCK_CONFIG: dict[str, Any] = {}
+
+
+def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, *args: Any, **kwargs: Any) -> Any:
+    if "#" not in state_machine_arn:
+        return _original_start_execution(self, state_machine_arn, *args, **kwargs)
+    arn, case = state_machine_arn.split("#", 1)
+    machine_name = arn.rsplit(":", 1)[1]
+    if not MOCK_CONFIG:
+        raise MockConfigError("an ARN ending in #<case> needs a mock config (--mock-config FILE#Case)")
+    _start_execution.pending = load_test_case(MOCK_CONFIG, machine_name, case)  # type: ignore[attr-defined]
+    try:
+        return _original_start_execution(self, arn, *args, **kwargs)
+    finally:
+        _start_execution.pending = None  # type: ignore[attr-defined]
+
+
+def _execution_worker(self: Execution) -> Any:
+    worker = _original_execution_worker(self)
+    pending = getattr(_start_execution, "pending", None)
+    if pending is not None:
+        worker._mock_test_case = pending
+    return worker
+
+
+_applied = False
+
+
+def apply() -> None:
+    """Apply every patch once; refuse a moto version the patches were not measured against."""
+    global _applied  # noqa: PLW0603
+    if _applied:
+        return
+    if version("moto") != PINNED_MOTO:
+        raise RuntimeError(f"greenlight's local engine is pinned to moto {PINNED_MOTO}, found {version('moto')}")
+    LambdaFunction._invoke_lambda = _invoke_in_process
+    wait_function.WaitFunction._wait_interval = _wait_interval
+    retrier_decl.time = SimpleNamespace(sleep=_scaled_sleep)  # type: ignore[assignment]
+    execute_state.threading = SimpleNamespace(Event=_ScaledEvent)  # type: ignore[assignment]
+    import moto.stepfunctions.parser.asl.parse.asl_parser  # noqa: F401  (loads every module that imports extract_json)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("moto.stepfunctions.parser")]:
+        if getattr(module, "extract_json", None) is _original_extract_json:
+            module.extract_json = _extract_json  # type: ignore[attr-defined]
+    state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters = _normalise_parameters
+    state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
+    StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"
+    Statistics.get_statistics_for_type = _percentile_statistic(Statistics.get_statistics_for_type)
+    CodeDeployResponse.list_deployment_targets = _list_deployment_targets
+    CodeDeployResponse.get_deployment_target = _get_deployment_target
+    CodeDeployResponse.put_lifecycle_event_hook_execution_status = _put_lifecycle_event_hook_execution_status
+    ELBv2Backend.describe_target_health = _describe_target_health(ELBv2Backend.describe_target_health)
+    StepFunctionsParserBackend.start_execution = _start_execution
+    Execution._get_start_execution_worker = _execution_worker
+    _applied = True
+
+
+__all__ = ["MOCK_CONFIG", "EngineSettings", "apply"]

@@ -1,0 +1,117 @@
+"""The project as `sam deploy` sees it: template.yaml's functions and the state machine's substitutions."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ProjectError(Exception):
+    """template.yaml or the state machine definition is not what the local engine can run."""
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short-form tags (!Ref, !GetAtt, !Sub ...) into their long form."""
+
+
+def _cfn_tag(loader: _CfnLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+def load_template(path: Path) -> dict[str, Any]:
+    try:
+        return dict(yaml.load(path.read_text(), Loader=_CfnLoader))  # noqa: S506  (a SafeLoader subclass)
+    except (OSError, yaml.YAMLError) as error:
+        raise ProjectError(f"cannot read {path}: {error}") from error
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    handler: str
+    code_uri: str
+    environment: dict[str, Any] = field(default_factory=dict)
+    timeout: int = 3
+
+
+@dataclass
+class Project:
+    root: Path
+    template: dict[str, Any]
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest folder upwards holding template.yaml and statemachines/, else the installed package's parent."""
+        candidates = [start or Path.cwd(), *(start or Path.cwd()).parents, Path(__file__).resolve().parents[1]]
+        for folder in candidates:
+            if (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir():
+                return cls(folder, load_template(folder / "template.yaml"))
+        raise ProjectError("no greenlight project (template.yaml and statemachines/) found here or above")
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        return dict(self.template.get("Resources", {}))
+
+    def functions(self) -> dict[str, FunctionSpec]:
+        globals_ = self.template.get("Globals", {}).get("Function", {})
+        specs = {}
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") != "AWS::Serverless::Function":
+                continue
+            props = resource.get("Properties", {})
+            environment = {**globals_.get("Environment", {}).get("Variables", {}), **props.get("Environment", {}).get("Variables", {})}
+            specs[logical_id] = FunctionSpec(
+                logical_id=logical_id,
+                handler=props.get("Handler", globals_.get("Handler", "")),
+                code_uri=props.get("CodeUri", globals_.get("CodeUri", ".")),
+                environment=environment,
+                timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+            )
+        return specs
+
+    def state_machine(self) -> tuple[str, dict[str, Any]]:
+        """The one AWS::Serverless::StateMachine: its DefinitionUri and DefinitionSubstitutions."""
+        for resource in self.resources.values():
+            if resource.get("Type") == "AWS::Serverless::StateMachine":
+                props = resource["Properties"]
+                return str(props["DefinitionUri"]), dict(props.get("DefinitionSubstitutions", {}))
+        raise ProjectError("template.yaml has no AWS::Serverless::StateMachine")
+
+    def definition_text(self) -> str:
+        uri, _ = self.state_machine()
+        return (self.root / uri).read_text()
+
+    def load_handler(self, spec: FunctionSpec) -> Any:
+        """Import the handler the way the Lambda runtime does: CodeUri is the task root on sys.path."""
+        task_root = str((self.root / spec.code_uri).resolve())
+        if task_root not in sys.path:
+            sys.path.insert(0, task_root)
+        module_name, _, attribute = spec.handler.rpartition(".")
+        try:
+            return getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError) as error:
+            raise ProjectError(f"{spec.logical_id}: cannot load handler {spec.handler}: {error}") from error
+
+
+def substitute(definition: str, values: dict[str, str]) -> str:
+    """CloudFormation's DefinitionSubstitutions: plain text replacement of ${Name}."""
+    for name, value in values.items():
+        definition = definition.replace("${" + name + "}", str(value))
+    return definition

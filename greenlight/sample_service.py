@@ -1,0 +1,85 @@
+"""The bundled sample service: a small JSON API whose release can be good or bad, for the demo and the tests."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Release:
+    """What this release does wrong: a share of 5xx answers, slow answers, a broken health check."""
+
+    version: str = "v2-good"
+    error_ratio: float = 0.0
+    slow_ratio: float = 0.0
+    slow_seconds: float = 0.0
+    healthy: bool = True
+
+
+GOOD = Release()
+BAD = Release(version="v3-bad", error_ratio=0.2, slow_ratio=0.1, slow_seconds=1.5)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default of 5 drops connections under concurrency (1 s SYN retry)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client closing its kept-alive connection is normal traffic, not an error to print."""
+
+
+class SampleService:
+    def __init__(self, release: Release = GOOD, seed: int = 7) -> None:
+        self.release = release
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                service.answer(self)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sample-service", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> SampleService:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, request: BaseHTTPRequestHandler) -> None:
+        release = self.release
+        with self._lock:
+            roll_error, roll_slow = self._random.random(), self._random.random()
+        if request.path.startswith("/health"):
+            status, body = (200, {"status": "ok"}) if release.healthy else (503, {"status": "failing"})
+        elif roll_error < release.error_ratio:
+            status, body = 500, {"error": "internal error"}
+        else:
+            if roll_slow < release.slow_ratio:
+                time.sleep(release.slow_seconds)
+            status, body = 200, {"version": release.version, "items": [{"id": 1, "name": "widget"}]}
+        payload = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)

@@ -1,0 +1,100 @@
+"""The local stand-in for AWS's part: a CodeDeploy ECS deployment, its load balancer and the test listener."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from moto.backends import get_backend
+
+from greenlight.listener import ListenerSettings, TestListener
+from greenlight.moto_patches import EngineSettings, deployment_targets
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+APPLICATION, DEPLOYMENT_GROUP = "sample-service", "sample-service-dg"
+LOCAL_HOST = "127.0.0.1"
+
+
+@dataclass
+class LocalDeployment:
+    deployment_id: str
+    hook_execution_id: str
+    listener: TestListener
+    green_target_group_arn: str
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        backend = get_backend("codedeploy")[ACCOUNT][REGION]
+        return [c for c in getattr(backend, "greenlight_callbacks", []) if c["deploymentId"] == self.deployment_id]
+
+
+def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    balancer = elbv2.create_load_balancer(Name="greenlight-local", Subnets=subnets, Type="application")["LoadBalancers"][0]
+    # The URL Prepare builds from DescribeLoadBalancers must reach the loopback listener.
+    get_backend("elbv2")[ACCOUNT][REGION].load_balancers[balancer["LoadBalancerArn"]].dns_name = LOCAL_HOST
+    return vpc, balancer["LoadBalancerArn"], balancer["LoadBalancerArn"].split(":loadbalancer/", 1)[1]
+
+
+def create_deployment(
+    clients: dict[str, Any], upstream: str, health_path: str, lifecycle_event: str = "AfterAllowTestTraffic", hook_execution_id: str = ""
+) -> LocalDeployment:
+    """A blue/green ECS deployment paused at `lifecycle_event`, its GREEN target group behind a real loopback listener."""
+    elbv2, codedeploy, iam = clients["elbv2"], clients["codedeploy"], clients["iam"]
+    vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
+    groups = {}
+    for label in ("blue", "green"):
+        groups[label] = elbv2.create_target_group(
+            Name=f"sample-service-{label}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", HealthCheckPath=health_path
+        )["TargetGroups"][0]["TargetGroupArn"]
+    green = groups["green"]
+    dimensions = [{"Name": "TargetGroup", "Value": green.split(":", 5)[5]}, {"Name": "LoadBalancer", "Value": balancer_dimension}]
+    listener = TestListener(ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions), clients["cloudwatch"]).start()
+    EngineSettings.target_health[green] = listener.target_health
+    routes = {}
+    for route, port, group in (("prod", 80, groups["blue"]), ("test", listener.port, green)):
+        routes[route] = elbv2.create_listener(
+            LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=port, DefaultActions=[{"Type": "forward", "TargetGroupArn": group}]
+        )["Listeners"][0]["ListenerArn"]
+
+    role = iam.create_role(RoleName="greenlight-local-codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    codedeploy.create_application(applicationName=APPLICATION, computePlatform="ECS")
+    codedeploy.create_deployment_group(
+        applicationName=APPLICATION,
+        deploymentGroupName=DEPLOYMENT_GROUP,
+        serviceRoleArn=role,
+        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+        ecsServices=[{"serviceName": "sample-service", "clusterName": "local"}],
+        loadBalancerInfo={
+            "targetGroupPairInfoList": [
+                {
+                    "targetGroups": [{"name": "sample-service-blue"}, {"name": "sample-service-green"}],
+                    "prodTrafficRoute": {"listenerArns": [routes["prod"]]},
+                    "testTrafficRoute": {"listenerArns": [routes["test"]]},
+                }
+            ]
+        },
+    )
+    deployment_id = codedeploy.create_deployment(
+        applicationName=APPLICATION,
+        deploymentGroupName=DEPLOYMENT_GROUP,
+        revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": "{}"}},
+    )["deploymentId"]
+    task_set = {"desiredCount": 1, "pendingCount": 0, "runningCount": 1, "status": "ACTIVE"}
+    backend = get_backend("codedeploy")[ACCOUNT][REGION]
+    deployment_targets(backend)[deployment_id] = {
+        "deploymentTargetId": "local:sample-service",
+        "targetArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/local/sample-service",
+        "status": "InProgress",
+        "lifecycleEvents": [{"lifecycleEventName": lifecycle_event, "status": "InProgress"}],
+        "taskSetsInfo": [
+            {**task_set, "identifer": "ecs-svc/green", "taskSetLabel": "GREEN", "trafficWeight": 0.0,
+             "targetGroup": {"name": "sample-service-green"}},
+            {**task_set, "identifer": "ecs-svc/blue", "taskSetLabel": "BLUE", "trafficWeight": 100.0,
+             "targetGroup": {"name": "sample-service-blue"}},
+        ],
+    }  # fmt: skip
+    return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green)
