@@ -29,6 +29,7 @@ from greenlight.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
@@ -78,6 +79,7 @@ class LocalEngine:
         self.clients: dict[str, Any] = {}
         self.function_names: dict[str, str] = {}
         self.state_machine_arn = ""
+        self.environment: dict[str, str] = {}
 
     def __enter__(self) -> LocalEngine:
         moto_patches.apply()
@@ -121,7 +123,8 @@ class LocalEngine:
         _, substitutions = self.project.state_machine()
         definition = substitute(self.project.definition_text(), {k: _resolve(v, refs) for k, v in substitutions.items()})
         self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
-        self._stack.enter_context(_environment(self._function_environment(functions, refs)))
+        self.environment = self._function_environment(functions, refs)
+        self._stack.enter_context(_environment(self.environment))
         self._route_logs()
 
     def _function_environment(self, functions: dict[str, Any], refs: dict[str, str]) -> dict[str, str]:
@@ -152,6 +155,36 @@ class LocalEngine:
         response = self.clients["lambda"].invoke(FunctionName=self.function_names["HookFunction"], Payload=json.dumps(event))
         return dict(json.loads(response["Payload"].read()))
 
+    def execution_arn_for_hook(self, hook_execution_id: str) -> str:
+        from hook.app import execution_name  # the hook's own naming, loaded from the task root
+
+        return f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{execution_name(hook_execution_id)}"
+
+    def start_as_hook(self, deployment_id: str, hook_execution_id: str, mock_case: str | None = None) -> str:
+        """Start the execution exactly as the hook would, optionally as a MockConfigFile test case (`arn#Case`)."""
+        from hook.app import execution_name
+
+        arn = self.state_machine_arn + (f"#{mock_case}" if mock_case else "")
+        payload = {"deployment_id": deployment_id, "lifecycle_event_hook_execution_id": hook_execution_id}
+        self.clients["stepfunctions"].start_execution(
+            stateMachineArn=arn, name=execution_name(hook_execution_id), input=json.dumps(payload)
+        )
+        return self.execution_arn_for_hook(hook_execution_id)
+
+    def deliver_status_change(self, execution_arn: str, status: str) -> dict[str, Any] | None:
+        """Play EventBridge: an execution that ended FAILED, TIMED_OUT or ABORTED reaches the safety net."""
+        if status not in SAFETY_NET_STATUSES or "SafetyNetFunction" not in self.function_names:
+            return None
+        description = self.clients["stepfunctions"].describe_execution(executionArn=execution_arn)
+        event = {
+            "source": "aws.states",
+            "detail-type": "Step Functions Execution Status Change",
+            "detail": {"executionArn": execution_arn, "stateMachineArn": self.state_machine_arn, "status": status,
+                       "input": description.get("input")},
+        }  # fmt: skip
+        response = self.clients["lambda"].invoke(FunctionName=self.function_names["SafetyNetFunction"], Payload=json.dumps(event))
+        return dict(json.loads(response["Payload"].read()))
+
     def wait(self, execution_arn: str, deadline_s: float = 300.0, on_state: Callable[[dict[str, Any]], None] | None = None) -> Run:
         """Poll until the execution ends or the deadline passes (then it is stopped and reported ABORTED)."""
         sfn = self.clients["stepfunctions"]
@@ -170,6 +203,7 @@ class LocalEngine:
                 sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
                 continue
             time.sleep(0.01)  # busy polling starves the interpreter's threads
+        self.deliver_status_change(execution_arn, description["status"])
         output = json.loads(description["output"]) if description.get("output") else None
         return Run(execution_arn, description["status"], output, description.get("error"), description.get("cause"),
                    time.monotonic() - started, self._events(execution_arn))  # fmt: skip

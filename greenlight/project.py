@@ -98,11 +98,16 @@ class Project:
         uri, _ = self.state_machine()
         return (self.root / uri).read_text()
 
-    def load_handler(self, spec: FunctionSpec) -> Any:
-        """Import the handler the way the Lambda runtime does: CodeUri is the task root on sys.path."""
-        task_root = str((self.root / spec.code_uri).resolve())
+    def add_task_root(self, code_uri: str | None = None) -> None:
+        """Put a CodeUri on sys.path, as the Lambda runtime does with its task root (default: the Globals one)."""
+        code_uri = code_uri or self.template.get("Globals", {}).get("Function", {}).get("CodeUri", ".")
+        task_root = str((self.root / str(code_uri)).resolve())
         if task_root not in sys.path:
             sys.path.insert(0, task_root)
+
+    def load_handler(self, spec: FunctionSpec) -> Any:
+        """Import the handler the way the Lambda runtime does: CodeUri is the task root on sys.path."""
+        self.add_task_root(spec.code_uri)
         module_name, _, attribute = spec.handler.rpartition(".")
         try:
             return getattr(importlib.import_module(module_name), attribute)

@@ -11,7 +11,16 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -78,9 +87,14 @@ class SecretRef(Section):
 
 class JsonAssertion(Section):
     path: str = Field(description="Dotted path into the JSON body, e.g. 'data.items.0.id'.")
-    equals: Any = None
+    equals: Any = Field(None, description="The value must equal this (null included, when given).")
     exists: bool | None = None
     matches: str | None = Field(None, description="Regular expression the value (as text) must match.")
+
+    @model_serializer(mode="wrap")
+    def only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Keep `equals: null` apart from no `equals` across the plan's round trip."""
+        return {key: value for key, value in handler(self).items() if key in self.model_fields_set}
 
 
 class Expectation(Section):

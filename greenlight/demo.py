@@ -1,0 +1,58 @@
+"""`greenlight demo`: a good release passes, a bad one (errors and slow answers) is stopped, with reasons."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from greenlight.cli import progress_printer, render
+from greenlight.local import LocalRunOptions, run_local
+from greenlight.sample_service import BAD, GOOD, Release, SampleService
+
+DEMO_CONFIG = """\
+# The demo's config, as it would sit in SSM under /greenlight/<application>/<deployment group>.
+health:
+  path: /health
+  interval_seconds: 0.2
+synthetic:
+  total_requests: 200
+  concurrency: 8
+  requests:
+    - name: list items
+      path: /api/items
+      expect:
+        status: [200]
+        json:
+          - {path: items.0.id, exists: true}
+        max_latency_ms: 1000
+metrics:
+  bake_seconds: 60
+  min_request_count: 50
+"""
+
+
+def _validate(release: Release, as_json: bool) -> dict[str, object]:
+    with SampleService(release) as service:
+        if not as_json:
+            sys.stderr.write(f"\n== Deploying {release.version} of the sample service ({service.url}) ==\n")
+        options = LocalRunOptions(target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05)
+        return run_local(options, on_state=None if as_json else progress_printer(sys.stderr))
+
+
+def run_demo(as_json: bool = False) -> int:
+    started = time.monotonic()
+    reports = {release.version: _validate(release, as_json) for release in (GOOD, BAD)}
+    if as_json:
+        json.dump(reports, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    good, bad = reports[GOOD.version], reports[BAD.version]
+    as_expected = good["verdict"] == "Succeeded" and bad["verdict"] == "Failed"
+    if not as_json:
+        for version, report in reports.items():
+            sys.stdout.write(f"\n--- {version} ---\n")
+            render(report, sys.stdout)
+        outcome = ("the good release was let through, the bad one was stopped before production traffic reached it"
+                   if as_expected else "the verdicts were not the expected ones (see above)")  # fmt: skip
+        sys.stdout.write(f"\nDemo finished in {time.monotonic() - started:.1f} s: {outcome}.\n")
+    return 0 if as_expected else 1

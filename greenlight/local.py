@@ -1,0 +1,95 @@
+"""`greenlight local run`: one deployment of a service the user runs, validated by the real workflow, locally."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from greenlight.engine import LocalEngine, Run
+from greenlight.project import Project
+from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, create_deployment
+
+DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
+DEFAULT_DEADLINE_S = 900.0
+
+
+class UsageError(Exception):
+    """A bad flag, file or config: the CLI prints it on one line and exits 2."""
+
+
+@dataclass
+class LocalRunOptions:
+    target_url: str
+    config_text: str = ""
+    mock_config: Path | None = None
+    mock_case: str | None = None
+    time_scale: float = DEFAULT_TIME_SCALE
+    timeout_scale: float = 1.0
+    lifecycle_event: str = "AfterAllowTestTraffic"
+    deadline_s: float = DEFAULT_DEADLINE_S
+
+
+def checked_config(text: str, source: str) -> tuple[str, str]:
+    """Validate a config file before anything runs; returns it and the health path the listener should probe."""
+    from common.config import ConfigError, HealthConfig, parse_document, validate
+
+    try:
+        document = parse_document(text, source)
+        config = validate(document, source)
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
+    return text, HealthConfig.model_validate(config.health).path
+
+
+def report_from(run: Run, callbacks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The verdict report: the workflow's output when there is one, plus what CodeDeploy received."""
+    output = run.output or {}
+    accepted = [c for c in callbacks if c.get("accepted")]
+    callback = accepted[0] if accepted else None
+    verdict = callback["status"] if callback else None
+    return {
+        "verdict": verdict,
+        "reason": output.get("reason") or run.cause or "no verdict reached CodeDeploy",
+        "validations": output.get("validations", []),
+        "callback": callback,
+        "callbacks": callbacks,
+        "execution": {
+            "arn": run.execution_arn,
+            "status": run.status,
+            "error": run.error,
+            "cause": run.cause,
+            "duration_s": round(run.duration_s, 3),
+        },
+        "states": run.states,
+        "report": output,
+    }
+
+
+def run_local(options: LocalRunOptions, project: Project | None = None, on_state: Callable[[dict[str, Any]], None] | None = None,
+              log: TextIO | None = None) -> dict[str, Any]:  # fmt: skip
+    project = project or Project.find()
+    health_path = "/"
+    project.add_task_root()
+    if options.config_text:
+        _, health_path = checked_config(options.config_text, "--config")
+    with LocalEngine(project, options.time_scale, options.timeout_scale, log if log is not None else io.StringIO()) as engine:
+        deployment = create_deployment(engine.clients, options.target_url, health_path, options.lifecycle_event)
+        try:
+            if options.config_text:
+                prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
+                engine.clients["ssm"].put_parameter(
+                    Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value=options.config_text, Type="String"
+                )
+            if options.mock_config:
+                engine.use_mock_config(options.mock_config)
+                execution_arn = engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id, options.mock_case)
+            else:
+                engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id)
+                execution_arn = engine.execution_arn_for_hook(deployment.hook_execution_id)
+            run = engine.wait(execution_arn, options.deadline_s, on_state)
+            return report_from(run, deployment.callbacks())
+        finally:
+            deployment.listener.close()
