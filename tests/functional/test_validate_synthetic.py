@@ -1,0 +1,153 @@
+"""Synthetic requests against real loopback servers with fault modes; the host guard; secrets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from common.config import SecretRef, SyntheticConfig
+from common.models import ValidationStatus
+from tests.support.servers import Behaviour, closed_port, serve
+from validate_synthetic.checks import check_synthetic, percentile
+from validate_synthetic.engine import prepare_requests
+from validate_synthetic.guard import HostNotAllowedError
+
+pytestmark = pytest.mark.functional
+
+SECRET = "s3cr3t-token-value"
+
+
+def resolve(reference: SecretRef) -> str:
+    return SECRET
+
+
+def config(**overrides: Any) -> SyntheticConfig:
+    return SyntheticConfig.model_validate({"total_requests": 60, "concurrency": 6, "request_timeout_seconds": 1.0, **overrides})
+
+
+def test_default_scenario_gets_the_health_path_and_passes() -> None:
+    with serve() as (url, behaviour):
+        outcome = check_synthetic(url, "/health", config(), resolve)
+    assert outcome.status is ValidationStatus.PASSED
+    assert outcome.observed["requests"] == 60 and outcome.observed["success_ratio"] == 1.0
+    assert {r["path"] for r in behaviour.requests} == {"/health"}
+
+
+def test_5xx_burst_fails_with_the_breakdown() -> None:
+    with serve(Behaviour(error_every=5)) as (url, _):
+        outcome = check_synthetic(url, "/", config(), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["failures_by_kind"] == {"status 500": 12}
+    assert "80.0% of 60 requests succeeded" in outcome.reason
+
+
+def test_slow_answers_break_the_p99_budget() -> None:
+    with serve(Behaviour(delay_s=0.15)) as (url, _):
+        outcome = check_synthetic(url, "/", config(total_requests=12, max_p99_ms=100), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "p99 latency" in outcome.reason
+    assert outcome.observed["p99_ms"] >= 150
+
+
+def test_wrong_body_fails_each_json_assertion_with_its_request() -> None:
+    scenario = [{"name": "items", "path": "/api/items", "expect": {"json": [{"path": "items.0.id", "equals": 2},
+                                                                          {"path": "next", "exists": True}]}}]  # fmt: skip
+    with serve() as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=5), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    problem = outcome.observed["first_failures"][0]
+    assert problem["request"] == "items"
+    assert "json items.0.id = 1, expected 2" in problem["problem"] and "json next missing" in problem["problem"]
+
+
+def test_header_and_latency_expectations() -> None:
+    scenario = [{"path": "/", "expect": {"headers": {"X-Version": "^v2"}, "max_latency_ms": 50}}]
+    with serve(Behaviour(headers={"X-Version": "v1"})) as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "header X-Version = 'v1' does not match /^v2/" in outcome.observed["first_failures"][0]["problem"]
+
+
+def test_reset_connections_count_as_connection_errors() -> None:
+    with serve(Behaviour(reset=True)) as (url, _):
+        outcome = check_synthetic(url, "/", config(total_requests=10), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["failures_by_kind"] == {"connection": 10}
+
+
+def test_refused_connections_fail() -> None:
+    outcome = check_synthetic(f"http://127.0.0.1:{closed_port()}", "/", config(total_requests=5), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["failures_by_kind"] == {"connection": 5}
+
+
+def test_hangs_past_the_timeout_are_timeouts() -> None:
+    with serve(Behaviour(hang_s=0.5)) as (url, _):
+        outcome = check_synthetic(url, "/", config(total_requests=4, concurrency=4, request_timeout_seconds=0.2), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["failures_by_kind"] == {"timeout": 4}
+
+
+def test_duration_shape_keeps_sending_until_time_is_up() -> None:
+    with serve() as (url, behaviour):
+        outcome = check_synthetic(url, "/", config(duration_seconds=0.3, concurrency=2), resolve)
+    assert outcome.status is ValidationStatus.PASSED
+    assert len(behaviour.requests) == outcome.observed["requests"] > 10
+
+
+def test_secret_header_is_sent_but_never_reported() -> None:
+    scenario = [{"path": "/", "headers": {"Authorization": {"ssm": "/greenlight/token"}}, "expect": {"status": [201]}}]
+    with serve() as (url, behaviour):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
+    assert behaviour.requests[0]["headers"]["Authorization"] == SECRET
+    assert SECRET not in repr(outcome)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        {"path": "/", "host": "169.254.169.254"},
+        {"path": "/", "host": "10.1.2.3"},
+        {"path": "/", "host": "example.com"},
+        {"path": "/", "headers": {"Host": "169.254.169.254"}},
+        {"path": "/", "headers": {"host": "internal.example:8080"}},
+    ],
+)
+def test_hosts_outside_the_allowed_set_are_refused(scenario: dict[str, Any]) -> None:
+    with pytest.raises(HostNotAllowedError):
+        prepare_requests("http://127.0.0.1:8080", config(requests=[scenario]), "/", resolve)
+
+
+def test_metadata_address_is_refused_even_when_allowed() -> None:
+    with pytest.raises(HostNotAllowedError, match="metadata"):
+        prepare_requests("http://127.0.0.1:8080", config(requests=[{"host": "169.254.169.254"}],
+                                                         allowed_hosts=["169.254.169.254"]), "/", resolve)  # fmt: skip
+
+
+def test_a_full_url_cannot_hide_in_the_path() -> None:
+    with pytest.raises(ValueError, match="path"):
+        config(requests=[{"path": "//169.254.169.254/latest"}])
+
+
+def test_redirect_to_another_host_is_not_followed() -> None:
+    with serve(Behaviour(redirect_to="http://169.254.169.254/latest/meta-data/")) as (url, behaviour):
+        outcome = check_synthetic(url, "/", config(total_requests=3), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["failures_by_kind"] == {"status 302": 3}
+    assert len(behaviour.requests) == 3
+
+
+def test_an_allowed_host_is_reached() -> None:
+    with serve() as (url, behaviour):
+        port = url.rsplit(":", 1)[1]
+        scenario = [{"path": "/", "host": "localhost"}]
+        outcome = check_synthetic(f"http://127.0.0.1:{port}", "/", config(requests=scenario, allowed_hosts=["localhost"],
+                                                                          total_requests=2), resolve)  # fmt: skip
+    assert outcome.status is ValidationStatus.PASSED
+    assert behaviour.requests[0]["headers"]["Host"].startswith("localhost")
+
+
+def test_nearest_rank_percentile() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (50.0, 99.0, 0.0)

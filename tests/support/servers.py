@@ -1,0 +1,101 @@
+"""Real loopback HTTP servers with fault modes, for the validators' tests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Behaviour:
+    """What the server does; tests change it between requests."""
+
+    status: int = 200
+    body: Any = field(default_factory=lambda: {"status": "ok", "items": [{"id": 1}]})
+    delay_s: float = 0.0
+    error_every: int = 0  # every Nth request answers 500
+    reset: bool = False  # close the connection with RST instead of answering
+    hang_s: float = 0.0  # accept, then say nothing for this long
+    redirect_to: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return
+
+
+def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _answer(self) -> None:
+            with lock:
+                behaviour.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers)})
+                count = len(behaviour.requests)
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            if behaviour.reset:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                return
+            if behaviour.hang_s:
+                time.sleep(behaviour.hang_s)
+                self.close_connection = True
+                return
+            if behaviour.delay_s:
+                time.sleep(behaviour.delay_s)
+            status = 500 if behaviour.error_every and count % behaviour.error_every == 0 else behaviour.status
+            payload = behaviour.body if isinstance(behaviour.body, bytes) else json.dumps(behaviour.body).encode()
+            self.send_response(302 if behaviour.redirect_to else status)
+            if behaviour.redirect_to:
+                self.send_header("Location", behaviour.redirect_to)
+            for name, value in behaviour.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+    return Handler
+
+
+@contextmanager
+def serve(behaviour: Behaviour | None = None) -> Iterator[tuple[str, Behaviour]]:
+    """Yields the base URL and the behaviour object."""
+    behaviour = behaviour or Behaviour()
+    server = _Server(("127.0.0.1", 0), _handler(behaviour))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", behaviour
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,128 @@
+"""template.yaml, translated offline as CloudFormation receives it: names, substitutions, least privilege."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from greenlight.checklist import PLACEHOLDER, parse_definition
+from greenlight.project import Project
+from tests.conftest import ROOT
+from tests.support.template import translated
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def resources() -> dict[str, Any]:
+    return dict(translated(str(ROOT))["Resources"])
+
+
+def policy_statements(resources: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for logical_id, resource in resources.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in resource["Properties"].get("Policies", []):
+                # A conditional policy is {"Fn::If": [condition, policy, AWS::NoValue]}: check every branch.
+                for candidate in policy.get("Fn::If", [None, policy])[1:]:
+                    if isinstance(candidate, dict) and "PolicyDocument" in candidate:
+                        found += [(logical_id, s) for s in candidate["PolicyDocument"]["Statement"]]
+    return found
+
+
+def test_hook_function_name_starts_with_codedeployhook(project: Project) -> None:
+    parameter = project.template["Parameters"]["HookFunctionName"]
+    assert parameter["Default"].startswith("CodeDeployHook_")
+    assert parameter["AllowedPattern"].startswith("^CodeDeployHook_")
+
+
+def test_hook_function_is_named_by_the_parameter(resources: dict[str, Any]) -> None:
+    assert resources["HookFunction"]["Properties"]["FunctionName"] == {"Ref": "HookFunctionName"}
+
+
+def test_every_placeholder_has_a_substitution_and_the_reverse(project: Project) -> None:
+    _, substitutions = project.state_machine()
+    placeholders = set(PLACEHOLDER.findall(project.definition_text()))
+    assert placeholders == set(substitutions)
+
+
+def test_no_policy_has_a_wildcard_action(resources: dict[str, Any]) -> None:
+    statements = policy_statements(resources)
+    assert statements, "the translated template should have inline policies"
+    for role, statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert not [a for a in actions if "*" in a], f"{role} has a wildcard action: {actions}"
+
+
+def test_wildcard_resources_only_for_actions_aws_cannot_scope(resources: dict[str, Any]) -> None:
+    # Lambda's VPC network interfaces are created before the function runs, so AWS scopes them to no resource.
+    unscopable = ("elasticloadbalancing:Describe", "cloudwatch:GetMetricData", "cloudwatch:DescribeAlarms", "logs:",
+                  "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                  "ec2:DetachNetworkInterface")  # fmt: skip
+    for role, statement in policy_statements(resources):
+        if statement["Resource"] == "*":
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert all(a.startswith(unscopable) for a in actions), f"{role} grants {actions} on every resource"
+
+
+def test_workflow_timeout_stays_below_codedeploys_hour(project: Project) -> None:
+    parameter = project.template["Parameters"]["WorkflowTimeoutSeconds"]
+    assert parameter["MaxValue"] <= 3300 and parameter["Default"] <= parameter["MaxValue"]
+    assert '"TimeoutSeconds": ${WorkflowTimeoutSeconds}' in project.definition_text()
+
+
+def test_every_task_has_timeout_retry_and_catch(project: Project) -> None:
+    definition = parse_definition(project.definition_text())
+
+    def tasks(states: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for name, state in states.items():
+            if state["Type"] == "Task":
+                found.append((name, state))
+            for branch in state.get("Branches", []):
+                found += tasks(branch["States"])
+        return found
+
+    all_tasks = tasks(definition["States"])
+    assert len(all_tasks) >= 6
+    for name, state in all_tasks:
+        assert state.get("TimeoutSeconds"), f"{name} has no TimeoutSeconds"
+        assert state.get("Retry"), f"{name} has no Retry"
+        assert state.get("Catch"), f"{name} has no Catch"
+
+
+def test_state_machine_has_logging_with_retention_and_tracing(resources: dict[str, Any]) -> None:
+    machine = resources["ValidationStateMachine"]["Properties"]
+    assert machine["TracingConfiguration"] == {"Enabled": True}
+    assert machine["LoggingConfiguration"]["Destinations"]
+    assert resources["ValidationStateMachineLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionInDays"}
+
+
+def test_every_parameter_has_a_description(project: Project) -> None:
+    for name, parameter in project.template["Parameters"].items():
+        assert parameter.get("Description"), f"parameter {name} has no Description"
+
+
+def test_outputs_export_state_machine_and_hook(project: Project) -> None:
+    assert {"StateMachineArn", "HookFunctionName"} <= set(project.template["Outputs"])
+
+
+def test_safety_net_rule_matches_only_this_machine_and_failure_statuses(resources: dict[str, Any]) -> None:
+    pattern = resources["SafetyNetFunctionWorkflowEndedWithoutVerdict"]["Properties"]["EventPattern"]
+    assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "ValidationStateMachine"}]
+
+
+def test_every_function_has_a_log_group_with_retention(project: Project) -> None:
+    log_groups = {str(r["Properties"]["LogGroupName"]) for r in project.resources.values() if r["Type"] == "AWS::Logs::LogGroup"}
+    for logical_id in project.functions():
+        assert any(logical_id in name for name in log_groups), f"{logical_id} has no log group"
+
+
+def test_lambda_requirements_match_pyproject() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    requirements = [line for line in (ROOT / "functions/requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
+    assert set(requirements) <= set(pyproject)
