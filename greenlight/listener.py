@@ -79,7 +79,7 @@ class TestListener:
 
         self._server = _Server(("127.0.0.1", 0), Handler)
         self._threads = [
-            threading.Thread(target=self._server.serve_forever, name="listener", daemon=True),
+            threading.Thread(target=self._server.serve_forever, args=(0.02,), name="listener", daemon=True),
             threading.Thread(target=self._health_loop, name="listener-health", daemon=True),
             threading.Thread(target=self._flush_loop, name="listener-metrics", daemon=True),
         ]

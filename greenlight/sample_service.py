@@ -51,7 +51,7 @@ class SampleService:
                 return
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sample-service", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="sample-service", daemon=True)
 
     @property
     def url(self) -> str:

@@ -110,19 +110,19 @@ def judge(name: str, query: str, value: float | None, comparison: Comparison, th
 
 
 def builtin_checks(values: dict[str, list[float]], config: MetricsConfig, group: TargetGroup) -> list[CheckResult | None]:
+    """5xx rate and p99 need enough requests to mean anything: too few is inconclusive, none is the no-data policy."""
     requests = aggregate(values["green_requests"], "Sum")
     errors = aggregate(values["green_errors_5xx"], "Sum") or 0.0
-    enough = requests is not None and requests >= config.min_request_count
     where = f"{ELB_NAMESPACE} TargetGroup={group.dimension}"
     checks: list[CheckResult | None] = []
-    if not enough and (config.max_5xx_rate is not None or config.max_p99_seconds is not None):
-        seen = f"{requests:g}" if requests is not None else "no"
+    if requests is not None and requests < config.min_request_count:
         checks.append(CheckResult("request_count", f"RequestCount Sum, {where}", requests, f">= {config.min_request_count}",
-                                  ValidationStatus.INCONCLUSIVE, f"{seen} requests in the window; too few to judge rates"))  # fmt: skip
+                                  ValidationStatus.INCONCLUSIVE, f"{requests:g} requests in the window; too few to judge rates"))  # fmt: skip
     else:
-        if config.max_5xx_rate is not None and requests:
+        if config.max_5xx_rate is not None:
+            rate = errors / requests if requests else None
             checks.append(judge("5xx_rate", f"HTTPCode_Target_5XX_Count Sum / RequestCount Sum, {where}",
-                                errors / requests, Comparison.LE, config.max_5xx_rate, config.no_data))  # fmt: skip
+                                rate, Comparison.LE, config.max_5xx_rate, config.no_data))  # fmt: skip
         if config.max_p99_seconds is not None:
             checks.append(judge("p99_response_time", f"TargetResponseTime p99 (worst period), {where}",
                                 aggregate(values["green_p99"], "p99"), Comparison.LE, config.max_p99_seconds, config.no_data))  # fmt: skip
@@ -177,7 +177,8 @@ def check_metrics(cloudwatch: Any, green: TargetGroup, blue: TargetGroup | None,
         queries += builtin_queries("blue", blue, config.period_seconds)
     queries += [custom_query(check, config.period_seconds) for check in config.checks]
     values = fetch(cloudwatch, queries, start, end)
-    values.setdefault("blue_requests", []), values.setdefault("blue_errors_5xx", []), values.setdefault("blue_p99", [])
+    for query_id in BUILTIN_METRICS:
+        values.setdefault(f"blue_{query_id}", [])
 
     results = builtin_checks(values, config, green) + baseline_checks(values, config)
     for check, query in zip(config.checks, queries[-len(config.checks):] if config.checks else [], strict=True):
@@ -196,5 +197,5 @@ def check_metrics(cloudwatch: Any, green: TargetGroup, blue: TargetGroup | None,
     if status is ValidationStatus.PASSED:
         reason = f"{len(decided)} metric checks passed over {int((end - start).total_seconds())} s."
     else:
-        reason = f"{status.value.capitalize()}: " + "; ".join(named) + "."
+        reason = "; ".join(named) + "."
     return Outcome(status, reason, observed, expected)

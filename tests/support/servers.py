@@ -85,7 +85,7 @@ def serve(behaviour: Behaviour | None = None) -> Iterator[tuple[str, Behaviour]]
     """Yields the base URL and the behaviour object."""
     behaviour = behaviour or Behaviour()
     server = _Server(("127.0.0.1", 0), _handler(behaviour))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", behaviour

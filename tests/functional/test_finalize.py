@@ -1,0 +1,102 @@
+"""Finalize and the safety net: verdict, report, metrics, callback, and the ways a callback can go."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from common.models import ValidationResult, ValidationStatus
+from finalize.app import CallbackError, finalize
+from safety_net.app import report_failure
+from tests.conftest import FakeCodeDeploy, load_event
+
+pytestmark = pytest.mark.functional
+
+REQUEST = {"deployment_id": "d-1", "lifecycle_event_hook_execution_id": "hook-1"}
+
+
+def result(name: str, status: str, dry_run: bool = False) -> dict[str, Any]:
+    return ValidationResult(name=name, status=ValidationStatus(status), reason=f"{name} {status}", dry_run=dry_run).model_dump(mode="json")
+
+
+def plan(**config: Any) -> dict[str, Any]:
+    return {"request": REQUEST, "lifecycle_event": "AfterAllowTestTraffic", "application_name": "app",
+            "deployment_group_name": "dg", "green": {"name": "svc-green"}, "test_url": "http://lb:8080",
+            "config": {"inconclusive_policy": "fail", **config}, "planned": {"health": True, "metrics": True}}  # fmt: skip
+
+
+def event(results: list[dict[str, Any]], problem: dict[str, str] | None = None, **config: Any) -> dict[str, Any]:
+    return {"request": REQUEST, "plan": plan(**config), "results": results, "problem": problem}
+
+
+def test_all_passed_reports_succeeded(fake_codedeploy: FakeCodeDeploy, capsys: pytest.CaptureFixture[str]) -> None:
+    report = finalize(event([result("health", "passed"), result("metrics", "passed")]), fake_codedeploy)
+    assert report["verdict"] == "Succeeded" and report["callback"] == "reported"
+    assert fake_codedeploy.callbacks == [{"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}]
+    assert report["application_name"] == "app" and len(report["validations"]) == 2
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert emitted and emitted[0]["Verdict_Succeeded"] == [1.0] and "ValidationDuration" in emitted[0]
+
+
+def test_a_failure_reports_failed_with_reason(fake_codedeploy: FakeCodeDeploy) -> None:
+    report = finalize(event([result("health", "passed"), result("metrics", "failed")]), fake_codedeploy)
+    assert report["verdict"] == "Failed"
+    assert "metrics (failed: metrics failed)" in report["reason"]
+    assert fake_codedeploy.callbacks[0]["status"] == "Failed"
+
+
+def test_inconclusive_policy_pass_lets_the_deployment_through(fake_codedeploy: FakeCodeDeploy) -> None:
+    report = finalize(event([result("health", "passed"), result("metrics", "inconclusive")], inconclusive_policy="pass"), fake_codedeploy)
+    assert report["verdict"] == "Succeeded"
+
+
+def test_a_failed_state_becomes_an_error_result(fake_codedeploy: FakeCodeDeploy) -> None:
+    problem = {"state": "Prepare", "error": "Lambda.Unknown", "cause": "boom"}
+    report = finalize({"request": REQUEST, "plan": None, "results": [], "problem": problem}, fake_codedeploy)
+    assert report["verdict"] == "Failed"
+    assert report["validations"][0]["name"] == "prepare"
+    assert "The Prepare step failed: Lambda.Unknown: boom" in report["reason"]
+
+
+def test_validations_cut_short_by_fail_fast_are_listed(fake_codedeploy: FakeCodeDeploy) -> None:
+    report = finalize(event([result("health", "failed")], fail_fast=True), fake_codedeploy)
+    names = {v["name"]: v["status"] for v in report["validations"]}
+    assert names == {"health": "failed", "metrics": "skipped"}
+
+
+def test_already_completed_callback_is_done(fake_codedeploy: FakeCodeDeploy) -> None:
+    fake_codedeploy.faults = ["LifecycleEventAlreadyCompletedException"]
+    report = finalize(event([result("health", "passed")]), fake_codedeploy)
+    assert report["callback"] == "already-completed"
+
+
+def test_refused_callback_raises_for_the_state_machine_to_retry(fake_codedeploy: FakeCodeDeploy) -> None:
+    fake_codedeploy.faults = ["ThrottlingException"]
+    with pytest.raises(CallbackError, match="ThrottlingException"):
+        finalize(event([result("health", "passed")]), fake_codedeploy)
+
+
+class FakeSfn:
+    def describe_execution(self, executionArn: str) -> dict[str, str]:  # noqa: N803
+        return {"input": json.dumps(REQUEST)}
+
+
+def test_safety_net_reports_failed_for_a_timed_out_execution(fake_codedeploy: FakeCodeDeploy) -> None:
+    outcome = report_failure(load_event("execution_status_change_timed_out"), FakeSfn(), fake_codedeploy)
+    assert outcome == {"outcome": "reported", "execution_status": "TIMED_OUT"}
+    assert fake_codedeploy.callbacks == [{"deploymentId": "d-ABCDEF123", "lifecycleEventHookExecutionId": "hook-123", "status": "Failed"}]
+
+
+def test_safety_net_reads_the_input_when_eventbridge_left_it_out(fake_codedeploy: FakeCodeDeploy) -> None:
+    status_change = load_event("execution_status_change_timed_out")
+    status_change["detail"]["input"] = None
+    report_failure(status_change, FakeSfn(), fake_codedeploy)
+    assert fake_codedeploy.callbacks[0]["deploymentId"] == "d-1"
+
+
+def test_safety_net_after_a_verdict_is_fine(fake_codedeploy: FakeCodeDeploy) -> None:
+    fake_codedeploy.faults = ["LifecycleEventAlreadyCompletedException"]
+    outcome = report_failure(load_event("execution_status_change_timed_out"), FakeSfn(), fake_codedeploy)
+    assert outcome["outcome"] == "already-completed"

@@ -1,0 +1,120 @@
+"""The hook: start once per hook execution, report Failed at once when the start fails, survive bad events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from hook.app import execution_name, handler, start
+from tests.conftest import FakeCodeDeploy, client_error, load_event
+from tests.support.aws import bare_deployment, callbacks, local_aws
+
+pytestmark = pytest.mark.functional
+
+DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+
+
+@pytest.fixture
+def state_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
+    with mock_aws():
+        sfn = boto3.client("stepfunctions")
+        role = "arn:aws:iam::123456789012:role/greenlight"
+        arn = sfn.create_state_machine(name="greenlight-validation", definition=DEFINITION, roleArn=role)["stateMachineArn"]
+        monkeypatch.setenv("STATE_MACHINE_ARN", arn)
+        yield sfn, arn
+
+
+def test_starts_one_execution_named_after_the_hook_execution(state_machine: tuple[Any, str], lambda_context: Any) -> None:
+    sfn, arn = state_machine
+    event = load_event("codedeploy_lifecycle_hook")
+    # WHEN CodeDeploy invokes the hook
+    result = handler(event, lambda_context)
+    # THEN one execution runs, named from the hook id, with both ids as input
+    assert result == {"outcome": "started"}
+    executions = sfn.list_executions(stateMachineArn=arn)["executions"]
+    assert [e["name"] for e in executions] == [execution_name(event["LifecycleEventHookExecutionId"])]
+    described = sfn.describe_execution(executionArn=executions[0]["executionArn"])
+    assert json.loads(described["input"]) == {"deployment_id": event["DeploymentId"],
+                                              "lifecycle_event_hook_execution_id": event["LifecycleEventHookExecutionId"]}  # fmt: skip
+
+
+def test_repeated_invocation_starts_nothing_new(state_machine: tuple[Any, str], lambda_context: Any) -> None:
+    sfn, arn = state_machine
+    event = load_event("codedeploy_lifecycle_hook")
+    handler(event, lambda_context)
+    sfn.stop_execution(executionArn=sfn.list_executions(stateMachineArn=arn)["executions"][0]["executionArn"])
+    # WHEN Lambda retries the asynchronous invocation after the first execution ended
+    result = handler(event, lambda_context)
+    # THEN the name collides and nothing new starts
+    assert result == {"outcome": "already-started"}
+    assert len(sfn.list_executions(stateMachineArn=arn)["executions"]) == 1
+
+
+def test_execution_name_is_valid_for_any_hook_id() -> None:
+    name = execution_name("a/b#c%d:e " + "x" * 500)
+    assert len(name) <= 80
+    assert not set(name) & set(" #%:/<>{}[]?*\"'")
+    assert execution_name("same") == execution_name("same") != execution_name("other")
+
+
+class FailingSfn:
+    """start_execution raises the given error; the class names ExecutionAlreadyExists like boto3 does."""
+
+    class exceptions:  # noqa: N801
+        class ExecutionAlreadyExists(Exception):  # noqa: N818
+            pass
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def start_execution(self, **kwargs: Any) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [client_error("ThrottlingException", "StartExecution"), client_error("AccessDeniedException", "StartExecution"),
+     client_error("StateMachineDoesNotExist", "StartExecution"), TimeoutError("connect timeout")],  # fmt: skip
+)
+def test_start_failure_reports_failed_at_once(error: Exception, fake_codedeploy: FakeCodeDeploy) -> None:
+    outcome = start(FailingSfn(error), fake_codedeploy, "arn:aws:states:us-east-1:1:stateMachine:x", "d-1", "hook-1")
+    assert outcome == "start-failed:reported"
+    assert fake_codedeploy.callbacks == [{"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Failed"}]
+
+
+def test_start_failure_after_a_verdict_is_already_in_is_fine() -> None:
+    codedeploy = FakeCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
+    outcome = start(FailingSfn(client_error("ThrottlingException")), codedeploy, "arn", "d-1", "hook-1")
+    assert outcome == "start-failed:already-completed"
+
+
+def test_missing_state_machine_setting_reports_failed(monkeypatch: pytest.MonkeyPatch, lambda_context: Any) -> None:
+    monkeypatch.delenv("STATE_MACHINE_ARN", raising=False)
+    with local_aws() as aws:
+        deployment = bare_deployment(aws["codedeploy"], aws["iam"])
+        result = handler({"DeploymentId": deployment, "LifecycleEventHookExecutionId": "hook-1"}, lambda_context)
+        assert result == {"outcome": "start-failed:reported"}
+        assert [c["status"] for c in callbacks()] == ["Failed"]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{}, {"DeploymentId": "d-1"}, {"LifecycleEventHookExecutionId": "h"}, {"DeploymentId": "", "LifecycleEventHookExecutionId": "h"},
+     {"DeploymentId": 5, "LifecycleEventHookExecutionId": None}, [], "not json", None],  # fmt: skip
+)
+def test_malformed_event_is_logged_and_ignored(event: Any, lambda_context: Any, caplog: pytest.LogCaptureFixture) -> None:
+    assert handler(event, lambda_context) == {"outcome": "ignored"}
+
+
+def test_hook_module_stays_small() -> None:
+    from pathlib import Path
+
+    import hook.app
+
+    lines = [line for line in Path(hook.app.__file__).read_text().splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert len(lines) <= 60

@@ -1,0 +1,121 @@
+"""Prepare's discovery and config loading, on moto plus the local stand-in (for the CodeDeploy APIs moto lacks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from common.models import HookRequest
+from greenlight.moto_patches import deployment_targets
+from moto.backends import get_backend
+
+from greenlight.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
+from prepare.app import TransientError, prepare
+from prepare.discovery import discover
+from tests.conftest import client_error
+from tests.support.aws import local_aws
+
+pytestmark = pytest.mark.functional
+
+PREFIX = "/greenlight"
+
+
+@pytest.fixture
+def aws() -> Iterator[tuple[dict[str, Any], LocalDeployment]]:
+    with local_aws() as clients:
+        deployment = create_deployment(clients, "http://127.0.0.1:9", "/health")
+        try:
+            yield clients, deployment
+        finally:
+            deployment.listener.close()
+
+
+def ecs_target(deployment: LocalDeployment) -> dict[str, Any]:
+    return deployment_targets(get_backend("codedeploy")[ACCOUNT][REGION])[deployment.deployment_id]
+
+
+def run_prepare(clients: dict[str, Any], deployment: LocalDeployment) -> dict[str, Any]:
+    request = HookRequest(deployment_id=deployment.deployment_id, lifecycle_event_hook_execution_id="hook-1")
+    return prepare(request, clients["codedeploy"], clients["elbv2"], clients["ssm"], PREFIX)
+
+
+def test_discovers_green_blue_and_the_test_listener_url(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    clients, deployment = aws
+    found = discover(clients["codedeploy"], clients["elbv2"], deployment.deployment_id)
+    assert (found.application_name, found.deployment_group_name) == (APPLICATION, DEPLOYMENT_GROUP)
+    assert found.green.name == "sample-service-green" and found.blue and found.blue.name == "sample-service-blue"
+    assert found.green.arn == deployment.green_target_group_arn
+    assert found.green.dimension.startswith("targetgroup/sample-service-green/")
+    assert found.green.load_balancer_dimension.startswith("app/greenlight-local/")
+    assert found.test_url == f"http://127.0.0.1:{deployment.listener.port}"
+    assert found.lifecycle_event == "AfterAllowTestTraffic"
+
+
+def test_plan_carries_the_defaults_when_no_parameter_exists(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    result = run_prepare(*aws)
+    assert result["ready"] is True and result["problem"] is None
+    assert result["plan"]["config_source"] == ["defaults"]
+    assert result["plan"]["planned"] == {"health": True, "synthetic": True, "metrics": True}
+
+
+def test_ssm_layers_override_the_defaults(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    clients, deployment = aws
+    clients["ssm"].put_parameter(Name=f"{PREFIX}/default", Value="health: {path: /ready}\nfail_fast: true", Type="String")
+    clients["ssm"].put_parameter(Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value='{"health": {"consecutive_successes": 5}}',
+                                 Type="String")  # fmt: skip
+    plan = run_prepare(clients, deployment)["plan"]
+    assert plan["config"]["health"]["path"] == "/ready"
+    assert plan["config"]["health"]["consecutive_successes"] == 5
+    assert plan["config"]["fail_fast"] is True
+    assert plan["config_source"] == ["defaults", f"ssm:{PREFIX}/default", f"ssm:{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}"]
+
+
+def test_invalid_config_is_not_ready_with_the_field_named(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    clients, deployment = aws
+    clients["ssm"].put_parameter(Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value="health: {consecutive_successes: 0}",
+                                 Type="String")  # fmt: skip
+    result = run_prepare(clients, deployment)
+    assert result["ready"] is False
+    [problem] = result["results"]
+    assert problem["name"] == "prepare" and problem["status"] == "error"
+    assert "health.consecutive_successes" in problem["reason"]
+
+
+def test_validations_not_planned_for_another_lifecycle_event(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    clients, deployment = aws
+    ecs_target(deployment)["lifecycleEvents"] = [{"lifecycleEventName": "AfterAllowTraffic", "status": "InProgress"}]
+    clients["ssm"].put_parameter(Name=f"{PREFIX}/default", Value="metrics: {lifecycle_events: [AfterAllowTraffic]}", Type="String")
+    plan = run_prepare(clients, deployment)["plan"]
+    assert plan["lifecycle_event"] == "AfterAllowTraffic"
+    assert plan["planned"] == {"health": False, "synthetic": False, "metrics": True}
+    assert plan["test_url"].endswith(":80")  # AfterAllowTraffic tests through the production listener
+
+
+def test_no_green_task_set_is_not_ready(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    clients, deployment = aws
+    target = ecs_target(deployment)
+    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "GREEN"]
+    result = run_prepare(clients, deployment)
+    assert result["ready"] is False
+    assert "has no GREEN task set" in result["results"][0]["reason"]
+
+
+def test_unknown_deployment_is_not_ready_with_aws_reason(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
+    clients, _ = aws
+    request = HookRequest(deployment_id="d-UNKNOWN", lifecycle_event_hook_execution_id="hook-1")
+    result = prepare(request, clients["codedeploy"], clients["elbv2"], clients["ssm"], PREFIX)
+    assert result["ready"] is False
+    assert "AWS refused a discovery call" in result["results"][0]["reason"]
+
+
+class ThrottledCodeDeploy:
+    def get_deployment(self, **kwargs: Any) -> None:
+        raise client_error("ThrottlingException", "GetDeployment")
+
+
+def test_throttling_is_raised_for_the_state_machine_to_retry() -> None:
+    request = HookRequest(deployment_id="d-1", lifecycle_event_hook_execution_id="hook-1")
+    with pytest.raises(TransientError):
+        prepare(request, ThrottledCodeDeploy(), None, None, PREFIX)

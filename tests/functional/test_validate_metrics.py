@@ -1,0 +1,144 @@
+"""Metric thresholds against moto CloudWatch with seeded data points: every decision each check makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from common.config import MetricsConfig
+from common.models import TargetGroup, ValidationStatus
+from greenlight import moto_patches
+from validate_metrics.checks import check_metrics, window
+
+pytestmark = pytest.mark.functional
+
+LB = "app/svc/50dc6c495c0c9188"
+GREEN = TargetGroup(name="svc-green", dimension="targetgroup/svc-green/1", load_balancer_dimension=LB)
+BLUE = TargetGroup(name="svc-blue", dimension="targetgroup/svc-blue/2", load_balancer_dimension=LB)
+NOW = datetime.now(timezone.utc)
+PREPARED = NOW - timedelta(minutes=4)
+
+
+@pytest.fixture
+def cloudwatch() -> Iterator[Any]:
+    moto_patches.apply()  # percentile statistics (p99) for moto's CloudWatch
+    with mock_aws():
+        yield boto3.client("cloudwatch", region_name="us-east-1")
+
+
+def seed(cloudwatch: Any, group: TargetGroup, requests: int, errors: int, latency_s: float = 0.05, unhealthy: float = 0) -> None:
+    dimensions = [{"Name": "TargetGroup", "Value": group.dimension}, {"Name": "LoadBalancer", "Value": LB}]
+    at = NOW - timedelta(minutes=1)
+    data = [{"MetricName": "RequestCount", "Value": float(requests), "Unit": "Count"},
+            {"MetricName": "HTTPCode_Target_5XX_Count", "Value": float(errors), "Unit": "Count"},
+            {"MetricName": "UnHealthyHostCount", "Value": float(unhealthy), "Unit": "Count"}]  # fmt: skip
+    data += [{"MetricName": "TargetResponseTime", "Value": latency_s, "Unit": "Seconds"}] * 20
+    cloudwatch.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=[{**d, "Timestamp": at, "Dimensions": dimensions} for d in data])
+
+
+def run(cloudwatch: Any, blue: TargetGroup | None = None, **overrides: Any) -> Any:
+    return check_metrics(cloudwatch, GREEN, blue, MetricsConfig.model_validate(overrides), PREPARED, NOW)
+
+
+def test_healthy_traffic_passes_with_every_query_reported(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=500, errors=1)
+    outcome = run(cloudwatch)
+    assert outcome.status is ValidationStatus.PASSED
+    checks = {c["check"]: c for c in outcome.observed["checks"]}
+    assert set(checks) == {"5xx_rate", "p99_response_time", "unhealthy_hosts"}
+    assert checks["5xx_rate"]["value"] == pytest.approx(0.002)
+    assert "TargetGroup=targetgroup/svc-green/1" in checks["5xx_rate"]["query"]
+    assert checks["5xx_rate"]["threshold"] == "<= 0.01"
+
+
+def test_5xx_rate_over_the_threshold_fails(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=200, errors=20)
+    outcome = run(cloudwatch)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "5xx_rate 0.1 breaks <= 0.01" in outcome.reason
+
+
+def test_slow_p99_fails(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=200, errors=0, latency_s=1.8)
+    outcome = run(cloudwatch)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "p99_response_time 1.8 breaks <= 1" in outcome.reason
+
+
+def test_too_few_requests_is_inconclusive_not_failed(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=5, errors=5)
+    outcome = run(cloudwatch)
+    assert outcome.status is ValidationStatus.INCONCLUSIVE
+    assert "5 requests in the window" in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("policy", "status"),
+    [("inconclusive", ValidationStatus.INCONCLUSIVE), ("fail", ValidationStatus.FAILED), ("pass", ValidationStatus.PASSED)],
+)
+def test_no_data_follows_the_policy(cloudwatch: Any, policy: str, status: ValidationStatus) -> None:
+    outcome = run(cloudwatch, no_data=policy, min_request_count=0, max_5xx_rate=None)
+    assert outcome.status is status
+    assert all(c["value"] is None for c in outcome.observed["checks"])
+
+
+def test_no_data_ignored_leaves_nothing_to_fail(cloudwatch: Any) -> None:
+    outcome = run(cloudwatch, no_data="ignore", min_request_count=0, max_5xx_rate=None)
+    assert outcome.status is ValidationStatus.PASSED
+    assert outcome.observed["checks"] == []
+
+
+def test_unhealthy_hosts_fail(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=200, errors=0, unhealthy=1)
+    outcome = run(cloudwatch)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "unhealthy_hosts 1 breaks <= 0" in outcome.reason
+
+
+def test_baseline_lets_through_a_release_no_worse_than_production(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=1000, errors=50)
+    seed(cloudwatch, BLUE, requests=1000, errors=48)
+    outcome = run(cloudwatch, BLUE, max_5xx_rate=None, baseline={"max_5xx_rate_increase": 0.005})
+    assert outcome.status is ValidationStatus.PASSED
+    assert {c["check"] for c in outcome.observed["checks"]} >= {"5xx_rate_vs_blue", "p99_vs_blue"}
+
+
+def test_baseline_stops_a_release_worse_than_production(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=1000, errors=100, latency_s=0.5)
+    seed(cloudwatch, BLUE, requests=1000, errors=10, latency_s=0.1)
+    outcome = run(cloudwatch, BLUE, max_5xx_rate=None, baseline={})
+    assert outcome.status is ValidationStatus.FAILED
+    assert "5xx_rate_vs_blue" in outcome.reason and "p99_vs_blue" in outcome.reason
+
+
+def test_custom_metric_check(cloudwatch: Any) -> None:
+    cloudwatch.put_metric_data(Namespace="Shop", MetricData=[{"MetricName": "CheckoutErrors", "Value": 7.0,
+                                                              "Timestamp": NOW - timedelta(minutes=1)}])  # fmt: skip
+    seed(cloudwatch, GREEN, requests=100, errors=0)
+    check = {"name": "checkout-errors", "namespace": "Shop", "metric": "CheckoutErrors", "statistic": "Sum", "threshold": 5}
+    outcome = run(cloudwatch, checks=[check])
+    assert outcome.status is ValidationStatus.FAILED
+    assert "checkout-errors 7 breaks <= 5" in outcome.reason
+
+
+def test_alarm_in_alarm_state_fails_and_missing_alarm_is_an_error(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=100, errors=0)
+    cloudwatch.put_metric_alarm(AlarmName="svc-latency", MetricName="x", Namespace="y", Statistic="Sum", Period=60,
+                                EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")  # fmt: skip
+    cloudwatch.set_alarm_state(AlarmName="svc-latency", StateValue="ALARM", StateReason="test")
+    outcome = run(cloudwatch, alarms=["svc-latency", "svc-missing"])
+    assert outcome.status is ValidationStatus.FAILED
+    checks = {c["check"]: c for c in outcome.observed["checks"]}
+    assert checks["alarm:svc-latency"]["status"] == "failed"
+    assert checks["alarm:svc-missing"]["status"] == "error"
+
+
+def test_window_never_reaches_before_the_deployment() -> None:
+    start, end = window(PREPARED, NOW, MetricsConfig(window_seconds=3600, period_seconds=60))
+    assert PREPARED - timedelta(seconds=60) < start <= PREPARED
+    assert end >= NOW and int(end.timestamp()) % 60 == 0

@@ -1,0 +1,35 @@
+"""moto with greenlight's local stand-in patches, for tests that need CodeDeploy's missing APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+from moto import mock_aws
+from moto.backends import get_backend
+
+from greenlight import moto_patches
+from greenlight.standin import ACCOUNT, REGION
+
+CLIENTS = ("codedeploy", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions")
+
+
+@contextmanager
+def local_aws() -> Iterator[dict[str, Any]]:
+    moto_patches.apply()
+    with mock_aws():
+        yield {name: boto3.client(name, region_name=REGION) for name in CLIENTS}
+
+
+def callbacks() -> list[dict[str, Any]]:
+    return list(getattr(get_backend("codedeploy")[ACCOUNT][REGION], "greenlight_callbacks", []))
+
+
+def bare_deployment(codedeploy: Any, iam: Any) -> str:
+    """A CodeDeploy deployment with no load balancer or targets (enough for callbacks)."""
+    role = iam.create_role(RoleName="codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    codedeploy.create_application(applicationName="app", computePlatform="ECS")
+    codedeploy.create_deployment_group(applicationName="app", deploymentGroupName="dg", serviceRoleArn=role)
+    return str(codedeploy.create_deployment(applicationName="app", deploymentGroupName="dg")["deploymentId"])
