@@ -126,6 +126,7 @@ class LocalEngine:
         self.environment = self._function_environment(functions, refs)
         self._stack.enter_context(_environment(self.environment))
         self._route_logs()
+        self._scale_validator_waits()
 
     def _function_environment(self, functions: dict[str, Any], refs: dict[str, str]) -> dict[str, str]:
         """In one process every function shares os.environ, so their variables must not disagree."""
@@ -144,6 +145,13 @@ class LocalEngine:
         handler = logger.registered_handler
         if hasattr(handler, "setStream"):
             handler.setStream(self.log)
+
+    def _scale_validator_waits(self) -> None:
+        from common import clock  # loaded from the task root by load_handler
+
+        saved = clock.TIME_SCALE
+        clock.TIME_SCALE = self.time_scale
+        self._stack.callback(setattr, clock, "TIME_SCALE", saved)
 
     def use_mock_config(self, path: Path) -> None:
         moto_patches.MOCK_CONFIG.clear()

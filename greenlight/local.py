@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from greenlight.engine import LocalEngine, Run
 from greenlight.project import Project
-from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, create_deployment
+from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 
 DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
 DEFAULT_DEADLINE_S = 900.0
@@ -69,7 +69,12 @@ def report_from(run: Run, callbacks: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_local(options: LocalRunOptions, project: Project | None = None, on_state: Callable[[dict[str, Any]], None] | None = None,
-              log: TextIO | None = None) -> dict[str, Any]:  # fmt: skip
+              log: TextIO | None = None,
+              before_start: Callable[[LocalEngine, LocalDeployment], None] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Set up the stand-in, start the workflow as CodeDeploy would, wait for it, return the verdict report.
+
+    `before_start` may change the stand-in first (tests inject faults there).
+    """
     project = project or Project.find()
     health_path = "/"
     project.add_task_root()
@@ -83,6 +88,8 @@ def run_local(options: LocalRunOptions, project: Project | None = None, on_state
                 engine.clients["ssm"].put_parameter(
                     Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value=options.config_text, Type="String"
                 )
+            if before_start:
+                before_start(engine, deployment)
             if options.mock_config:
                 engine.use_mock_config(options.mock_config)
                 execution_arn = engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id, options.mock_case)

@@ -47,7 +47,7 @@ def read(path: Path) -> dict[str, Any]:
     return dict(document)
 
 
-def test_cases(document: dict[str, Any], machine_name: str) -> list[str]:
+def case_names(document: dict[str, Any], machine_name: str) -> list[str]:
     return list(document.get("StateMachines", {}).get(machine_name, {}).get("TestCases", {}))
 
 

@@ -23,8 +23,15 @@ class LocalDeployment:
     green_target_group_arn: str
 
     def callbacks(self) -> list[dict[str, Any]]:
+        """Every PutLifecycleEventHookExecutionStatus call for this deployment, in order, accepted or not."""
         backend = get_backend("codedeploy")[ACCOUNT][REGION]
         return [c for c in getattr(backend, "greenlight_callbacks", []) if c["deploymentId"] == self.deployment_id]
+
+    def fail_callbacks(self, *error_codes: str) -> None:
+        """The next callbacks are refused with these error codes, in order (fault injection)."""
+        backend = get_backend("codedeploy")[ACCOUNT][REGION]
+        deployment_targets(backend)
+        backend.greenlight_callback_faults.extend(error_codes)
 
 
 def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:

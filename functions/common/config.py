@@ -200,6 +200,17 @@ class GreenlightConfig(Section):
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
 
 
+    @model_validator(mode="after")
+    def bake_covers_synthetic_traffic(self) -> GreenlightConfig:
+        duration = self.synthetic.duration_seconds
+        if self.synthetic.enabled and self.metrics.enabled and duration and self.metrics.bake_seconds < duration:
+            raise ValueError(
+                f"metrics.bake_seconds ({self.metrics.bake_seconds}) must be at least synthetic.duration_seconds "
+                f"({duration:g}): metrics are read after the bake time and must cover the synthetic traffic"
+            )
+        return self
+
+
 VALIDATIONS = ("health", "synthetic", "metrics")
 
 
