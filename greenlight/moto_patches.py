@@ -37,6 +37,24 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from greenlight.mock_config import MockConfigError, load_test_case
 
 PINNED_MOTO = "5.2.5"
+
+# What each patch replaces, as moto ships it; the canary tests check these still behave as measured.
+ORIGINALS: dict[str, Any] = {
+    "invoke_lambda": LambdaFunction._invoke_lambda,
+    "wait_interval": wait_function.WaitFunction._wait_interval,
+    "retrier_time": retrier_decl.time,
+    "execute_state_threading": execute_state.threading,
+    "extract_json": json_path.extract_json,
+    "aws_sdk_normalise_parameters": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters,
+    "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
+    "sfn_to_boto_names": dict(StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES),
+    "statistics": Statistics.get_statistics_for_type,
+    "codedeploy_methods": {name for name in ("list_deployment_targets", "get_deployment_target",
+                                             "put_lifecycle_event_hook_execution_status") if hasattr(CodeDeployResponse, name)},
+    "describe_target_health": ELBv2Backend.describe_target_health,
+    "start_execution": StepFunctionsParserBackend.start_execution,
+    "execution_worker": Execution._get_start_execution_worker,
+}
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
@@ -100,7 +118,7 @@ class _ScaledEvent(threading.Event):
 
 
 _DEFINITE_PATH = re.compile(r"^\$(\.[A-Za-z_][\w-]*|\[\d+\])*$")
-_original_extract_json = json_path.extract_json
+_original_extract_json = ORIGINALS["extract_json"]
 
 
 def _extract_json(path: str, data: Any) -> Any:
@@ -224,8 +242,8 @@ def _describe_target_health(original: Callable[..., Any]) -> Callable[..., Any]:
 
 # --- Step Functions Local's MockConfigFile: start `arn:...:stateMachine:<name>#<case>`.
 
-_original_start_execution = StepFunctionsParserBackend.start_execution
-_original_execution_worker = Execution._get_start_execution_worker
+_original_start_execution = ORIGINALS["start_execution"]
+_original_execution_worker = ORIGINALS["execution_worker"]
 MOCK_CONFIG: dict[str, Any] = {}
 
 

@@ -1,0 +1,79 @@
+"""The config model: defaults that make sense, errors that name the field, layers, the generated schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from common.config import ConfigError, GreenlightConfig, json_schema, merge, parse_document, validate
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit
+
+
+def test_defaults_validate_with_nothing_set() -> None:
+    config = validate({}, "defaults")
+    assert config.health.consecutive_successes == 3
+    assert config.synthetic.total_requests == 300 and config.synthetic.min_success_ratio == 0.99
+    assert config.synthetic.max_p99_ms == 1000
+    assert config.inconclusive_policy.value == "fail"
+    assert all(section.lifecycle_events == ["AfterAllowTestTraffic"] for section in (config.health, config.synthetic, config.metrics))
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ({"health": {"consecutive_successes": 0}}, "health.consecutive_successes"),
+        ({"health": {"path": "health"}}, "health.path"),
+        ({"synthetic": {"concurrency": "many"}}, "synthetic.concurrency"),
+        ({"synthetic": {"requests": [{"method": "TRACE"}]}}, "synthetic.requests.0.method"),
+        ({"metrics": {"no_data": "maybe"}}, "metrics.no_data"),
+        ({"metrics": {"checks": [{"name": "x", "threshold": 1}]}}, "metrics.checks.0"),
+        ({"helth": {}}, "helth"),
+        ({"inconclusive_policy": "ignore"}, "inconclusive_policy"),
+        ({"metrics": {"lifecycle_events": ["AfterInstal"]}}, "metrics.lifecycle_events.0"),
+    ],
+)
+def test_invalid_config_names_the_offending_field(document: dict[str, object], field: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        validate(document, "ssm:/greenlight/app/dg")
+    assert f"{field}:" in str(error.value)
+    assert "ssm:/greenlight/app/dg" in str(error.value)
+
+
+def test_bake_time_must_cover_synthetic_duration() -> None:
+    with pytest.raises(ConfigError, match="metrics.bake_seconds"):
+        validate({"synthetic": {"duration_seconds": 120}, "metrics": {"bake_seconds": 60}}, "test")
+
+
+@pytest.mark.parametrize(("text", "message"), [("[1, 2]", "must be a mapping"), ("health: [", "not valid YAML")])
+def test_unusable_documents_are_refused(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_document(text, "ssm:/x")
+
+
+def test_layers_merge_deeply_and_lists_replace() -> None:
+    base = {"health": {"path": "/a", "healthy_status_codes": [200]}, "fail_fast": False}
+    override = {"health": {"healthy_status_codes": [204]}, "fail_fast": True}
+    assert merge(base, override) == {"health": {"path": "/a", "healthy_status_codes": [204]}, "fail_fast": True}
+
+
+def test_json_assertion_keeps_explicit_null_apart_from_unset() -> None:
+    config = validate({"synthetic": {"requests": [{"expect": {"json": [{"path": "a", "exists": True}, {"path": "b", "equals": None}]}}]}}, "t")
+    dumped = json.loads(config.model_dump_json(by_alias=True))["synthetic"]["requests"][0]["expect"]["json"]
+    assert dumped == [{"path": "a", "exists": True}, {"path": "b", "equals": None}]
+    assert validate({"synthetic": config.synthetic.model_dump(by_alias=True)}, "t") == validate({"synthetic": config.synthetic.model_dump(by_alias=True)}, "t")
+
+
+def test_schema_is_generated_from_the_model_and_committed() -> None:
+    committed = json.loads((ROOT / "docs" / "config.schema.json").read_text())
+    assert committed == json_schema(), "run `greenlight schema > docs/config.schema.json`"
+    assert set(committed["properties"]) == set(GreenlightConfig.model_fields)
+
+
+def test_example_configs_are_valid() -> None:
+    examples = sorted((ROOT / "examples").rglob("*greenlight*.yaml"))
+    assert examples
+    for path in examples:
+        validate(parse_document(path.read_text(), str(path)), str(path))

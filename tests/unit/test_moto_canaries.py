@@ -1,0 +1,61 @@
+"""Canaries: each moto internal the local engine patches still behaves as it did when measured (moto 5.2.5).
+
+When one of these fails after a moto upgrade, the matching patch in greenlight/moto_patches.py must be
+revisited: moto moved the code, or fixed the gap and the patch can go.
+"""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import version
+
+import pytest
+from moto.cloudwatch.models import Statistics
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+from moto.stepfunctions.parser.mocking.mock_config import load_mock_test_case_for
+
+from greenlight.moto_patches import ORIGINALS, PINNED_MOTO
+
+pytestmark = pytest.mark.unit
+
+
+def test_moto_is_the_pinned_version() -> None:
+    assert version("moto") == PINNED_MOTO
+
+
+def test_lambda_invocation_still_needs_docker() -> None:
+    assert "docker" in inspect.getsource(ORIGINALS["invoke_lambda"])
+
+
+def test_codedeploy_still_lacks_targets_and_hook_callback() -> None:
+    assert ORIGINALS["codedeploy_methods"] == set()
+
+
+def test_wait_and_retry_still_sleep_where_the_patches_scale_them() -> None:
+    assert "program_state_event.wait" in inspect.getsource(ORIGINALS["wait_interval"])
+    assert ORIGINALS["retrier_time"].__name__ == "time"
+    assert ORIGINALS["execute_state_threading"].__name__ == "threading"
+
+
+def test_definite_index_path_still_returns_a_list() -> None:
+    assert ORIGINALS["extract_json"]("$.results[0].ok", {"results": [{"ok": True}]}) == [True]
+
+
+def test_aws_sdk_parameters_are_still_passed_through_unnormalised() -> None:
+    assert ORIGINALS["aws_sdk_normalise_parameters"] is StateTaskService._normalise_parameters
+    assert "codedeploy" not in ORIGINALS["aws_sdk_error_names"]
+    assert "elasticloadbalancingv2" not in ORIGINALS["sfn_to_boto_names"]
+
+
+def test_cloudwatch_still_has_no_percentile_statistics() -> None:
+    statistics = Statistics(["p99"], None)  # type: ignore[arg-type]
+    assert ORIGINALS["statistics"](statistics, "p99") is None
+
+
+def test_target_health_is_still_always_healthy_upstream() -> None:
+    assert "health_for" in inspect.getsource(ORIGINALS["describe_target_health"])
+
+
+def test_mock_config_loader_is_still_a_stub() -> None:
+    assert load_mock_test_case_for("any", "case") is None
+    assert "mock_test_case" not in inspect.getsource(ORIGINALS["execution_worker"])
