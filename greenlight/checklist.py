@@ -62,8 +62,13 @@ def problems(project: Project) -> list[str]:
     text = project.definition_text()
     _, substitutions = project.state_machine()
     placeholders = set(PLACEHOLDER.findall(text))
-    found += [f"the ASL uses ${{{p}}} but DefinitionSubstitutions has no {p}" for p in sorted(placeholders - set(substitutions))]
-    found += [f"DefinitionSubstitutions has {s}, which the ASL never uses" for s in sorted(set(substitutions) - placeholders)]
+    found += [
+        f"the ASL uses ${{{p}}} but DefinitionSubstitutions has no {p}"
+        for p in sorted(placeholders - set(substitutions))
+    ]
+    found += [
+        f"DefinitionSubstitutions has {s}, which the ASL never uses" for s in sorted(set(substitutions) - placeholders)
+    ]
     branches = branch_functions(parse_definition(text))
     handlers = {spec.handler: spec.logical_id for spec in project.functions().values()}
     sections = config_sections()
@@ -89,7 +94,11 @@ def problems(project: Project) -> list[str]:
 
 
 def branch_end_states(branch: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: state for name, state in branch["States"].items() if state.get("End") or state["Type"] in ("Succeed", "Fail")}
+    return {
+        name: state
+        for name, state in branch["States"].items()
+        if state.get("End") or state["Type"] in ("Succeed", "Fail")
+    }
 
 
 def scaffold_paths(root: Path, name: str) -> list[Path]:

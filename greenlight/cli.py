@@ -30,8 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--target-url", required=True, help="the service under test, e.g. http://127.0.0.1:8080")
     run.add_argument("--config", type=Path, help="greenlight config (YAML or JSON), as stored in SSM")
     run.add_argument("--mock-config", metavar="FILE#Case", help="a Step Functions Local MockConfigFile and test case")
-    run.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
-                     help=f"factor for Wait states and retry intervals (default {DEFAULT_TIME_SCALE}; 1 = real time)")  # fmt: skip
+    run.add_argument(
+        "--time-scale",
+        type=float,
+        default=DEFAULT_TIME_SCALE,
+        help=f"factor for Wait states and retry intervals (default {DEFAULT_TIME_SCALE}; 1 = real time)",
+    )
     run.add_argument("--lifecycle-event", default="AfterAllowTestTraffic", help="the CodeDeploy hook being run")
     run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
     run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
@@ -72,7 +76,10 @@ def _observed_summary(observed: dict[str, Any], limit: int = 110) -> str:
 
 def render(report: dict[str, Any], stream: TextIO) -> None:
     rows = [("VALIDATION", "STATUS", "REASON")]
-    rows += [(v["name"] + (" (dry run)" if v.get("dry_run") else ""), v["status"], v["reason"]) for v in report["validations"]]
+    rows += [
+        (v["name"] + (" (dry run)" if v.get("dry_run") else ""), v["status"], v["reason"])
+        for v in report["validations"]
+    ]
     width = [max(len(r[i]) for r in rows) for i in range(2)]
     for name, status, reason in rows:
         stream.write(f"{name:<{width[0]}}  {status:<{width[1]}}  {reason}\n")
@@ -81,8 +88,10 @@ def render(report: dict[str, Any], stream: TextIO) -> None:
             stream.write(f"  {validation['name']}: {_observed_summary(validation['observed'])}\n")
     execution = report["execution"]
     stream.write(f"\nVerdict: {report['verdict'] or 'none'} - {report['reason']}\n")
-    stream.write(f"Execution {execution['status']} in {execution['duration_s']:.2f} s; CodeDeploy received: "
-                 f"{report['callback']['status'] if report['callback'] else 'nothing'}\n")  # fmt: skip
+    stream.write(
+        f"Execution {execution['status']} in {execution['duration_s']:.2f} s; CodeDeploy received: "
+        f"{report['callback']['status'] if report['callback'] else 'nothing'}\n"
+    )
 
 
 def exit_code(report: dict[str, Any]) -> int:
@@ -90,7 +99,9 @@ def exit_code(report: dict[str, Any]) -> int:
 
 
 def command_local_run(args: argparse.Namespace) -> int:
-    options = LocalRunOptions(target_url=args.target_url, time_scale=args.time_scale, lifecycle_event=args.lifecycle_event)
+    options = LocalRunOptions(
+        target_url=args.target_url, time_scale=args.time_scale, lifecycle_event=args.lifecycle_event
+    )
     if not args.target_url.startswith(("http://", "https://")):
         raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")
     if args.time_scale < 0:

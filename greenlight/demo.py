@@ -52,7 +52,10 @@ def run_demo(as_json: bool = False) -> int:
         for version, report in reports.items():
             sys.stdout.write(f"\n--- {version} ---\n")
             render(report, sys.stdout)
-        outcome = ("the good release was let through, the bad one was stopped before production traffic reached it"
-                   if as_expected else "the verdicts were not the expected ones (see above)")  # fmt: skip
+        outcome = (
+            "the good release was let through, the bad one was stopped before production traffic reached it"
+            if as_expected
+            else "the verdicts were not the expected ones (see above)"
+        )
         sys.stdout.write(f"\nDemo finished in {time.monotonic() - started:.1f} s: {outcome}.\n")
     return 0 if as_expected else 1

@@ -71,7 +71,9 @@ def _zip() -> bytes:
 class LocalEngine:
     """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.run(...)`."""
 
-    def __init__(self, project: Project, time_scale: float = 0.0, timeout_scale: float = 1.0, log: TextIO | None = None) -> None:
+    def __init__(
+        self, project: Project, time_scale: float = 0.0, timeout_scale: float = 1.0, log: TextIO | None = None
+    ) -> None:
         self.project = project
         self.time_scale, self.timeout_scale = time_scale, timeout_scale
         self.log = log if log is not None else io.StringIO()
@@ -87,8 +89,10 @@ class LocalEngine:
         self._stack.enter_context(_environment(LOCAL_ENVIRONMENT))
         self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
         self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
-        self.clients = {name: boto3.client(name, region_name=REGION) for name in
-                        ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs")}  # fmt: skip
+        self.clients = {
+            name: boto3.client(name, region_name=REGION)
+            for name in ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs")
+        }
         try:
             self._deploy()
         except BaseException:
@@ -105,23 +109,31 @@ class LocalEngine:
     def _deploy(self) -> None:
         """Create every function and the state machine as the template declares them."""
         functions = self.project.functions()
-        role = self.clients["iam"].create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        role = self.clients["iam"].create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"][
+            "Arn"
+        ]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
         for name, spec in self.project.template.get("Parameters", {}).items():
             refs[name] = str(spec.get("Default", ""))
         for logical_id, spec in functions.items():
             name = f"greenlight-local-{logical_id}"
             arn = self.clients["lambda"].create_function(
-                FunctionName=name, Role=role, Runtime="python3.12", Handler=spec.handler, Timeout=min(spec.timeout, 900),
+                FunctionName=name,
+                Role=role,
+                Runtime="python3.12",
+                Handler=spec.handler,
+                Timeout=min(spec.timeout, 900),
                 Code={"ZipFile": _zip()},
-            )["FunctionArn"]  # fmt: skip
+            )["FunctionArn"]
             self.function_names[logical_id] = name
             refs |= {logical_id: name, f"{logical_id}.Arn": arn}
             EngineSettings.handlers[name] = self.project.load_handler(spec)
         self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
         _, substitutions = self.project.state_machine()
-        definition = substitute(self.project.definition_text(), {k: _resolve(v, refs) for k, v in substitutions.items()})
+        definition = substitute(
+            self.project.definition_text(), {k: _resolve(v, refs) for k, v in substitutions.items()}
+        )
         self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
         self.environment = self._function_environment(functions, refs)
         self._stack.enter_context(_environment(self.environment))
@@ -160,7 +172,9 @@ class LocalEngine:
     def invoke_hook(self, deployment_id: str, hook_execution_id: str) -> dict[str, Any]:
         """Invoke the hook function as CodeDeploy does (the payload is CodeDeploy's lifecycle hook event)."""
         event = {"DeploymentId": deployment_id, "LifecycleEventHookExecutionId": hook_execution_id}
-        response = self.clients["lambda"].invoke(FunctionName=self.function_names["HookFunction"], Payload=json.dumps(event))
+        response = self.clients["lambda"].invoke(
+            FunctionName=self.function_names["HookFunction"], Payload=json.dumps(event)
+        )
         return dict(json.loads(response["Payload"].read()))
 
     def execution_arn_for_hook(self, hook_execution_id: str) -> str:
@@ -187,13 +201,21 @@ class LocalEngine:
         event = {
             "source": "aws.states",
             "detail-type": "Step Functions Execution Status Change",
-            "detail": {"executionArn": execution_arn, "stateMachineArn": self.state_machine_arn, "status": status,
-                       "input": description.get("input")},
-        }  # fmt: skip
-        response = self.clients["lambda"].invoke(FunctionName=self.function_names["SafetyNetFunction"], Payload=json.dumps(event))
+            "detail": {
+                "executionArn": execution_arn,
+                "stateMachineArn": self.state_machine_arn,
+                "status": status,
+                "input": description.get("input"),
+            },
+        }
+        response = self.clients["lambda"].invoke(
+            FunctionName=self.function_names["SafetyNetFunction"], Payload=json.dumps(event)
+        )
         return dict(json.loads(response["Payload"].read()))
 
-    def wait(self, execution_arn: str, deadline_s: float = 300.0, on_state: Callable[[dict[str, Any]], None] | None = None) -> Run:
+    def wait(
+        self, execution_arn: str, deadline_s: float = 300.0, on_state: Callable[[dict[str, Any]], None] | None = None
+    ) -> Run:
         """Poll until the execution ends or the deadline passes (then it is stopped and reported ABORTED)."""
         sfn = self.clients["stepfunctions"]
         started, deadline = time.monotonic(), time.monotonic() + deadline_s
@@ -208,16 +230,27 @@ class LocalEngine:
             if description["status"] in TERMINAL:
                 break
             if time.monotonic() > deadline:
-                sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
+                sfn.stop_execution(
+                    executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline"
+                )
                 continue
             time.sleep(0.01)  # busy polling starves the interpreter's threads
         self.deliver_status_change(execution_arn, description["status"])
         output = json.loads(description["output"]) if description.get("output") else None
-        return Run(execution_arn, description["status"], output, description.get("error"), description.get("cause"),
-                   time.monotonic() - started, self._events(execution_arn))  # fmt: skip
+        return Run(
+            execution_arn,
+            description["status"],
+            output,
+            description.get("error"),
+            description.get("cause"),
+            time.monotonic() - started,
+            self._events(execution_arn),
+        )
 
     def _events(self, execution_arn: str) -> list[dict[str, Any]]:
-        history = self.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+        history = self.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)[
+            "events"
+        ]
         states = []
         for event in history:
             kind = event["type"]

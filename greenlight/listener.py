@@ -11,7 +11,7 @@ import http.client
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,7 +74,7 @@ class TestListener:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward  # noqa: N815
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._server = _Server(("127.0.0.1", 0), Handler)
@@ -106,7 +106,9 @@ class TestListener:
         body = request.rfile.read(length) if length else None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         started = time.perf_counter()
-        upstream = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout)
+        upstream = http.client.HTTPConnection(
+            self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
+        )
         target_status: int | None = None
         try:
             upstream.request(request.command, request.path, body=body, headers=headers)
@@ -131,7 +133,7 @@ class TestListener:
             request.wfile.write(payload)
 
     def _record(self, target_status: int | None, elapsed: float) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         datums = [{"MetricName": "RequestCount", "Value": 1.0, "Unit": "Count"}]
         if target_status is None:
             datums.append({"MetricName": "HTTPCode_ELB_5XX_Count", "Value": 1.0, "Unit": "Count"})
@@ -150,11 +152,16 @@ class TestListener:
             self._check_once()
 
     def _check_once(self) -> None:
-        connection = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout)
+        connection = http.client.HTTPConnection(
+            self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
+        )
         try:
             connection.request("GET", self.settings.health_path, headers={"User-Agent": "ELB-HealthChecker/2.0"})
             status = connection.getresponse().status
-            ok, reason = 200 <= status < 400, ("Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{status}]")
+            ok, reason = (
+                200 <= status < 400,
+                ("Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{status}]"),
+            )
         except TimeoutError:
             ok, reason = False, ("Target.Timeout", "Request timed out")
         except OSError:
@@ -169,13 +176,27 @@ class TestListener:
             target.state, (target.reason, target.description) = "unhealthy", reason
         unhealthy = 1.0 if target.state == "unhealthy" else 0.0
         with self._lock:
-            self._pending.append({"MetricName": "UnHealthyHostCount", "Value": unhealthy, "Unit": "Count",
-                                  "Timestamp": datetime.now(timezone.utc), "Dimensions": self.settings.dimensions})  # fmt: skip
+            self._pending.append(
+                {
+                    "MetricName": "UnHealthyHostCount",
+                    "Value": unhealthy,
+                    "Unit": "Count",
+                    "Timestamp": datetime.now(UTC),
+                    "Dimensions": self.settings.dimensions,
+                }
+            )
 
     def target_health(self) -> list[dict[str, Any]]:
         t = self.target
-        return [{"id": self.upstream_host, "port": self.upstream_port, "state": t.state, "reason": t.reason or None,
-                 "description": t.description or None}]  # fmt: skip
+        return [
+            {
+                "id": self.upstream_host,
+                "port": self.upstream_port,
+                "state": t.state,
+                "reason": t.reason or None,
+                "description": t.description or None,
+            }
+        ]
 
     # --- publishing
 

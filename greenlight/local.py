@@ -70,9 +70,13 @@ def report_from(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False)
     }
 
 
-def run_local(options: LocalRunOptions, project: Project | None = None, on_state: Callable[[dict[str, Any]], None] | None = None,
-              log: TextIO | None = None,
-              before_start: Callable[[LocalEngine, LocalDeployment], None] | None = None) -> dict[str, Any]:  # fmt: skip
+def run_local(
+    options: LocalRunOptions,
+    project: Project | None = None,
+    on_state: Callable[[dict[str, Any]], None] | None = None,
+    log: TextIO | None = None,
+    before_start: Callable[[LocalEngine, LocalDeployment], None] | None = None,
+) -> dict[str, Any]:
     """Set up the stand-in, start the workflow as CodeDeploy would, wait for it, return the verdict report.
 
     `before_start` may change the stand-in first (tests inject faults there).
@@ -82,7 +86,9 @@ def run_local(options: LocalRunOptions, project: Project | None = None, on_state
     project.add_task_root()
     if options.config_text:
         _, health_path = checked_config(options.config_text, "--config")
-    with LocalEngine(project, options.time_scale, options.timeout_scale, log if log is not None else io.StringIO()) as engine:
+    with LocalEngine(
+        project, options.time_scale, options.timeout_scale, log if log is not None else io.StringIO()
+    ) as engine:
         deployment = create_deployment(engine.clients, options.target_url, health_path, options.lifecycle_event)
         try:
             if options.config_text:
@@ -94,7 +100,9 @@ def run_local(options: LocalRunOptions, project: Project | None = None, on_state
                 before_start(engine, deployment)
             if options.mock_config:
                 engine.use_mock_config(options.mock_config)
-                execution_arn = engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id, options.mock_case)
+                execution_arn = engine.start_as_hook(
+                    deployment.deployment_id, deployment.hook_execution_id, options.mock_case
+                )
             else:
                 engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id)
                 execution_arn = engine.execution_arn_for_hook(deployment.hook_execution_id)

@@ -15,22 +15,23 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any
 
-import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as retrier_decl
-import moto.stepfunctions.parser.asl.component.state.exec.execute_state as execute_state
-import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as wait_function
-import moto.stepfunctions.parser.asl.utils.json_path as json_path
 from moto.awslambda.models import LambdaFunction
 from moto.cloudwatch.models import Statistics
 from moto.codedeploy.models import CodeDeployBackend
 from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.responses import ActionResult
 from moto.elbv2.models import ELBv2Backend, FakeHealthStatus
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
@@ -42,15 +43,18 @@ PINNED_MOTO = "5.2.5"
 ORIGINALS: dict[str, Any] = {
     "invoke_lambda": LambdaFunction._invoke_lambda,
     "wait_interval": wait_function.WaitFunction._wait_interval,
-    "retrier_time": retrier_decl.time,
-    "execute_state_threading": execute_state.threading,
+    "retrier_time": getattr(retrier_decl, "time"),  # noqa: B009  (not exported by moto)
+    "execute_state_threading": getattr(execute_state, "threading"),  # noqa: B009
     "extract_json": json_path.extract_json,
     "aws_sdk_normalise_parameters": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters,
     "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
     "sfn_to_boto_names": dict(StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES),
     "statistics": Statistics.get_statistics_for_type,
-    "codedeploy_methods": {name for name in ("list_deployment_targets", "get_deployment_target",
-                                             "put_lifecycle_event_hook_execution_status") if hasattr(CodeDeployResponse, name)},
+    "codedeploy_methods": {
+        name
+        for name in ("list_deployment_targets", "get_deployment_target", "put_lifecycle_event_hook_execution_status")
+        if hasattr(CodeDeployResponse, name)
+    },
     "describe_target_health": ELBv2Backend.describe_target_health,
     "start_execution": StepFunctionsParserBackend.start_execution,
     "execution_worker": Execution._get_start_execution_worker,
@@ -155,7 +159,11 @@ def _normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **k
     service = self._get_boto_service_name()
     model = boto3.session.Session().client(service, region_name="us-east-1").meta.service_model
     operation = next(
-        (model.operation_model(name) for name in model.operation_names if name.lower() == self.resource.api_action.lower()),
+        (
+            model.operation_model(name)
+            for name in model.operation_names
+            if name.lower() == self.resource.api_action.lower()
+        ),
         None,
     )
     if operation is not None:
@@ -181,12 +189,25 @@ def _percentile_statistic(original: Callable[[Any, str], Any]) -> Callable[[Any,
 # --- CodeDeploy: the ECS deployment target and the lifecycle hook callback, which moto does not have.
 
 
-def deployment_targets(self: CodeDeployBackend) -> dict[str, dict[str, Any]]:
-    if not hasattr(self, "greenlight_targets"):
-        self.greenlight_targets = {}
-        self.greenlight_callbacks = []
-        self.greenlight_callback_faults = []
-    return self.greenlight_targets  # type: ignore[no-any-return]
+@dataclass
+class StandInState:
+    """What the stand-in keeps on moto's CodeDeploy backend: ECS targets, received callbacks, injected faults."""
+
+    targets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    callback_faults: list[str] = field(default_factory=list)
+
+
+def stand_in(backend: CodeDeployBackend) -> StandInState:
+    state = getattr(backend, "greenlight", None)
+    if state is None:
+        state = StandInState()
+        setattr(backend, "greenlight", state)  # noqa: B010  (moto's backend has no such attribute to type)
+    return state
+
+
+def deployment_targets(backend: CodeDeployBackend) -> dict[str, dict[str, Any]]:
+    return stand_in(backend).targets
 
 
 def _list_deployment_targets(self: CodeDeployResponse) -> ActionResult:
@@ -206,18 +227,22 @@ def _get_deployment_target(self: CodeDeployResponse) -> ActionResult:
 def _put_lifecycle_event_hook_execution_status(self: CodeDeployResponse) -> ActionResult:
     from moto.core.exceptions import JsonRESTError
 
-    backend = self.codedeploy_backend
     deployment_id, hook_id = self._get_param("deploymentId"), self._get_param("lifecycleEventHookExecutionId")
     status = self._get_param("status")
-    backend.get_deployment(deployment_id)
-    deployment_targets(backend)
-    if backend.greenlight_callback_faults:
-        raise JsonRESTError(backend.greenlight_callback_faults.pop(0), "injected fault")
+    self.codedeploy_backend.get_deployment(deployment_id)
+    state = stand_in(self.codedeploy_backend)
+    if state.callback_faults:
+        raise JsonRESTError(state.callback_faults.pop(0), "injected fault")
     if status not in ("Succeeded", "Failed"):
         raise JsonRESTError("InvalidLifecycleEventHookExecutionStatusException", f"status {status} is not allowed")
-    already = any(c["lifecycleEventHookExecutionId"] == hook_id for c in backend.greenlight_callbacks)
-    backend.greenlight_callbacks.append(
-        {"deploymentId": deployment_id, "lifecycleEventHookExecutionId": hook_id, "status": status, "accepted": not already}
+    already = any(c["lifecycleEventHookExecutionId"] == hook_id for c in state.callbacks)
+    state.callbacks.append(
+        {
+            "deploymentId": deployment_id,
+            "lifecycleEventHookExecutionId": hook_id,
+            "status": status,
+            "accepted": not already,
+        }
     )
     if already:
         raise JsonRESTError("LifecycleEventAlreadyCompletedException", "the lifecycle event already completed")
@@ -279,25 +304,29 @@ def apply() -> None:
         return
     if version("moto") != PINNED_MOTO:
         raise RuntimeError(f"greenlight's local engine is pinned to moto {PINNED_MOTO}, found {version('moto')}")
-    LambdaFunction._invoke_lambda = _invoke_in_process
-    wait_function.WaitFunction._wait_interval = _wait_interval
-    retrier_decl.time = SimpleNamespace(sleep=_scaled_sleep)  # type: ignore[assignment]
-    execute_state.threading = SimpleNamespace(Event=_ScaledEvent)  # type: ignore[assignment]
+    patches: list[tuple[Any, str, Any]] = [
+        (LambdaFunction, "_invoke_lambda", _invoke_in_process),
+        (wait_function.WaitFunction, "_wait_interval", _wait_interval),
+        (retrier_decl, "time", SimpleNamespace(sleep=_scaled_sleep)),
+        (execute_state, "threading", SimpleNamespace(Event=_ScaledEvent)),
+        (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", _normalise_parameters),
+        (Statistics, "get_statistics_for_type", _percentile_statistic(ORIGINALS["statistics"])),
+        (CodeDeployResponse, "list_deployment_targets", _list_deployment_targets),
+        (CodeDeployResponse, "get_deployment_target", _get_deployment_target),
+        (CodeDeployResponse, "put_lifecycle_event_hook_execution_status", _put_lifecycle_event_hook_execution_status),
+        (ELBv2Backend, "describe_target_health", _describe_target_health(ORIGINALS["describe_target_health"])),
+        (StepFunctionsParserBackend, "start_execution", _start_execution),
+        (Execution, "_get_start_execution_worker", _execution_worker),
+    ]
+    for owner, attribute, replacement in patches:
+        setattr(owner, attribute, replacement)
+    state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
+    StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"
     import moto.stepfunctions.parser.asl.parse.asl_parser  # noqa: F401  (loads every module that imports extract_json)
 
     for module in [m for name, m in sys.modules.items() if name.startswith("moto.stepfunctions.parser")]:
         if getattr(module, "extract_json", None) is _original_extract_json:
-            module.extract_json = _extract_json  # type: ignore[attr-defined]
-    state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters = _normalise_parameters
-    state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
-    StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"
-    Statistics.get_statistics_for_type = _percentile_statistic(Statistics.get_statistics_for_type)
-    CodeDeployResponse.list_deployment_targets = _list_deployment_targets
-    CodeDeployResponse.get_deployment_target = _get_deployment_target
-    CodeDeployResponse.put_lifecycle_event_hook_execution_status = _put_lifecycle_event_hook_execution_status
-    ELBv2Backend.describe_target_health = _describe_target_health(ELBv2Backend.describe_target_health)
-    StepFunctionsParserBackend.start_execution = _start_execution
-    Execution._get_start_execution_worker = _execution_worker
+            setattr(module, "extract_json", _extract_json)  # noqa: B010
     _applied = True
 
 

@@ -76,7 +76,10 @@ class Project:
             if resource.get("Type") != "AWS::Serverless::Function":
                 continue
             props = resource.get("Properties", {})
-            environment = {**globals_.get("Environment", {}).get("Variables", {}), **props.get("Environment", {}).get("Variables", {})}
+            environment = {
+                **globals_.get("Environment", {}).get("Variables", {}),
+                **props.get("Environment", {}).get("Variables", {}),
+            }
             specs[logical_id] = FunctionSpec(
                 logical_id=logical_id,
                 handler=props.get("Handler", globals_.get("Handler", "")),

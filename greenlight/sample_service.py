@@ -44,14 +44,16 @@ class SampleService:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 service.answer(self)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="sample-service", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="sample-service", daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -69,6 +71,7 @@ class SampleService:
         release = self.release
         with self._lock:
             roll_error, roll_slow = self._random.random(), self._random.random()
+        body: dict[str, Any]
         if request.path.startswith("/health"):
             status, body = (200, {"status": "ok"}) if release.healthy else (503, {"status": "failing"})
         elif roll_error < release.error_ratio:

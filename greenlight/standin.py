@@ -8,7 +8,7 @@ from typing import Any
 from moto.backends import get_backend
 
 from greenlight.listener import ListenerSettings, TestListener
-from greenlight.moto_patches import EngineSettings, deployment_targets
+from greenlight.moto_patches import EngineSettings, deployment_targets, stand_in
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 APPLICATION, DEPLOYMENT_GROUP = "sample-service", "sample-service-dg"
@@ -24,47 +24,66 @@ class LocalDeployment:
 
     def callbacks(self) -> list[dict[str, Any]]:
         """Every PutLifecycleEventHookExecutionStatus call for this deployment, in order, accepted or not."""
-        backend = get_backend("codedeploy")[ACCOUNT][REGION]
-        return [c for c in getattr(backend, "greenlight_callbacks", []) if c["deploymentId"] == self.deployment_id]
+        state = stand_in(get_backend("codedeploy")[ACCOUNT][REGION])
+        return [c for c in state.callbacks if c["deploymentId"] == self.deployment_id]
 
     def fail_callbacks(self, *error_codes: str) -> None:
         """The next callbacks are refused with these error codes, in order (fault injection)."""
-        backend = get_backend("codedeploy")[ACCOUNT][REGION]
-        deployment_targets(backend)
-        backend.greenlight_callback_faults.extend(error_codes)
+        stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).callback_faults.extend(error_codes)
 
 
 def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"][
+            "SubnetId"
+        ]
         for i, zone in enumerate("ab")
     ]
-    balancer = elbv2.create_load_balancer(Name="greenlight-local", Subnets=subnets, Type="application")["LoadBalancers"][0]
+    balancer = elbv2.create_load_balancer(Name="greenlight-local", Subnets=subnets, Type="application")[
+        "LoadBalancers"
+    ][0]
     # The URL Prepare builds from DescribeLoadBalancers must reach the loopback listener.
     get_backend("elbv2")[ACCOUNT][REGION].load_balancers[balancer["LoadBalancerArn"]].dns_name = LOCAL_HOST
     return vpc, balancer["LoadBalancerArn"], balancer["LoadBalancerArn"].split(":loadbalancer/", 1)[1]
 
 
 def create_deployment(
-    clients: dict[str, Any], upstream: str, health_path: str, lifecycle_event: str = "AfterAllowTestTraffic", hook_execution_id: str = ""
+    clients: dict[str, Any],
+    upstream: str,
+    health_path: str,
+    lifecycle_event: str = "AfterAllowTestTraffic",
+    hook_execution_id: str = "",
 ) -> LocalDeployment:
-    """A blue/green ECS deployment paused at `lifecycle_event`, its GREEN target group behind a real loopback listener."""
+    """A blue/green ECS deployment paused at `lifecycle_event`, GREEN behind a real loopback listener."""
     elbv2, codedeploy, iam = clients["elbv2"], clients["codedeploy"], clients["iam"]
     vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
     groups = {}
     for label in ("blue", "green"):
         groups[label] = elbv2.create_target_group(
-            Name=f"sample-service-{label}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", HealthCheckPath=health_path
+            Name=f"sample-service-{label}",
+            Protocol="HTTP",
+            Port=80,
+            VpcId=vpc,
+            TargetType="ip",
+            HealthCheckPath=health_path,
         )["TargetGroups"][0]["TargetGroupArn"]
     green = groups["green"]
-    dimensions = [{"Name": "TargetGroup", "Value": green.split(":", 5)[5]}, {"Name": "LoadBalancer", "Value": balancer_dimension}]
-    listener = TestListener(ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions), clients["cloudwatch"]).start()
+    dimensions = [
+        {"Name": "TargetGroup", "Value": green.split(":", 5)[5]},
+        {"Name": "LoadBalancer", "Value": balancer_dimension},
+    ]
+    listener = TestListener(
+        ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions), clients["cloudwatch"]
+    ).start()
     EngineSettings.target_health[green] = listener.target_health
     routes = {}
     for route, port, group in (("prod", 80, groups["blue"]), ("test", listener.port, green)):
         routes[route] = elbv2.create_listener(
-            LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=port, DefaultActions=[{"Type": "forward", "TargetGroupArn": group}]
+            LoadBalancerArn=balancer_arn,
+            Protocol="HTTP",
+            Port=port,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
         )["Listeners"][0]["ListenerArn"]
 
     role = iam.create_role(RoleName="greenlight-local-codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
@@ -98,10 +117,20 @@ def create_deployment(
         "status": "InProgress",
         "lifecycleEvents": [{"lifecycleEventName": lifecycle_event, "status": "InProgress"}],
         "taskSetsInfo": [
-            {**task_set, "identifer": "ecs-svc/green", "taskSetLabel": "GREEN", "trafficWeight": 0.0,
-             "targetGroup": {"name": "sample-service-green"}},
-            {**task_set, "identifer": "ecs-svc/blue", "taskSetLabel": "BLUE", "trafficWeight": 100.0,
-             "targetGroup": {"name": "sample-service-blue"}},
+            {
+                **task_set,
+                "identifer": "ecs-svc/green",
+                "taskSetLabel": "GREEN",
+                "trafficWeight": 0.0,
+                "targetGroup": {"name": "sample-service-green"},
+            },
+            {
+                **task_set,
+                "identifer": "ecs-svc/blue",
+                "taskSetLabel": "BLUE",
+                "trafficWeight": 100.0,
+                "targetGroup": {"name": "sample-service-blue"},
+            },
         ],
-    }  # fmt: skip
+    }
     return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green)

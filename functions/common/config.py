@@ -25,9 +25,10 @@ from pydantic import (
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
-LIFECYCLE_EVENTS = ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic")
-LifecycleEvent = Literal["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
-DEFAULT_LIFECYCLE_EVENT = "AfterAllowTestTraffic"
+LifecycleEvent = Literal[
+    "BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"
+]
+DEFAULT_LIFECYCLE_EVENT: LifecycleEvent = "AfterAllowTestTraffic"
 
 
 class ConfigError(Exception):
@@ -40,12 +41,12 @@ class Section(BaseModel):
 
 class InconclusivePolicy(str, Enum):
     FAIL = "fail"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (a policy, not a password)
 
 
 class NoDataPolicy(str, Enum):
     FAIL = "fail"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (a policy, not a password)
     INCONCLUSIVE = "inconclusive"
     IGNORE = "ignore"
 
@@ -61,14 +62,18 @@ class ValidationConfig(Section):
 
 class HealthConfig(ValidationConfig):
     path: str = Field("/", pattern=r"^/", description="Path requested through the test listener.")
-    healthy_status_codes: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=lambda: [200], min_length=1)
+    healthy_status_codes: list[Annotated[int, Field(ge=100, le=599)]] = Field(
+        default_factory=lambda: [200], min_length=1
+    )
     consecutive_successes: int = Field(3, ge=1, le=100)
     request_timeout_seconds: float = Field(2.0, gt=0, le=60)
     interval_seconds: float = Field(2.0, ge=0, le=60)
     timeout_seconds: int = Field(120, ge=1, le=780, description="Deadline for targets and HTTP to become healthy.")
     check_targets: bool = Field(True, description="Also require every GREEN target to be healthy in its target group.")
     min_healthy_targets: int | None = Field(
-        None, ge=1, description="Targets that must be registered and healthy; default: the GREEN task set's desired count."
+        None,
+        ge=1,
+        description="Targets that must be registered and healthy; default: the GREEN task set's desired count.",
     )
 
 
@@ -110,7 +115,9 @@ class RequestSpec(Section):
     name: str | None = None
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     path: str = Field("/", pattern=r"^/([^/].*)?$", description="Path on the test listener (never a full URL).")
-    host: str | None = Field(None, description="Send to this host instead of the listener's; it must be in allowed_hosts.")
+    host: str | None = Field(
+        None, description="Send to this host instead of the listener's; it must be in allowed_hosts."
+    )
     query: dict[str, str] = Field(default_factory=dict)
     headers: dict[str, str | SecretRef] = Field(default_factory=dict)
     body: Any = None
@@ -199,7 +206,6 @@ class GreenlightConfig(Section):
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
 
-
     @model_validator(mode="after")
     def bake_covers_synthetic_traffic(self) -> GreenlightConfig:
         duration = self.synthetic.duration_seconds
@@ -273,4 +279,4 @@ def load(ssm: SSMClient, prefix: str, application: str, deployment_group: str) -
 
 
 def dump(config: GreenlightConfig) -> dict[str, Any]:
-    return json.loads(config.model_dump_json(by_alias=True))
+    return dict(json.loads(config.model_dump_json(by_alias=True)))

@@ -37,7 +37,9 @@ def run(name: str, dry_run: bool, check: Callable[[], Outcome]) -> dict[str, Any
         outcome = check()
     except Exception as error:
         logger.exception("Validation could not run", extra={"validation": name})
-        outcome = Outcome(ValidationStatus.ERROR, f"The check could not run: {type(error).__name__}: {error}", attempts=1)
+        outcome = Outcome(
+            ValidationStatus.ERROR, f"The check could not run: {type(error).__name__}: {error}", attempts=1
+        )
     result = ValidationResult(
         name=name,
         status=outcome.status,
@@ -49,5 +51,7 @@ def run(name: str, dry_run: bool, check: Callable[[], Outcome]) -> dict[str, Any
         duration_ms=int((time.perf_counter() - started) * 1000),
         dry_run=dry_run,
     )
-    logger.info("Validation finished", extra={"validation": name, "status": result.status.value, "reason": result.reason})
+    logger.info(
+        "Validation finished", extra={"validation": name, "status": result.status.value, "reason": result.reason}
+    )
     return result.model_dump(mode="json")

@@ -10,12 +10,16 @@ from common.verdict import decide
 
 
 def collect_results(event: dict[str, Any], plan: Plan | None) -> list[ValidationResult]:
-    """The branch results, plus an `error` result for a state that failed and a line for each planned check cut short."""
+    """The branch results, an `error` result for a failed state, and a line for each planned check cut short."""
     results = [ValidationResult.model_validate(result) for result in event.get("results") or []]
     problem = event.get("problem")
     if problem:
         reason = f"The {problem.get('state')} step failed: {problem.get('error')}: {problem.get('cause')}"
-        results.append(ValidationResult(name=str(problem.get("state", "workflow")).lower(), status=ValidationStatus.ERROR, reason=reason))
+        results.append(
+            ValidationResult(
+                name=str(problem.get("state", "workflow")).lower(), status=ValidationStatus.ERROR, reason=reason
+            )
+        )
     seen = {result.name for result in results}
     for name, planned in (plan.planned if plan else {}).items():
         if planned and name not in seen and not problem:

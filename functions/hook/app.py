@@ -21,7 +21,7 @@ def execution_name(lifecycle_event_hook_execution_id: str) -> str:
 
 
 def start(sfn: Any, codedeploy: Any, state_machine_arn: str, deployment_id: str, hook_id: str) -> str:
-    """Start the workflow; if that fails for any reason, report `Failed` at once instead of letting CodeDeploy wait an hour."""
+    """Start the workflow; if that fails for any reason, report `Failed` now rather than let CodeDeploy wait an hour."""
     payload = {"deployment_id": deployment_id, "lifecycle_event_hook_execution_id": hook_id}
     try:
         sfn.start_execution(stateMachineArn=state_machine_arn, name=execution_name(hook_id), input=json.dumps(payload))

@@ -14,8 +14,15 @@ from common.models import HookRequest, Plan, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger
 from prepare.discovery import DiscoveryError, discover
 
-TRANSIENT_ERRORS = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-                    "ServiceUnavailable", "InternalFailure", "InternalError"}  # fmt: skip
+TRANSIENT_ERRORS = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "InternalFailure",
+    "InternalError",
+}
 DEFAULT_PARAMETER_PREFIX = "/greenlight"
 
 
@@ -26,13 +33,21 @@ class TransientError(Exception):
 def not_ready(request: HookRequest, reason: str) -> dict[str, Any]:
     logger.error("Cannot validate this deployment", extra={"reason": reason})
     result = ValidationResult(name="prepare", status=ValidationStatus.ERROR, reason=reason)
-    return {"request": request.model_dump(), "ready": False, "plan": None, "results": [result.model_dump(mode="json")], "problem": None}
+    return {
+        "request": request.model_dump(),
+        "ready": False,
+        "plan": None,
+        "results": [result.model_dump(mode="json")],
+        "problem": None,
+    }
 
 
 def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, parameter_prefix: str) -> dict[str, Any]:
     try:
         found = discover(codedeploy, elbv2, request.deployment_id)
-        config, sources = greenlight_config.load(ssm, parameter_prefix, found.application_name, found.deployment_group_name)
+        config, sources = greenlight_config.load(
+            ssm, parameter_prefix, found.application_name, found.deployment_group_name
+        )
     except (DiscoveryError, greenlight_config.ConfigError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
@@ -54,7 +69,13 @@ def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, paramet
         planned={name: s.enabled and found.lifecycle_event in s.lifecycle_events for name, s in sections.items()},
     )
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
-    return {"request": request.model_dump(), "ready": True, "plan": plan.model_dump(mode="json"), "results": [], "problem": None}
+    return {
+        "request": request.model_dump(),
+        "ready": True,
+        "plan": plan.model_dump(mode="json"),
+        "results": [],
+        "problem": None,
+    }
 
 
 @logger.inject_lambda_context

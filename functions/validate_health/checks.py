@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import http.client
 import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from common import clock
 from common.config import HealthConfig
+from common.http import probe
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
 
@@ -39,24 +38,6 @@ def describe_targets(elbv2: Any, target_group_arn: str) -> list[dict[str, str]]:
     ]
 
 
-def probe(url: str, timeout: float) -> tuple[int | None, str]:
-    """One GET, no redirects followed. Returns the status (None when nothing came back) and a description."""
-    parts = urlsplit(url)
-    connection_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
-    try:
-        connection.request("GET", parts.path or "/", headers={"User-Agent": "greenlight-health"})
-        response = connection.getresponse()
-        response.read()
-        return response.status, f"HTTP {response.status}"
-    except TimeoutError:
-        return None, f"no answer within {timeout:g} s"
-    except OSError as error:
-        return None, f"{type(error).__name__}: {error}"
-    finally:
-        connection.close()
-
-
 def check_health(elbv2: Any, green: TargetGroup, url: str, config: HealthConfig) -> Outcome:
     expected_targets = config.min_healthy_targets or max(green.desired_count, 1)
     attempts = max(1, math.ceil(config.timeout_seconds / max(config.interval_seconds, 0.001)))
@@ -69,9 +50,8 @@ def check_health(elbv2: Any, green: TargetGroup, url: str, config: HealthConfig)
     progress = Progress()
     deadline = time.monotonic() + config.timeout_seconds
     attempt = 0
-    for attempt in range(1, attempts + 1):
-        if time.monotonic() > deadline:
-            break
+    while attempt < attempts and time.monotonic() <= deadline:
+        attempt += 1
         if config.check_targets and not progress.targets_ok(expected_targets):
             progress.target_states = describe_targets(elbv2, green.arn)
         if not config.check_targets or progress.targets_ok(expected_targets):
@@ -92,7 +72,11 @@ def check_health(elbv2: Any, green: TargetGroup, url: str, config: HealthConfig)
         "last_answer": progress.last_answer,
     }
     if config.check_targets and not progress.targets_ok(expected_targets):
-        unhealthy = [f"{t['target']} ({t['state']}: {t['reason'] or 'no reason given'})" for t in progress.target_states if t["state"] != "healthy"]
+        unhealthy = [
+            f"{t['target']} ({t['state']}: {t['reason'] or 'no reason given'})"
+            for t in progress.target_states
+            if t["state"] != "healthy"
+        ]
         detail = ", ".join(unhealthy) or "none unhealthy"
         reason = (
             f"GREEN target group {green.name} has {len(progress.target_states) - len(unhealthy)} healthy of "

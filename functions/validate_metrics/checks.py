@@ -18,7 +18,12 @@ BUILTIN_METRICS = {  # query id: (metric name, statistic)
     "p99": ("TargetResponseTime", "p99"),
     "unhealthy": ("UnHealthyHostCount", "Maximum"),
 }
-COMPARE = {Comparison.LT: operator.lt, Comparison.LE: operator.le, Comparison.GT: operator.gt, Comparison.GE: operator.ge}
+COMPARE = {
+    Comparison.LT: operator.lt,
+    Comparison.LE: operator.le,
+    Comparison.GT: operator.gt,
+    Comparison.GE: operator.ge,
+}
 SEVERITY = [ValidationStatus.FAILED, ValidationStatus.ERROR, ValidationStatus.INCONCLUSIVE, ValidationStatus.PASSED]
 NO_DATA_STATUS = {
     NoDataPolicy.FAIL: ValidationStatus.FAILED,
@@ -37,8 +42,14 @@ class CheckResult:
     decision: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"check": self.name, "query": self.query, "value": self.value, "threshold": self.threshold,
-                "status": self.status.value, "decision": self.decision}  # fmt: skip
+        return {
+            "check": self.name,
+            "query": self.query,
+            "value": self.value,
+            "threshold": self.threshold,
+            "status": self.status.value,
+            "decision": self.decision,
+        }
 
 
 def window(prepared_at: datetime, now: datetime, config: MetricsConfig) -> tuple[datetime, datetime]:
@@ -73,10 +84,17 @@ def builtin_queries(prefix: str, group: TargetGroup, period: int) -> list[dict[s
 
 def custom_query(check: MetricCheck, period: int) -> dict[str, Any]:
     if check.expression:
-        return {"Id": f"custom_{check.name.lower().replace('-', '_')}", "Expression": check.expression, "Period": period}
+        return {
+            "Id": f"custom_{check.name.lower().replace('-', '_')}",
+            "Expression": check.expression,
+            "Period": period,
+        }
     dimensions = [{"Name": name, "Value": value} for name, value in check.dimensions.items()]
     metric = {"Namespace": check.namespace, "MetricName": check.metric, "Dimensions": dimensions}
-    return {"Id": f"custom_{check.name.lower().replace('-', '_')}", "MetricStat": {"Metric": metric, "Period": period, "Stat": check.statistic}}
+    return {
+        "Id": f"custom_{check.name.lower().replace('-', '_')}",
+        "MetricStat": {"Metric": metric, "Period": period, "Stat": check.statistic},
+    }
 
 
 def fetch(cloudwatch: Any, queries: list[dict[str, Any]], start: datetime, end: datetime) -> dict[str, list[float]]:
@@ -97,38 +115,77 @@ def aggregate(values: list[float], statistic: str) -> float | None:
     return sum(values) if statistic in ("Sum", "SampleCount") else max(values)
 
 
-def judge(name: str, query: str, value: float | None, comparison: Comparison, threshold: float,
-          no_data: NoDataPolicy) -> CheckResult | None:  # fmt: skip
+def judge(
+    name: str, query: str, value: float | None, comparison: Comparison, threshold: float, no_data: NoDataPolicy
+) -> CheckResult | None:
     limit = f"{comparison.value} {threshold:g}"
     if value is None:
         if no_data is NoDataPolicy.IGNORE:
             return None
-        return CheckResult(name, query, None, limit, NO_DATA_STATUS[no_data], f"no data; no-data policy is {no_data.value}")
+        return CheckResult(
+            name, query, None, limit, NO_DATA_STATUS[no_data], f"no data; no-data policy is {no_data.value}"
+        )
     ok = COMPARE[comparison](value, threshold)
     status = ValidationStatus.PASSED if ok else ValidationStatus.FAILED
-    return CheckResult(name, query, round(value, 6), limit, status, f"{value:.4g} {'meets' if ok else 'breaks'} {limit}")
+    return CheckResult(
+        name, query, round(value, 6), limit, status, f"{value:.4g} {'meets' if ok else 'breaks'} {limit}"
+    )
 
 
-def builtin_checks(values: dict[str, list[float]], config: MetricsConfig, group: TargetGroup) -> list[CheckResult | None]:
+def builtin_checks(
+    values: dict[str, list[float]], config: MetricsConfig, group: TargetGroup
+) -> list[CheckResult | None]:
     """5xx rate and p99 need enough requests to mean anything: too few is inconclusive, none is the no-data policy."""
     requests = aggregate(values["green_requests"], "Sum")
     errors = aggregate(values["green_errors_5xx"], "Sum") or 0.0
     where = f"{ELB_NAMESPACE} TargetGroup={group.dimension}"
     checks: list[CheckResult | None] = []
     if requests is not None and requests < config.min_request_count:
-        checks.append(CheckResult("request_count", f"RequestCount Sum, {where}", requests, f">= {config.min_request_count}",
-                                  ValidationStatus.INCONCLUSIVE, f"{requests:g} requests in the window; too few to judge rates"))  # fmt: skip
+        checks.append(
+            CheckResult(
+                "request_count",
+                f"RequestCount Sum, {where}",
+                requests,
+                f">= {config.min_request_count}",
+                ValidationStatus.INCONCLUSIVE,
+                f"{requests:g} requests in the window; too few to judge rates",
+            )
+        )
     else:
         if config.max_5xx_rate is not None:
             rate = errors / requests if requests else None
-            checks.append(judge("5xx_rate", f"HTTPCode_Target_5XX_Count Sum / RequestCount Sum, {where}",
-                                rate, Comparison.LE, config.max_5xx_rate, config.no_data))  # fmt: skip
+            checks.append(
+                judge(
+                    "5xx_rate",
+                    f"HTTPCode_Target_5XX_Count Sum / RequestCount Sum, {where}",
+                    rate,
+                    Comparison.LE,
+                    config.max_5xx_rate,
+                    config.no_data,
+                )
+            )
         if config.max_p99_seconds is not None:
-            checks.append(judge("p99_response_time", f"TargetResponseTime p99 (worst period), {where}",
-                                aggregate(values["green_p99"], "p99"), Comparison.LE, config.max_p99_seconds, config.no_data))  # fmt: skip
+            checks.append(
+                judge(
+                    "p99_response_time",
+                    f"TargetResponseTime p99 (worst period), {where}",
+                    aggregate(values["green_p99"], "p99"),
+                    Comparison.LE,
+                    config.max_p99_seconds,
+                    config.no_data,
+                )
+            )
     if config.max_unhealthy_hosts is not None:
-        checks.append(judge("unhealthy_hosts", f"UnHealthyHostCount Maximum, {where}",
-                            aggregate(values["green_unhealthy"], "Maximum"), Comparison.LE, config.max_unhealthy_hosts, config.no_data))  # fmt: skip
+        checks.append(
+            judge(
+                "unhealthy_hosts",
+                f"UnHealthyHostCount Maximum, {where}",
+                aggregate(values["green_unhealthy"], "Maximum"),
+                Comparison.LE,
+                config.max_unhealthy_hosts,
+                config.no_data,
+            )
+        )
     return checks
 
 
@@ -137,17 +194,36 @@ def baseline_checks(values: dict[str, list[float]], config: MetricsConfig) -> li
     if config.baseline is None:
         return []
     checks: list[CheckResult | None] = []
-    green_requests, blue_requests = aggregate(values["green_requests"], "Sum"), aggregate(values["blue_requests"], "Sum")
+    green_requests, blue_requests = (
+        aggregate(values["green_requests"], "Sum"),
+        aggregate(values["blue_requests"], "Sum"),
+    )
     if config.baseline.max_5xx_rate_increase is not None and green_requests and blue_requests:
         green_rate = (aggregate(values["green_errors_5xx"], "Sum") or 0.0) / green_requests
         blue_rate = (aggregate(values["blue_errors_5xx"], "Sum") or 0.0) / blue_requests
         limit = blue_rate + config.baseline.max_5xx_rate_increase
-        checks.append(judge("5xx_rate_vs_blue", f"GREEN 5xx rate vs BLUE 5xx rate ({blue_rate:.4g}) + "
-                            f"{config.baseline.max_5xx_rate_increase:g}", green_rate, Comparison.LE, limit, config.no_data))  # fmt: skip
+        checks.append(
+            judge(
+                "5xx_rate_vs_blue",
+                f"GREEN 5xx rate vs BLUE 5xx rate ({blue_rate:.4g}) + {config.baseline.max_5xx_rate_increase:g}",
+                green_rate,
+                Comparison.LE,
+                limit,
+                config.no_data,
+            )
+        )
     green_p99, blue_p99 = aggregate(values["green_p99"], "p99"), aggregate(values["blue_p99"], "p99")
     if config.baseline.max_p99_ratio is not None and green_p99 is not None and blue_p99:
-        checks.append(judge("p99_vs_blue", f"GREEN p99 vs {config.baseline.max_p99_ratio:g} x BLUE p99 ({blue_p99:.4g} s)",
-                            green_p99, Comparison.LE, blue_p99 * config.baseline.max_p99_ratio, config.no_data))  # fmt: skip
+        checks.append(
+            judge(
+                "p99_vs_blue",
+                f"GREEN p99 vs {config.baseline.max_p99_ratio:g} x BLUE p99 ({blue_p99:.4g} s)",
+                green_p99,
+                Comparison.LE,
+                blue_p99 * config.baseline.max_p99_ratio,
+                config.no_data,
+            )
+        )
     return checks
 
 
@@ -161,16 +237,28 @@ def alarm_checks(cloudwatch: Any, config: MetricsConfig) -> list[CheckResult | N
         found += cloudwatch.describe_alarms(AlarmNamePrefix=config.alarm_prefix)["MetricAlarms"]
     checks: list[CheckResult | None] = []
     for missing in sorted(set(config.alarms) - {alarm["AlarmName"] for alarm in found}):
-        checks.append(CheckResult(f"alarm:{missing}", "DescribeAlarms", None, "not ALARM", ValidationStatus.ERROR, "alarm does not exist"))
+        checks.append(
+            CheckResult(
+                f"alarm:{missing}", "DescribeAlarms", None, "not ALARM", ValidationStatus.ERROR, "alarm does not exist"
+            )
+        )
     for alarm in found:
         state = alarm["StateValue"]
         status = ValidationStatus.FAILED if state == "ALARM" else ValidationStatus.PASSED
-        checks.append(CheckResult(f"alarm:{alarm['AlarmName']}", "DescribeAlarms", None, "not ALARM", status, f"state {state}"))
+        checks.append(
+            CheckResult(f"alarm:{alarm['AlarmName']}", "DescribeAlarms", None, "not ALARM", status, f"state {state}")
+        )
     return checks
 
 
-def check_metrics(cloudwatch: Any, green: TargetGroup, blue: TargetGroup | None, config: MetricsConfig,
-                  prepared_at: datetime, now: datetime) -> Outcome:  # fmt: skip
+def check_metrics(
+    cloudwatch: Any,
+    green: TargetGroup,
+    blue: TargetGroup | None,
+    config: MetricsConfig,
+    prepared_at: datetime,
+    now: datetime,
+) -> Outcome:
     start, end = window(prepared_at, now, config)
     queries = builtin_queries("green", green, config.period_seconds)
     if config.baseline is not None and blue is not None:
@@ -181,17 +269,30 @@ def check_metrics(cloudwatch: Any, green: TargetGroup, blue: TargetGroup | None,
         values.setdefault(f"blue_{query_id}", [])
 
     results = builtin_checks(values, config, green) + baseline_checks(values, config)
-    for check, query in zip(config.checks, queries[-len(config.checks):] if config.checks else [], strict=True):
+    for check, query in zip(config.checks, queries[-len(config.checks) :] if config.checks else [], strict=True):
         description = check.expression or f"{check.namespace} {check.metric} {check.statistic} {check.dimensions}"
-        results.append(judge(check.name, description, aggregate(values[query["Id"]], check.statistic), check.comparison,
-                             check.threshold, check.no_data or config.no_data))  # fmt: skip
+        results.append(
+            judge(
+                check.name,
+                description,
+                aggregate(values[query["Id"]], check.statistic),
+                check.comparison,
+                check.threshold,
+                check.no_data or config.no_data,
+            )
+        )
     results += alarm_checks(cloudwatch, config)
     decided = [result for result in results if result is not None]
 
-    observed = {"window": {"start": start.isoformat(), "end": end.isoformat()}, "checks": [r.as_dict() for r in decided]}
+    observed = {
+        "window": {"start": start.isoformat(), "end": end.isoformat()},
+        "checks": [r.as_dict() for r in decided],
+    }
     expected = {r.name: r.threshold for r in decided}
     if not decided:
-        return Outcome(ValidationStatus.PASSED, "No metric check applied (all ignored for lack of data).", observed, expected)
+        return Outcome(
+            ValidationStatus.PASSED, "No metric check applied (all ignored for lack of data).", observed, expected
+        )
     status = min((r.status for r in decided), key=SEVERITY.index)
     named = [f"{r.name} {r.decision}" for r in decided if r.status is status]
     if status is ValidationStatus.PASSED:

@@ -30,7 +30,11 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
         if sample.error:
             breakdown[sample.error] += 1
         elif sample.failed_expectations:
-            breakdown[f"status {sample.status}" if any(f.startswith("status") for f in sample.failed_expectations) else "expectation"] += 1
+            breakdown[
+                f"status {sample.status}"
+                if any(f.startswith("status") for f in sample.failed_expectations)
+                else "expectation"
+            ] += 1
     failures = [
         {"request": s.request, "status": s.status, "problem": s.error or "; ".join(s.failed_expectations)}
         for s in samples
@@ -54,7 +58,9 @@ def check_synthetic(
 ) -> Outcome:
     requests, _ = prepare_requests(base_url, config, default_path, resolve_secret)
     samples = asyncio.run(
-        run_traffic(requests, config.total_requests, config.duration_seconds, config.concurrency, config.request_timeout_seconds)
+        run_traffic(
+            requests, config.total_requests, config.duration_seconds, config.concurrency, config.request_timeout_seconds
+        )
     )
     observed = summarize(samples)
     expected = {"min_success_ratio": config.min_success_ratio, "max_p99_ms": config.max_p99_ms}
@@ -64,7 +70,9 @@ def check_synthetic(
     problems = []
     if ratio < config.min_success_ratio:
         kinds = ", ".join(f"{count} {kind}" for kind, count in observed["failures_by_kind"].items())  # type: ignore[attr-defined]
-        problems.append(f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds})")
+        problems.append(
+            f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds})"
+        )
     if p99 > config.max_p99_ms:
         problems.append(f"p99 latency {p99:.0f} ms is over {config.max_p99_ms:g} ms")
     if problems:

@@ -60,7 +60,9 @@ def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
     if assertion.exists is not None and (value is not MISSING) != assertion.exists:
         return f"json {assertion.path} {'missing' if value is MISSING else 'present'}"
     if "equals" in assertion.model_fields_set and value != assertion.equals:
-        return f"json {assertion.path} = {value if value is not MISSING else 'missing'!r}, expected {assertion.equals!r}"
+        return (
+            f"json {assertion.path} = {value if value is not MISSING else 'missing'!r}, expected {assertion.equals!r}"
+        )
     if assertion.matches is not None and (value is MISSING or not re.search(assertion.matches, str(value))):
         return f"json {assertion.path} does not match /{assertion.matches}/"
     return None
@@ -97,13 +99,14 @@ def prepare_requests(
         host = spec.host or str(base.host)
         check_host(host, allowed)
         headers: dict[str, str] = {"User-Agent": "greenlight-synthetic"}
-        for name, value in spec.headers.items():
-            if isinstance(value, SecretRef):
-                value = resolve_secret(value)
-                secrets.add(value)
-            elif name.lower() == "host":
-                check_host(value.split(":", 1)[0], allowed)
-            headers[name] = value
+        for name, given in spec.headers.items():
+            if isinstance(given, SecretRef):
+                headers[name] = resolve_secret(given)
+                secrets.add(headers[name])
+                continue
+            if name.lower() == "host":
+                check_host(given.split(":", 1)[0], allowed)
+            headers[name] = given
         body = None
         if spec.body is not None:
             body = spec.body.encode() if isinstance(spec.body, str) else json.dumps(spec.body).encode()
@@ -126,7 +129,7 @@ async def send(session: aiohttp.ClientSession, request: PreparedRequest) -> Samp
             return Sample(request.label, response.status, latency_ms, None, failures)
     except HostNotAllowedError:
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, "refused-host")
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, "timeout")
     except (aiohttp.ClientError, OSError):
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, "connection")

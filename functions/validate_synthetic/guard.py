@@ -10,7 +10,11 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
 # The instance metadata service and the rest of link-local space are never a valid target, allowed or not.
-FORBIDDEN_NETWORKS = [ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fe80::/10"), ipaddress.ip_network("fd00:ec2::/32")]
+FORBIDDEN_NETWORKS = [
+    ipaddress.ip_network("169.254.0.0/16"),
+    ipaddress.ip_network("fe80::/10"),
+    ipaddress.ip_network("fd00:ec2::/32"),
+]
 
 
 class HostNotAllowedError(Exception):
@@ -39,7 +43,9 @@ class GuardedResolver(AbstractResolver):
     def __init__(self) -> None:
         self._resolver = ThreadedResolver()
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         results = await self._resolver.resolve(host, port, family)
         for result in results:
             if forbidden_address(str(result["host"])):

@@ -70,7 +70,9 @@ def test_human_output_shows_progress_and_a_table(capsys: pytest.CaptureFixture[s
 
 
 def test_mock_config_case_runs_without_a_service(capsys: pytest.CaptureFixture[str]) -> None:
-    code, report = run_json(capsys, "--target-url", "http://127.0.0.1:9", "--mock-config", f"{ROOT}/tests/MockConfigFile.json#HealthFails")
+    code, report = run_json(
+        capsys, "--target-url", "http://127.0.0.1:9", "--mock-config", f"{ROOT}/tests/MockConfigFile.json#HealthFails"
+    )
     assert code == 1 and report["verdict"] == "Failed" and report["mocked"] is True
 
 
@@ -100,11 +102,25 @@ def test_invalid_config_file_exits_2_naming_the_field(capsys: pytest.CaptureFixt
 
 
 def test_unknown_mock_case_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["local", "run", "--target-url", "http://127.0.0.1:9", "--mock-config", f"{ROOT}/tests/MockConfigFile.json#Nope"]) == 2
+    assert (
+        main(
+            [
+                "local",
+                "run",
+                "--target-url",
+                "http://127.0.0.1:9",
+                "--mock-config",
+                f"{ROOT}/tests/MockConfigFile.json#Nope",
+            ]
+        )
+        == 2
+    )
     assert "Nope" in capsys.readouterr().err
 
 
 def test_console_script_is_installed() -> None:
-    result = subprocess.run([Path(sys.executable).parent / "greenlight", "--help"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [Path(sys.executable).parent / "greenlight", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "local" in result.stdout and "new-validation" in result.stdout

@@ -18,13 +18,22 @@ REQUEST = {"deployment_id": "d-1", "lifecycle_event_hook_execution_id": "hook-1"
 
 
 def result(name: str, status: str, dry_run: bool = False) -> dict[str, Any]:
-    return ValidationResult(name=name, status=ValidationStatus(status), reason=f"{name} {status}", dry_run=dry_run).model_dump(mode="json")
+    return ValidationResult(
+        name=name, status=ValidationStatus(status), reason=f"{name} {status}", dry_run=dry_run
+    ).model_dump(mode="json")
 
 
 def plan(**config: Any) -> dict[str, Any]:
-    return {"request": REQUEST, "lifecycle_event": "AfterAllowTestTraffic", "application_name": "app",
-            "deployment_group_name": "dg", "green": {"name": "svc-green"}, "test_url": "http://lb:8080",
-            "config": {"inconclusive_policy": "fail", **config}, "planned": {"health": True, "metrics": True}}  # fmt: skip
+    return {
+        "request": REQUEST,
+        "lifecycle_event": "AfterAllowTestTraffic",
+        "application_name": "app",
+        "deployment_group_name": "dg",
+        "green": {"name": "svc-green"},
+        "test_url": "http://lb:8080",
+        "config": {"inconclusive_policy": "fail", **config},
+        "planned": {"health": True, "metrics": True},
+    }
 
 
 def event(results: list[dict[str, Any]], problem: dict[str, str] | None = None, **config: Any) -> dict[str, Any]:
@@ -34,7 +43,9 @@ def event(results: list[dict[str, Any]], problem: dict[str, str] | None = None, 
 def test_all_passed_reports_succeeded(fake_codedeploy: FakeCodeDeploy, capsys: pytest.CaptureFixture[str]) -> None:
     report = finalize(event([result("health", "passed"), result("metrics", "passed")]), fake_codedeploy)
     assert report["verdict"] == "Succeeded" and report["callback"] == "reported"
-    assert fake_codedeploy.callbacks == [{"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}]
+    assert fake_codedeploy.callbacks == [
+        {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}
+    ]
     assert report["application_name"] == "app" and len(report["validations"]) == 2
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert emitted and emitted[0]["Verdict_Succeeded"] == [1.0] and "ValidationDuration" in emitted[0]
@@ -48,7 +59,10 @@ def test_a_failure_reports_failed_with_reason(fake_codedeploy: FakeCodeDeploy) -
 
 
 def test_inconclusive_policy_pass_lets_the_deployment_through(fake_codedeploy: FakeCodeDeploy) -> None:
-    report = finalize(event([result("health", "passed"), result("metrics", "inconclusive")], inconclusive_policy="pass"), fake_codedeploy)
+    report = finalize(
+        event([result("health", "passed"), result("metrics", "inconclusive")], inconclusive_policy="pass"),
+        fake_codedeploy,
+    )
     assert report["verdict"] == "Succeeded"
 
 
@@ -86,7 +100,9 @@ class FakeSfn:
 def test_safety_net_reports_failed_for_a_timed_out_execution(fake_codedeploy: FakeCodeDeploy) -> None:
     outcome = report_failure(load_event("execution_status_change_timed_out"), FakeSfn(), fake_codedeploy)
     assert outcome == {"outcome": "reported", "execution_status": "TIMED_OUT"}
-    assert fake_codedeploy.callbacks == [{"deploymentId": "d-ABCDEF123", "lifecycleEventHookExecutionId": "hook-123", "status": "Failed"}]
+    assert fake_codedeploy.callbacks == [
+        {"deploymentId": "d-ABCDEF123", "lifecycleEventHookExecutionId": "hook-123", "status": "Failed"}
+    ]
 
 
 def test_safety_net_reads_the_input_when_eventbridge_left_it_out(fake_codedeploy: FakeCodeDeploy) -> None:

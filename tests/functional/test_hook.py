@@ -24,12 +24,16 @@ def state_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
     with mock_aws():
         sfn = boto3.client("stepfunctions")
         role = "arn:aws:iam::123456789012:role/greenlight"
-        arn = sfn.create_state_machine(name="greenlight-validation", definition=DEFINITION, roleArn=role)["stateMachineArn"]
+        arn = sfn.create_state_machine(name="greenlight-validation", definition=DEFINITION, roleArn=role)[
+            "stateMachineArn"
+        ]
         monkeypatch.setenv("STATE_MACHINE_ARN", arn)
         yield sfn, arn
 
 
-def test_starts_one_execution_named_after_the_hook_execution(state_machine: tuple[Any, str], lambda_context: Any) -> None:
+def test_starts_one_execution_named_after_the_hook_execution(
+    state_machine: tuple[Any, str], lambda_context: Any
+) -> None:
     sfn, arn = state_machine
     event = load_event("codedeploy_lifecycle_hook")
     # WHEN CodeDeploy invokes the hook
@@ -39,8 +43,10 @@ def test_starts_one_execution_named_after_the_hook_execution(state_machine: tupl
     executions = sfn.list_executions(stateMachineArn=arn)["executions"]
     assert [e["name"] for e in executions] == [execution_name(event["LifecycleEventHookExecutionId"])]
     described = sfn.describe_execution(executionArn=executions[0]["executionArn"])
-    assert json.loads(described["input"]) == {"deployment_id": event["DeploymentId"],
-                                              "lifecycle_event_hook_execution_id": event["LifecycleEventHookExecutionId"]}  # fmt: skip
+    assert json.loads(described["input"]) == {
+        "deployment_id": event["DeploymentId"],
+        "lifecycle_event_hook_execution_id": event["LifecycleEventHookExecutionId"],
+    }
 
 
 def test_repeated_invocation_starts_nothing_new(state_machine: tuple[Any, str], lambda_context: Any) -> None:
@@ -78,13 +84,19 @@ class FailingSfn:
 
 @pytest.mark.parametrize(
     "error",
-    [client_error("ThrottlingException", "StartExecution"), client_error("AccessDeniedException", "StartExecution"),
-     client_error("StateMachineDoesNotExist", "StartExecution"), TimeoutError("connect timeout")],  # fmt: skip
+    [
+        client_error("ThrottlingException", "StartExecution"),
+        client_error("AccessDeniedException", "StartExecution"),
+        client_error("StateMachineDoesNotExist", "StartExecution"),
+        TimeoutError("connect timeout"),
+    ],
 )
 def test_start_failure_reports_failed_at_once(error: Exception, fake_codedeploy: FakeCodeDeploy) -> None:
     outcome = start(FailingSfn(error), fake_codedeploy, "arn:aws:states:us-east-1:1:stateMachine:x", "d-1", "hook-1")
     assert outcome == "start-failed:reported"
-    assert fake_codedeploy.callbacks == [{"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Failed"}]
+    assert fake_codedeploy.callbacks == [
+        {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Failed"}
+    ]
 
 
 def test_start_failure_after_a_verdict_is_already_in_is_fine() -> None:
@@ -104,10 +116,20 @@ def test_missing_state_machine_setting_reports_failed(monkeypatch: pytest.Monkey
 
 @pytest.mark.parametrize(
     "event",
-    [{}, {"DeploymentId": "d-1"}, {"LifecycleEventHookExecutionId": "h"}, {"DeploymentId": "", "LifecycleEventHookExecutionId": "h"},
-     {"DeploymentId": 5, "LifecycleEventHookExecutionId": None}, [], "not json", None],  # fmt: skip
+    [
+        {},
+        {"DeploymentId": "d-1"},
+        {"LifecycleEventHookExecutionId": "h"},
+        {"DeploymentId": "", "LifecycleEventHookExecutionId": "h"},
+        {"DeploymentId": 5, "LifecycleEventHookExecutionId": None},
+        [],
+        "not json",
+        None,
+    ],
 )
-def test_malformed_event_is_logged_and_ignored(event: Any, lambda_context: Any, caplog: pytest.LogCaptureFixture) -> None:
+def test_malformed_event_is_logged_and_ignored(
+    event: Any, lambda_context: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     assert handler(event, lambda_context) == {"outcome": "ignored"}
 
 
@@ -116,5 +138,9 @@ def test_hook_module_stays_small() -> None:
 
     import hook.app
 
-    lines = [line for line in Path(hook.app.__file__).read_text().splitlines() if line.strip() and not line.strip().startswith("#")]
+    lines = [
+        line
+        for line in Path(hook.app.__file__).read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     assert len(lines) <= 60

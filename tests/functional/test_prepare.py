@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from moto.backends import get_backend
 
 from common.models import HookRequest
 from greenlight.moto_patches import deployment_targets
-from moto.backends import get_backend
-
 from greenlight.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
 from prepare.app import TransientError, prepare
 from prepare.discovery import discover
@@ -62,20 +61,30 @@ def test_plan_carries_the_defaults_when_no_parameter_exists(aws: tuple[dict[str,
 
 def test_ssm_layers_override_the_defaults(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
     clients, deployment = aws
-    clients["ssm"].put_parameter(Name=f"{PREFIX}/default", Value="health: {path: /ready}\nfail_fast: true", Type="String")
-    clients["ssm"].put_parameter(Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value='{"health": {"consecutive_successes": 5}}',
-                                 Type="String")  # fmt: skip
+    clients["ssm"].put_parameter(
+        Name=f"{PREFIX}/default", Value="health: {path: /ready}\nfail_fast: true", Type="String"
+    )
+    clients["ssm"].put_parameter(
+        Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}",
+        Value='{"health": {"consecutive_successes": 5}}',
+        Type="String",
+    )
     plan = run_prepare(clients, deployment)["plan"]
     assert plan["config"]["health"]["path"] == "/ready"
     assert plan["config"]["health"]["consecutive_successes"] == 5
     assert plan["config"]["fail_fast"] is True
-    assert plan["config_source"] == ["defaults", f"ssm:{PREFIX}/default", f"ssm:{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}"]
+    assert plan["config_source"] == [
+        "defaults",
+        f"ssm:{PREFIX}/default",
+        f"ssm:{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}",
+    ]
 
 
 def test_invalid_config_is_not_ready_with_the_field_named(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
     clients, deployment = aws
-    clients["ssm"].put_parameter(Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value="health: {consecutive_successes: 0}",
-                                 Type="String")  # fmt: skip
+    clients["ssm"].put_parameter(
+        Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value="health: {consecutive_successes: 0}", Type="String"
+    )
     result = run_prepare(clients, deployment)
     assert result["ready"] is False
     [problem] = result["results"]
@@ -86,7 +95,9 @@ def test_invalid_config_is_not_ready_with_the_field_named(aws: tuple[dict[str, A
 def test_validations_not_planned_for_another_lifecycle_event(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
     clients, deployment = aws
     ecs_target(deployment)["lifecycleEvents"] = [{"lifecycleEventName": "AfterAllowTraffic", "status": "InProgress"}]
-    clients["ssm"].put_parameter(Name=f"{PREFIX}/default", Value="metrics: {lifecycle_events: [AfterAllowTraffic]}", Type="String")
+    clients["ssm"].put_parameter(
+        Name=f"{PREFIX}/default", Value="metrics: {lifecycle_events: [AfterAllowTraffic]}", Type="String"
+    )
     plan = run_prepare(clients, deployment)["plan"]
     assert plan["lifecycle_event"] == "AfterAllowTraffic"
     assert plan["planned"] == {"health": False, "synthetic": False, "metrics": True}

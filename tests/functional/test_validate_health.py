@@ -14,7 +14,9 @@ from validate_health.checks import check_health
 
 pytestmark = pytest.mark.functional
 
-GREEN = TargetGroup(name="svc-green", arn="arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/svc-green/1", desired_count=2)
+GREEN = TargetGroup(
+    name="svc-green", arn="arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/svc-green/1", desired_count=2
+)
 
 
 class FakeElb:
@@ -25,10 +27,15 @@ class FakeElb:
     def describe_target_health(self, TargetGroupArn: str) -> dict[str, Any]:  # noqa: N803
         targets = self.rounds[min(self.calls, len(self.rounds) - 1)]
         self.calls += 1
-        return {"TargetHealthDescriptions": [
-            {"Target": {"Id": ip, "Port": 80}, "TargetHealth": {"State": state, **({"Reason": reason} if reason else {})}}
-            for ip, state, reason in targets
-        ]}  # fmt: skip
+        return {
+            "TargetHealthDescriptions": [
+                {
+                    "Target": {"Id": ip, "Port": 80},
+                    "TargetHealth": {"State": state, **({"Reason": reason} if reason else {})},
+                }
+                for ip, state, reason in targets
+            ]
+        }
 
 
 HEALTHY = [("10.0.0.1", "healthy", ""), ("10.0.0.2", "healthy", "")]
@@ -40,8 +47,9 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def config(**overrides: Any) -> HealthConfig:
-    return HealthConfig.model_validate({"path": "/health", "interval_seconds": 1, "timeout_seconds": 10,
-                                        "request_timeout_seconds": 0.5, **overrides})  # fmt: skip
+    return HealthConfig.model_validate(
+        {"path": "/health", "interval_seconds": 1, "timeout_seconds": 10, "request_timeout_seconds": 0.5, **overrides}
+    )
 
 
 def test_healthy_targets_and_consecutive_successes_pass() -> None:
@@ -90,14 +98,18 @@ def test_a_failure_resets_the_consecutive_count() -> None:
 
 
 def test_refused_connection_fails_and_says_so() -> None:
-    outcome = check_health(FakeElb(HEALTHY), GREEN, f"http://127.0.0.1:{closed_port()}/health", config(timeout_seconds=3))
+    outcome = check_health(
+        FakeElb(HEALTHY), GREEN, f"http://127.0.0.1:{closed_port()}/health", config(timeout_seconds=3)
+    )
     assert outcome.status is ValidationStatus.FAILED
     assert "ConnectionRefusedError" in outcome.reason
 
 
 def test_a_hang_past_the_request_timeout_fails() -> None:
     with serve(Behaviour(hang_s=0.6)) as (url, _):
-        outcome = check_health(FakeElb(HEALTHY), GREEN, url + "/health", config(timeout_seconds=1, request_timeout_seconds=0.2))
+        outcome = check_health(
+            FakeElb(HEALTHY), GREEN, url + "/health", config(timeout_seconds=1, request_timeout_seconds=0.2)
+        )
     assert outcome.status is ValidationStatus.FAILED
     assert "no answer within 0.2 s" in outcome.reason
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.functional
 LB = "app/svc/50dc6c495c0c9188"
 GREEN = TargetGroup(name="svc-green", dimension="targetgroup/svc-green/1", load_balancer_dimension=LB)
 BLUE = TargetGroup(name="svc-blue", dimension="targetgroup/svc-blue/2", load_balancer_dimension=LB)
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 PREPARED = NOW - timedelta(minutes=4)
 
 
@@ -31,14 +31,20 @@ def cloudwatch() -> Iterator[Any]:
         yield boto3.client("cloudwatch", region_name="us-east-1")
 
 
-def seed(cloudwatch: Any, group: TargetGroup, requests: int, errors: int, latency_s: float = 0.05, unhealthy: float = 0) -> None:
+def seed(
+    cloudwatch: Any, group: TargetGroup, requests: int, errors: int, latency_s: float = 0.05, unhealthy: float = 0
+) -> None:
     dimensions = [{"Name": "TargetGroup", "Value": group.dimension}, {"Name": "LoadBalancer", "Value": LB}]
     at = NOW - timedelta(minutes=1)
-    data = [{"MetricName": "RequestCount", "Value": float(requests), "Unit": "Count"},
-            {"MetricName": "HTTPCode_Target_5XX_Count", "Value": float(errors), "Unit": "Count"},
-            {"MetricName": "UnHealthyHostCount", "Value": float(unhealthy), "Unit": "Count"}]  # fmt: skip
+    data = [
+        {"MetricName": "RequestCount", "Value": float(requests), "Unit": "Count"},
+        {"MetricName": "HTTPCode_Target_5XX_Count", "Value": float(errors), "Unit": "Count"},
+        {"MetricName": "UnHealthyHostCount", "Value": float(unhealthy), "Unit": "Count"},
+    ]
     data += [{"MetricName": "TargetResponseTime", "Value": latency_s, "Unit": "Seconds"}] * 20
-    cloudwatch.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=[{**d, "Timestamp": at, "Dimensions": dimensions} for d in data])
+    cloudwatch.put_metric_data(
+        Namespace="AWS/ApplicationELB", MetricData=[{**d, "Timestamp": at, "Dimensions": dimensions} for d in data]
+    )
 
 
 def run(cloudwatch: Any, blue: TargetGroup | None = None, **overrides: Any) -> Any:
@@ -79,7 +85,11 @@ def test_too_few_requests_is_inconclusive_not_failed(cloudwatch: Any) -> None:
 
 @pytest.mark.parametrize(
     ("policy", "status"),
-    [("inconclusive", ValidationStatus.INCONCLUSIVE), ("fail", ValidationStatus.FAILED), ("pass", ValidationStatus.PASSED)],
+    [
+        ("inconclusive", ValidationStatus.INCONCLUSIVE),
+        ("fail", ValidationStatus.FAILED),
+        ("pass", ValidationStatus.PASSED),
+    ],
 )
 def test_no_data_follows_the_policy(cloudwatch: Any, policy: str, status: ValidationStatus) -> None:
     outcome = run(cloudwatch, no_data=policy, min_request_count=0, max_5xx_rate=None)
@@ -117,10 +127,18 @@ def test_baseline_stops_a_release_worse_than_production(cloudwatch: Any) -> None
 
 
 def test_custom_metric_check(cloudwatch: Any) -> None:
-    cloudwatch.put_metric_data(Namespace="Shop", MetricData=[{"MetricName": "CheckoutErrors", "Value": 7.0,
-                                                              "Timestamp": NOW - timedelta(minutes=1)}])  # fmt: skip
+    cloudwatch.put_metric_data(
+        Namespace="Shop",
+        MetricData=[{"MetricName": "CheckoutErrors", "Value": 7.0, "Timestamp": NOW - timedelta(minutes=1)}],
+    )
     seed(cloudwatch, GREEN, requests=100, errors=0)
-    check = {"name": "checkout-errors", "namespace": "Shop", "metric": "CheckoutErrors", "statistic": "Sum", "threshold": 5}
+    check = {
+        "name": "checkout-errors",
+        "namespace": "Shop",
+        "metric": "CheckoutErrors",
+        "statistic": "Sum",
+        "threshold": 5,
+    }
     outcome = run(cloudwatch, checks=[check])
     assert outcome.status is ValidationStatus.FAILED
     assert "checkout-errors 7 breaks <= 5" in outcome.reason
@@ -128,8 +146,16 @@ def test_custom_metric_check(cloudwatch: Any) -> None:
 
 def test_alarm_in_alarm_state_fails_and_missing_alarm_is_an_error(cloudwatch: Any) -> None:
     seed(cloudwatch, GREEN, requests=100, errors=0)
-    cloudwatch.put_metric_alarm(AlarmName="svc-latency", MetricName="x", Namespace="y", Statistic="Sum", Period=60,
-                                EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")  # fmt: skip
+    cloudwatch.put_metric_alarm(
+        AlarmName="svc-latency",
+        MetricName="x",
+        Namespace="y",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanThreshold",
+    )
     cloudwatch.set_alarm_state(AlarmName="svc-latency", StateValue="ALARM", StateReason="test")
     outcome = run(cloudwatch, alarms=["svc-latency", "svc-missing"])
     assert outcome.status is ValidationStatus.FAILED

@@ -23,7 +23,9 @@ def resolve(reference: SecretRef) -> str:
 
 
 def config(**overrides: Any) -> SyntheticConfig:
-    return SyntheticConfig.model_validate({"total_requests": 60, "concurrency": 6, "request_timeout_seconds": 1.0, **overrides})
+    return SyntheticConfig.model_validate(
+        {"total_requests": 60, "concurrency": 6, "request_timeout_seconds": 1.0, **overrides}
+    )
 
 
 def test_default_scenario_gets_the_health_path_and_passes() -> None:
@@ -51,8 +53,13 @@ def test_slow_answers_break_the_p99_budget() -> None:
 
 
 def test_wrong_body_fails_each_json_assertion_with_its_request() -> None:
-    scenario = [{"name": "items", "path": "/api/items", "expect": {"json": [{"path": "items.0.id", "equals": 2},
-                                                                          {"path": "next", "exists": True}]}}]  # fmt: skip
+    scenario = [
+        {
+            "name": "items",
+            "path": "/api/items",
+            "expect": {"json": [{"path": "items.0.id", "equals": 2}, {"path": "next", "exists": True}]},
+        }
+    ]
     with serve() as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=5), resolve)
     assert outcome.status is ValidationStatus.FAILED
@@ -84,7 +91,9 @@ def test_refused_connections_fail() -> None:
 
 def test_hangs_past_the_timeout_are_timeouts() -> None:
     with serve(Behaviour(hang_s=0.5)) as (url, _):
-        outcome = check_synthetic(url, "/", config(total_requests=4, concurrency=4, request_timeout_seconds=0.2), resolve)
+        outcome = check_synthetic(
+            url, "/", config(total_requests=4, concurrency=4, request_timeout_seconds=0.2), resolve
+        )
     assert outcome.status is ValidationStatus.FAILED
     assert outcome.observed["failures_by_kind"] == {"timeout": 4}
 
@@ -121,8 +130,12 @@ def test_hosts_outside_the_allowed_set_are_refused(scenario: dict[str, Any]) -> 
 
 def test_metadata_address_is_refused_even_when_allowed() -> None:
     with pytest.raises(HostNotAllowedError, match="metadata"):
-        prepare_requests("http://127.0.0.1:8080", config(requests=[{"host": "169.254.169.254"}],
-                                                         allowed_hosts=["169.254.169.254"]), "/", resolve)  # fmt: skip
+        prepare_requests(
+            "http://127.0.0.1:8080",
+            config(requests=[{"host": "169.254.169.254"}], allowed_hosts=["169.254.169.254"]),
+            "/",
+            resolve,
+        )
 
 
 def test_a_full_url_cannot_hide_in_the_path() -> None:
@@ -142,8 +155,12 @@ def test_an_allowed_host_is_reached() -> None:
     with serve() as (url, behaviour):
         port = url.rsplit(":", 1)[1]
         scenario = [{"path": "/", "host": "localhost"}]
-        outcome = check_synthetic(f"http://127.0.0.1:{port}", "/", config(requests=scenario, allowed_hosts=["localhost"],
-                                                                          total_requests=2), resolve)  # fmt: skip
+        outcome = check_synthetic(
+            f"http://127.0.0.1:{port}",
+            "/",
+            config(requests=scenario, allowed_hosts=["localhost"], total_requests=2),
+            resolve,
+        )
     assert outcome.status is ValidationStatus.PASSED
     assert behaviour.requests[0]["headers"]["Host"].startswith("localhost")
 

@@ -24,7 +24,7 @@ def local_aws() -> Iterator[dict[str, Any]]:
 
 
 def callbacks() -> list[dict[str, Any]]:
-    return list(getattr(get_backend("codedeploy")[ACCOUNT][REGION], "greenlight_callbacks", []))
+    return list(moto_patches.stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).callbacks)
 
 
 def bare_deployment(codedeploy: Any, iam: Any) -> str:

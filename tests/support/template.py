@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from samtranslator.translator.transform import transform
 
@@ -34,5 +37,6 @@ def packaged(template: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def translated(root: str) -> dict[str, Any]:
-    project = Project.find(__import__("pathlib").Path(root))
-    return dict(transform(packaged(project.template), {}, OfflinePolicyLoader()))  # type: ignore[arg-type]
+    project = Project.find(Path(root))
+    with mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": "us-east-1"}):  # the translator wants a region, any
+        return dict(transform(packaged(project.template), {}, OfflinePolicyLoader()))  # type: ignore[arg-type]

@@ -18,7 +18,10 @@ def test_defaults_validate_with_nothing_set() -> None:
     assert config.synthetic.total_requests == 300 and config.synthetic.min_success_ratio == 0.99
     assert config.synthetic.max_p99_ms == 1000
     assert config.inconclusive_policy.value == "fail"
-    assert all(section.lifecycle_events == ["AfterAllowTestTraffic"] for section in (config.health, config.synthetic, config.metrics))
+    assert all(
+        section.lifecycle_events == ["AfterAllowTestTraffic"]
+        for section in (config.health, config.synthetic, config.metrics)
+    )
 
 
 @pytest.mark.parametrize(
@@ -43,7 +46,7 @@ def test_invalid_config_names_the_offending_field(document: dict[str, object], f
 
 
 def test_bake_time_must_cover_synthetic_duration() -> None:
-    with pytest.raises(ConfigError, match="metrics.bake_seconds"):
+    with pytest.raises(ConfigError, match=r"metrics\.bake_seconds"):
         validate({"synthetic": {"duration_seconds": 120}, "metrics": {"bake_seconds": 60}}, "test")
 
 
@@ -60,10 +63,19 @@ def test_layers_merge_deeply_and_lists_replace() -> None:
 
 
 def test_json_assertion_keeps_explicit_null_apart_from_unset() -> None:
-    config = validate({"synthetic": {"requests": [{"expect": {"json": [{"path": "a", "exists": True}, {"path": "b", "equals": None}]}}]}}, "t")
+    config = validate(
+        {
+            "synthetic": {
+                "requests": [{"expect": {"json": [{"path": "a", "exists": True}, {"path": "b", "equals": None}]}}]
+            }
+        },
+        "t",
+    )
     dumped = json.loads(config.model_dump_json(by_alias=True))["synthetic"]["requests"][0]["expect"]["json"]
     assert dumped == [{"path": "a", "exists": True}, {"path": "b", "equals": None}]
-    assert validate({"synthetic": config.synthetic.model_dump(by_alias=True)}, "t") == validate({"synthetic": config.synthetic.model_dump(by_alias=True)}, "t")
+    assert validate({"synthetic": config.synthetic.model_dump(by_alias=True)}, "t") == validate(
+        {"synthetic": config.synthetic.model_dump(by_alias=True)}, "t"
+    )
 
 
 def test_schema_is_generated_from_the_model_and_committed() -> None:

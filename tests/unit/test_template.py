@@ -57,9 +57,16 @@ def test_no_policy_has_a_wildcard_action(resources: dict[str, Any]) -> None:
 
 def test_wildcard_resources_only_for_actions_aws_cannot_scope(resources: dict[str, Any]) -> None:
     # Lambda's VPC network interfaces are created before the function runs, so AWS scopes them to no resource.
-    unscopable = ("elasticloadbalancing:Describe", "cloudwatch:GetMetricData", "cloudwatch:DescribeAlarms", "logs:",
-                  "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-                  "ec2:DetachNetworkInterface")  # fmt: skip
+    unscopable = (
+        "elasticloadbalancing:Describe",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:DescribeAlarms",
+        "logs:",
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DetachNetworkInterface",
+    )
     for role, statement in policy_statements(resources):
         if statement["Resource"] == "*":
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
@@ -115,7 +122,9 @@ def test_safety_net_rule_matches_only_this_machine_and_failure_statuses(resource
 
 
 def test_every_function_has_a_log_group_with_retention(project: Project) -> None:
-    log_groups = {str(r["Properties"]["LogGroupName"]) for r in project.resources.values() if r["Type"] == "AWS::Logs::LogGroup"}
+    log_groups = {
+        str(r["Properties"]["LogGroupName"]) for r in project.resources.values() if r["Type"] == "AWS::Logs::LogGroup"
+    }
     for logical_id in project.functions():
         assert any(logical_id in name for name in log_groups), f"{logical_id} has no log group"
 
@@ -124,5 +133,9 @@ def test_lambda_requirements_match_pyproject() -> None:
     import tomllib
 
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    requirements = [line for line in (ROOT / "functions/requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
+    requirements = [
+        line
+        for line in (ROOT / "functions/requirements.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     assert set(requirements) <= set(pyproject)

@@ -19,7 +19,9 @@ def engine(project: Project) -> Iterator[LocalEngine]:
 
 
 def history(engine: LocalEngine, execution_arn: str) -> list[dict[str, Any]]:
-    return list(engine.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)["events"])
+    return list(
+        engine.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+    )
 
 
 def entered(events: list[dict[str, Any]]) -> list[str]:

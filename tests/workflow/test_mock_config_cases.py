@@ -23,22 +23,52 @@ MOCK_CONFIG = ROOT / "tests" / "MockConfigFile.json"
 
 # case: (execution status, states that must be entered, states that must not, statuses reaching Finalize)
 EXPECTED: dict[str, tuple[str, set[str], set[str], dict[str, str]]] = {
-    "HappyPath": ("SUCCEEDED", {"Validate Health", "Wait For Bake Time", "Finalize"}, {"Report Failed"},
-                  {"health": "passed", "synthetic": "passed", "metrics": "passed"}),
-    "HealthFails": ("SUCCEEDED", {"Health Done"}, set(), {"health": "failed", "synthetic": "passed", "metrics": "passed"}),
-    "MetricsFails": ("SUCCEEDED", {"Metrics Done"}, set(), {"health": "passed", "synthetic": "passed", "metrics": "failed"}),
-    "ValidatorCrashes": ("SUCCEEDED", {"Synthetic Errored"}, {"Synthetic Done"},
-                         {"health": "passed", "synthetic": "error", "metrics": "passed"}),
-    "RetryPath": ("SUCCEEDED", {"Prepare", "Validate"}, {"Record Prepare Error"},
-                  {"health": "passed", "synthetic": "passed", "metrics": "passed"}),
+    "HappyPath": (
+        "SUCCEEDED",
+        {"Validate Health", "Wait For Bake Time", "Finalize"},
+        {"Report Failed"},
+        {"health": "passed", "synthetic": "passed", "metrics": "passed"},
+    ),
+    "HealthFails": (
+        "SUCCEEDED",
+        {"Health Done"},
+        set(),
+        {"health": "failed", "synthetic": "passed", "metrics": "passed"},
+    ),
+    "MetricsFails": (
+        "SUCCEEDED",
+        {"Metrics Done"},
+        set(),
+        {"health": "passed", "synthetic": "passed", "metrics": "failed"},
+    ),
+    "ValidatorCrashes": (
+        "SUCCEEDED",
+        {"Synthetic Errored"},
+        {"Synthetic Done"},
+        {"health": "passed", "synthetic": "error", "metrics": "passed"},
+    ),
+    "RetryPath": (
+        "SUCCEEDED",
+        {"Prepare", "Validate"},
+        {"Record Prepare Error"},
+        {"health": "passed", "synthetic": "passed", "metrics": "passed"},
+    ),
     "FailFast": ("SUCCEEDED", {"Stop On Health Failure", "Record Fail Fast"}, set(), {"health": "failed"}),
-    "NothingPlanned": ("SUCCEEDED", {"Skip Health", "Skip Synthetic", "Skip Metrics"}, {"Validate Health"},
-                       {"health": "skipped", "synthetic": "skipped", "metrics": "skipped"}),
+    "NothingPlanned": (
+        "SUCCEEDED",
+        {"Skip Health", "Skip Synthetic", "Skip Metrics"},
+        {"Validate Health"},
+        {"health": "skipped", "synthetic": "skipped", "metrics": "skipped"},
+    ),
     "InvalidConfig": ("SUCCEEDED", {"Plan Ready?", "Finalize"}, {"Validate"}, {"prepare": "error"}),
     "PrepareCrashes": ("SUCCEEDED", {"Record Prepare Error", "Finalize"}, {"Validate"}, {}),
-    "FinalizeFails": ("FAILED", {"Report Failed", "Finalize Failed"}, set(),
-                      {"health": "passed", "synthetic": "passed", "metrics": "passed"}),
-}  # fmt: skip
+    "FinalizeFails": (
+        "FAILED",
+        {"Report Failed", "Finalize Failed"},
+        set(),
+        {"health": "passed", "synthetic": "passed", "metrics": "passed"},
+    ),
+}
 
 
 def test_every_case_in_the_file_has_an_expectation_here() -> None:

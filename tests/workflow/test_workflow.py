@@ -13,9 +13,9 @@ import yaml
 
 from greenlight.engine import LocalEngine
 from greenlight.local import LocalRunOptions, run_local
+from greenlight.project import Project
 from greenlight.sample_service import GOOD, Release, SampleService
 from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
-from greenlight.project import Project
 
 pytestmark = pytest.mark.workflow
 
@@ -33,12 +33,16 @@ def config(**sections: dict[str, Any]) -> str:
     return yaml.safe_dump(merged)
 
 
-def validate(project: Project, release: Release = GOOD, config_text: str | None = None, before_start: Any = None,
-             **options: Any) -> dict[str, Any]:  # fmt: skip
+def validate(
+    project: Project, release: Release = GOOD, config_text: str | None = None, before_start: Any = None, **options: Any
+) -> dict[str, Any]:
     text = config() if config_text is None else config_text
     with SampleService(release) as service:
-        return run_local(LocalRunOptions(target_url=service.url, config_text=text, time_scale=0.05, **options), project,
-                         before_start=before_start)  # fmt: skip
+        return run_local(
+            LocalRunOptions(target_url=service.url, config_text=text, time_scale=0.05, **options),
+            project,
+            before_start=before_start,
+        )
 
 
 def accepted(report: dict[str, Any]) -> list[str]:
@@ -90,8 +94,12 @@ def test_dry_run_failure_does_not_hold_up_a_good_release(project: Project) -> No
 
 def test_invalid_config_in_ssm_fails_with_the_field_named(project: Project) -> None:
     def store_bad_config(engine: LocalEngine, deployment: LocalDeployment) -> None:
-        engine.clients["ssm"].put_parameter(Name=f"/greenlight/{APPLICATION}/{DEPLOYMENT_GROUP}",
-                                            Value="synthetic: {concurrency: 0}", Type="String", Overwrite=True)  # fmt: skip
+        engine.clients["ssm"].put_parameter(
+            Name=f"/greenlight/{APPLICATION}/{DEPLOYMENT_GROUP}",
+            Value="synthetic: {concurrency: 0}",
+            Type="String",
+            Overwrite=True,
+        )
 
     report = validate(project, config_text="", before_start=store_bad_config)
     assert accepted(report) == ["Failed"]
@@ -100,14 +108,18 @@ def test_invalid_config_in_ssm_fails_with_the_field_named(project: Project) -> N
 
 def test_callback_throttled_then_accepted(project: Project) -> None:
     # Four refusals: the SDK's three attempts in the first Finalize, then one in the Finalize the state retries.
-    report = validate(project, before_start=lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4))
+    report = validate(
+        project, before_start=lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4)
+    )
     assert accepted(report) == ["Succeeded"]
     assert report["execution"]["status"] == "SUCCEEDED"
 
 
 def test_finalize_failing_falls_back_to_a_failed_callback(project: Project) -> None:
-    # Finalize's own permission is missing (1 + 4 retried invocations, none retried by the SDK); the state machine's works.
-    report = validate(project, before_start=lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5))
+    # Finalize lacks permission (1 + 4 retried invocations, none retried by the SDK); the state machine's role works.
+    report = validate(
+        project, before_start=lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5)
+    )
     assert report["execution"]["status"] == "FAILED"
     assert report["execution"]["error"] == "Greenlight.FinalizeFailed"
     assert accepted(report) == ["Failed"]
@@ -116,8 +128,9 @@ def test_finalize_failing_falls_back_to_a_failed_callback(project: Project) -> N
 
 def test_an_aborted_execution_is_reported_failed_by_the_safety_net(project: Project) -> None:
     with SampleService(GOOD) as service:
-        options = LocalRunOptions(target_url=service.url, config_text=config(metrics={"bake_seconds": 600}), time_scale=1.0,
-                                  deadline_s=1.0)  # fmt: skip
+        options = LocalRunOptions(
+            target_url=service.url, config_text=config(metrics={"bake_seconds": 600}), time_scale=1.0, deadline_s=1.0
+        )
         report = run_local(options, project)
     assert report["execution"]["status"] == "ABORTED"
     assert accepted(report) == ["Failed"]
