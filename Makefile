@@ -13,6 +13,7 @@ help:
 	@echo "make lint    ruff, mypy, cfn-lint, state machine checks"
 	@echo "make pr      lint + test: what CI runs"
 	@echo "make bench   print the benchmark figures"
+	@echo "make sfn-local  run the MockConfigFile cases on Step Functions Local (Docker)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "greenlight needs Python 3.11 or newer")'
@@ -44,3 +45,7 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam
+
+sfn-local: venv
+	docker compose up -d
+	SFN_LOCAL_ENDPOINT=http://localhost:8083 $(BIN)/python -m pytest tests/sfn_local -rs

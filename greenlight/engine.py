@@ -24,7 +24,7 @@ from moto import mock_aws
 from greenlight import moto_patches
 from greenlight.mock_config import read as read_mock_config
 from greenlight.moto_patches import EngineSettings
-from greenlight.project import Project, ProjectError, substitute
+from greenlight.project import Project, ProjectError, resolve, substitute
 from greenlight.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
@@ -48,17 +48,6 @@ class Run:
     cause: str | None
     duration_s: float
     states: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _resolve(value: Any, refs: dict[str, str]) -> str:
-    """Enough of CloudFormation's intrinsics for environment values: Ref and GetAtt."""
-    if isinstance(value, dict) and "Ref" in value:
-        return refs[value["Ref"]]
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        return refs[".".join(value["Fn::GetAtt"])]
-    if isinstance(value, dict):
-        raise ProjectError(f"the local engine cannot resolve {value}")
-    return str(value)
 
 
 def _zip() -> bytes:
@@ -113,8 +102,7 @@ class LocalEngine:
             "Arn"
         ]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
-        for name, spec in self.project.template.get("Parameters", {}).items():
-            refs[name] = str(spec.get("Default", ""))
+        refs |= self.project.parameter_defaults()
         for logical_id, spec in functions.items():
             name = f"greenlight-local-{logical_id}"
             arn = self.clients["lambda"].create_function(
@@ -131,9 +119,7 @@ class LocalEngine:
         self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
         _, substitutions = self.project.state_machine()
-        definition = substitute(
-            self.project.definition_text(), {k: _resolve(v, refs) for k, v in substitutions.items()}
-        )
+        definition = substitute(self.project.definition_text(), {k: resolve(v, refs) for k, v in substitutions.items()})
         self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
         self.environment = self._function_environment(functions, refs)
         self._stack.enter_context(_environment(self.environment))
@@ -145,7 +131,7 @@ class LocalEngine:
         merged: dict[str, str] = {}
         for spec in functions.values():
             for key, value in spec.environment.items():
-                resolved = _resolve(value, refs)
+                resolved = resolve(value, refs)
                 if merged.get(key, resolved) != resolved:
                     raise ProjectError(f"functions disagree on environment variable {key}; the local engine shares one")
                 merged[key] = resolved

@@ -97,6 +97,9 @@ class Project:
                 return str(props["DefinitionUri"]), dict(props.get("DefinitionSubstitutions", {}))
         raise ProjectError("template.yaml has no AWS::Serverless::StateMachine")
 
+    def parameter_defaults(self) -> dict[str, str]:
+        return {name: str(spec.get("Default", "")) for name, spec in self.template.get("Parameters", {}).items()}
+
     def definition_text(self) -> str:
         uri, _ = self.state_machine()
         return (self.root / uri).read_text()
@@ -116,6 +119,17 @@ class Project:
             return getattr(importlib.import_module(module_name), attribute)
         except (ImportError, AttributeError) as error:
             raise ProjectError(f"{spec.logical_id}: cannot load handler {spec.handler}: {error}") from error
+
+
+def resolve(value: Any, refs: dict[str, str]) -> str:
+    """Enough of CloudFormation's intrinsics for substitutions and environment values: Ref and GetAtt."""
+    if isinstance(value, dict) and "Ref" in value:
+        return refs[value["Ref"]]
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return refs[".".join(value["Fn::GetAtt"])]
+    if isinstance(value, dict):
+        raise ProjectError(f"the local engine cannot resolve {value}")
+    return str(value)
 
 
 def substitute(definition: str, values: dict[str, str]) -> str:

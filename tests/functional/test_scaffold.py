@@ -40,8 +40,13 @@ def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
         else:
             shutil.copy(source, root / name)
-    result = subprocess.run([sys.executable, "-m", "greenlight.cli", "new-validation", "smoke_login"], cwd=root,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "greenlight.cli", "new-validation", "smoke_login"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return root
 
@@ -59,10 +64,21 @@ def test_every_checklist_item_is_written(scaffolded: Path) -> None:
 
 def test_the_project_tests_pass_with_the_new_validation(scaffolded: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit",
-         "tests/functional/test_validate_smoke_login.py"],
-        cwd=scaffolded, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/unit",
+            "tests/functional/test_validate_smoke_login.py",
+        ],
+        cwd=scaffolded,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
 

@@ -1,0 +1,59 @@
+"""The MockConfigFile test cases on Step Functions Local in Docker (`make sfn-local`).
+
+Skipped unless SFN_LOCAL_ENDPOINT names a running Step Functions Local started with tests/MockConfigFile.json
+(docker-compose.yml does both). The same cases run on the embedded engine in every `make test`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from greenlight.engine import STATE_MACHINE_NAME
+from greenlight.project import Project, resolve, substitute
+from tests.support.mock_cases import EXPECTED, assert_case
+
+pytestmark = [
+    pytest.mark.sfn_local,
+    pytest.mark.skipif(
+        not os.environ.get("SFN_LOCAL_ENDPOINT"),
+        reason="no Step Functions Local: set SFN_LOCAL_ENDPOINT (http://localhost:8083 after `docker compose up -d`)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def machine(project: Project) -> Iterator[tuple[Any, str]]:
+    sfn = boto3.client("stepfunctions", endpoint_url=os.environ["SFN_LOCAL_ENDPOINT"], region_name="us-east-1")
+    # Every Task is mocked, so function ARNs need only be well formed; the timeout is the template's default.
+    refs = {"AWS::Partition": "aws", **project.parameter_defaults()}
+    refs |= {f"{name}.Arn": f"arn:aws:lambda:us-east-1:123456789012:function:{name}" for name in project.functions()}
+    _, substitutions = project.state_machine()
+    values = {name: resolve(value, refs) for name, value in substitutions.items()}
+    definition = substitute(project.definition_text(), values)
+    role = "arn:aws:iam::123456789012:role/DummyRole"
+    arn = sfn.create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)["stateMachineArn"]
+    yield sfn, arn
+    sfn.delete_state_machine(stateMachineArn=arn)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_mock_config_case_on_step_functions_local(machine: tuple[Any, str], case: str) -> None:
+    sfn, arn = machine
+    execution_arn = sfn.start_execution(
+        stateMachineArn=f"{arn}#{case}",
+        name=f"{case}-{uuid.uuid4().hex[:8]}",
+        input='{"deployment_id": "d-MOCK12345", "lifecycle_event_hook_execution_id": "hook-1"}',
+    )["executionArn"]
+    deadline = time.monotonic() + 60
+    while (described := sfn.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, f"{case} still running after 60 s"
+        time.sleep(0.2)
+    events = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+    assert_case(case, described["status"], described.get("error"), events)
