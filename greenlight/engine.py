@@ -208,11 +208,11 @@ class LocalEngine:
         seen = 0
         while True:
             description = sfn.describe_execution(executionArn=execution_arn)
-            events = self._events(execution_arn)
-            for event in events[seen:]:
-                if on_state:
+            if on_state:
+                events = self._events(execution_arn)
+                for event in events[seen:]:
                     on_state(event)
-            seen = len(events)
+                seen = len(events)
             if description["status"] in TERMINAL:
                 break
             if time.monotonic() > deadline:
@@ -220,7 +220,7 @@ class LocalEngine:
                     executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline"
                 )
                 continue
-            time.sleep(0.01)  # busy polling starves the interpreter's threads
+            time.sleep(0.02)  # busy polling starves the interpreter's threads (GIL)
         self.deliver_status_change(execution_arn, description["status"])
         output = json.loads(description["output"]) if description.get("output") else None
         return Run(

@@ -33,7 +33,7 @@ class TargetState:
 class ListenerSettings:
     upstream: str  # http://host:port of the service under test
     health_path: str = "/"
-    health_interval: float = 0.1
+    health_interval: float = 0.05
     healthy_threshold: int = 2
     unhealthy_threshold: int = 2
     health_timeout: float = 1.0
