@@ -202,7 +202,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.config import {label}Config
-from common.observability import logger
+from common.observability import logger, tracer
 from common.validation import load, run
 from validate_{name}.checks import check_{name}
 
@@ -210,6 +210,7 @@ NAME = "{name}"
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, {label}Config)
     return run(NAME, config.dry_run, lambda: check_{name}(plan.test_url, config))

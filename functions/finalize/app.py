@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from common.aws import client, report_status
 from common.models import HookRequest, Plan, ValidationResult
-from common.observability import bind_request, logger, metrics
+from common.observability import bind_request, logger, metrics, tracer
 from finalize.report import build_report, collect_results
 
 
@@ -49,5 +49,6 @@ def finalize(event: dict[str, Any], codedeploy: Any) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return finalize(event, client("codedeploy"))

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from common import config as greenlight_config
 from common.aws import client, error_code
 from common.models import HookRequest, Plan, ValidationResult, ValidationStatus
-from common.observability import bind_request, logger
+from common.observability import bind_request, logger, tracer
 from prepare.discovery import DiscoveryError, discover
 
 TRANSIENT_ERRORS = {
@@ -79,6 +79,7 @@ def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, paramet
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = HookRequest.model_validate(event)
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)

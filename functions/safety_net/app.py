@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client, report_status
 from common.models import HookRequest
-from common.observability import bind_request, logger
+from common.observability import bind_request, logger, tracer
 
 
 def execution_request(detail: dict[str, Any], sfn: Any) -> HookRequest:
@@ -33,5 +33,6 @@ def report_failure(event: dict[str, Any], sfn: Any, codedeploy: Any) -> dict[str
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     return report_failure(event, client("stepfunctions"), client("codedeploy"))

@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client
 from common.config import HealthConfig
-from common.observability import logger
+from common.observability import logger, tracer
 from common.validation import load, run
 from validate_health.checks import check_health
 
@@ -16,6 +16,7 @@ NAME = "health"
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, HealthConfig)
     url = plan.test_url.rstrip("/") + config.path

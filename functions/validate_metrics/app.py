@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.aws import client
 from common.config import MetricsConfig
 from common.models import utcnow
-from common.observability import logger
+from common.observability import logger, tracer
 from common.validation import load, run
 from validate_metrics.checks import check_metrics
 
@@ -17,6 +17,7 @@ NAME = "metrics"
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, MetricsConfig)
     return run(

@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client
 from common.config import HealthConfig, SecretRef, SyntheticConfig
-from common.observability import logger
+from common.observability import logger, tracer
 from common.validation import load, run
 from validate_synthetic.checks import check_synthetic
 
@@ -22,6 +22,7 @@ def resolve_secret(reference: SecretRef) -> str:
 
 
 @logger.inject_lambda_context
+@tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
     health_path = HealthConfig.model_validate(plan.config["health"]).path
