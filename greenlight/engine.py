@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import time
 import zipfile
@@ -61,10 +62,19 @@ class LocalEngine:
     """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.run(...)`."""
 
     def __init__(
-        self, project: Project, time_scale: float = 0.0, timeout_scale: float = 1.0, log: TextIO | None = None
+        self,
+        project: Project,
+        time_scale: float = 0.0,
+        timeout_scale: float = 1.0,
+        log: TextIO | None = None,
+        workflow_timeout_scale: float = 1.0,
     ) -> None:
         self.project = project
-        self.time_scale, self.timeout_scale = time_scale, timeout_scale
+        self.time_scale, self.timeout_scale, self.workflow_timeout_scale = (
+            time_scale,
+            timeout_scale,
+            workflow_timeout_scale,
+        )
         self.log = log if log is not None else io.StringIO()
         self._stack = contextlib.ExitStack()
         self.clients: dict[str, Any] = {}
@@ -75,9 +85,11 @@ class LocalEngine:
     def __enter__(self) -> LocalEngine:
         moto_patches.apply()
         EngineSettings.time_scale, EngineSettings.timeout_scale = self.time_scale, self.timeout_scale
+        EngineSettings.workflow_timeout_scale = self.workflow_timeout_scale
         self._stack.enter_context(_environment(LOCAL_ENVIRONMENT))
         self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
         self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
+        self._stack.enter_context(_logger_to(logging.getLogger("moto"), self.log))
         self.clients = {
             name: boto3.client(name, region_name=REGION)
             for name in ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs")
@@ -92,6 +104,8 @@ class LocalEngine:
     def __exit__(self, *exc: object) -> None:
         EngineSettings.handlers.clear()
         EngineSettings.target_health.clear()
+        EngineSettings.api_faults.clear()
+        EngineSettings.function_faults.clear()
         moto_patches.MOCK_CONFIG.clear()
         self._stack.close()
 
@@ -150,6 +164,10 @@ class LocalEngine:
         saved = clock.TIME_SCALE
         clock.TIME_SCALE = self.time_scale
         self._stack.callback(setattr, clock, "TIME_SCALE", saved)
+
+    def break_function(self, logical_id: str, fault: Callable[[], None]) -> None:
+        """Run `fault` (raise, or hang) before the handler of this function on every invocation."""
+        EngineSettings.function_faults[self.function_names[logical_id]] = fault
 
     def use_mock_config(self, path: Path) -> None:
         moto_patches.MOCK_CONFIG.clear()
@@ -247,6 +265,19 @@ class LocalEngine:
 
     def execution_arn_for(self, name: str) -> str:
         return f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{name}"
+
+
+@contextlib.contextmanager
+def _logger_to(logger: logging.Logger, stream: TextIO) -> Iterator[None]:
+    """moto logs every failed state at ERROR; locally that belongs with the functions' logs, not the terminal."""
+    handler, propagate = logging.StreamHandler(stream), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 @contextlib.contextmanager

@@ -43,6 +43,7 @@ class ListenerSettings:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # never wait on a client that keeps its connection open
     request_queue_size = 256  # the default of 5 drops connections under concurrency (1 s SYN retry)
 
     def handle_error(self, request: Any, client_address: Any) -> None:

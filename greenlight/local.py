@@ -30,6 +30,8 @@ class LocalRunOptions:
     timeout_scale: float = 1.0
     lifecycle_event: str = "AfterAllowTestTraffic"
     deadline_s: float = DEFAULT_DEADLINE_S
+    hook_invocations: int = 1
+    workflow_timeout_scale: float = 1.0
 
 
 def checked_config(text: str, source: str) -> tuple[str, str]:
@@ -87,7 +89,11 @@ def run_local(
     if options.config_text:
         _, health_path = checked_config(options.config_text, "--config")
     with LocalEngine(
-        project, options.time_scale, options.timeout_scale, log if log is not None else io.StringIO()
+        project,
+        options.time_scale,
+        options.timeout_scale,
+        log if log is not None else io.StringIO(),
+        options.workflow_timeout_scale,
     ) as engine:
         deployment = create_deployment(engine.clients, options.target_url, health_path, options.lifecycle_event)
         try:
@@ -104,8 +110,17 @@ def run_local(
                     deployment.deployment_id, deployment.hook_execution_id, options.mock_case
                 )
             else:
-                engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id)
+                # CodeDeploy invokes hooks asynchronously, so Lambda may deliver the same event more than once.
+                outcomes = [
+                    engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id).get("outcome", "")
+                    for _ in range(options.hook_invocations)
+                ]
                 execution_arn = engine.execution_arn_for_hook(deployment.hook_execution_id)
+                if not any(outcome in ("started", "already-started") for outcome in outcomes):
+                    run = Run(
+                        execution_arn, "NOT_STARTED", None, "Greenlight.HookStartFailed", ", ".join(outcomes), 0.0
+                    )
+                    return report_from(run, deployment.callbacks())
             run = engine.wait(execution_arn, options.deadline_s, on_state)
             return report_from(run, deployment.callbacks(), mocked=options.mock_config is not None)
         finally:

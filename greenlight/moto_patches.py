@@ -24,9 +24,12 @@ from moto.awslambda.models import LambdaFunction
 from moto.cloudwatch.models import Statistics
 from moto.codedeploy.models import CodeDeployBackend
 from moto.codedeploy.responses import CodeDeployResponse
-from moto.core.responses import ActionResult
+from moto.core.exceptions import JsonRESTError
+from moto.core.responses import ActionResult, BaseResponse
+from moto.core.utils import camelcase_to_underscores
 from moto.elbv2.models import ELBv2Backend, FakeHealthStatus
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.program import program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
@@ -45,6 +48,8 @@ ORIGINALS: dict[str, Any] = {
     "wait_interval": wait_function.WaitFunction._wait_interval,
     "retrier_time": getattr(retrier_decl, "time"),  # noqa: B009  (not exported by moto)
     "execute_state_threading": getattr(execute_state, "threading"),  # noqa: B009
+    "program_threading": getattr(program, "threading"),  # noqa: B009
+    "call_action": BaseResponse.call_action,
     "extract_json": json_path.extract_json,
     "aws_sdk_normalise_parameters": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters,
     "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
@@ -67,7 +72,12 @@ class EngineSettings:
 
     time_scale: float = 0.0  # Wait states and Retry intervals
     timeout_scale: float = 1.0  # Task TimeoutSeconds (0.0 would time out every task, so separate)
+    workflow_timeout_scale: float = 1.0  # the state machine's own TimeoutSeconds
     handlers: dict[str, Handler] = {}  # noqa: RUF012  (function name -> in-process handler)
+    # Fault injection: (service, operation in snake_case) -> error codes to answer, in order; and
+    # function name -> a callable run before the handler (it may raise or hang).
+    api_faults: dict[tuple[str, str], list[str]] = {}  # noqa: RUF012
+    function_faults: dict[str, Callable[[], None]] = {}  # noqa: RUF012
     target_health: dict[str, Callable[[], list[dict[str, Any]]]] = {}  # noqa: RUF012  (target group ARN -> probe)
 
 
@@ -96,6 +106,9 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
         return json.dumps(error), True, ""
     payload = json.loads(event) if isinstance(event, str) else (event or {})
     try:
+        fault = EngineSettings.function_faults.get(self.function_name)
+        if fault is not None:
+            fault()
         return json.dumps(handler(payload, LambdaContext(self)), default=str), False, ""
     except Exception as error:
         shape = {
@@ -119,6 +132,24 @@ def _wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
 class _ScaledEvent(threading.Event):
     def wait(self, timeout: float | None = None) -> bool:
         return super().wait(None if timeout is None else timeout * EngineSettings.timeout_scale)
+
+
+class _ScaledJoinThread(threading.Thread):
+    """The workflow's own TimeoutSeconds is a join on the interpreter thread; scale it like task timeouts."""
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(None if timeout is None else timeout * EngineSettings.workflow_timeout_scale)
+
+
+def _call_action(self: BaseResponse) -> Any:
+    """Answer an injected fault instead of the API call (JSON-protocol services)."""
+    codes = EngineSettings.api_faults.get((str(self.service_name), camelcase_to_underscores(self._get_action())))
+    if codes:
+        error = JsonRESTError(codes.pop(0), "injected fault")
+        headers: dict[str, Any] = dict(error.get_headers() or [])
+        headers["status"] = error.code
+        return error.code, headers, error.description
+    return ORIGINALS["call_action"](self)
 
 
 _DEFINITE_PATH = re.compile(r"^\$(\.[A-Za-z_][\w-]*|\[\d+\])*$")
@@ -191,11 +222,10 @@ def _percentile_statistic(original: Callable[[Any, str], Any]) -> Callable[[Any,
 
 @dataclass
 class StandInState:
-    """What the stand-in keeps on moto's CodeDeploy backend: ECS targets, received callbacks, injected faults."""
+    """What the stand-in keeps on moto's CodeDeploy backend: ECS targets and received callbacks."""
 
     targets: dict[str, dict[str, Any]] = field(default_factory=dict)
     callbacks: list[dict[str, Any]] = field(default_factory=list)
-    callback_faults: list[str] = field(default_factory=list)
 
 
 def stand_in(backend: CodeDeployBackend) -> StandInState:
@@ -225,14 +255,10 @@ def _get_deployment_target(self: CodeDeployResponse) -> ActionResult:
 
 
 def _put_lifecycle_event_hook_execution_status(self: CodeDeployResponse) -> ActionResult:
-    from moto.core.exceptions import JsonRESTError
-
     deployment_id, hook_id = self._get_param("deploymentId"), self._get_param("lifecycleEventHookExecutionId")
     status = self._get_param("status")
     self.codedeploy_backend.get_deployment(deployment_id)
     state = stand_in(self.codedeploy_backend)
-    if state.callback_faults:
-        raise JsonRESTError(state.callback_faults.pop(0), "injected fault")
     if status not in ("Succeeded", "Failed"):
         raise JsonRESTError("InvalidLifecycleEventHookExecutionStatusException", f"status {status} is not allowed")
     already = any(c["lifecycleEventHookExecutionId"] == hook_id for c in state.callbacks)
@@ -309,6 +335,8 @@ def apply() -> None:
         (wait_function.WaitFunction, "_wait_interval", _wait_interval),
         (retrier_decl, "time", SimpleNamespace(sleep=_scaled_sleep)),
         (execute_state, "threading", SimpleNamespace(Event=_ScaledEvent)),
+        (program, "threading", SimpleNamespace(Thread=_ScaledJoinThread)),
+        (BaseResponse, "call_action", _call_action),
         (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", _normalise_parameters),
         (Statistics, "get_statistics_for_type", _percentile_statistic(ORIGINALS["statistics"])),
         (CodeDeployResponse, "list_deployment_targets", _list_deployment_targets),

@@ -28,6 +28,7 @@ BAD = Release(version="v3-bad", error_ratio=0.2, slow_ratio=0.1, slow_seconds=1.
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # never wait on a client that keeps its connection open
     request_queue_size = 256  # the default of 5 drops connections under concurrency (1 s SYN retry)
 
     def handle_error(self, request: Any, client_address: Any) -> None:

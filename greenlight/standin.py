@@ -27,9 +27,18 @@ class LocalDeployment:
         state = stand_in(get_backend("codedeploy")[ACCOUNT][REGION])
         return [c for c in state.callbacks if c["deploymentId"] == self.deployment_id]
 
+    def ecs_target(self) -> dict[str, Any]:
+        """The deployment's ECS target as GetDeploymentTarget returns it (change it to shape a scenario)."""
+        return deployment_targets(get_backend("codedeploy")[ACCOUNT][REGION])[self.deployment_id]
+
     def fail_callbacks(self, *error_codes: str) -> None:
         """The next callbacks are refused with these error codes, in order (fault injection)."""
-        stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).callback_faults.extend(error_codes)
+        inject_api_faults("codedeploy", "put_lifecycle_event_hook_execution_status", *error_codes)
+
+
+def inject_api_faults(service: str, operation: str, *error_codes: str) -> None:
+    """The next calls of `operation` (snake_case) are answered with these error codes, in order."""
+    EngineSettings.api_faults.setdefault((service, operation), []).extend(error_codes)
 
 
 def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
 
 # Standard retry mode backs off on throttling; the state machine's Retry covers what is left.
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
+CLIENT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=20)
 
 HookStatus = Literal["Succeeded", "Failed"]
 

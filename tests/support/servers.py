@@ -31,6 +31,7 @@ class Behaviour:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # never wait on a client that keeps its connection open
     request_queue_size = 256
 
     def handle_error(self, request: Any, client_address: Any) -> None:

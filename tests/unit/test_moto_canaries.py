@@ -59,3 +59,14 @@ def test_target_health_is_still_always_healthy_upstream() -> None:
 def test_mock_config_loader_is_still_a_stub() -> None:
     assert load_mock_test_case_for("any", "case") is None
     assert "mock_test_case" not in inspect.getsource(ORIGINALS["execution_worker"])
+
+
+def test_workflow_timeout_is_still_a_thread_join() -> None:
+    from moto.stepfunctions.parser.asl.component.program.program import Program
+
+    assert "worker_thread.join(timeout=timeout)" in inspect.getsource(Program.eval)
+    assert ORIGINALS["program_threading"].__name__ == "threading"
+
+
+def test_responses_still_dispatch_through_call_action() -> None:
+    assert "method_names_from_class" in inspect.getsource(ORIGINALS["call_action"])

@@ -1,0 +1,181 @@
+"""The fault matrix: every fault greenlight must survive, with the one callback CodeDeploy must then receive.
+
+tests/workflow/test_fault_matrix.py runs each entry on the embedded engine; docs/fault-matrix.md is rendered
+from this table (a test keeps it current); bench/fault_matrix.py prints the totals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from greenlight.engine import LocalEngine
+from greenlight.local import LocalRunOptions, run_local
+from greenlight.project import Project
+from greenlight.sample_service import GOOD, SampleService
+from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, inject_api_faults
+from tests.support.servers import Behaviour, closed_port, serve
+
+# A quick config: small traffic, short deadlines; bake 40 s x time scale 0.05 = 2 s covers the traffic.
+BASE_CONFIG: dict[str, Any] = {
+    "health": {"path": "/health", "interval_seconds": 0.05, "timeout_seconds": 3, "request_timeout_seconds": 0.3},
+    "synthetic": {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 0.5},
+    "metrics": {"bake_seconds": 40, "min_request_count": 10},
+}
+# Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
+TIGHT_TIMEOUTS = 0.005
+Setup = Callable[[LocalEngine, LocalDeployment], None]
+
+
+def _raise(message: str) -> Callable[[], None]:
+    def fault() -> None:
+        raise RuntimeError(message)
+
+    return fault
+
+
+def _hang(seconds: float) -> Callable[[], None]:
+    return lambda: time.sleep(seconds)
+
+
+def _break(logical_id: str, fault: Callable[[], None]) -> Setup:
+    return lambda engine, deployment: engine.break_function(logical_id, fault)
+
+
+def _api_faults(service: str, operation: str, *codes: str) -> Setup:
+    return lambda engine, deployment: inject_api_faults(service, operation, *codes)
+
+
+def _config(text: str) -> Setup:
+    def store(engine: LocalEngine, deployment: LocalDeployment) -> None:
+        name = f"/greenlight/{APPLICATION}/{DEPLOYMENT_GROUP}"
+        engine.clients["ssm"].put_parameter(Name=name, Value=text, Type="String", Overwrite=True)
+
+    return store
+
+
+def _no_green_task_set(engine: LocalEngine, deployment: LocalDeployment) -> None:
+    target = deployment.ecs_target()
+    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "GREEN"]
+
+
+def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> None:
+    """Someone (a person stopping the deployment, another run) reported before greenlight did."""
+    engine.clients["codedeploy"].put_lifecycle_event_hook_execution_status(
+        deploymentId=deployment.deployment_id,
+        lifecycleEventHookExecutionId=deployment.hook_execution_id,
+        status="Failed",
+    )
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    fault: str  # what goes wrong, for the table
+    path: str  # how the workflow still delivers the verdict, for the table
+    expected: str  # the one callback CodeDeploy must receive
+    setup: Setup | None = None
+    service: Behaviour | None = None  # a fault-mode server instead of the sample service
+    refuse_connections: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+FAULTS = [
+    Fault("none", "nothing (control)", "all validations pass", "Succeeded"),
+    *[
+        Fault(f"{name}-raises", f"Validate {title} function crashes", f"Catch -> {title} Errored (`error` result)",
+              "Failed", _break(f"Validate{title}Function", _raise(f"{name} crashed")))
+        for name, title in (("health", "Health"), ("synthetic", "Synthetic"), ("metrics", "Metrics"))
+    ],
+    *[
+        Fault(f"{name}-times-out", f"Validate {title} runs past its task timeout", "States.Timeout -> Catch -> "
+              f"{title} Errored", "Failed", _break(f"Validate{title}Function", _hang(seconds)),
+              options={"timeout_scale": TIGHT_TIMEOUTS})
+        for name, title, seconds in (("health", "Health", 5.5), ("synthetic", "Synthetic", 4.5),
+                                     ("metrics", "Metrics", 1.5))
+    ],
+    Fault("prepare-api-error", "CodeDeploy GetDeployment refused (DeploymentDoesNotExist)",
+          "Prepare: not ready, reason from AWS", "Failed",
+          _api_faults("codedeploy", "get_deployment", "DeploymentDoesNotExistException")),
+    Fault("prepare-no-green", "no GREEN task set", "Prepare: not ready", "Failed", _no_green_task_set),
+    Fault("prepare-bad-config", "invalid config in SSM", "Prepare: not ready, reason names the field", "Failed",
+          _config("health: {consecutive_successes: 0}")),
+    Fault("prepare-crashes", "Prepare function crashes", "Catch -> Record Prepare Error", "Failed",
+          _break("PrepareFunction", _raise("prepare crashed"))),
+    Fault("finalize-fails", "Finalize cannot call back (AccessDenied, 5 invocations)",
+          "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
+          lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5)),
+    Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
+          "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4)),
+    Fault("callback-already-completed", "a verdict is already in (LifecycleEventAlreadyCompleted)",
+          "Finalize treats it as done", "Failed", _verdict_already_in),
+    Fault("start-throttled", "StartExecution throttled (every SDK attempt)", "hook reports Failed at once", "Failed",
+          _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3)),
+    Fault("start-refused", "StartExecution refused (AccessDenied)", "hook reports Failed at once", "Failed",
+          _api_faults("stepfunctions", "start_execution", "AccessDeniedException")),
+    Fault("hook-twice", "hook invoked twice for the same event", "ExecutionAlreadyExists: one execution", "Succeeded",
+          options={"hook_invocations": 2}),
+    Fault("workflow-times-out", "the execution times out", "TIMED_OUT -> safety net reports Failed", "Failed",
+          options={"time_scale": 1.0, "workflow_timeout_scale": 0.0005}, config={"metrics": {"bake_seconds": 2400}}),
+    Fault("workflow-aborted", "the execution is stopped", "ABORTED -> safety net reports Failed", "Failed",
+          options={"time_scale": 1.0, "deadline_s": 1.0}, config={"metrics": {"bake_seconds": 2400}}),
+    Fault("service-refuses", "the service refuses connections", "health, synthetic fail; ALB answers 502", "Failed",
+          refuse_connections=True),
+    Fault("service-resets", "the service resets connections", "health, synthetic fail", "Failed",
+          service=Behaviour(reset=True)),
+    Fault("service-hangs", "the service hangs past every timeout", "per-request timeouts; health, synthetic fail",
+          "Failed", service=Behaviour(hang_s=1.0)),
+    Fault("service-5xx", "the service answers 500", "health, synthetic, metrics fail", "Failed",
+          service=Behaviour(status=500)),
+]  # fmt: skip
+
+
+@dataclass
+class FaultOutcome:
+    callbacks: list[dict[str, Any]]
+    report: dict[str, Any]
+    seconds: float
+
+    @property
+    def accepted(self) -> list[str]:
+        return [c["status"] for c in self.callbacks if c["accepted"]]
+
+
+@contextmanager
+def _target(fault: Fault) -> Iterator[str]:
+    if fault.refuse_connections:
+        yield f"http://127.0.0.1:{closed_port()}"
+    elif fault.service is not None:
+        with serve(fault.service) as (url, _):
+            yield url
+    else:
+        with SampleService(GOOD) as service:
+            yield service.url
+
+
+def config_text(overrides: dict[str, Any]) -> str:
+    return yaml.safe_dump({name: {**BASE_CONFIG[name], **overrides.get(name, {})} for name in BASE_CONFIG})
+
+
+def run_fault(fault: Fault, project: Project) -> FaultOutcome:
+    started = time.monotonic()
+    with _target(fault) as url:
+        options = LocalRunOptions(
+            target_url=url, config_text=config_text(fault.config), time_scale=0.05, deadline_s=60.0
+        )
+        for key, value in fault.options.items():
+            setattr(options, key, value)
+        report = run_local(options, project, before_start=fault.setup)
+    return FaultOutcome(report["callbacks"], report, time.monotonic() - started)
+
+
+def markdown_table() -> str:
+    lines = ["| Fault | How the verdict still arrives | CodeDeploy receives (exactly once) |", "|---|---|---|"]
+    lines += [f"| {f.fault} | {f.path} | `{f.expected}` |" for f in FAULTS]
+    return "\n".join(lines) + "\n"
