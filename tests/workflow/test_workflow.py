@@ -6,6 +6,8 @@ CodeDeploy does, and asserts exactly one accepted callback with the right status
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from greenlight.local import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.sample_service import GOOD, Release, SampleService
 from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.workflow
 
@@ -134,3 +137,40 @@ def test_an_aborted_execution_is_reported_failed_by_the_safety_net(project: Proj
         report = run_local(options, project)
     assert report["execution"]["status"] == "ABORTED"
     assert accepted(report) == ["Failed"]
+
+
+def test_secret_header_never_reaches_logs_reports_or_the_execution(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "sk-live-7d1f0c9e4b2a"
+    histories: list[Any] = []
+    original_wait = LocalEngine.wait
+
+    def wait_and_keep_history(engine: LocalEngine, execution_arn: str, *args: Any, **kwargs: Any) -> Any:
+        run = original_wait(engine, execution_arn, *args, **kwargs)
+        histories.append(
+            engine.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)
+        )
+        return run
+
+    def store_secret(engine: LocalEngine, deployment: LocalDeployment) -> None:
+        engine.clients["ssm"].put_parameter(Name="/greenlight/api-token", Value=secret, Type="SecureString")
+
+    monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
+    scenario = [
+        {
+            "path": "/api/items",
+            "headers": {"Authorization": {"ssm": "/greenlight/api-token"}},
+            "expect": {"status": [418]},
+        }
+    ]
+    log = io.StringIO()
+    with serve() as (url, behaviour):
+        options = LocalRunOptions(target_url=url, config_text=config(synthetic={"requests": scenario}), time_scale=0.05)
+        report = run_local(options, project, log=log, before_start=store_secret)
+    # The secret was sent, the expectation failed (so the request shows up in the report), and it is nowhere.
+    assert any(r["headers"].get("Authorization") == secret for r in behaviour.requests)
+    assert statuses(report)["synthetic"] == "failed"
+    assert log.getvalue() and secret not in log.getvalue()
+    assert secret not in json.dumps(report, default=str)
+    assert histories and secret not in json.dumps(histories, default=str)
