@@ -89,6 +89,14 @@ def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[st
     return result
 
 
+def _config_error(document: dict[str, Any]) -> str | None:
+    try:
+        validate(document, "generated")
+    except ConfigError as error:
+        return str(error)
+    return None
+
+
 @EXAMPLES
 @given(
     path=st.sampled_from(LEAVES),
