@@ -3,14 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# checkov and the SAM CLI pin other boto3 versions than the project, so each gets a venv of its own.
+CHECKOV := .venv-checkov/bin/checkov
+SAM := .venv-sam/bin/sam
+# IAM checks that matter here (wildcards, escalation, exfiltration, unconstrained writes) and log retention;
+# the rest of checkov's defaults (KMS everywhere, per-function DLQs and concurrency) is noise for this stack.
+CHECKOV_CHECKS := CKV_AWS_60,CKV_AWS_61,CKV_AWS_62,CKV_AWS_63,CKV_AWS_66,CKV_AWS_107,CKV_AWS_108,CKV_AWS_109,CKV_AWS_110,CKV_AWS_111
+# Python versions `sam build` may use, through pyenv when it is there (the runtime is python3.12).
+SAM_PYTHONS := 3.12.1:3.13.0:3.11.7
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast lint pr bench sfn-local clean
+.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov clean
 
 help:
 	@echo "make demo    run the real workflow locally against a sample service (good and bad release)"
 	@echo "make test    run the test suite"
-	@echo "make lint    ruff, mypy, cfn-lint, state machine checks"
+	@echo "make lint    ruff, mypy strict, cfn-lint (+ serverless rules), state machine checks, checkov, sam build"
 	@echo "make pr      lint + test: what CI runs"
 	@echo "make bench   print the benchmark figures"
 	@echo "make sfn-local  run the MockConfigFile cases on Step Functions Local (Docker)"
@@ -30,12 +38,31 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest
 
-lint: venv
+$(CHECKOV):
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet checkov==3.3.30
+
+$(SAM):
+	$(PYTHON) -m venv .venv-sam
+	.venv-sam/bin/python -m pip install --quiet aws-sam-cli==1.170.0
+
+lint: venv checkov sam-build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	$(BIN)/python -m greenlight.lint statemachines/validation.asl.json
+
+checkov: venv $(CHECKOV)
+	$(BIN)/python -m greenlight.translate .aws-sam/translated.json
+	$(CHECKOV) -f .aws-sam/translated.json --framework cloudformation --skip-download --compact --quiet --check $(CHECKOV_CHECKS)
+
+sam-build: $(SAM)
+	@if PYENV_VERSION=$(SAM_PYTHONS) python3.12 --version >/dev/null 2>&1; then \
+		PYENV_VERSION=$(SAM_PYTHONS) $(SAM) build --build-dir .aws-sam/build --template template.yaml; \
+	else \
+		echo "sam build skipped: no python3.12 here (the Lambda runtime's Python; pyenv install 3.12 to enable)"; \
+	fi
 
 pr: lint test
 
@@ -44,7 +71,7 @@ bench: venv
 	$(BIN)/python bench/workflow_run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) .venv-checkov .venv-sam .pytest_cache .mypy_cache .ruff_cache .aws-sam
 
 sfn-local: venv
 	docker compose up -d

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 
 from greenlight.lint import cfn_lint_problems, check, definition_for_lint, graph_problems, main
 from greenlight.project import Project
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -75,3 +78,66 @@ def test_invalid_json_is_reported(project: Project, tmp_path: Path) -> None:
     bad = tmp_path / "broken.asl.json"
     bad.write_text(json.dumps({"StartAt": "A"})[:-1])
     assert check(project, bad)[0].startswith("the state machine is not valid JSON")
+
+
+CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+
+
+def _checkov_checks() -> str:
+    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("CHECKOV_CHECKS :="))
+    return line.split(":=", 1)[1].strip()
+
+
+def _run_checkov(template: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "translated.json"
+    path.write_text(json.dumps(template, default=str))
+    command = [
+        str(CHECKOV),
+        "-f",
+        str(path),
+        "--framework",
+        "cloudformation",
+        "--skip-download",
+        "--compact",
+        "--quiet",
+        "--check",
+        _checkov_checks(),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(not CHECKOV.exists(), reason="checkov's venv is not built: `make checkov` (make lint) builds it")
+def test_checkov_passes_the_stack_and_catches_privilege_escalation(project: Project, tmp_path: Path) -> None:
+    from greenlight.translate import translate
+
+    template = translate(project.template)
+    assert _run_checkov(template, tmp_path).returncode == 0
+    template["Resources"]["HookFunctionRole"]["Properties"]["Policies"].append(
+        {
+            "PolicyName": "Bad",
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]},
+        }
+    )
+    result = _run_checkov(template, tmp_path)
+    assert result.returncode != 0
+    assert "CKV_AWS_110" in result.stdout  # privilege escalation
+
+
+def test_serverless_rules_catch_an_event_without_dead_letter_queue(project: Project, tmp_path: Path) -> None:
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    good = subprocess.run(
+        [cfn_lint, str(project.root / "template.yaml"), "-a", "cfn_lint_serverless.rules"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert good.returncode == 0, good.stdout
+    text = (project.root / "template.yaml").read_text()
+    text = text.replace("            DeadLetterConfig:\n              Arn: !GetAtt SafetyNetDeadLetterQueue.Arn\n", "")
+    bad_template = tmp_path / "template.yaml"
+    bad_template.write_text(text)
+    bad = subprocess.run(
+        [cfn_lint, str(bad_template), "-a", "cfn_lint_serverless.rules"], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode != 0
+    assert "ES4000" in bad.stdout
