@@ -7,8 +7,10 @@ inert outside `mock_aws`.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
+import operator
 import re
 import sys
 import threading
@@ -20,6 +22,7 @@ from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any
 
+import moto.cloudwatch.models as cloudwatch_models
 from moto.awslambda.models import LambdaFunction
 from moto.cloudwatch.models import Statistics
 from moto.codedeploy.models import CodeDeployBackend
@@ -55,6 +58,7 @@ ORIGINALS: dict[str, Any] = {
     "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
     "sfn_to_boto_names": dict(StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES),
     "statistics": Statistics.get_statistics_for_type,
+    "parse_expression": getattr(cloudwatch_models, "parse_expression"),  # noqa: B009
     "codedeploy_methods": {
         name
         for name in ("list_deployment_targets", "get_deployment_target", "put_lifecycle_event_hook_execution_status")
@@ -217,6 +221,41 @@ def _percentile_statistic(original: Callable[[Any, str], Any]) -> Callable[[Any,
     return get_statistics_for_type
 
 
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, values)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand, values)
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        return float(_ARITHMETIC[type(node.op)](_evaluate(node.left, values), _evaluate(node.right, values)))
+    raise ValueError(f"unsupported metric math: {ast.dump(node)}")
+
+
+def _parse_expression(expression: str, results: list[dict[str, Any]]) -> tuple[list[float], list[Any]]:
+    """Metric math's arithmetic (+ - * / over query ids and numbers), per timestamp; moto only echoes an id."""
+    tree = ast.parse(expression.strip(), mode="eval")
+    series = {r["id"]: dict(zip(r["timestamps"], r["values"], strict=True)) for r in results}
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    if not names <= set(series):
+        return [], []
+    timestamps = sorted(set.intersection(*(set(series[name]) for name in names))) if names else []
+    values, kept = [], []
+    for timestamp in timestamps:
+        try:
+            values.append(_evaluate(tree, {name: float(series[name][timestamp]) for name in names}))
+        except ZeroDivisionError:
+            continue  # CloudWatch drops such points too
+        kept.append(timestamp)
+    return values, kept
+
+
 # --- CodeDeploy: the ECS deployment target and the lifecycle hook callback, which moto does not have.
 
 
@@ -348,6 +387,7 @@ def apply() -> None:
     ]
     for owner, attribute, replacement in patches:
         setattr(owner, attribute, replacement)
+    setattr(cloudwatch_models, "parse_expression", _parse_expression)  # noqa: B010
     state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
     StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"
     import moto.stepfunctions.parser.asl.parse.asl_parser  # noqa: F401  (loads every module that imports extract_json)

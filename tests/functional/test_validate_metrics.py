@@ -168,3 +168,11 @@ def test_window_never_reaches_before_the_deployment() -> None:
     start, end = window(PREPARED, NOW, MetricsConfig(window_seconds=3600, period_seconds=60))
     assert PREPARED - timedelta(seconds=60) < start <= PREPARED
     assert end >= NOW and int(end.timestamp()) % 60 == 0
+
+
+def test_custom_metric_math_over_the_builtin_queries(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=400, errors=8)
+    check = {"name": "error-percent", "expression": "100 * green_errors_5xx / green_requests", "threshold": 1}
+    outcome = run(cloudwatch, checks=[check], max_5xx_rate=None)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "error-percent 2 breaks <= 1" in outcome.reason

@@ -70,3 +70,9 @@ def test_workflow_timeout_is_still_a_thread_join() -> None:
 
 def test_responses_still_dispatch_through_call_action() -> None:
     assert "method_names_from_class" in inspect.getsource(ORIGINALS["call_action"])
+
+
+def test_metric_math_is_still_only_an_id_lookup() -> None:
+    result = {"id": "a", "values": [2.0], "timestamps": ["t"]}
+    assert ORIGINALS["parse_expression"]("a / 2", [result]) == ([], [])
+    assert ORIGINALS["parse_expression"]("a", [result]) == ([2.0], ["t"])

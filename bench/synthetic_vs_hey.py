@@ -1,0 +1,132 @@
+"""The synthetic engine against `hey` (Debian package `hey`), on the same loopback server, in one run.
+
+Prints requests/s of both and their ratio (aim: at least 0.3 of hey), and both p50/p99 (they should agree
+within 10%). The server runs in its own process (aiohttp), so neither client shares its interpreter.
+Run from the repo root: `python -m bench.synthetic_vs_hey [--requests N] [--concurrency C] [--rounds R]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+from greenlight.project import Project
+
+SERVER = """
+import asyncio, sys
+from aiohttp import web
+DELAY = float(sys.argv[2]) / 1000
+async def answer(request):
+    if DELAY:
+        await asyncio.sleep(DELAY)
+    return web.json_response({"status": "ok", "items": [{"id": 1}]})
+app = web.Application()
+app.router.add_get("/", answer)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(port: int, deadline_s: float = 10.0) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the benchmark server did not start")
+
+
+def run_hey(url: str, requests: int, concurrency: int) -> tuple[float, float, float]:
+    output = subprocess.run(
+        ["hey", "-n", str(requests), "-c", str(concurrency), url], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = float(re.search(r"50% in ([\d.]+) secs", output).group(1)) * 1000  # type: ignore[union-attr]
+    p99 = float(re.search(r"99% in ([\d.]+) secs", output).group(1)) * 1000  # type: ignore[union-attr]
+    return rps, p50, p99
+
+
+def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, float, float]:
+    from common.config import SyntheticConfig
+    from validate_synthetic.checks import percentile
+    from validate_synthetic.engine import prepare_requests, run_traffic
+
+    config = SyntheticConfig(total_requests=requests, concurrency=concurrency)
+    prepared, _ = prepare_requests(url, config, "/", lambda reference: "")
+    started = time.perf_counter()
+    samples = asyncio.run(run_traffic(prepared, requests, None, concurrency, config.request_timeout_seconds))
+    elapsed = time.perf_counter() - started
+    assert all(sample.ok for sample in samples), "every benchmark request should succeed"
+    latencies = sorted(sample.latency_ms for sample in samples)
+    return len(samples) / elapsed, percentile(latencies, 0.50), percentile(latencies, 0.99)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--server-delay-ms",
+        type=float,
+        default=5.0,
+        help="server think time; at 0 both clients mostly measure their own overhead",
+    )
+    args = parser.parse_args()
+    Project.find().add_task_root()  # the engine is Lambda code under functions/
+    has_hey = shutil.which("hey") is not None
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(args.server_delay_ms)])
+    try:
+        wait_until_up(port)
+        url = f"http://127.0.0.1:{port}/"
+        run_greenlight(url, 200, args.concurrency)  # warm-up
+        ours, theirs = [], []
+        for _ in range(args.rounds):  # interleaved, so machine noise hits both alike
+            ours.append(run_greenlight(url, args.requests, args.concurrency))
+            if has_hey:
+                theirs.append(run_hey(url, args.requests, args.concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    def medians(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+        return (
+            statistics.median(r[0] for r in rows),
+            statistics.median(r[1] for r in rows),
+            statistics.median(r[2] for r in rows),
+        )
+
+    shape = (
+        f"{args.requests} requests, concurrency {args.concurrency}, server delay {args.server_delay_ms:g} ms, "
+        f"median of {args.rounds} rounds"
+    )
+    g_rps, g_p50, g_p99 = medians(ours)
+    print(f"greenlight synthetic: {g_rps:8.0f} req/s  p50 {g_p50:6.2f} ms  p99 {g_p99:6.2f} ms  ({shape})")
+    if not has_hey:
+        print("hey: not installed (Debian: apt-get install hey); no comparison made")
+        return
+    h_rps, h_p50, h_p99 = medians(theirs)
+    print(f"hey:                  {h_rps:8.0f} req/s  p50 {h_p50:6.2f} ms  p99 {h_p99:6.2f} ms")
+    print(f"throughput ratio greenlight / hey: {g_rps / h_rps:.2f} (aim >= 0.3)")
+    print(
+        f"latency difference: p50 {abs(g_p50 - h_p50) / h_p50:.0%}, p99 {abs(g_p99 - h_p99) / h_p99:.0%} (aim <= 10%)"
+    )
+
+
+if __name__ == "__main__":
+    main()
