@@ -152,7 +152,11 @@ class MetricCheck(Section):
     metric: str | None = None
     dimensions: dict[str, str] = Field(default_factory=dict)
     statistic: str = "Average"
-    expression: str | None = Field(None, description="Metric math over m1..mN of `metrics`, instead of one metric.")
+    expression: str | None = Field(
+        None,
+        description="Metric math (+ - * /) over the built-in queries green_requests, green_errors_5xx, green_p99, "
+        "green_unhealthy (and blue_* with a baseline), e.g. '100 * green_errors_5xx / green_requests'.",
+    )
     comparison: Comparison = Comparison.LE
     threshold: float
     no_data: NoDataPolicy | None = None

@@ -23,6 +23,14 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank - 1]
 
 
+def failure_kind(sample: Sample) -> str:
+    """`status 503`, `json`, `header` or `latency`: what broke first for this answer."""
+    first = sample.failed_expectations[0]
+    if first.startswith("status"):
+        return f"status {sample.status}"
+    return {"json": "json", "body": "json", "header": "header"}.get(first.split(" ", 1)[0], "latency")
+
+
 def summarize(samples: list[Sample]) -> dict[str, object]:
     latencies = sorted(sample.latency_ms for sample in samples if sample.status is not None)
     breakdown: Counter[str] = Counter()
@@ -30,11 +38,7 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
         if sample.error:
             breakdown[sample.error] += 1
         elif sample.failed_expectations:
-            breakdown[
-                f"status {sample.status}"
-                if any(f.startswith("status") for f in sample.failed_expectations)
-                else "expectation"
-            ] += 1
+            breakdown[failure_kind(sample)] += 1
     failures = [
         {"request": s.request, "status": s.status, "problem": s.error or "; ".join(s.failed_expectations)}
         for s in samples

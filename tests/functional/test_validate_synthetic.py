@@ -65,6 +65,7 @@ def test_wrong_body_fails_each_json_assertion_with_its_request() -> None:
     assert outcome.status is ValidationStatus.FAILED
     problem = outcome.observed["first_failures"][0]
     assert problem["request"] == "items"
+    assert outcome.observed["failures_by_kind"] == {"json": 5}
     assert "json items.0.id = 1, expected 2" in problem["problem"] and "json next missing" in problem["problem"]
 
 
@@ -168,3 +169,11 @@ def test_an_allowed_host_is_reached() -> None:
 def test_nearest_rank_percentile() -> None:
     values = [float(v) for v in range(1, 101)]
     assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (50.0, 99.0, 0.0)
+
+
+def test_a_broken_latency_budget_is_its_own_kind() -> None:
+    scenario = [{"path": "/", "expect": {"max_latency_ms": 20}}]
+    with serve(Behaviour(delay_s=0.05)) as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=4), resolve)
+    assert outcome.observed["failures_by_kind"] == {"latency": 4}
+    assert "budget 20 ms" in outcome.observed["first_failures"][0]["problem"]
