@@ -51,6 +51,7 @@ lint: venv checkov sam-build
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
+	$(BIN)/cfn-lint examples/ecs-bluegreen/template.yaml
 	$(BIN)/python -m greenlight.lint statemachines/validation.asl.json
 
 checkov: venv $(CHECKOV)
@@ -69,6 +70,8 @@ pr: lint test
 bench: venv
 	$(BIN)/python bench/hook_cold_start.py
 	$(BIN)/python bench/workflow_run.py
+	$(BIN)/python -m bench.synthetic_vs_hey
+	$(BIN)/python -m bench.fault_matrix
 
 clean:
 	rm -rf $(VENV) .venv-checkov .venv-sam .pytest_cache .mypy_cache .ruff_cache .aws-sam

@@ -1,0 +1,134 @@
+"""The ECS blue/green example: wired to greenlight's hook, and discoverable by greenlight as deployed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+
+from greenlight.moto_patches import deployment_targets
+from greenlight.project import load_template
+from prepare.discovery import discover
+from tests.conftest import ROOT
+from tests.support.aws import local_aws
+
+pytestmark = pytest.mark.functional
+
+EXAMPLE = ROOT / "examples" / "ecs-bluegreen"
+STACK = "shop"
+
+
+@pytest.fixture(scope="module")
+def example() -> dict[str, Any]:
+    return dict(load_template(EXAMPLE / "template.yaml")["Resources"])
+
+
+def test_appspec_names_the_hook_greenlight_creates(project: Any) -> None:
+    appspec = yaml.safe_load((EXAMPLE / "appspec.yaml").read_text())
+    hooks = {name: function for hook in appspec["Hooks"] for name, function in hook.items()}
+    assert hooks == {"AfterAllowTestTraffic": project.template["Parameters"]["HookFunctionName"]["Default"]}
+    assert appspec["Resources"][0]["TargetService"]["Properties"]["LoadBalancerInfo"]["ContainerName"] == "web"
+
+
+def test_codedeploy_role_can_invoke_only_codedeployhook_functions(example: dict[str, Any]) -> None:
+    policies = example["CodeDeployServiceRole"]["Properties"]["ManagedPolicyArns"]
+    assert any("AWSCodeDeployRoleForECSLimited" in str(policy) for policy in policies)
+
+
+def test_the_deployment_group_has_what_discovery_needs(example: dict[str, Any]) -> None:
+    group = example["DeploymentGroup"]["Properties"]
+    [pair] = group["LoadBalancerInfo"]["TargetGroupPairInfoList"]
+    assert [tg["Name"] for tg in pair["TargetGroups"]] == [
+        {"Fn::GetAtt": ["BlueTargetGroup", "TargetGroupName"]},
+        {"Fn::GetAtt": ["GreenTargetGroup", "TargetGroupName"]},
+    ]
+    assert pair["ProdTrafficRoute"]["ListenerArns"] == [{"Ref": "ProductionListener"}]
+    assert pair["TestTrafficRoute"]["ListenerArns"] == [{"Ref": "TestListener"}]
+    assert group["DeploymentStyle"] == {"DeploymentType": "BLUE_GREEN", "DeploymentOption": "WITH_TRAFFIC_CONTROL"}
+    assert example["Service"]["Properties"]["DeploymentController"] == {"Type": "CODE_DEPLOY"}
+
+
+@pytest.fixture
+def deployed(example: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """The example's load balancer and deployment group created in moto from the template's own properties."""
+    with local_aws() as aws:
+        elbv2, ec2, codedeploy = aws["elbv2"], aws["ec2"], aws["codedeploy"]
+        vpc = ec2.create_vpc(CidrBlock=example["Vpc"]["Properties"]["CidrBlock"])["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=example[name]["Properties"]["CidrBlock"], AvailabilityZone=zone)[
+                "Subnet"
+            ]["SubnetId"]
+            for name, zone in (("PublicSubnetA", "us-east-1a"), ("PublicSubnetB", "us-east-1b"))
+        ]
+        balancer = elbv2.create_load_balancer(Name=STACK, Subnets=subnets, Type="application")["LoadBalancers"][0]
+        groups = {}
+        for label in ("Blue", "Green"):
+            props = example[f"{label}TargetGroup"]["Properties"]
+            groups[label] = elbv2.create_target_group(
+                Name=f"{STACK}-{label.lower()}",
+                Protocol=props["Protocol"],
+                Port=80,
+                VpcId=vpc,
+                TargetType=props["TargetType"],
+            )["TargetGroups"][0]
+        defaults = load_template(EXAMPLE / "template.yaml")["Parameters"]
+        listeners = {
+            name: elbv2.create_listener(
+                LoadBalancerArn=balancer["LoadBalancerArn"],
+                Protocol="HTTP",
+                Port=int(defaults[port]["Default"]),
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": groups["Blue"]["TargetGroupArn"]}],
+            )["Listeners"][0]["ListenerArn"]
+            for name, port in (("ProductionListener", "ProductionPort"), ("TestListener", "TestPort"))
+        }
+        role = aws["iam"].create_role(RoleName="codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        codedeploy.create_application(applicationName=STACK, computePlatform="ECS")
+        props = example["DeploymentGroup"]["Properties"]
+        [pair] = props["LoadBalancerInfo"]["TargetGroupPairInfoList"]
+        codedeploy.create_deployment_group(
+            applicationName=STACK,
+            deploymentGroupName=f"{STACK}-dg",
+            serviceRoleArn=role,
+            deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+            loadBalancerInfo={
+                "targetGroupPairInfoList": [
+                    {
+                        "targetGroups": [
+                            {"name": groups[t["Fn::GetAtt"][0].removesuffix("TargetGroup")]["TargetGroupName"]}
+                            for t in (tg["Name"] for tg in pair["TargetGroups"])
+                        ],
+                        "prodTrafficRoute": {
+                            "listenerArns": [listeners[pair["ProdTrafficRoute"]["ListenerArns"][0]["Ref"]]]
+                        },
+                        "testTrafficRoute": {
+                            "listenerArns": [listeners[pair["TestTrafficRoute"]["ListenerArns"][0]["Ref"]]]
+                        },
+                    }
+                ]
+            },
+        )
+        deployment = codedeploy.create_deployment(applicationName=STACK, deploymentGroupName=f"{STACK}-dg")[
+            "deploymentId"
+        ]
+        from moto.backends import get_backend
+
+        deployment_targets(get_backend("codedeploy")["123456789012"]["us-east-1"])[deployment] = {
+            "deploymentTargetId": "ecs",
+            "lifecycleEvents": [{"lifecycleEventName": "AfterAllowTestTraffic", "status": "InProgress"}],
+            "taskSetsInfo": [
+                {"taskSetLabel": "BLUE", "targetGroup": {"name": f"{STACK}-blue"}, "desiredCount": 2},
+                {"taskSetLabel": "GREEN", "targetGroup": {"name": f"{STACK}-green"}, "desiredCount": 2},
+            ],
+        }
+        yield aws, deployment
+
+
+def test_discovery_finds_green_and_the_test_listener_of_the_example(deployed: tuple[dict[str, Any], str]) -> None:
+    aws, deployment = deployed
+    found = discover(aws["codedeploy"], aws["elbv2"], deployment)
+    assert (found.application_name, found.deployment_group_name) == (STACK, f"{STACK}-dg")
+    assert found.green.name == f"{STACK}-green" and found.green.desired_count == 2
+    assert found.blue is not None and found.blue.name == f"{STACK}-blue"
+    assert found.test_url.endswith(":8080")
