@@ -66,7 +66,7 @@ def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, fl
     from validate_synthetic.engine import prepare_requests, run_traffic
 
     config = SyntheticConfig(total_requests=requests, concurrency=concurrency)
-    prepared, _ = prepare_requests(url, config, "/", lambda reference: "")
+    prepared = prepare_requests(url, config, "/", lambda reference: "")
     started = time.perf_counter()
     samples = asyncio.run(run_traffic(prepared, requests, None, concurrency, config.request_timeout_seconds))
     elapsed = time.perf_counter() - started

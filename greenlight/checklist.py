@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from greenlight.project import Project
@@ -99,7 +98,3 @@ def branch_end_states(branch: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for name, state in branch["States"].items()
         if state.get("End") or state["Type"] in ("Succeed", "Fail")
     }
-
-
-def scaffold_paths(root: Path, name: str) -> list[Path]:
-    return [root / "functions" / f"validate_{name}" / "app.py", root / "tests" / "unit" / f"test_validate_{name}.py"]

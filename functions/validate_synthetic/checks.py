@@ -60,7 +60,7 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
 def check_synthetic(
     base_url: str, default_path: str, config: SyntheticConfig, resolve_secret: Callable[[SecretRef], str]
 ) -> Outcome:
-    requests, _ = prepare_requests(base_url, config, default_path, resolve_secret)
+    requests = prepare_requests(base_url, config, default_path, resolve_secret)
     samples = asyncio.run(
         run_traffic(
             requests, config.total_requests, config.duration_seconds, config.concurrency, config.request_timeout_seconds

@@ -89,12 +89,12 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
 
 def prepare_requests(
     base_url: str, config: SyntheticConfig, default_path: str, resolve_secret: Callable[[SecretRef], str]
-) -> tuple[list[PreparedRequest], set[str]]:
-    """Build every request once; refuse any that would leave the allowed hosts. Returns them and the secret values."""
+) -> list[PreparedRequest]:
+    """Build every request once; refuse any that would leave the allowed hosts. Secrets live only in the headers."""
     base = URL(base_url)
     allowed = {str(base.host).lower(), *(host.lower() for host in config.allowed_hosts)}
     specs = config.requests or [RequestSpec(path=default_path)]
-    prepared, secrets = [], set()
+    prepared = []
     for index, spec in enumerate(specs):
         host = spec.host or str(base.host)
         check_host(host, allowed)
@@ -102,7 +102,6 @@ def prepare_requests(
         for name, given in spec.headers.items():
             if isinstance(given, SecretRef):
                 headers[name] = resolve_secret(given)
-                secrets.add(headers[name])
                 continue
             if name.lower() == "host":
                 check_host(given.split(":", 1)[0], allowed)
@@ -114,7 +113,7 @@ def prepare_requests(
         url = URL.build(scheme=base.scheme, host=host, port=base.port, path=spec.path, query=spec.query or None)
         label = spec.name or f"#{index} {spec.method} {spec.path}"
         prepared.append(PreparedRequest(label, spec.method, url, headers, body, spec.expect))
-    return prepared, secrets
+    return prepared
 
 
 async def send(session: aiohttp.ClientSession, request: PreparedRequest) -> Sample:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from typing import Any
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
@@ -54,7 +53,3 @@ class GuardedResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self._resolver.close()
-
-
-def redact_headers(headers: dict[str, Any], secret_names: set[str]) -> dict[str, str]:
-    return {name: ("***" if name in secret_names else str(value)) for name, value in headers.items()}
