@@ -12,9 +12,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
+
+from greenlight.loopback import LoopbackServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 NAMESPACE = "AWS/ApplicationELB"
@@ -39,15 +41,6 @@ class ListenerSettings:
     health_timeout: float = 1.0
     upstream_timeout: float = 10.0
     dimensions: list[dict[str, str]] = field(default_factory=list)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # never wait on a client that keeps its connection open
-    request_queue_size = 256  # the default of 5 drops connections under concurrency (1 s SYN retry)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client closing its kept-alive connection is normal traffic, not an error to print."""
 
 
 class TestListener:
@@ -78,7 +71,7 @@ class TestListener:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = LoopbackServer(Handler)
         self._threads = [
             threading.Thread(target=self._server.serve_forever, args=(0.02,), name="listener", daemon=True),
             threading.Thread(target=self._health_loop, name="listener-health", daemon=True),
@@ -87,7 +80,7 @@ class TestListener:
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._server.port
 
     def start(self) -> TestListener:
         for thread in self._threads:

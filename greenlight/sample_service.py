@@ -7,8 +7,10 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from greenlight.loopback import LoopbackServer
 
 
 @dataclass
@@ -24,15 +26,6 @@ class Release:
 
 GOOD = Release()
 BAD = Release(version="v3-bad", error_ratio=0.2, slow_ratio=0.1, slow_seconds=1.5)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # never wait on a client that keeps its connection open
-    request_queue_size = 256  # the default of 5 drops connections under concurrency (1 s SYN retry)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client closing its kept-alive connection is normal traffic, not an error to print."""
 
 
 class SampleService:
@@ -51,14 +44,14 @@ class SampleService:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = LoopbackServer(Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.02,), name="sample-service", daemon=True
         )
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self._server.port}"
 
     def __enter__(self) -> SampleService:
         self._thread.start()

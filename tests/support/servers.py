@@ -10,8 +10,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from greenlight.loopback import LoopbackServer
 
 
 @dataclass
@@ -27,15 +29,6 @@ class Behaviour:
     redirect_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # never wait on a client that keeps its connection open
-    request_queue_size = 256
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return
 
 
 def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
@@ -85,11 +78,11 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
 def serve(behaviour: Behaviour | None = None) -> Iterator[tuple[str, Behaviour]]:
     """Yields the base URL and the behaviour object."""
     behaviour = behaviour or Behaviour()
-    server = _Server(("127.0.0.1", 0), _handler(behaviour))
+    server = LoopbackServer(_handler(behaviour))
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", behaviour
+        yield f"http://127.0.0.1:{server.port}", behaviour
     finally:
         server.shutdown()
         server.server_close()
