@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -177,3 +178,21 @@ def test_a_broken_latency_budget_is_its_own_kind() -> None:
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=4), resolve)
     assert outcome.observed["failures_by_kind"] == {"latency": 4}
     assert "budget 20 ms" in outcome.observed["first_failures"][0]["problem"]
+
+
+def test_method_query_and_json_body_are_sent_as_written() -> None:
+    scenario = [{"method": "POST", "path": "/api/orders", "query": {"dry": "1"}, "body": {"sku": "A-1", "qty": 2}}]
+    with serve() as (url, behaviour):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=2), resolve)
+    assert outcome.status is ValidationStatus.PASSED
+    request = behaviour.requests[0]
+    assert (request["method"], request["path"]) == ("POST", "/api/orders?dry=1")
+    assert json.loads(request["body"]) == {"sku": "A-1", "qty": 2}
+    assert request["headers"]["Content-Type"] == "application/json"
+
+
+def test_connections_are_reused() -> None:
+    with serve() as (url, behaviour):
+        check_synthetic(url, "/", config(total_requests=40, concurrency=2), resolve)
+    ports = {r["client_port"] for r in behaviour.requests}
+    assert len(ports) <= 2  # two workers, two kept-alive connections

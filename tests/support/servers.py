@@ -38,12 +38,19 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def _answer(self) -> None:
-            with lock:
-                behaviour.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers)})
-                count = len(behaviour.requests)
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            body = self.rfile.read(length) if length else b""
+            with lock:
+                behaviour.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": body,
+                        "client_port": self.client_address[1],
+                    }
+                )
+                count = len(behaviour.requests)
             if behaviour.reset:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
