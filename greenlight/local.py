@@ -34,8 +34,8 @@ class LocalRunOptions:
     workflow_timeout_scale: float = 1.0
 
 
-def checked_config(text: str, source: str) -> tuple[str, str]:
-    """Validate a config file before anything runs; returns it and the health path the listener should probe."""
+def health_path_of(text: str, source: str) -> str:
+    """Validate a config file before anything runs; returns the health path the listener should probe."""
     from common.config import ConfigError, HealthConfig, parse_document, validate
 
     try:
@@ -43,7 +43,7 @@ def checked_config(text: str, source: str) -> tuple[str, str]:
         config = validate(document, source)
     except ConfigError as error:
         raise UsageError(str(error)) from error
-    return text, HealthConfig.model_validate(config.health).path
+    return HealthConfig.model_validate(config.health).path
 
 
 def report_from(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def run_local(
     health_path = "/"
     project.add_task_root()
     if options.config_text:
-        _, health_path = checked_config(options.config_text, "--config")
+        health_path = health_path_of(options.config_text, "--config")
     with LocalEngine(
         project,
         options.time_scale,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
@@ -19,7 +20,9 @@ CLIENT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, co
 HookStatus = Literal["Succeeded", "Failed"]
 
 
+@cache
 def client(service: str) -> Any:
+    """One client per service and execution environment: warm invocations reuse it and its connections."""
     return boto3.client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
