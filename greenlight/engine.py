@@ -30,6 +30,7 @@ from greenlight.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+VALIDATOR_WAIT_FLOOR = 0.02  # a 2 s poll interval still waits 40 ms at time scale 0
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
@@ -162,7 +163,8 @@ class LocalEngine:
         from common import clock  # loaded from the task root by load_handler
 
         saved = clock.TIME_SCALE
-        clock.TIME_SCALE = self.time_scale
+        # Polls that never wait starve the listener's health-check thread (one GIL): keep a sliver of each wait.
+        clock.TIME_SCALE = max(self.time_scale, VALIDATOR_WAIT_FLOOR)
         self._stack.callback(setattr, clock, "TIME_SCALE", saved)
 
     def break_function(self, logical_id: str, fault: Callable[[], None]) -> None:
