@@ -36,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIME_SCALE,
         help=f"factor for Wait states and retry intervals (default {DEFAULT_TIME_SCALE}; 1 = real time)",
     )
-    run.add_argument("--lifecycle-event", default="AfterAllowTestTraffic", help="the CodeDeploy hook being run")
+    run.add_argument(
+        "--lifecycle-event",
+        default="AfterAllowTestTraffic",
+        choices=["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
+        help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
+    )
     run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
     run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
 

@@ -209,7 +209,7 @@ from validate_{name}.checks import check_{name}
 NAME = "{name}"
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, {label}Config)

@@ -48,7 +48,7 @@ def finalize(event: dict[str, Any], codedeploy: Any) -> dict[str, Any]:
     return report
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return finalize(event, client("codedeploy"))

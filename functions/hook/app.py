@@ -35,7 +35,7 @@ def start(sfn: Any, codedeploy: Any, state_machine_arn: str, deployment_id: str,
     return "started"
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     hook_event = CodeDeployLifecycleHookEvent(event if isinstance(event, dict) else {})
     try:

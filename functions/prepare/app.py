@@ -78,7 +78,7 @@ def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, paramet
     }
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = HookRequest.model_validate(event)

@@ -32,7 +32,7 @@ def report_failure(event: dict[str, Any], sfn: Any, codedeploy: Any) -> dict[str
     return {"outcome": outcome, "execution_status": str(detail.get("status"))}
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     return report_failure(event, client("stepfunctions"), client("codedeploy"))

@@ -16,7 +16,7 @@ from validate_metrics.checks import check_metrics
 NAME = "metrics"
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, MetricsConfig)

@@ -21,7 +21,7 @@ def resolve_secret(reference: SecretRef) -> str:
     return str(client("secretsmanager").get_secret_value(SecretId=reference.secretsmanager)["SecretString"])
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
