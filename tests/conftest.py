@@ -65,8 +65,10 @@ def lambda_context() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may reach real AWS: fake credentials and a fixed region everywhere."""
+def _aws_environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches real AWS by accident: fake credentials and a fixed region, except in the opt-in tier."""
+    if request.node.get_closest_marker("integration"):
+        return
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
