@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,7 +58,9 @@ def window(prepared_at: datetime, now: datetime, config: MetricsConfig) -> tuple
     start = max(prepared_at, now - timedelta(seconds=config.window_seconds))
     period = config.period_seconds
     start = datetime.fromtimestamp(int(start.timestamp()) // period * period, start.tzinfo)
-    end = datetime.fromtimestamp(-(-int(now.timestamp()) // period) * period, now.tzinfo)  # the current period, partial
+    end = datetime.fromtimestamp(
+        math.ceil(now.timestamp() / period) * period, now.tzinfo
+    )  # the current period, partial
     return start, max(end, start + timedelta(seconds=period))
 
 

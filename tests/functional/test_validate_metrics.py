@@ -176,3 +176,10 @@ def test_custom_metric_math_over_the_builtin_queries(cloudwatch: Any) -> None:
     outcome = run(cloudwatch, checks=[check], max_5xx_rate=None)
     assert outcome.status is ValidationStatus.FAILED
     assert "error-percent 2 breaks <= 1" in outcome.reason
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.25, 0.999])
+def test_window_end_covers_now_at_any_point_of_a_period(fraction: float) -> None:
+    now = datetime(2026, 11, 27, 3, 26, tzinfo=UTC) + timedelta(seconds=fraction)
+    _, end = window(now - timedelta(minutes=5), now, MetricsConfig(period_seconds=60))
+    assert end >= now and int(end.timestamp()) % 60 == 0
