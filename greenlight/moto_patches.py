@@ -18,10 +18,12 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import version
 from types import SimpleNamespace
 from typing import Any
 
+import botocore.session
 import moto.cloudwatch.models as cloudwatch_models
 from moto.awslambda.models import LambdaFunction
 from moto.cloudwatch.models import Statistics
@@ -188,21 +190,18 @@ def _normalise_to_shape(value: Any, shape: Any) -> Any:
     return value
 
 
-def _normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-    import boto3
+@cache
+def _input_shape(service: str, action: str) -> Any:
+    """The botocore input shape of `service`'s operation named `action` in any casing (None when unknown)."""
+    model = botocore.session.get_session().get_service_model(service)
+    name = next((name for name in model.operation_names if name.lower() == action.lower()), None)
+    return model.operation_model(name).input_shape if name else None
 
-    service = self._get_boto_service_name()
-    model = boto3.session.Session().client(service, region_name="us-east-1").meta.service_model
-    operation = next(
-        (
-            model.operation_model(name)
-            for name in model.operation_names
-            if name.lower() == self.resource.api_action.lower()
-        ),
-        None,
-    )
-    if operation is not None:
-        normalised = _normalise_to_shape(parameters, operation.input_shape)
+
+def _normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+    shape = _input_shape(self._get_boto_service_name(), self.resource.api_action)
+    if shape is not None:
+        normalised = _normalise_to_shape(parameters, shape)
         parameters.clear()
         parameters.update(normalised)
 
