@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common.aws import client, report_status
 from common.models import HookRequest, Plan, ValidationResult
-from common.observability import bind_request, logger, metrics, tracer
+from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, logger, metrics, tracer
 from finalize.report import build_report, collect_results
 
 
@@ -18,16 +18,26 @@ class CallbackError(Exception):
     """CodeDeploy did not take the status; the state machine retries Finalize (the verdict is recomputed, same)."""
 
 
-def emit_metrics(report: dict[str, Any], results: list[ValidationResult]) -> None:
-    recorder = metrics()
+def log_results(results: list[ValidationResult]) -> None:
     for result in results:
         logger.info(
             f"{result.name}: {result.status.value}: {result.reason}",
             extra={"validation": result.name, "status": result.status.value, "dry_run": result.dry_run},
         )
-        recorder.add_metric(name=f"Validation_{result.status.value}", unit=MetricUnit.Count, value=1)
-        recorder.add_metric(name="ValidationDuration", unit=MetricUnit.Milliseconds, value=result.duration_ms)
-    recorder.add_metric(name=f"Verdict_{report['verdict']}", unit=MetricUnit.Count, value=1)
+
+
+def emit_metrics(verdict: str, results: list[ValidationResult]) -> None:
+    """Outcome and duration per validation (dimension `Validation`), and the verdict."""
+    for result in results:
+        dimensions = {"service": SERVICE, "Validation": result.name}
+        for name, unit, value in (
+            (f"Validation_{result.status.value}", MetricUnit.Count, 1.0),
+            ("ValidationDuration", MetricUnit.Milliseconds, float(result.duration_ms)),
+        ):
+            with single_metric(name, unit, value, namespace=METRICS_NAMESPACE, default_dimensions=dimensions):
+                pass
+    recorder = metrics()
+    recorder.add_metric(name=f"Verdict_{verdict}", unit=MetricUnit.Count, value=1)
     recorder.flush_metrics()
 
 
@@ -37,7 +47,7 @@ def finalize(event: dict[str, Any], codedeploy: Any) -> dict[str, Any]:
     plan = Plan.model_validate(event["plan"]) if event.get("plan") else None
     results = collect_results(event, plan)
     report = build_report(request, plan, results)
-    emit_metrics(report, results)
+    log_results(results)
     logger.info(f"Verdict {report['verdict']}: {report['reason']}", extra={"verdict": report["verdict"]})
     try:
         report["callback"] = report_status(
@@ -45,6 +55,8 @@ def finalize(event: dict[str, Any], codedeploy: Any) -> dict[str, Any]:
         )
     except ClientError as error:
         raise CallbackError(f"PutLifecycleEventHookExecutionStatus failed: {error}") from error
+    # Only once the verdict is delivered: a retried Finalize must not count the same verdict twice.
+    emit_metrics(report["verdict"], results)
     return report
 
 

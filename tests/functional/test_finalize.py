@@ -40,6 +40,10 @@ def event(results: list[dict[str, Any]], problem: dict[str, str] | None = None, 
     return {"request": REQUEST, "plan": plan(**config), "results": results, "problem": problem}
 
 
+def emf_blobs(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+
+
 def test_all_passed_reports_succeeded(fake_codedeploy: FakeCodeDeploy, capsys: pytest.CaptureFixture[str]) -> None:
     report = finalize(event([result("health", "passed"), result("metrics", "passed")]), fake_codedeploy)
     assert report["verdict"] == "Succeeded" and report["callback"] == "reported"
@@ -47,8 +51,20 @@ def test_all_passed_reports_succeeded(fake_codedeploy: FakeCodeDeploy, capsys: p
         {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}
     ]
     assert report["application_name"] == "app" and len(report["validations"]) == 2
-    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
-    assert emitted and emitted[0]["Verdict_Succeeded"] == [1.0] and "ValidationDuration" in emitted[0]
+    emitted = emf_blobs(capsys)
+    assert [blob["Verdict_Succeeded"] for blob in emitted if "Verdict_Succeeded" in blob] == [[1.0]]
+    per_validation = {
+        (blob["Validation"], name)
+        for blob in emitted
+        if "Validation" in blob
+        for name in blob
+        if name.startswith("Validation")
+    }
+    assert {
+        ("health", "Validation_passed"),
+        ("health", "ValidationDuration"),
+        ("metrics", "ValidationDuration"),
+    } <= per_validation
 
 
 def test_a_failure_reports_failed_with_reason(fake_codedeploy: FakeCodeDeploy) -> None:
@@ -86,10 +102,14 @@ def test_already_completed_callback_is_done(fake_codedeploy: FakeCodeDeploy) -> 
     assert report["callback"] == "already-completed"
 
 
-def test_refused_callback_raises_for_the_state_machine_to_retry(fake_codedeploy: FakeCodeDeploy) -> None:
+def test_refused_callback_raises_for_the_state_machine_to_retry(
+    fake_codedeploy: FakeCodeDeploy, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake_codedeploy.faults = ["ThrottlingException"]
     with pytest.raises(CallbackError, match="ThrottlingException"):
         finalize(event([result("health", "passed")]), fake_codedeploy)
+    # Nothing is counted until the verdict is delivered, so the retried Finalize counts it once.
+    assert emf_blobs(capsys) == []
 
 
 class FakeSfn:
