@@ -12,21 +12,17 @@ import pytest
 from greenlight.cli import main
 from greenlight.sample_service import BAD, GOOD, SampleService
 from tests.conftest import ROOT
+from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port
 
 pytestmark = pytest.mark.functional
 
-FAST_CONFIG = """
-health: {path: /health, interval_seconds: 0.05, timeout_seconds: 3}
-synthetic: {total_requests: 50, concurrency: 5, requests: [{path: /api/items}]}
-metrics: {bake_seconds: 40, min_request_count: 10}
-"""
 
 
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "greenlight.yaml"
-    path.write_text(FAST_CONFIG)
+    path.write_text(quick_config(synthetic={"requests": [{"path": "/api/items"}]}))
     return path
 
 

@@ -12,21 +12,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from greenlight.engine import LocalEngine
 from greenlight.local import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.sample_service import GOOD, SampleService
 from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, inject_api_faults
+from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
-# A quick config: small traffic, short deadlines; bake 40 s x time scale 0.05 = 2 s covers the traffic.
-BASE_CONFIG: dict[str, Any] = {
-    "health": {"path": "/health", "interval_seconds": 0.05, "timeout_seconds": 3, "request_timeout_seconds": 0.3},
-    "synthetic": {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 0.5},
-    "metrics": {"bake_seconds": 40, "min_request_count": 10},
-}
 # Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
 TIGHT_TIMEOUTS = 0.005
 Setup = Callable[[LocalEngine, LocalDeployment], None]
@@ -84,55 +77,65 @@ class Fault:
     refuse_connections: bool = False
     options: dict[str, Any] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    evidence: str = ""  # text the verdict report must contain: the fault was really hit
+    late_reports: int = 0  # later reports CodeDeploy answers LifecycleEventAlreadyCompleted (the safety net's)
 
 
 FAULTS = [
-    Fault("none", "nothing (control)", "all validations pass", "Succeeded"),
+    Fault("none", "nothing (control)", "all validations pass", "Succeeded", evidence="All validations passed"),
     *[
         Fault(f"{name}-raises", f"Validate {title} function crashes", f"Catch -> {title} Errored (`error` result)",
-              "Failed", _break(f"Validate{title}Function", _raise(f"{name} crashed")))
+              "Failed", _break(f"Validate{title}Function", _raise(f"{name} crashed")), evidence=f"{name} crashed")
         for name, title in (("health", "Health"), ("synthetic", "Synthetic"), ("metrics", "Metrics"))
     ],
     *[
         Fault(f"{name}-times-out", f"Validate {title} runs past its task timeout", "States.Timeout -> Catch -> "
               f"{title} Errored", "Failed", _break(f"Validate{title}Function", _hang(seconds)),
-              options={"timeout_scale": TIGHT_TIMEOUTS})
+              options={"timeout_scale": TIGHT_TIMEOUTS}, evidence="States.Timeout")
         for name, title, seconds in (("health", "Health", 5.5), ("synthetic", "Synthetic", 4.5),
                                      ("metrics", "Metrics", 1.5))
     ],
     Fault("prepare-api-error", "CodeDeploy GetDeployment refused (DeploymentDoesNotExist)",
           "Prepare: not ready, reason from AWS", "Failed",
-          _api_faults("codedeploy", "get_deployment", "DeploymentDoesNotExistException")),
-    Fault("prepare-no-green", "no GREEN task set", "Prepare: not ready", "Failed", _no_green_task_set),
+          _api_faults("codedeploy", "get_deployment", "DeploymentDoesNotExistException"),
+          evidence="DeploymentDoesNotExistException"),
+    Fault("prepare-no-green", "no GREEN task set", "Prepare: not ready", "Failed", _no_green_task_set,
+          evidence="has no GREEN task set"),
     Fault("prepare-bad-config", "invalid config in SSM", "Prepare: not ready, reason names the field", "Failed",
-          _config("health: {consecutive_successes: 0}")),
+          _config("health: {consecutive_successes: 0}"), evidence="health.consecutive_successes"),
     Fault("prepare-crashes", "Prepare function crashes", "Catch -> Record Prepare Error", "Failed",
-          _break("PrepareFunction", _raise("prepare crashed"))),
+          _break("PrepareFunction", _raise("prepare crashed")), evidence="prepare crashed"),
     Fault("finalize-fails", "Finalize cannot call back (AccessDenied, 5 invocations)",
           "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
-          lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5)),
+          lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5),
+          evidence="Greenlight.FinalizeFailed", late_reports=1),
     Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
-          "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4)),
+          "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4),
+          evidence="All validations passed"),
     Fault("callback-already-completed", "a verdict is already in (LifecycleEventAlreadyCompleted)",
-          "Finalize treats it as done", "Failed", _verdict_already_in),
+          "Finalize treats it as done", "Failed", _verdict_already_in,
+          late_reports=1),
     Fault("start-throttled", "StartExecution throttled (every SDK attempt)", "hook reports Failed at once", "Failed",
-          _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3)),
+          _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
+          evidence="start-failed"),
     Fault("start-refused", "StartExecution refused (AccessDenied)", "hook reports Failed at once", "Failed",
-          _api_faults("stepfunctions", "start_execution", "AccessDeniedException")),
+          _api_faults("stepfunctions", "start_execution", "AccessDeniedException"), evidence="start-failed"),
     Fault("hook-twice", "hook invoked twice for the same event", "ExecutionAlreadyExists: one execution", "Succeeded",
-          options={"hook_invocations": 2}),
+          options={"hook_invocations": 2}, evidence="All validations passed"),
     Fault("workflow-times-out", "the execution times out", "TIMED_OUT -> safety net reports Failed", "Failed",
-          options={"time_scale": 1.0, "workflow_timeout_scale": 0.0005}, config={"metrics": {"bake_seconds": 2400}}),
+          options={"time_scale": 1.0, "workflow_timeout_scale": 0.0005}, config={"metrics": {"bake_seconds": 2400}},
+          evidence="TIMED_OUT"),
     Fault("workflow-aborted", "the execution is stopped", "ABORTED -> safety net reports Failed", "Failed",
-          options={"time_scale": 1.0, "deadline_s": 1.0}, config={"metrics": {"bake_seconds": 2400}}),
+          options={"time_scale": 1.0, "deadline_s": 1.0}, config={"metrics": {"bake_seconds": 2400}},
+          evidence="ABORTED"),
     Fault("service-refuses", "the service refuses connections", "health, synthetic fail; ALB answers 502", "Failed",
-          refuse_connections=True),
+          refuse_connections=True, evidence="Target.FailedHealthChecks"),
     Fault("service-resets", "the service resets connections", "health, synthetic fail", "Failed",
-          service=Behaviour(reset=True)),
+          service=Behaviour(reset=True), evidence="Target.FailedHealthChecks"),
     Fault("service-hangs", "the service hangs past every timeout", "per-request timeouts; health, synthetic fail",
-          "Failed", service=Behaviour(hang_s=1.0)),
+          "Failed", service=Behaviour(hang_s=1.0), evidence="40 timeout"),
     Fault("service-5xx", "the service answers 500", "health, synthetic, metrics fail", "Failed",
-          service=Behaviour(status=500)),
+          service=Behaviour(status=500), evidence="Target.ResponseCodeMismatch"),
 ]  # fmt: skip
 
 
@@ -159,15 +162,11 @@ def _target(fault: Fault) -> Iterator[str]:
             yield service.url
 
 
-def config_text(overrides: dict[str, Any]) -> str:
-    return yaml.safe_dump({name: {**BASE_CONFIG[name], **overrides.get(name, {})} for name in BASE_CONFIG})
-
-
 def run_fault(fault: Fault, project: Project) -> FaultOutcome:
     started = time.monotonic()
     with _target(fault) as url:
         options = LocalRunOptions(
-            target_url=url, config_text=config_text(fault.config), time_scale=0.05, deadline_s=60.0
+            target_url=url, config_text=quick_config(**fault.config), time_scale=TIME_SCALE, deadline_s=60.0
         )
         for key, value in fault.options.items():
             setattr(options, key, value)

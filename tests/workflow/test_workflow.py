@@ -1,7 +1,8 @@
 """The real workflow on the embedded engine: real handlers, real traffic through the emulated test listener.
 
 Each test deploys the sample service (or a fault-mode server) as the GREEN task set, invokes the hook as
-CodeDeploy does, and asserts exactly one accepted callback with the right status.
+CodeDeploy does, and asserts exactly one accepted callback with the right status. What breaks outside the
+service (AWS calls, functions, timeouts) is in the fault matrix, tests/workflow/test_fault_matrix.py.
 """
 
 from __future__ import annotations
@@ -11,38 +12,25 @@ import json
 from typing import Any
 
 import pytest
-import yaml
 
 from greenlight.engine import LocalEngine
 from greenlight.local import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.sample_service import GOOD, Release, SampleService
-from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
+from greenlight.standin import LocalDeployment
+from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import serve
 
 pytestmark = pytest.mark.workflow
-
-# Synthetic traffic takes well under a second here; the bake time (40 s x 0.05 = 2 s) lets metrics read all of it.
-FAST: dict[str, Any] = {
-    "health": {"path": "/health", "interval_seconds": 0.05, "timeout_seconds": 5},
-    "synthetic": {"total_requests": 60, "concurrency": 4},
-    "metrics": {"bake_seconds": 40, "min_request_count": 10},
-}
-
-
-def config(**sections: dict[str, Any]) -> str:
-    """FAST with some settings changed, e.g. config(metrics={"dry_run": True})."""
-    merged = {name: {**FAST[name], **sections.get(name, {})} for name in FAST}
-    return yaml.safe_dump(merged)
 
 
 def validate(
     project: Project, release: Release = GOOD, config_text: str | None = None, before_start: Any = None, **options: Any
 ) -> dict[str, Any]:
-    text = config() if config_text is None else config_text
+    text = quick_config() if config_text is None else config_text
     with SampleService(release) as service:
         return run_local(
-            LocalRunOptions(target_url=service.url, config_text=text, time_scale=0.05, **options),
+            LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, **options),
             project,
             before_start=before_start,
         )
@@ -67,7 +55,7 @@ def test_a_good_release_passes_every_validation(project: Project) -> None:
 
 def test_health_failing_alone_fails_the_deployment(project: Project) -> None:
     # GIVEN a release whose health check fails, while its API answers (and unhealthy hosts are not a metric check)
-    text = config(synthetic={"requests": [{"path": "/api/items"}]}, metrics={"max_unhealthy_hosts": None})
+    text = quick_config(synthetic={"requests": [{"path": "/api/items"}]}, metrics={"max_unhealthy_hosts": None})
     report = validate(project, Release(healthy=False), text)
     assert statuses(report) == {"health": "failed", "synthetic": "passed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
@@ -76,67 +64,23 @@ def test_health_failing_alone_fails_the_deployment(project: Project) -> None:
 
 def test_synthetic_failing_alone_fails_the_deployment(project: Project) -> None:
     scenario = [{"path": "/api/items", "expect": {"json": [{"path": "version", "equals": "v9"}]}}]
-    report = validate(project, config_text=config(synthetic={"requests": scenario}))
+    report = validate(project, config_text=quick_config(synthetic={"requests": scenario}))
     assert statuses(report) == {"health": "passed", "synthetic": "failed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
     assert "json version = 'v2-good', expected 'v9'" in str(report["validations"][1]["observed"]["first_failures"])
 
 
 def test_metrics_failing_alone_fails_the_deployment(project: Project) -> None:
-    report = validate(project, config_text=config(metrics={"max_p99_seconds": 0.000001}))
+    report = validate(project, config_text=quick_config(metrics={"max_p99_seconds": 0.000001}))
     assert statuses(report) == {"health": "passed", "synthetic": "passed", "metrics": "failed"}
     assert "p99_response_time" in report["reason"]
     assert accepted(report) == ["Failed"]
 
 
 def test_dry_run_failure_does_not_hold_up_a_good_release(project: Project) -> None:
-    report = validate(project, config_text=config(metrics={"max_p99_seconds": 0.000001, "dry_run": True}))
+    report = validate(project, config_text=quick_config(metrics={"max_p99_seconds": 0.000001, "dry_run": True}))
     assert statuses(report)["metrics"] == "failed"
     assert accepted(report) == ["Succeeded"]
-
-
-def test_invalid_config_in_ssm_fails_with_the_field_named(project: Project) -> None:
-    def store_bad_config(engine: LocalEngine, deployment: LocalDeployment) -> None:
-        engine.clients["ssm"].put_parameter(
-            Name=f"/greenlight/{APPLICATION}/{DEPLOYMENT_GROUP}",
-            Value="synthetic: {concurrency: 0}",
-            Type="String",
-            Overwrite=True,
-        )
-
-    report = validate(project, config_text="", before_start=store_bad_config)
-    assert accepted(report) == ["Failed"]
-    assert "synthetic.concurrency" in report["reason"]
-
-
-def test_callback_throttled_then_accepted(project: Project) -> None:
-    # Four refusals: the SDK's three attempts in the first Finalize, then one in the Finalize the state retries.
-    report = validate(
-        project, before_start=lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4)
-    )
-    assert accepted(report) == ["Succeeded"]
-    assert report["execution"]["status"] == "SUCCEEDED"
-
-
-def test_finalize_failing_falls_back_to_a_failed_callback(project: Project) -> None:
-    # Finalize lacks permission (1 + 4 retried invocations, none retried by the SDK); the state machine's role works.
-    report = validate(
-        project, before_start=lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5)
-    )
-    assert report["execution"]["status"] == "FAILED"
-    assert report["execution"]["error"] == "Greenlight.FinalizeFailed"
-    assert accepted(report) == ["Failed"]
-    assert sum(1 for c in report["callbacks"] if c["accepted"]) == 1
-
-
-def test_an_aborted_execution_is_reported_failed_by_the_safety_net(project: Project) -> None:
-    with SampleService(GOOD) as service:
-        options = LocalRunOptions(
-            target_url=service.url, config_text=config(metrics={"bake_seconds": 600}), time_scale=1.0, deadline_s=1.0
-        )
-        report = run_local(options, project)
-    assert report["execution"]["status"] == "ABORTED"
-    assert accepted(report) == ["Failed"]
 
 
 def test_secret_header_never_reaches_logs_reports_or_the_execution(
@@ -166,7 +110,9 @@ def test_secret_header_never_reaches_logs_reports_or_the_execution(
     ]
     log = io.StringIO()
     with serve() as (url, behaviour):
-        options = LocalRunOptions(target_url=url, config_text=config(synthetic={"requests": scenario}), time_scale=0.05)
+        options = LocalRunOptions(
+            target_url=url, config_text=quick_config(synthetic={"requests": scenario}), time_scale=0.05
+        )
         report = run_local(options, project, log=log, before_start=store_secret)
     # The secret was sent, the expectation failed (so the request shows up in the report), and it is nowhere.
     assert any(r["headers"].get("Authorization") == secret for r in behaviour.requests)
