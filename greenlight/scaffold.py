@@ -17,7 +17,9 @@ from greenlight.local import UsageError
 from greenlight.project import Project
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
-TASK_TIMEOUT_S, FUNCTION_TIMEOUT_S = 150, 120
+FUNCTION_TIMEOUT_S = 120
+# A Task's TimeoutSeconds is its function's Timeout plus this, so Lambda's own timeout error arrives first.
+TASK_TIMEOUT_MARGIN_S = 30
 LAMBDA_RETRY = {
     "ErrorEquals": [
         "Lambda.ServiceException",
@@ -32,81 +34,86 @@ LAMBDA_RETRY = {
 }
 
 
-def branch(name: str) -> dict[str, Any]:
-    """The branch every validation has: planned? -> run (errors caught) -> fail fast? -> its ValidationResult."""
+def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The branch every validation has: planned? -> [before_task] -> run (errors caught) -> fail fast? -> result.
+
+    `before_task` is one state placed before the Task, e.g. the metrics branch's Wait; its Next is set here.
+    """
     label = " ".join(part.capitalize() for part in name.split("_"))  # state names are readable Title Case
+    task = f"Validate {label}"
+    first_step = before_task[0] if before_task else task
     result_fields = {"observed": {}, "expected": {}, "started_at.$": "$$.State.EnteredTime", "duration_ms": 0}
     dry_run = {"dry_run.$": f"$.plan.config.{name}.dry_run"}
-    return {
-        "StartAt": f"{label} Planned?",
-        "States": {
-            f"{label} Planned?": {
-                "Type": "Choice",
-                "Comment": f"Run the {name} validation only when the plan includes it for this lifecycle event.",
-                "Choices": [{"Variable": f"$.plan.planned.{name}", "BooleanEquals": True, "Next": f"Validate {label}"}],
-                "Default": f"Skip {label}",
-            },
-            f"Skip {label}": {
-                "Type": "Pass",
-                "Parameters": {
-                    "name": name,
-                    "status": "skipped",
-                    "reason.$": f"States.Format('Not planned for {{}} (enabled: {{}}).', $.plan.lifecycle_event, "
-                    f"$.plan.config.{name}.enabled)",
-                    "attempts": 0,
-                    **result_fields,
-                    **dry_run,
-                },
-                "End": True,
-            },
-            f"Validate {label}": {
-                "Type": "Task",
-                "Resource": "arn:${Partition}:states:::lambda:invoke",
-                "Parameters": {"FunctionName": "${" + substitution_name(name) + "}", "Payload": {"plan.$": "$.plan"}},
-                "ResultSelector": {"result.$": "$.Payload"},
-                "ResultPath": "$.outcome",
-                "TimeoutSeconds": TASK_TIMEOUT_S,
-                "Retry": [LAMBDA_RETRY],
-                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{label} Errored"}],
-                "Next": f"{label} Fail Fast?",
-            },
-            f"{label} Errored": {
-                "Type": "Pass",
-                "Comment": "A crash or timeout still ends the branch in a ValidationResult.",
-                "Parameters": {
-                    "name": name,
-                    "status": "error",
-                    "reason.$": f"States.Format('The {name} check could not finish: {{}}: {{}}', $.error.Error, "
-                    "$.error.Cause)",
-                    "attempts": 1,
-                    **result_fields,
-                    **dry_run,
-                },
-                "End": True,
-            },
-            f"{label} Fail Fast?": {
-                "Type": "Choice",
-                "Comment": "With fail_fast, a counted failure ends the whole Parallel now.",
-                "Choices": [
-                    {
-                        "And": [
-                            {"Variable": "$.plan.config.fail_fast", "BooleanEquals": True},
-                            {"Variable": "$.outcome.result.status", "StringEquals": "failed"},
-                            {"Variable": "$.outcome.result.dry_run", "BooleanEquals": False},
-                        ],
-                        "Next": f"Stop On {label} Failure",
-                    }
-                ],
-                "Default": f"{label} Done",
-            },
-            f"Stop On {label} Failure": {
-                "Type": "Fail",
-                "Error": "Greenlight.FailFast",
-                "CausePath": "States.JsonToString($.outcome.result)",
-            },
-            f"{label} Done": {"Type": "Pass", "OutputPath": "$.outcome.result", "End": True},
+    states: dict[str, Any] = {
+        f"{label} Planned?": {
+            "Type": "Choice",
+            "Comment": f"Run the {name} validation only when the plan includes it for this lifecycle event.",
+            "Choices": [{"Variable": f"$.plan.planned.{name}", "BooleanEquals": True, "Next": first_step}],
+            "Default": f"Skip {label}",
         },
+        f"Skip {label}": {
+            "Type": "Pass",
+            "Parameters": {
+                "name": name,
+                "status": "skipped",
+                "reason.$": f"States.Format('Not planned for {{}} (enabled: {{}}).', $.plan.lifecycle_event, "
+                f"$.plan.config.{name}.enabled)",
+                "attempts": 0,
+                **result_fields,
+                **dry_run,
+            },
+            "End": True,
+        },
+        f"Validate {label}": {
+            "Type": "Task",
+            "Resource": "arn:${Partition}:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "${" + substitution_name(name) + "}", "Payload": {"plan.$": "$.plan"}},
+            "ResultSelector": {"result.$": "$.Payload"},
+            "ResultPath": "$.outcome",
+            "TimeoutSeconds": function_timeout_s + TASK_TIMEOUT_MARGIN_S,
+            "Retry": [LAMBDA_RETRY],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{label} Errored"}],
+            "Next": f"{label} Fail Fast?",
+        },
+        f"{label} Errored": {
+            "Type": "Pass",
+            "Comment": "A crash or timeout still ends the branch in a ValidationResult.",
+            "Parameters": {
+                "name": name,
+                "status": "error",
+                "reason.$": f"States.Format('The {name} check could not finish: {{}}: {{}}', $.error.Error, "
+                "$.error.Cause)",
+                "attempts": 1,
+                **result_fields,
+                **dry_run,
+            },
+            "End": True,
+        },
+        f"{label} Fail Fast?": {
+            "Type": "Choice",
+            "Comment": "With fail_fast, a counted failure ends the whole Parallel now.",
+            "Choices": [
+                {
+                    "And": [
+                        {"Variable": "$.plan.config.fail_fast", "BooleanEquals": True},
+                        {"Variable": "$.outcome.result.status", "StringEquals": "failed"},
+                        {"Variable": "$.outcome.result.dry_run", "BooleanEquals": False},
+                    ],
+                    "Next": f"Stop On {label} Failure",
+                }
+            ],
+            "Default": f"{label} Done",
+        },
+        f"Stop On {label} Failure": {
+            "Type": "Fail",
+            "Error": "Greenlight.FailFast",
+            "CausePath": "States.JsonToString($.outcome.result)",
+        },
+        f"{label} Done": {"Type": "Pass", "OutputPath": "$.outcome.result", "End": True},
     }
+    if before_task:
+        states[before_task[0]] = {**before_task[1], "Next": task}
+    return {"StartAt": f"{label} Planned?", "States": states}
 
 
 def add_branch(definition_text: str, name: str) -> str:
@@ -116,7 +123,7 @@ def add_branch(definition_text: str, name: str) -> str:
     for index, placeholder in enumerate(numeric):
         text = text.replace(f": {placeholder}", f': "__numeric_{index}__"', 1)
     definition = json.loads(text)
-    definition["States"][VALIDATE_STATE]["Branches"].append(branch(name))
+    definition["States"][VALIDATE_STATE]["Branches"].append(branch(name, FUNCTION_TIMEOUT_S))
     text = json.dumps(definition, indent=2) + "\n"
     for index, placeholder in enumerate(numeric):
         text = text.replace(f'"__numeric_{index}__"', placeholder)

@@ -18,7 +18,6 @@ from tests.support.servers import closed_port
 pytestmark = pytest.mark.functional
 
 
-
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "greenlight.yaml"

@@ -13,6 +13,7 @@ import pytest
 from common.models import ValidationResult
 from greenlight.checklist import branch_end_states, parse_definition, problems, validator_names
 from greenlight.project import Project
+from greenlight.scaffold import branch
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
@@ -101,8 +102,8 @@ def _placeholder_values(parameters: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_branch_ends_in_a_validation_result(project: Project) -> None:
     definition = parse_definition(project.definition_text())
-    for branch in definition["States"]["Validate"]["Branches"]:
-        for name, state in branch_end_states(branch).items():
+    for each in definition["States"]["Validate"]["Branches"]:
+        for name, state in branch_end_states(each).items():
             if state["Type"] == "Fail":
                 assert state["Error"] == "Greenlight.FailFast", f"{name} ends the branch without a result"
                 assert re.search(r"States\.JsonToString\(\$\.outcome\.result\)", state["CausePath"])
@@ -110,3 +111,20 @@ def test_every_branch_ends_in_a_validation_result(project: Project) -> None:
                 ValidationResult.model_validate(_placeholder_values(state["Parameters"]))
             else:
                 assert state.get("OutputPath") == "$.outcome.result", f"{name} does not output the validator's result"
+
+
+def test_every_branch_is_the_one_new_validation_writes(project: Project) -> None:
+    """The hand-kept branches and the scaffold's generator cannot drift apart: a fix lands in both or fails here."""
+    definition = parse_definition(project.definition_text())
+    timeouts = {
+        spec.handler.split(".")[0].removeprefix("validate_"): spec.timeout for spec in project.functions().values()
+    }
+    branches = {
+        b["StartAt"].removesuffix(" Planned?").lower().replace(" ", "_"): b
+        for b in definition["States"]["Validate"]["Branches"]
+    }
+    assert set(branches) >= {"health", "synthetic", "metrics"}
+    for name, existing in branches.items():
+        bake = existing["States"].get("Wait For Bake Time")
+        before_task = ("Wait For Bake Time", {k: v for k, v in bake.items() if k != "Next"}) if bake else None
+        assert existing == branch(name, timeouts[name], before_task), name
