@@ -265,9 +265,6 @@ class LocalEngine:
                 states.append({"type": kind, "state": details.get("name", ""), "timestamp": event["timestamp"]})
         return states
 
-    def execution_arn_for(self, name: str) -> str:
-        return f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{name}"
-
 
 @contextlib.contextmanager
 def _logger_to(logger: logging.Logger, stream: TextIO) -> Iterator[None]:

@@ -57,7 +57,6 @@ class TestListener:
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self.requests_seen = 0
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -136,7 +135,6 @@ class TestListener:
             if target_status >= 500:
                 datums.append({"MetricName": "HTTPCode_Target_5XX_Count", "Value": 1.0, "Unit": "Count"})
         with self._lock:
-            self.requests_seen += 1
             self._pending.extend({**d, "Timestamp": now, "Dimensions": self.settings.dimensions} for d in datums)
 
     # --- health checks, as the ALB's own
