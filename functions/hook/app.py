@@ -7,11 +7,10 @@ import json
 import os
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_event import CodeDeployLifecycleHookEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import CLIENT_CONFIG, report_status
+from common.aws import client, report_status
 from common.observability import bind_request, logger
 
 
@@ -50,8 +49,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     # When both the start and the Failed callback fail, the error propagates on purpose: CodeDeploy invokes
     # hooks asynchronously, so Lambda retries the whole handler.
     outcome = start(
-        boto3.client("stepfunctions", config=CLIENT_CONFIG),
-        boto3.client("codedeploy", config=CLIENT_CONFIG),
+        client("stepfunctions"),
+        client("codedeploy"),
         os.environ.get("STATE_MACHINE_ARN", ""),
         deployment_id,
         hook_id,

@@ -57,7 +57,7 @@ hook_events = st.one_of(
 def test_the_hook_never_raises(event: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     sfn = RecordingSfn()
     clients = {"stepfunctions": sfn, "codedeploy": RecordingCodeDeploy()}
-    monkeypatch.setattr(hook.app.boto3, "client", lambda service, **kwargs: clients[service])
+    monkeypatch.setattr(hook.app, "client", lambda service: clients[service])
     monkeypatch.setenv("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight")
     result = hook.app.handler(event, lambda_context)
     assert result["outcome"] in OUTCOMES
