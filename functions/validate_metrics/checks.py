@@ -142,53 +142,25 @@ def builtin_checks(
     requests = aggregate(values["green_requests"], "Sum")
     errors = aggregate(values["green_errors_5xx"], "Sum") or 0.0
     where = f"{ELB_NAMESPACE} TargetGroup={group.dimension}"
+    # name, query, value seen, limit (None = off), whether it is a rate that needs enough requests
+    candidates = [
+        ("5xx_rate", f"HTTPCode_Target_5XX_Count Sum / RequestCount Sum, {where}",
+         errors / requests if requests else None, config.max_5xx_rate, True),
+        ("p99_response_time", f"TargetResponseTime p99 (worst period), {where}",
+         aggregate(values["green_p99"], "p99"), config.max_p99_seconds, True),
+        ("unhealthy_hosts", f"UnHealthyHostCount Maximum, {where}",
+         aggregate(values["green_unhealthy"], "Maximum"), config.max_unhealthy_hosts, False),
+    ]  # fmt: skip
+    too_few = requests is not None and requests < config.min_request_count
     checks: list[CheckResult | None] = []
-    if requests is not None and requests < config.min_request_count:
-        checks.append(
-            CheckResult(
-                "request_count",
-                f"RequestCount Sum, {where}",
-                requests,
-                f">= {config.min_request_count}",
-                ValidationStatus.INCONCLUSIVE,
-                f"{requests:g} requests in the window; too few to judge rates",
-            )
-        )
-    else:
-        if config.max_5xx_rate is not None:
-            rate = errors / requests if requests else None
-            checks.append(
-                judge(
-                    "5xx_rate",
-                    f"HTTPCode_Target_5XX_Count Sum / RequestCount Sum, {where}",
-                    rate,
-                    Comparison.LE,
-                    config.max_5xx_rate,
-                    config.no_data,
-                )
-            )
-        if config.max_p99_seconds is not None:
-            checks.append(
-                judge(
-                    "p99_response_time",
-                    f"TargetResponseTime p99 (worst period), {where}",
-                    aggregate(values["green_p99"], "p99"),
-                    Comparison.LE,
-                    config.max_p99_seconds,
-                    config.no_data,
-                )
-            )
-    if config.max_unhealthy_hosts is not None:
-        checks.append(
-            judge(
-                "unhealthy_hosts",
-                f"UnHealthyHostCount Maximum, {where}",
-                aggregate(values["green_unhealthy"], "Maximum"),
-                Comparison.LE,
-                config.max_unhealthy_hosts,
-                config.no_data,
-            )
-        )
+    if too_few and any(limit is not None and rate for _, _, _, limit, rate in candidates):
+        reason = f"{requests:g} requests in the window; too few to judge rates"
+        limit_text = f">= {config.min_request_count}"
+        checks.append(CheckResult("request_count", f"RequestCount Sum, {where}", requests, limit_text,
+                                  ValidationStatus.INCONCLUSIVE, reason))  # fmt: skip
+    for name, query, value, limit, rate in candidates:
+        if limit is not None and not (rate and too_few):
+            checks.append(judge(name, query, value, Comparison.LE, limit, config.no_data))
     return checks
 
 

@@ -183,3 +183,10 @@ def test_window_end_covers_now_at_any_point_of_a_period(fraction: float) -> None
     now = datetime(2026, 11, 27, 3, 26, tzinfo=UTC) + timedelta(seconds=fraction)
     _, end = window(now - timedelta(minutes=5), now, MetricsConfig(period_seconds=60))
     assert end >= now and int(end.timestamp()) % 60 == 0
+
+
+def test_too_few_requests_matter_only_to_the_rate_checks(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=5, errors=5)
+    outcome = run(cloudwatch, max_5xx_rate=None, max_p99_seconds=None)
+    assert outcome.status is ValidationStatus.PASSED
+    assert [c["check"] for c in outcome.observed["checks"]] == ["unhealthy_hosts"]
