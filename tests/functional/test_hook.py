@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+import hook.app
+from common.observability import logger
 from hook.app import execution_name, handler, start
 from tests.conftest import FakeCodeDeploy, client_error, load_event
 from tests.support.aws import bare_deployment, callbacks, local_aws
@@ -128,9 +131,16 @@ def test_missing_state_machine_setting_reports_failed(monkeypatch: pytest.Monkey
     ],
 )
 def test_malformed_event_is_logged_and_ignored(
-    event: Any, lambda_context: Any, caplog: pytest.LogCaptureFixture
+    event: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def no_client(service: str) -> None:
+        raise AssertionError(f"a malformed event must not reach {service}")
+
+    monkeypatch.setattr(hook.app, "client", no_client)
+    stream = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", stream)
     assert handler(event, lambda_context) == {"outcome": "ignored"}
+    assert "Not a CodeDeploy lifecycle hook event" in stream.getvalue()
 
 
 def test_hook_module_stays_small() -> None:
