@@ -334,6 +334,8 @@ def _describe_target_health(original: Callable[..., Any]) -> Callable[..., Any]:
 _original_start_execution = ORIGINALS["start_execution"]
 _original_execution_worker = ORIGINALS["execution_worker"]
 MOCK_CONFIG: dict[str, Any] = {}
+# The test case of the execution this thread is starting, handed from start_execution to its worker.
+_STARTING = threading.local()
 
 
 def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, *args: Any, **kwargs: Any) -> Any:
@@ -343,16 +345,16 @@ def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, *
     machine_name = arn.rsplit(":", 1)[1]
     if not MOCK_CONFIG:
         raise MockConfigError("an ARN ending in #<case> needs a mock config (--mock-config FILE#Case)")
-    _start_execution.pending = load_test_case(MOCK_CONFIG, machine_name, case)  # type: ignore[attr-defined]
+    _STARTING.mock_test_case = load_test_case(MOCK_CONFIG, machine_name, case)
     try:
         return _original_start_execution(self, arn, *args, **kwargs)
     finally:
-        _start_execution.pending = None  # type: ignore[attr-defined]
+        _STARTING.mock_test_case = None
 
 
 def _execution_worker(self: Execution) -> Any:
     worker = _original_execution_worker(self)
-    pending = getattr(_start_execution, "pending", None)
+    pending = getattr(_STARTING, "mock_test_case", None)
     if pending is not None:
         worker._mock_test_case = pending
     return worker
