@@ -16,7 +16,16 @@ from tests.support.faults import FAULTS, Fault, markdown_table, run_fault
 pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[fault.name for fault in FAULTS])
+# Stopping an execution mid-Wait makes moto's own branch thread raise (its interpreter, not greenlight's code).
+MOTO_STOP_NOISE = pytest.mark.filterwarnings(
+    "ignore:Exception in thread BranchWorker:pytest.PytestUnhandledThreadExceptionWarning"
+)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [pytest.param(f, id=f.name, marks=[MOTO_STOP_NOISE] if f.name == "workflow-aborted" else []) for f in FAULTS],
+)
 def test_exactly_one_verdict_arrives(project: Project, fault: Fault) -> None:
     outcome = run_fault(fault, project)
     execution = outcome.report["execution"]
