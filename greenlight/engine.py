@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import boto3
 from moto import mock_aws
 
-from greenlight import moto_patches
+from greenlight import egress, moto_patches
 from greenlight.mock_config import read as read_mock_config
 from greenlight.moto_patches import EngineSettings
 from greenlight.project import Project, ProjectError, resolve, substitute
@@ -87,6 +87,8 @@ class LocalEngine:
         moto_patches.apply()
         EngineSettings.time_scale, EngineSettings.timeout_scale = self.time_scale, self.timeout_scale
         EngineSettings.workflow_timeout_scale = self.workflow_timeout_scale
+        EngineSettings.run = egress.open_run()
+        self._stack.callback(EngineSettings.run.close)
         self._stack.enter_context(_environment(LOCAL_ENVIRONMENT))
         self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
         self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed

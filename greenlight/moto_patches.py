@@ -43,6 +43,7 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
+from greenlight import conformance, egress
 from greenlight.mock_config import MockConfigError, load_test_case
 
 PINNED_MOTO = "5.2.5"
@@ -69,6 +70,7 @@ ORIGINALS: dict[str, Any] = {
     "describe_target_health": ELBv2Backend.describe_target_health,
     "start_execution": StepFunctionsParserBackend.start_execution,
     "execution_worker": Execution._get_start_execution_worker,
+    "execution_stop": Execution.stop,
 }
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -85,6 +87,7 @@ class EngineSettings:
     api_faults: dict[tuple[str, str], list[str]] = {}  # noqa: RUF012
     function_faults: dict[str, Callable[[], None]] = {}  # noqa: RUF012
     target_health: dict[str, Callable[[], list[dict[str, Any]]]] = {}  # noqa: RUF012  (target group ARN -> probe)
+    run: egress.LocalRun | None = None  # the local run whose handlers execute now
 
 
 class LambdaContext:
@@ -111,6 +114,11 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
         error = {"errorMessage": f"no local handler for {self.function_name}", "errorType": "Runtime.HandlerNotFound"}
         return json.dumps(error), True, ""
     payload = json.loads(event) if isinstance(event, str) else (event or {})
+    run = EngineSettings.run
+    if run is None or not run.active:
+        error = {"errorMessage": "the local run has ended", "errorType": "Runtime.LocalRunEnded"}
+        return json.dumps(error), True, ""
+    run.bind_current_thread()  # whatever this handler still does after its run ends never reaches AWS
     try:
         fault = EngineSettings.function_faults.get(self.function_name)
         if fault is not None:
@@ -149,9 +157,10 @@ class _ScaledJoinThread(threading.Thread):
 
 def _call_action(self: BaseResponse) -> Any:
     """Answer an injected fault instead of the API call (JSON-protocol services)."""
-    codes = EngineSettings.api_faults.get((str(self.service_name), camelcase_to_underscores(self._get_action())))
+    service, operation = str(self.service_name), camelcase_to_underscores(self._get_action())
+    codes = EngineSettings.api_faults.get((service, operation))
     if codes:
-        error = JsonRESTError(codes.pop(0), "injected fault")
+        error = JsonRESTError(conformance.check_error(service, operation, codes.pop(0)), "injected fault")
         headers: dict[str, Any] = dict(error.get_headers() or [])
         headers["status"] = error.code
         return error.code, headers, error.description
@@ -282,14 +291,16 @@ def _list_deployment_targets(self: CodeDeployResponse) -> ActionResult:
     deployment_id = self._get_param("deploymentId")
     self.codedeploy_backend.get_deployment(deployment_id)
     target = deployment_targets(self.codedeploy_backend).get(deployment_id)
-    return ActionResult({"targetIds": [target["deploymentTargetId"]] if target else []})
+    response = {"targetIds": [target["targetId"]] if target else []}
+    return ActionResult(dict(conformance.check("codedeploy", "ListDeploymentTargets", response)))
 
 
 def _get_deployment_target(self: CodeDeployResponse) -> ActionResult:
     deployment_id = self._get_param("deploymentId")
     self.codedeploy_backend.get_deployment(deployment_id)
     target = deployment_targets(self.codedeploy_backend)[deployment_id]
-    return ActionResult({"deploymentTarget": {"deploymentTargetType": "ECSTarget", "ecsTarget": target}})
+    response = {"deploymentTarget": {"deploymentTargetType": "ECSTarget", "ecsTarget": target}}
+    return ActionResult(dict(conformance.check("codedeploy", "GetDeploymentTarget", response)))
 
 
 def _put_lifecycle_event_hook_execution_status(self: CodeDeployResponse) -> ActionResult:
@@ -310,7 +321,8 @@ def _put_lifecycle_event_hook_execution_status(self: CodeDeployResponse) -> Acti
     )
     if already:
         raise JsonRESTError("LifecycleEventAlreadyCompletedException", "the lifecycle event already completed")
-    return ActionResult({"lifecycleEventHookExecutionId": hook_id})
+    response = {"lifecycleEventHookExecutionId": hook_id}
+    return ActionResult(dict(conformance.check("codedeploy", "PutLifecycleEventHookExecutionStatus", response)))
 
 
 # --- ELB: target health as the stand-in's own health checks see it (moto says healthy, always).
@@ -360,6 +372,12 @@ def _execution_worker(self: Execution) -> Any:
     return worker
 
 
+def _stop_execution(self: Execution, stop_date: Any, error: str | None, cause: str | None) -> None:
+    """StopExecution answers with its stopDate (a required member); moto sets it later, on the worker thread."""
+    self.stop_date = stop_date
+    ORIGINALS["execution_stop"](self, stop_date, error, cause)
+
+
 _applied = False
 
 
@@ -385,9 +403,12 @@ def apply() -> None:
         (ELBv2Backend, "describe_target_health", _describe_target_health(ORIGINALS["describe_target_health"])),
         (StepFunctionsParserBackend, "start_execution", _start_execution),
         (Execution, "_get_start_execution_worker", _execution_worker),
+        (Execution, "stop", _stop_execution),
     ]
     for owner, attribute, replacement in patches:
         setattr(owner, attribute, replacement)
+    conformance.install()
+    egress.install()
     setattr(cloudwatch_models, "parse_expression", _parse_expression)  # noqa: B010
     state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
     StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"

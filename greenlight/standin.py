@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.backends import get_backend
@@ -34,6 +35,59 @@ class LocalDeployment:
     def fail_callbacks(self, *error_codes: str) -> None:
         """The next callbacks are refused with these error codes, in order (fault injection)."""
         inject_api_faults("codedeploy", "put_lifecycle_event_hook_execution_status", *error_codes)
+
+
+# An ECS deployment's lifecycle events in the order CodeDeploy runs them; Install, AllowTestTraffic and
+# AllowTraffic are CodeDeploy's own steps, the rest are hooks.
+ECS_LIFECYCLE_EVENTS = (
+    "BeforeInstall",
+    "Install",
+    "AfterInstall",
+    "AllowTestTraffic",
+    "AfterAllowTestTraffic",
+    "BeforeAllowTraffic",
+    "AllowTraffic",
+    "AfterAllowTraffic",
+)
+
+
+def _task_set(label: str, traffic_weight: float) -> dict[str, Any]:
+    """One ECS task set as GetDeploymentTarget reports it (`identifer` is the API's own spelling)."""
+    return {
+        "identifer": f"ecs-svc/{label.lower()}",
+        "desiredCount": 1,
+        "pendingCount": 0,
+        "runningCount": 1,
+        "status": "PRIMARY" if label == "Blue" else "ACTIVE",
+        "trafficWeight": traffic_weight,
+        "targetGroup": {"name": f"sample-service-{label.lower()}"},
+        "taskSetLabel": label,
+    }
+
+
+def ecs_target(deployment_id: str, lifecycle_event: str) -> dict[str, Any]:
+    """The deployment's ECSTarget while CodeDeploy runs `lifecycle_event`: the events before it Succeeded,
+    it InProgress, the rest Pending; the replacement (Green) task set exists from Install on, and takes the
+    production traffic at AllowTraffic."""
+    current = ECS_LIFECYCLE_EVENTS.index(lifecycle_event)
+    status = {True: "Succeeded", False: "Pending"}
+    events = [
+        {"lifecycleEventName": name, "status": "InProgress" if i == current else status[i < current]}
+        for i, name in enumerate(ECS_LIFECYCLE_EVENTS)
+    ]
+    shifted = current > ECS_LIFECYCLE_EVENTS.index("AllowTraffic")
+    task_sets = [_task_set("Blue", 0.0 if shifted else 100.0)]
+    if current > ECS_LIFECYCLE_EVENTS.index("Install"):
+        task_sets.append(_task_set("Green", 100.0 if shifted else 0.0))
+    return {
+        "deploymentId": deployment_id,
+        "targetId": "local:sample-service",
+        "targetArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/local/sample-service",
+        "lastUpdatedAt": datetime.now(UTC),
+        "lifecycleEvents": events,
+        "status": "InProgress",
+        "taskSetsInfo": task_sets,
+    }
 
 
 def inject_api_faults(service: str, operation: str, *error_codes: str) -> None:
@@ -118,28 +172,6 @@ def create_deployment(
         deploymentGroupName=DEPLOYMENT_GROUP,
         revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": "{}"}},
     )["deploymentId"]
-    task_set = {"desiredCount": 1, "pendingCount": 0, "runningCount": 1, "status": "ACTIVE"}
     backend = get_backend("codedeploy")[ACCOUNT][REGION]
-    deployment_targets(backend)[deployment_id] = {
-        "deploymentTargetId": "local:sample-service",
-        "targetArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/local/sample-service",
-        "status": "InProgress",
-        "lifecycleEvents": [{"lifecycleEventName": lifecycle_event, "status": "InProgress"}],
-        "taskSetsInfo": [
-            {
-                **task_set,
-                "identifer": "ecs-svc/green",
-                "taskSetLabel": "GREEN",
-                "trafficWeight": 0.0,
-                "targetGroup": {"name": "sample-service-green"},
-            },
-            {
-                **task_set,
-                "identifer": "ecs-svc/blue",
-                "taskSetLabel": "BLUE",
-                "trafficWeight": 100.0,
-                "targetGroup": {"name": "sample-service-blue"},
-            },
-        ],
-    }
+    deployment_targets(backend)[deployment_id] = ecs_target(deployment_id, lifecycle_event)
     return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green)

@@ -8,6 +8,8 @@ from typing import Any
 from common.config import DEFAULT_LIFECYCLE_EVENT
 from common.models import TargetGroup
 
+# Task set labels as the API spells them (CodeDeploy's TargetLabel enum): the replacement and the original.
+GREEN_LABEL, BLUE_LABEL = "Green", "Blue"
 # Before production traffic moves, GREEN is reachable only through the test listener; after, through production.
 PRODUCTION_ROUTE_EVENTS = {"AfterAllowTraffic"}
 
@@ -86,9 +88,9 @@ def discover(codedeploy: Any, elbv2: Any, deployment_id: str) -> Discovery:
 
     ecs_target = _ecs_target(codedeploy, deployment_id)
     lifecycle_event = _current_lifecycle_event(ecs_target)
-    green_set, blue_set = _task_set(ecs_target, "GREEN"), _task_set(ecs_target, "BLUE")
+    green_set, blue_set = _task_set(ecs_target, GREEN_LABEL), _task_set(ecs_target, BLUE_LABEL)
     if green_set is None:
-        raise DiscoveryError(f"deployment {deployment_id} has no GREEN task set yet")
+        raise DiscoveryError(f"deployment {deployment_id} has no GREEN task set yet (no {GREEN_LABEL!r} task set)")
 
     route = "prodTrafficRoute" if lifecycle_event in PRODUCTION_ROUTE_EVENTS else "testTrafficRoute"
     listener_arns = pairs[0].get(route, {}).get("listenerArns", [])

@@ -115,11 +115,11 @@ def deployed(example: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
         from moto.backends import get_backend
 
         deployment_targets(get_backend("codedeploy")["123456789012"]["us-east-1"])[deployment] = {
-            "deploymentTargetId": "ecs",
+            "targetId": "ecs",
             "lifecycleEvents": [{"lifecycleEventName": "AfterAllowTestTraffic", "status": "InProgress"}],
             "taskSetsInfo": [
-                {"taskSetLabel": "BLUE", "targetGroup": {"name": f"{STACK}-blue"}, "desiredCount": 2},
-                {"taskSetLabel": "GREEN", "targetGroup": {"name": f"{STACK}-green"}, "desiredCount": 2},
+                {"taskSetLabel": "Blue", "targetGroup": {"name": f"{STACK}-blue"}, "desiredCount": 2},
+                {"taskSetLabel": "Green", "targetGroup": {"name": f"{STACK}-green"}, "desiredCount": 2},
             ],
         }
         yield aws, deployment

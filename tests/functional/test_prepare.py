@@ -107,7 +107,7 @@ def test_validations_not_planned_for_another_lifecycle_event(aws: tuple[dict[str
 def test_no_green_task_set_is_not_ready(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
     clients, deployment = aws
     target = ecs_target(deployment)
-    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "GREEN"]
+    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "Green"]
     result = run_prepare(clients, deployment)
     assert result["ready"] is False
     assert "has no GREEN task set" in result["results"][0]["reason"]

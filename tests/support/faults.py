@@ -54,7 +54,7 @@ def _config(text: str) -> Setup:
 
 def _no_green_task_set(engine: LocalEngine, deployment: LocalDeployment) -> None:
     target = deployment.ecs_target()
-    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "GREEN"]
+    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "Green"]
 
 
 def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> None:

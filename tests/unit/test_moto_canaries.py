@@ -76,3 +76,8 @@ def test_metric_math_is_still_only_an_id_lookup() -> None:
     result = {"id": "a", "values": [2.0], "timestamps": ["t"]}
     assert ORIGINALS["parse_expression"]("a / 2", [result]) == ([], [])
     assert ORIGINALS["parse_expression"]("a", [result]) == ([2.0], ["t"])
+
+
+def test_stopping_an_execution_still_leaves_its_stop_date_to_the_worker() -> None:
+    source = inspect.getsource(ORIGINALS["execution_stop"])
+    assert "exec_worker.stop(" in source and "self.stop_date" not in source

@@ -55,3 +55,16 @@ def test_mock_config_path_is_for_tests_only(tmp_path: Path) -> None:
     bad.write_text('{"StateMachines": {}}')
     with pytest.raises(MockConfigError):
         read(bad)
+
+
+def test_moto_still_records_a_failed_branch_as_a_task_failure_without_its_resource(engine: LocalEngine) -> None:
+    """Canary of the one tolerated moto deviation: the day it is fixed, KNOWN_MOTO_DEVIATIONS loses the entry."""
+    from greenlight.conformance import KNOWN_MOTO_DEVIATIONS, problems
+
+    engine.use_mock_config(MOCK_CONFIG)
+    execution_arn = engine.start_as_hook("d-MOCK12345", "hook-canary", "FailFast")
+    engine.wait(execution_arn, deadline_s=30)
+    response = engine.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)
+    found = problems("stepfunctions", "GetExecutionHistory", response)
+    tolerated = KNOWN_MOTO_DEVIATIONS[("stepfunctions", "GetExecutionHistory")]
+    assert found and all(tolerated.match(problem) for problem in found)

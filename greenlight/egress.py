@@ -1,0 +1,94 @@
+"""No request of a local run ever reaches AWS.
+
+moto answers a local run's AWS calls only while it is active. A handler thread that outlives its engine (a
+stalled Finalize after the workflow timed out) would otherwise send its next call to the real endpoint. botocore's
+`Endpoint._send`, which sends a request no event handler (moto's stubber) answered, refuses it when:
+- it comes from a thread that ran a handler for a local run that has ended;
+- a local run is under way (moto has no answer for it, so it would leave the machine);
+- it is signed with the fake credentials local runs and tests use.
+Real credentials outside a local run (the opt-in integration tier) are never affected.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.endpoint import Endpoint
+
+FAKE_ACCESS_KEYS = frozenset({"local", "testing"})
+_THREAD_ATTRIBUTE = "greenlight_local_run"
+
+
+class EgressRefusedError(ConnectionError):
+    """A local run's client tried to reach AWS itself."""
+
+
+@dataclass(eq=False)
+class LocalRun:
+    """One local run's lifetime: `close()` it when its engine stops."""
+
+    active: bool = True
+    refused: list[str] = field(default_factory=list)  # what was refused, for tests and logs
+
+    def close(self) -> None:
+        self.active = False
+        _RUNS.discard(self)
+
+    def bind_current_thread(self) -> None:
+        """The calling thread now runs this local run's code (a handler invoked in-process)."""
+        setattr(threading.current_thread(), _THREAD_ATTRIBUTE, self)
+
+
+_RUNS: set[LocalRun] = set()
+_LOCK = threading.Lock()
+_installed = False
+
+
+def open_run() -> LocalRun:
+    install()
+    run = LocalRun()
+    _RUNS.add(run)
+    return run
+
+
+def _access_key(request: Any) -> str:
+    authorization = request.headers.get("Authorization", b"")
+    text = authorization.decode() if isinstance(authorization, bytes) else str(authorization)
+    _, _, rest = text.partition("Credential=")
+    return rest.split("/", 1)[0]
+
+
+def refuse_unanswered(request: Any) -> None:
+    """Raise unless `request`, which nothing answered locally, may leave the machine."""
+    owner = getattr(threading.current_thread(), _THREAD_ATTRIBUTE, None)
+    if isinstance(owner, LocalRun) and not owner.active:
+        reason = "its local run has ended"
+    elif _RUNS:
+        reason = "a local run is under way and moto has no answer for it"
+    elif _access_key(request) in FAKE_ACCESS_KEYS:
+        reason = "it is signed with a local run's fake credentials"
+    else:
+        return
+    message = f"refused {request.method} {request.url}: {reason}"
+    for run in [owner] if isinstance(owner, LocalRun) else list(_RUNS):
+        run.refused.append(message)
+    raise EgressRefusedError(message)
+
+
+_original_send = Endpoint._send  # type: ignore[attr-defined]
+
+
+def _guarded_send(self: Endpoint, request: Any) -> Any:
+    refuse_unanswered(request)
+    return _original_send(self, request)
+
+
+def install() -> None:
+    """Guard every botocore request that is about to leave the process (once per process)."""
+    global _installed  # noqa: PLW0603
+    with _LOCK:
+        if not _installed:
+            setattr(Endpoint, "_send", _guarded_send)  # noqa: B010  (botocore's private send)
+            _installed = True
