@@ -12,6 +12,8 @@ Real credentials outside a local run (the opt-in integration tier) are never aff
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,9 +38,16 @@ class LocalRun:
         self.active = False
         _RUNS.discard(self)
 
-    def bind_current_thread(self) -> None:
-        """The calling thread now runs this local run's code (a handler invoked in-process)."""
-        setattr(threading.current_thread(), _THREAD_ATTRIBUTE, self)
+    @contextmanager
+    def running_here(self) -> Iterator[None]:
+        """While this lasts, the calling thread runs this run's code (a handler invoked in-process)."""
+        thread = threading.current_thread()
+        previous = getattr(thread, _THREAD_ATTRIBUTE, None)
+        setattr(thread, _THREAD_ATTRIBUTE, self)
+        try:
+            yield
+        finally:
+            setattr(thread, _THREAD_ATTRIBUTE, previous)
 
 
 _RUNS: set[LocalRun] = set()

@@ -33,11 +33,17 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import camelcase_to_underscores
 from moto.elbv2.models import ELBv2Backend, FakeHealthStatus
+from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.program import program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution import Execution
@@ -71,6 +77,9 @@ ORIGINALS: dict[str, Any] = {
     "start_execution": StepFunctionsParserBackend.start_execution,
     "execution_worker": Execution._get_start_execution_worker,
     "execution_stop": Execution.stop,
+    "error_equals": ErrorEqualsDecl._eval_body,
+    "fail_state": StateFail._eval_state,
+    "branch_error_name": getattr(branches_decl, "CustomErrorName"),  # noqa: B009
 }
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -118,12 +127,12 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
     if run is None or not run.active:
         error = {"errorMessage": "the local run has ended", "errorType": "Runtime.LocalRunEnded"}
         return json.dumps(error), True, ""
-    run.bind_current_thread()  # whatever this handler still does after its run ends never reaches AWS
     try:
-        fault = EngineSettings.function_faults.get(self.function_name)
-        if fault is not None:
-            fault()
-        return json.dumps(handler(payload, LambdaContext(self)), default=str), False, ""
+        with run.running_here():  # whatever the handler still does once its run has ended never reaches AWS
+            fault = EngineSettings.function_faults.get(self.function_name)
+            if fault is not None:
+                fault()
+            return json.dumps(handler(payload, LambdaContext(self)), default=str), False, ""
     except Exception as error:
         shape = {
             "errorMessage": str(error),
@@ -378,6 +387,43 @@ def _stop_execution(self: Execution, stop_date: Any, error: str | None, cause: s
     ORIGINALS["execution_stop"](self, stop_date, error, cause)
 
 
+# Errors `States.ALL` does not catch on AWS ("States.ALL ... can't catch the States.DataLimitExceeded terminal
+# error or Runtime error types", Step Functions developer guide, error handling); moto's wildcard catches them.
+UNCATCHABLE_BY_ALL = frozenset({StatesErrorNameType.StatesStatesDataLimitExceeded, StatesErrorNameType.StatesRuntime})
+STATES_ALL = StatesErrorNameType.StatesALL.to_name()
+MAX_CAUSE_CHARACTERS = 32768  # the Step Functions API's SensitiveCause (botocore: max 32768)
+
+
+def _error_equals(self: ErrorEqualsDecl, env: Any) -> None:
+    error_name = env.stack[-1]
+    wildcard_only = [name.error_name for name in self.error_names] == [STATES_ALL]
+    if wildcard_only and isinstance(error_name, StatesErrorName) and error_name.typ in UNCATCHABLE_BY_ALL:
+        env.stack.pop()
+        env.stack.append(False)
+        return
+    ORIGINALS["error_equals"](self, env)
+
+
+def _branch_error_name(error_name: str | None) -> Any:
+    """A branch that failed with a States.* error fails its Parallel with that error (moto refuses the name)."""
+    if error_name and error_name.startswith("States."):
+        return StatesErrorName(StatesErrorNameType.from_name(error_name))
+    return ORIGINALS["branch_error_name"](error_name)
+
+
+def _fail_state(self: StateFail, env: Any) -> None:
+    """A Fail state's cause is capped as the API caps an execution's cause."""
+    try:
+        ORIGINALS["fail_state"](self, env)
+    except FailureEventException as failure:
+        event_details: dict[str, Any] = dict(failure.failure_event.event_details or {})
+        details: dict[str, Any] = event_details.get("taskFailedEventDetails") or {}
+        cause = details.get("cause")
+        if isinstance(cause, str):
+            details["cause"] = cause[:MAX_CAUSE_CHARACTERS]
+        raise
+
+
 _applied = False
 
 
@@ -404,12 +450,15 @@ def apply() -> None:
         (StepFunctionsParserBackend, "start_execution", _start_execution),
         (Execution, "_get_start_execution_worker", _execution_worker),
         (Execution, "stop", _stop_execution),
+        (ErrorEqualsDecl, "_eval_body", _error_equals),
+        (StateFail, "_eval_state", _fail_state),
     ]
     for owner, attribute, replacement in patches:
         setattr(owner, attribute, replacement)
     conformance.install()
     egress.install()
     setattr(cloudwatch_models, "parse_expression", _parse_expression)  # noqa: B010
+    setattr(branches_decl, "CustomErrorName", _branch_error_name)  # noqa: B010
     state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
     StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"
     import moto.stepfunctions.parser.asl.parse.asl_parser  # noqa: F401  (loads every module that imports extract_json)

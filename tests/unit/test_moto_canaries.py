@@ -81,3 +81,18 @@ def test_metric_math_is_still_only_an_id_lookup() -> None:
 def test_stopping_an_execution_still_leaves_its_stop_date_to_the_worker() -> None:
     source = inspect.getsource(ORIGINALS["execution_stop"])
     assert "exec_worker.stop(" in source and "self.stop_date" not in source
+
+
+def test_catch_all_still_catches_every_error() -> None:
+    source = inspect.getsource(ORIGINALS["error_equals"])
+    assert "if ErrorEqualsDecl._STATE_ALL_ERROR in self.error_names:\n            res = True" in source
+
+
+def test_fail_state_cause_is_still_uncapped() -> None:
+    source = inspect.getsource(ORIGINALS["fail_state"])
+    assert "cause_value = env.stack.pop()" in source and "32768" not in source
+
+
+def test_a_parallel_still_refuses_a_branch_error_named_states() -> None:
+    with pytest.raises(ValueError, match=r"MUST NOT begin with the prefix 'States\.'"):
+        ORIGINALS["branch_error_name"]("States.DataLimitExceeded")

@@ -1,0 +1,71 @@
+"""A local run never reaches AWS, even from a handler thread that outlives its engine."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from greenlight import egress
+from greenlight.engine import LocalEngine
+from greenlight.local import LocalRunOptions, run_local
+from greenlight.moto_patches import EngineSettings
+from greenlight.project import Project
+from greenlight.standin import LocalDeployment
+from tests.support.quick_config import quick_config
+from tests.support.servers import closed_port
+
+pytestmark = pytest.mark.workflow
+
+NOTHING_PLANNED = {name: {"enabled": False} for name in ("health", "synthetic", "metrics")}
+
+
+def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN nothing may leave the machine (every real send is recorded) and a Finalize that stalls
+    sent: list[str] = []
+    monkeypatch.setattr(egress, "_original_send", lambda endpoint, request: sent.append(request.url))
+    entered, release = threading.Event(), threading.Event()
+
+    def stall() -> None:
+        entered.set()
+        release.wait(10)
+
+    def break_finalize(engine: LocalEngine, deployment: LocalDeployment) -> None:
+        engine.break_function("FinalizeFunction", stall)
+
+    # WHEN the workflow gives up on Finalize (its task timeout), the run ends, and only then Finalize wakes up
+    options = LocalRunOptions(
+        target_url=f"http://127.0.0.1:{closed_port()}",
+        config_text=quick_config(**NOTHING_PLANNED),
+        time_scale=0.0,
+        timeout_scale=0.005,
+        deadline_s=30,
+    )
+    report = run_local(options, project, before_start=break_finalize)
+    run = EngineSettings.run
+    assert run is not None and not run.active and entered.is_set()
+    release.set()
+    deadline = time.monotonic() + 10
+    while not run.refused and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    # THEN its callback is refused before it is sent, and nothing left the machine
+    assert report["execution"]["status"] == "FAILED"
+    assert any("codedeploy" in message and "its local run has ended" in message for message in run.refused)
+    assert sent == []
+
+
+def test_requests_signed_with_local_credentials_are_refused_outside_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    sent: list[Any] = []
+    monkeypatch.setattr(egress, "_original_send", lambda endpoint, request: sent.append(request.url))
+    egress.install()
+    client = boto3.client("codedeploy", region_name="us-east-1", aws_access_key_id="local", aws_secret_access_key="x")
+    with pytest.raises(egress.EgressRefusedError, match="fake credentials"):
+        client.get_deployment(deploymentId="d-1")
+    assert sent == []
