@@ -27,8 +27,8 @@ def substitution_name(name: str) -> str:
 
 
 def parse_definition(text: str) -> dict[str, Any]:
-    """The ASL as JSON: an unquoted placeholder (a number, e.g. TimeoutSeconds) becomes 1; quoted ones stay."""
-    return dict(json.loads(re.sub(r'(":\s*)\$\{[A-Za-z0-9_]+\}', r"\g<1>1", text)))
+    """The ASL as stored: plain JSON, every `${Placeholder}` inside a string (editors and validators open it)."""
+    return dict(json.loads(text))
 
 
 def validator_names(project: Project) -> list[str]:

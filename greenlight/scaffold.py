@@ -117,17 +117,10 @@ def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str,
 
 
 def add_branch(definition_text: str, name: str) -> str:
-    """Append the branch, keeping unquoted placeholders (e.g. TimeoutSeconds) exactly as they were."""
-    numeric = re.findall(r'":\s*(\$\{[A-Za-z0-9_]+\})', definition_text)
-    text = definition_text
-    for index, placeholder in enumerate(numeric):
-        text = text.replace(f": {placeholder}", f': "__numeric_{index}__"', 1)
-    definition = json.loads(text)
+    """Append the branch to the Validate Parallel."""
+    definition = json.loads(definition_text)
     definition["States"][VALIDATE_STATE]["Branches"].append(branch(name, FUNCTION_TIMEOUT_S))
-    text = json.dumps(definition, indent=2) + "\n"
-    for index, placeholder in enumerate(numeric):
-        text = text.replace(f'"__numeric_{index}__"', placeholder)
-    return text
+    return json.dumps(definition, indent=2) + "\n"
 
 
 def _insert(text: str, anchor: str, addition: str, before: bool = True) -> str:
