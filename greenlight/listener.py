@@ -1,8 +1,10 @@
 """An emulated ALB test listener: a loopback proxy to the service under test that records what an ALB publishes.
 
 Per request it records RequestCount, HTTPCode_Target_5XX_Count and TargetResponseTime for the GREEN target
-group, and its own health checks give target health (and UnHealthyHostCount), so every validation sees real
-data from real traffic. Metrics reach the local CloudWatch through `put_metric_data`, as an ALB's would.
+group, TargetConnectionErrorCount when GREEN refuses or resets the connection (with the ALB's own 502 or 504 in
+HTTPCode_ELB_*, which carry the LoadBalancer dimension only), and its own health checks give target health (and
+UnHealthyHostCount), so every validation sees real data from real traffic. Metrics reach the local CloudWatch
+through `put_metric_data`, as an ALB's would.
 """
 
 from __future__ import annotations
@@ -103,19 +105,20 @@ class TestListener:
             self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
         )
         target_status: int | None = None
+        timed_out = False
         try:
             upstream.request(request.command, request.path, body=body, headers=headers)
             response = upstream.getresponse()
             payload = response.read()
             target_status, reply_headers = response.status, response.getheaders()
         except TimeoutError:
-            status, payload, reply_headers = 504, b"504 Gateway Time-out", []
+            status, payload, reply_headers, timed_out = 504, b"504 Gateway Time-out", [], True
         except OSError:
             status, payload, reply_headers = 502, b"502 Bad Gateway", []
         finally:
             upstream.close()
         elapsed = time.perf_counter() - started
-        self._record(target_status, elapsed)
+        self._record(target_status, elapsed, timed_out)
         request.send_response(target_status or status)
         for name, value in reply_headers:
             if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
@@ -125,17 +128,32 @@ class TestListener:
         if request.command != "HEAD":
             request.wfile.write(payload)
 
-    def _record(self, target_status: int | None, elapsed: float) -> None:
+    def _record(self, target_status: int | None, elapsed: float, timed_out: bool = False) -> None:
+        """What an ALB publishes for one request, each metric with the dimensions AWS gives it."""
         now = datetime.now(UTC)
-        datums = [{"MetricName": "RequestCount", "Value": 1.0, "Unit": "Count"}]
-        if target_status is None:
-            datums.append({"MetricName": "HTTPCode_ELB_5XX_Count", "Value": 1.0, "Unit": "Count"})
-        else:
-            datums.append({"MetricName": "TargetResponseTime", "Value": elapsed, "Unit": "Seconds"})
+        group = self.settings.dimensions  # TargetGroup and LoadBalancer
+        balancer = [d for d in group if d["Name"] == "LoadBalancer"]  # the ALB's own answers have no TargetGroup
+        datums = [("RequestCount", 1.0, "Count", group)]
+        if target_status is not None:
+            datums.append(("TargetResponseTime", elapsed, "Seconds", group))
             if target_status >= 500:
-                datums.append({"MetricName": "HTTPCode_Target_5XX_Count", "Value": 1.0, "Unit": "Count"})
+                datums.append(("HTTPCode_Target_5XX_Count", 1.0, "Count", group))
+        elif timed_out:  # the target accepted but did not answer: the ALB answers 504
+            datums += [
+                ("HTTPCode_ELB_504_Count", 1.0, "Count", balancer),
+                ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
+            ]
+        else:  # refused or reset: no connection to the target, the ALB answers 502
+            datums += [
+                ("TargetConnectionErrorCount", 1.0, "Count", group),
+                ("HTTPCode_ELB_502_Count", 1.0, "Count", balancer),
+                ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
+            ]
         with self._lock:
-            self._pending.extend({**d, "Timestamp": now, "Dimensions": self.settings.dimensions} for d in datums)
+            self._pending.extend(
+                {"MetricName": name, "Value": value, "Unit": unit, "Timestamp": now, "Dimensions": dimensions}
+                for name, value, unit, dimensions in datums
+            )
 
     # --- health checks, as the ALB's own
 

@@ -177,7 +177,13 @@ class BaselineConfig(Section):
 
 class MetricsConfig(ValidationConfig):
     bake_seconds: int = Field(60, ge=0, le=2400, description="Observation time before the metrics are read.")
-    period_seconds: int = Field(60, ge=1, le=3600)
+    period_seconds: int = Field(
+        60,
+        ge=60,
+        le=3600,
+        multiple_of=60,
+        description="ALB metrics are standard resolution: CloudWatch serves them in multiples of 60 s.",
+    )
     window_seconds: int = Field(300, ge=60, le=10800, description="How far back from the read the window reaches.")
     min_request_count: int = Field(20, ge=0, description="Below this, the result is inconclusive, not failed.")
     max_5xx_rate: float | None = Field(0.01, ge=0, le=1)

@@ -16,6 +16,9 @@ ELB_NAMESPACE = "AWS/ApplicationELB"
 BUILTIN_METRICS = {  # query id: (metric name, statistic)
     "requests": ("RequestCount", "Sum"),
     "errors_5xx": ("HTTPCode_Target_5XX_Count", "Sum"),
+    # Connections GREEN refuses or resets: the ALB answers those itself (HTTPCode_ELB_5XX_Count, which has no
+    # TargetGroup dimension), so HTTPCode_Target_5XX_Count never sees them; this per-target-group count does.
+    "connection_errors": ("TargetConnectionErrorCount", "Sum"),
     "p99": ("TargetResponseTime", "p99"),
     "unhealthy": ("UnHealthyHostCount", "Maximum"),
 }
@@ -135,16 +138,21 @@ def judge(
     )
 
 
+def server_errors(values: dict[str, list[float]], prefix: str) -> float:
+    """Requests GREEN (or BLUE) failed: its own 5xx answers plus the connections it refused or reset."""
+    return sum(aggregate(values[f"{prefix}_{query}"], "Sum") or 0.0 for query in ("errors_5xx", "connection_errors"))
+
+
 def builtin_checks(
     values: dict[str, list[float]], config: MetricsConfig, group: TargetGroup
 ) -> list[CheckResult | None]:
     """5xx rate and p99 need enough requests to mean anything: too few is inconclusive, none is the no-data policy."""
     requests = aggregate(values["green_requests"], "Sum")
-    errors = aggregate(values["green_errors_5xx"], "Sum") or 0.0
+    errors = server_errors(values, "green")
     where = f"{ELB_NAMESPACE} TargetGroup={group.dimension}"
     # name, query, value seen, limit (None = off), whether it is a rate that needs enough requests
     candidates = [
-        ("5xx_rate", f"HTTPCode_Target_5XX_Count Sum / RequestCount Sum, {where}",
+        ("5xx_rate", f"(HTTPCode_Target_5XX_Count + TargetConnectionErrorCount) Sum / RequestCount Sum, {where}",
          errors / requests if requests else None, config.max_5xx_rate, True),
         ("p99_response_time", f"TargetResponseTime p99 (worst period), {where}",
          aggregate(values["green_p99"], "p99"), config.max_p99_seconds, True),
@@ -174,8 +182,8 @@ def baseline_checks(values: dict[str, list[float]], config: MetricsConfig) -> li
         aggregate(values["blue_requests"], "Sum"),
     )
     if config.baseline.max_5xx_rate_increase is not None and green_requests and blue_requests:
-        green_rate = (aggregate(values["green_errors_5xx"], "Sum") or 0.0) / green_requests
-        blue_rate = (aggregate(values["blue_errors_5xx"], "Sum") or 0.0) / blue_requests
+        green_rate = server_errors(values, "green") / green_requests
+        blue_rate = server_errors(values, "blue") / blue_requests
         limit = blue_rate + config.baseline.max_5xx_rate_increase
         checks.append(
             judge(
@@ -202,27 +210,38 @@ def baseline_checks(values: dict[str, list[float]], config: MetricsConfig) -> li
     return checks
 
 
+# Every kind of alarm DescribeAlarms knows; without AlarmTypes it returns metric alarms only.
+ALARM_TYPES = ["CompositeAlarm", "MetricAlarm", "LogAlarm"]
+ALARM_LISTS = ("CompositeAlarms", "MetricAlarms", "LogAlarms")
+MAX_ALARM_NAMES = 100  # DescribeAlarms takes at most 100 names a call
+
+
+def describe_alarms(cloudwatch: Any, **selector: Any) -> list[dict[str, Any]]:
+    """Every alarm the selector matches, of every type, over every page."""
+    pages = cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=ALARM_TYPES, **selector)
+    return [alarm for page in pages for kind in ALARM_LISTS for alarm in page.get(kind, [])]
+
+
 def alarm_checks(cloudwatch: Any, config: MetricsConfig) -> list[CheckResult | None]:
     if not config.alarms and not config.alarm_prefix:
         return []
     found: list[dict[str, Any]] = []
-    if config.alarms:
-        found += cloudwatch.describe_alarms(AlarmNames=config.alarms)["MetricAlarms"]
+    for start in range(0, len(config.alarms), MAX_ALARM_NAMES):
+        found += describe_alarms(cloudwatch, AlarmNames=config.alarms[start : start + MAX_ALARM_NAMES])
     if config.alarm_prefix:
-        found += cloudwatch.describe_alarms(AlarmNamePrefix=config.alarm_prefix)["MetricAlarms"]
+        found += describe_alarms(cloudwatch, AlarmNamePrefix=config.alarm_prefix)
+    by_name = {alarm["AlarmName"]: alarm for alarm in found}
     checks: list[CheckResult | None] = []
-    for missing in sorted(set(config.alarms) - {alarm["AlarmName"] for alarm in found}):
+    for missing in sorted(set(config.alarms) - set(by_name)):
         checks.append(
             CheckResult(
                 f"alarm:{missing}", "DescribeAlarms", None, "not ALARM", ValidationStatus.ERROR, "alarm does not exist"
             )
         )
-    for alarm in found:
+    for name, alarm in sorted(by_name.items()):
         state = alarm["StateValue"]
         status = ValidationStatus.FAILED if state == "ALARM" else ValidationStatus.PASSED
-        checks.append(
-            CheckResult(f"alarm:{alarm['AlarmName']}", "DescribeAlarms", None, "not ALARM", status, f"state {state}")
-        )
+        checks.append(CheckResult(f"alarm:{name}", "DescribeAlarms", None, "not ALARM", status, f"state {state}"))
     return checks
 
 

@@ -32,7 +32,13 @@ def cloudwatch() -> Iterator[Any]:
 
 
 def seed(
-    cloudwatch: Any, group: TargetGroup, requests: int, errors: int, latency_s: float = 0.05, unhealthy: float = 0
+    cloudwatch: Any,
+    group: TargetGroup,
+    requests: int,
+    errors: int,
+    latency_s: float = 0.05,
+    unhealthy: float = 0,
+    connection_errors: int = 0,
 ) -> None:
     dimensions = [{"Name": "TargetGroup", "Value": group.dimension}, {"Name": "LoadBalancer", "Value": LB}]
     at = NOW - timedelta(minutes=1)
@@ -40,6 +46,7 @@ def seed(
         {"MetricName": "RequestCount", "Value": float(requests), "Unit": "Count"},
         {"MetricName": "HTTPCode_Target_5XX_Count", "Value": float(errors), "Unit": "Count"},
         {"MetricName": "UnHealthyHostCount", "Value": float(unhealthy), "Unit": "Count"},
+        {"MetricName": "TargetConnectionErrorCount", "Value": float(connection_errors), "Unit": "Count"},
     ]
     data += [{"MetricName": "TargetResponseTime", "Value": latency_s, "Unit": "Seconds"}] * 20
     cloudwatch.put_metric_data(
@@ -190,3 +197,12 @@ def test_too_few_requests_matter_only_to_the_rate_checks(cloudwatch: Any) -> Non
     outcome = run(cloudwatch, max_5xx_rate=None, max_p99_seconds=None)
     assert outcome.status is ValidationStatus.PASSED
     assert [c["check"] for c in outcome.observed["checks"]] == ["unhealthy_hosts"]
+
+
+def test_connections_green_refuses_count_as_errors(cloudwatch: Any) -> None:
+    """The ALB answers refused connections itself (HTTPCode_ELB_502), so only TargetConnectionErrorCount shows them."""
+    seed(cloudwatch, GREEN, requests=200, errors=0, connection_errors=20)
+    outcome = run(cloudwatch)
+    assert outcome.status is ValidationStatus.FAILED
+    assert "5xx_rate 0.1 breaks <= 0.01" in outcome.reason
+    assert "TargetConnectionErrorCount" in {c["check"]: c for c in outcome.observed["checks"]}["5xx_rate"]["query"]

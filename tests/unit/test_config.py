@@ -36,6 +36,8 @@ def test_defaults_validate_with_nothing_set() -> None:
         ({"helth": {}}, "helth"),
         ({"inconclusive_policy": "ignore"}, "inconclusive_policy"),
         ({"metrics": {"lifecycle_events": ["AfterInstal"]}}, "metrics.lifecycle_events.0"),
+        ({"metrics": {"period_seconds": 90}}, "metrics.period_seconds"),
+        ({"metrics": {"period_seconds": 10}}, "metrics.period_seconds"),
     ],
 )
 def test_invalid_config_names_the_offending_field(document: dict[str, object], field: str) -> None:
@@ -89,3 +91,10 @@ def test_example_configs_are_valid() -> None:
     assert examples
     for path in examples:
         validate(parse_document(path.read_text(), str(path)), str(path))
+
+
+def test_metric_periods_are_whole_minutes_as_alb_metrics_are() -> None:
+    """ALB metrics are standard resolution: a period must be a multiple of 60 s (CloudWatch GetMetricData)."""
+    with pytest.raises(ConfigError, match=r"metrics.period_seconds: Input should be a multiple of 60"):
+        validate({"metrics": {"period_seconds": 90}}, "test")
+    assert validate({"metrics": {"period_seconds": 120, "window_seconds": 600}}, "test").metrics.period_seconds == 120
