@@ -56,8 +56,8 @@ def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str,
             "Parameters": {
                 "name": name,
                 "status": "skipped",
-                "reason.$": f"States.Format('Not planned for {{}} (enabled: {{}}).', $.plan.lifecycle_event, "
-                f"$.plan.config.{name}.enabled)",
+                # States.Format is documented for strings; Finalize says when the config switched it off.
+                "reason.$": "States.Format('Not planned for {}.', $.plan.lifecycle_event)",
                 "attempts": 0,
                 **result_fields,
                 **dry_run,

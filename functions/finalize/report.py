@@ -20,6 +20,10 @@ def collect_results(event: dict[str, Any], plan: Plan | None) -> list[Validation
                 name=str(problem.get("state", "workflow")).lower(), status=ValidationStatus.ERROR, reason=reason
             )
         )
+    for result in results:
+        section = plan.config.get(result.name) if plan else None
+        if result.status is ValidationStatus.SKIPPED and isinstance(section, dict) and section.get("enabled") is False:
+            result.reason = "Disabled in the config."
     seen = {result.name for result in results}
     for name, planned in (plan.planned if plan else {}).items():
         if planned and name not in seen and not problem:
