@@ -18,6 +18,7 @@ pytestmark = pytest.mark.functional
 
 EXAMPLE = ROOT / "examples" / "ecs-bluegreen"
 STACK = "shop"
+README = (EXAMPLE / "README.md").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,39 @@ def test_appspec_names_the_hook_greenlight_creates(project: Any) -> None:
 
 
 def test_codedeploy_role_can_invoke_only_codedeployhook_functions(example: dict[str, Any]) -> None:
+    # Of the managed policies for ECS, only ...Limited restricts lambda:InvokeFunction to CodeDeployHook_* functions.
     policies = example["CodeDeployServiceRole"]["Properties"]["ManagedPolicyArns"]
-    assert any("AWSCodeDeployRoleForECSLimited" in str(policy) for policy in policies)
+    assert policies == [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AWSCodeDeployRoleForECSLimited"}]
+
+
+def test_the_test_port_admits_only_the_nat_gateway_greenlight_leaves_through(example: dict[str, Any]) -> None:
+    ingress = example["LoadBalancerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    test_port = [rule for rule in ingress if rule["FromPort"] == {"Ref": "TestPort"}]
+    assert test_port == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": {"Ref": "TestPort"},
+            "ToPort": {"Ref": "TestPort"},
+            "CidrIp": {"Fn::Sub": "${NatAddress}/32"},
+        }
+    ]
+    assert example["NatGateway"]["Properties"]["AllocationId"] == {"Fn::GetAtt": ["NatAddress", "AllocationId"]}
+    # greenlight's subnets route everything through that gateway, and the walkthrough deploys greenlight into them.
+    assert example["PrivateDefaultRoute"]["Properties"] == {
+        "RouteTableId": {"Ref": "PrivateRouteTable"},
+        "DestinationCidrBlock": "0.0.0.0/0",
+        "NatGatewayId": {"Ref": "NatGateway"},
+    }
+    routed = {
+        r["Properties"]["SubnetId"]["Ref"]
+        for r in example.values()
+        if r["Type"] == "AWS::EC2::SubnetRouteTableAssociation"
+        and r["Properties"]["RouteTableId"] == {"Ref": "PrivateRouteTable"}
+    }
+    outputs = load_template(EXAMPLE / "template.yaml")["Outputs"]
+    assert outputs["GreenlightSubnetIds"]["Value"] == {"Fn::Join": [",", [{"Ref": s} for s in sorted(routed)]]}
+    assert outputs["GreenlightSecurityGroupId"]["Value"] == {"Ref": "GreenlightSecurityGroup"}
+    assert "VpcSubnetIds=$(out GreenlightSubnetIds) VpcSecurityGroupIds=$(out GreenlightSecurityGroupId)" in README
 
 
 def test_the_deployment_group_has_what_discovery_needs(example: dict[str, Any]) -> None:
