@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
+import botocore.session
 import pytest
 import yaml
+from botocore.validate import ParamValidator
 
 from greenlight.moto_patches import deployment_targets
 from greenlight.project import load_template
@@ -19,6 +23,19 @@ pytestmark = pytest.mark.functional
 EXAMPLE = ROOT / "examples" / "ecs-bluegreen"
 STACK = "shop"
 README = (EXAMPLE / "README.md").read_text()
+PLACEHOLDER = re.compile(r"<[A-Z_]+>")
+
+
+def walkthrough_step(heading: str) -> list[str]:
+    """The command lines of the walkthrough step under `## <heading>`, exactly as the README shows them."""
+    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n", 2)[1]
+    return block.replace("\\\n", " ").splitlines()
+
+
+def command(lines: list[str], start: str) -> str:
+    [line] = [line for line in lines if line.startswith(start)]
+    return line
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +181,49 @@ def test_discovery_finds_green_and_the_test_listener_of_the_example(deployed: tu
     assert found.green.name == f"{STACK}-green" and found.green.desired_count == 2
     assert found.blue is not None and found.blue.name == f"{STACK}-blue"
     assert found.test_url.endswith(":8080")
+
+
+def test_the_releases_keep_the_awslogs_configuration_of_the_first_one(example: dict[str, Any]) -> None:
+    [first] = example["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    logging = first["LogConfiguration"]
+    assert logging["LogDriver"] == "awslogs"
+    assert logging["Options"]["awslogs-group"] == {"Ref": "TaskLogGroup"}
+    outputs = load_template(EXAMPLE / "template.yaml")["Outputs"]
+    assert outputs["TaskLogGroupName"]["Value"] == {"Ref": "TaskLogGroup"}
+    assert outputs["Region"]["Value"] == {"Ref": "AWS::Region"}
+    for name in ("taskdef-good.json", "taskdef-bad.json"):
+        [container] = json.loads((EXAMPLE / name).read_text())["containerDefinitions"]
+        assert container["logConfiguration"] == {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": "<LOG_GROUP>",
+                "awslogs-region": "<REGION>",
+                "awslogs-stream-prefix": logging["Options"]["awslogs-stream-prefix"],
+            },
+        }, name
+
+
+def test_the_walkthrough_fills_every_placeholder_of_the_releases_from_the_stack_outputs() -> None:
+    outputs = load_template(EXAMPLE / "template.yaml")["Outputs"]
+    taskdef_line = command(walkthrough_step("3. Deploy a good release"), "sed -e ")
+    filled = dict(re.findall(r'-e "s\|(<[A-Z_]+>)\|\$\(out (\w+)\)\|"', taskdef_line))
+    for name in ("taskdef-good.json", "taskdef-bad.json"):
+        assert set(PLACEHOLDER.findall((EXAMPLE / name).read_text())) == set(filled), name
+    assert set(filled.values()) <= set(outputs)
+    assert set(re.findall(r"\$\(out (\w+)\)", README)) <= set(outputs)
+
+
+@pytest.mark.parametrize("name", ["taskdef-good.json", "taskdef-bad.json"])
+def test_each_release_is_a_valid_register_task_definition_request(name: str) -> None:
+    filled = {
+        "<FAMILY>": f"{STACK}-web",
+        "<EXECUTION_ROLE_ARN>": "arn:aws:iam::123456789012:role/shop-TaskExecutionRole",
+        "<LOG_GROUP>": "shop-TaskLogGroup",
+        "<REGION>": "us-east-1",
+    }
+    request = json.loads(PLACEHOLDER.sub(lambda m: filled[m.group()], (EXAMPLE / name).read_text()))
+    shape = (
+        botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
+    )
+    report = ParamValidator().validate(request, shape)
+    assert not report.has_errors(), report.generate_report()
