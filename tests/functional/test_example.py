@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -227,3 +233,73 @@ def test_each_release_is_a_valid_register_task_definition_request(name: str) -> 
     )
     report = ParamValidator().validate(request, shape)
     assert not report.has_errors(), report.generate_report()
+
+
+def _offline_cli(arguments: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    """awscli's own parsing of `aws <arguments>`, in a subprocess that has no credentials and never calls AWS."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(home / "no-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "no-credentials"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tests.support.awscli_offline", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def _appspec_as_deployed(taskdef_arn: str) -> str:
+    """appspec.yaml after the walkthrough's sed: the first <TASK_DEFINITION> of each line replaced."""
+    lines = (EXAMPLE / "appspec.yaml").read_text().splitlines(keepends=True)
+    return "".join(line.replace("<TASK_DEFINITION>", taskdef_arn, 1) for line in lines)
+
+
+TASKDEF_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-web:2"
+
+
+@pytest.mark.skipif(
+    shutil.which("jq") is None, reason="jq is not installed; the walkthrough builds the revision with it"
+)
+def test_the_walkthrough_deployment_reaches_codedeploy_with_the_appspec_intact(tmp_path: Path) -> None:
+    # GIVEN step 3 of the walkthrough as the README shows it, its scratch files under tmp_path instead of /tmp
+    step = [line.replace("/tmp/", f"{tmp_path}/") for line in walkthrough_step("3. Deploy a good release")]
+    build = [command(step, 'sed "s|<TASK_DEFINITION>|'), command(step, "jq ")]
+    deploy = command(step, "aws deploy create-deployment ")
+    # WHEN the shell builds the revision file and the AWS CLI parses the deployment command (offline)
+    subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(build)],
+        cwd=EXAMPLE,
+        env={**os.environ, "TASKDEF": TASKDEF_ARN},
+        check=True,
+    )
+    result = _offline_cli(shlex.split(deploy)[1:], tmp_path)
+    # THEN CodeDeploy would receive the appspec exactly as written, its apostrophes included
+    assert result.returncode == 0, result.stderr
+    call = json.loads(result.stdout)
+    expected = _appspec_as_deployed(TASKDEF_ARN)
+    assert "'" in expected, "the appspec's comments should keep an apostrophe: it is what broke the shorthand form"
+    assert call == {
+        "service": "codedeploy",
+        "operation": "CreateDeployment",
+        "parameters": {
+            "applicationName": STACK,
+            "deploymentGroupName": f"{STACK}-dg",
+            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": expected}},
+        },
+    }
+
+
+def test_the_shorthand_form_the_walkthrough_gave_up_breaks_on_the_apostrophe(tmp_path: Path) -> None:
+    content = _appspec_as_deployed(TASKDEF_ARN).rstrip("\n")  # as $(cat /tmp/appspec.yaml) gives it
+    revision = f"revisionType=AppSpecContent,appSpecContent={{content='{content}'}}"
+    arguments = ["deploy", "create-deployment", "--application-name", STACK, "--deployment-group-name", f"{STACK}-dg"]
+    result = _offline_cli([*arguments, "--revision", revision], tmp_path)
+    assert result.returncode != 0
+    assert "Error parsing parameter '--revision'" in result.stderr
