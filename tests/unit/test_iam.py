@@ -23,12 +23,10 @@ class Scope:
     why_star: str = ""  # why "*" although the reference lists a type
 
 
-# From the Service Authorization Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/,
-# "Actions, resources, and condition keys for" AWS CodeDeploy (list_awscodedeploy.html), Elastic Load Balancing V2
-# (list_awselasticloadbalancingv2.html), Amazon CloudWatch (list_amazoncloudwatch.html), Amazon CloudWatch Logs
-# (list_amazoncloudwatchlogs.html), AWS Step Functions (list_awsstepfunctions.html), AWS Systems Manager
-# (list_awssystemsmanager.html), AWS Secrets Manager (list_awssecretsmanager.html), AWS Lambda (list_awslambda.html),
-# Amazon SQS (list_amazonsqs.html) and Amazon EC2 (list_amazonec2.html).
+# From the Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/), its
+# pages "Actions, resources, and condition keys for ..." AWS CodeDeploy (list_awscodedeploy.html), Amazon CloudWatch
+# (list_amazoncloudwatch.html), Elastic Load Balancing V2, Amazon CloudWatch Logs, AWS Step Functions, AWS Systems
+# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS and Amazon EC2.
 # An action for which it lists no resource type is authorized against "*" only: any ARN in Resource is AccessDenied
 # (for the CodeDeploy target reads, in Prepare; for the callback, a verdict that never arrives).
 SCOPES: dict[str, Scope] = {
