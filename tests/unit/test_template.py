@@ -54,24 +54,6 @@ def test_a_wildcard_action_is_caught(resources: dict[str, Any]) -> None:
     assert wildcard_actions(bad) == ["HookFunctionRole: states:*"]
 
 
-def test_wildcard_resources_only_for_actions_aws_cannot_scope(resources: dict[str, Any]) -> None:
-    # Lambda's VPC network interfaces are created before the function runs, so AWS scopes them to no resource.
-    unscopable = (
-        "elasticloadbalancing:Describe",
-        "cloudwatch:GetMetricData",
-        "cloudwatch:DescribeAlarms",
-        "logs:",
-        "ec2:CreateNetworkInterface",
-        "ec2:DeleteNetworkInterface",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DetachNetworkInterface",
-    )
-    for role, statement in policy_statements(resources):
-        if statement["Resource"] == "*":
-            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            assert all(a.startswith(unscopable) for a in actions), f"{role} grants {actions} on every resource"
-
-
 def test_workflow_timeout_stays_below_codedeploys_hour(project: Project) -> None:
     timeout = json.loads(project.definition_text())["TimeoutSeconds"]
     assert isinstance(timeout, int) and 300 <= timeout <= 3300  # the safety net still reports within the hour
@@ -146,3 +128,60 @@ def test_lambda_requirements_match_pyproject() -> None:
         if line and not line.startswith("#")
     ]
     assert set(requirements) <= set(pyproject)
+
+
+def _rule_value(expression: Any, parameters: dict[str, list[str]]) -> Any:
+    """Evaluates the rule functions the template uses, as "AWS rule functions" in the CloudFormation guide defines them.
+
+    A CommaDelimitedList parameter is a list of strings; left empty, it is [""].
+    """
+    if not isinstance(expression, dict):
+        return [_rule_value(e, parameters) for e in expression] if isinstance(expression, list) else expression
+    [(function, argument)] = expression.items()
+    if function == "Ref":
+        return parameters[argument]
+    values = [_rule_value(a, parameters) for a in argument]
+    match function:
+        case "Fn::Or":
+            return any(values)
+        case "Fn::And":
+            return all(values)
+        case "Fn::Not":
+            return not values[0]
+        case "Fn::Contains":
+            return values[1] in values[0]
+        case "Fn::EachMemberEquals":
+            return all(member == values[1] for member in values[0])
+    raise AssertionError(f"{function} is not a rule function this test knows")
+
+
+@pytest.mark.parametrize(
+    ("subnets", "security_groups", "accepted"),
+    [
+        ([""], [""], True),
+        (["subnet-1", "subnet-2"], ["sg-1"], True),
+        (["subnet-1", "subnet-2"], [""], False),
+        ([""], ["sg-1"], False),
+        (["subnet-1"], ["sg-1", ""], False),
+    ],
+)
+def test_vpc_subnets_and_security_groups_are_set_together_or_not_at_all(
+    project: Project, subnets: list[str], security_groups: list[str], accepted: bool
+) -> None:
+    # GIVEN the template's rules, WHEN CloudFormation checks these parameter values before deploying anything
+    parameters = {"VpcSubnetIds": subnets, "VpcSecurityGroupIds": security_groups}
+    rules = project.template["Rules"]
+    verdicts = [_rule_value(a["Assert"], parameters) for rule in rules.values() for a in rule["Assertions"]]
+    # THEN both set or both empty are accepted; one without the other is refused before any function exists
+    assert all(verdicts) is accepted
+    for rule in rules.values():
+        assert all(a["AssertDescription"] for a in rule["Assertions"])
+
+
+def test_every_vpc_attached_function_takes_both_vpc_parameters(project: Project) -> None:
+    attached = {n: r for n, r in project.resources.items() if "VpcConfig" in r.get("Properties", {})}
+    assert {"ValidateHealthFunction", "ValidateSyntheticFunction"} <= set(attached)
+    for resource in attached.values():
+        condition, vpc_config, otherwise = resource["Properties"]["VpcConfig"]["Fn::If"]
+        assert (condition, otherwise) == ("InVpc", {"Ref": "AWS::NoValue"})
+        assert vpc_config == {"SubnetIds": {"Ref": "VpcSubnetIds"}, "SecurityGroupIds": {"Ref": "VpcSecurityGroupIds"}}
