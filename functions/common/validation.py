@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from common.limits import EXPECTED_BUDGET_BYTES, OBSERVED_BUDGET_BYTES, REASON_LIMIT_CHARACTERS, bounded, cut_text
 from common.models import Plan, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
 
@@ -31,7 +32,10 @@ def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tupl
 
 
 def run(name: str, dry_run: bool, check: Callable[[], Outcome]) -> dict[str, Any]:
-    """Run one check; an exception becomes an `error` result, so a broken check never hides the others."""
+    """Run one check; an exception becomes an `error` result, so a broken check never hides the others.
+
+    The result is bounded (common.limits): however much a check saw, it stays far below Step Functions' limits.
+    """
     started_at, started = utcnow(), time.perf_counter()
     try:
         outcome = check()
@@ -43,9 +47,9 @@ def run(name: str, dry_run: bool, check: Callable[[], Outcome]) -> dict[str, Any
     result = ValidationResult(
         name=name,
         status=outcome.status,
-        reason=outcome.reason,
-        observed=outcome.observed,
-        expected=outcome.expected,
+        reason=cut_text(outcome.reason, REASON_LIMIT_CHARACTERS),
+        observed=bounded(outcome.observed, OBSERVED_BUDGET_BYTES),
+        expected=bounded(outcome.expected, EXPECTED_BUDGET_BYTES),
         attempts=outcome.attempts,
         started_at=started_at,
         duration_ms=int((time.perf_counter() - started) * 1000),

@@ -43,7 +43,7 @@ def send(listener: TestListener, count: int) -> list[int]:
     statuses = []
     for _ in range(count):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/", timeout=5) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/", timeout=5) as answer:
                 statuses.append(answer.status)
         except urllib.error.HTTPError as error:
             statuses.append(error.code)

@@ -120,3 +120,27 @@ def test_secret_header_never_reaches_logs_reports_or_the_execution(
     assert log.getvalue() and secret not in log.getvalue()
     assert secret not in json.dumps(report, default=str)
     assert histories and secret not in json.dumps(histories, default=str)
+
+
+def test_a_service_echoing_huge_values_still_gets_a_verdict_within_the_payload_limit(project: Project) -> None:
+    """Each failure quotes what the service sent; bounded results keep every state far below 256 KiB."""
+    from tests.support.servers import Behaviour
+
+    # GIVEN a service whose every answer carries a 300 KB value an expectation rejects, with fail-fast on
+    huge = Behaviour(body={"status": "x" * 300_000, "items": [{"id": 1}]})
+    scenario = {"requests": [{"path": "/health", "expect": {"json": [{"path": "status", "equals": "ok"}]}}]}
+    text = quick_config(synthetic=scenario, metrics={"enabled": False})
+    with serve(huge) as (url, _):
+        report = run_local(
+            LocalRunOptions(
+                target_url=url,
+                config_text=text + "fail_fast: true\n",
+                time_scale=TIME_SCALE,
+            ),
+            project,
+        )
+    # THEN the run ends in a Failed verdict naming the synthetic check, not in States.DataLimitExceeded
+    assert report["execution"]["status"] == "SUCCEEDED", report["execution"]
+    assert accepted(report) == ["Failed"]
+    [synthetic] = [v for v in report["validations"] if v["name"] == "synthetic"]
+    assert synthetic["status"] == "failed" and len(json.dumps(synthetic)) < 20_000

@@ -1,0 +1,52 @@
+"""Step Functions' payload limits, and the bound that keeps every ValidationResult far below them.
+
+A state's input or output over 256 KiB fails the execution with States.DataLimitExceeded, which no Catch
+with States.ALL catches; a Fail state's cause (how fail-fast carries a result) is capped at 32,768
+characters. Finalize's input holds the plan and every result, so each result gets a budget well under both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024
+FAIL_CAUSE_LIMIT_CHARACTERS = 32_768
+# A result: its reason, observed and expected values, each bounded; with the rest it stays under 16 KiB.
+REASON_LIMIT_CHARACTERS = 2_000
+OBSERVED_BUDGET_BYTES = 12 * 1024
+EXPECTED_BUDGET_BYTES = 2 * 1024
+RESULT_BUDGET_BYTES = 16 * 1024
+CUT_MARK = "… (cut)"
+
+
+def size(document: Any) -> int:
+    """Bytes of the document as Step Functions counts them: UTF-8 JSON."""
+    return len(json.dumps(document, default=str, ensure_ascii=False).encode())
+
+
+def cut_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(0, limit - len(CUT_MARK))] + CUT_MARK
+
+
+def _shrunk(value: Any, max_text: int, max_items: int) -> Any:
+    """The value with every string and list shortened; a cut list says how much it kept."""
+    if isinstance(value, str):
+        return cut_text(value, max_text)
+    if isinstance(value, list):
+        kept = [_shrunk(item, max_text, max_items) for item in value[:max_items]]
+        return kept + ([f"{CUT_MARK}: kept {max_items} of {len(value)}"] if len(value) > max_items else [])
+    if isinstance(value, dict):
+        return {key: _shrunk(item, max_text, max_items) for key, item in value.items()}
+    return value
+
+
+def bounded(values: dict[str, Any], budget: int) -> dict[str, Any]:
+    """`values` shortened step by step until it fits in `budget` bytes; as a last resort, a note of what was cut."""
+    if size(values) <= budget:
+        return values
+    for max_text, max_items in ((1_000, 20), (300, 10), (100, 5), (40, 2)):
+        shrunk = _shrunk(values, max_text, max_items)
+        if size(shrunk) <= budget:
+            return {**shrunk, "cut": "values shortened to fit Step Functions' payload limit"}
+    return {"cut": f"{size(values)} bytes of values left out to fit Step Functions' payload limit"}

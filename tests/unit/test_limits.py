@@ -1,0 +1,49 @@
+"""Every result stays far below Step Functions' limits, however much its check saw; what was cut says so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from common.limits import FAIL_CAUSE_LIMIT_CHARACTERS, RESULT_BUDGET_BYTES, STATE_PAYLOAD_LIMIT_BYTES, bounded, size
+from common.models import ValidationStatus
+from common.validation import Outcome, run
+
+pytestmark = pytest.mark.unit
+
+
+def huge_outcome() -> Outcome:
+    failures = [{"request": f"#{i}", "problem": "json status = " + repr("x" * 5000)} for i in range(2000)]
+    return Outcome(
+        ValidationStatus.FAILED,
+        "reason " * 10_000,
+        observed={"requests": 2000, "first_failures": failures, "body": "y" * 1_000_000},
+        expected={"statuses": list(range(10_000))},
+    )
+
+
+def test_a_result_is_bounded_however_much_its_check_saw() -> None:
+    result = run("synthetic", False, huge_outcome)
+    text = json.dumps(result)
+    assert len(text.encode()) <= RESULT_BUDGET_BYTES + 1024
+    assert len(text) < FAIL_CAUSE_LIMIT_CHARACTERS  # fail-fast carries it as a Fail state's cause
+    assert 10 * len(text.encode()) < STATE_PAYLOAD_LIMIT_BYTES  # Finalize's input holds every result and the plan
+    assert result["status"] == "failed" and result["observed"]["requests"] == 2000
+    assert "cut" in result["observed"] and result["reason"].endswith("(cut)")
+
+
+def test_small_values_pass_unchanged() -> None:
+    observed = {"p99_ms": 12.5, "failures_by_kind": {"status 500": 3}}
+    assert bounded(observed, 1024) is observed
+
+
+def test_a_cut_list_says_how_many_it_kept() -> None:
+    shrunk = bounded({"items": list(range(1000))}, 400)
+    assert size(shrunk) <= 400
+    assert shrunk["items"][-1].endswith("kept 20 of 1000") and shrunk["cut"]
+
+
+def test_values_that_cannot_be_shortened_enough_become_a_note() -> None:
+    note = bounded({f"key{i}": i for i in range(5000)}, 200)
+    assert list(note) == ["cut"] and "bytes of values left out" in note["cut"]
