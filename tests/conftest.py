@@ -1,4 +1,4 @@
-"""Fixtures shared by every tier: sample events, the project, fakes of the AWS clients moto lacks."""
+"""Fixtures shared by every tier: sample events, the project, CodeDeploy's callback as tests record it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from greenlight.project import Project
+from tests.support.stubs import RecordingCodeDeploy
 
 EVENTS = Path(__file__).parent / "events"
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,28 +24,14 @@ def client_error(code: str, operation: str = "Operation") -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": f"{code} (injected)"}, "ResponseMetadata": {}}, operation)
 
 
-class FakeCodeDeploy:
-    """Records lifecycle hook callbacks; `faults` are raised, in order, before any is accepted."""
-
-    def __init__(self, faults: list[str] | None = None) -> None:
-        self.callbacks: list[dict[str, str]] = []
-        self.faults = list(faults or [])
-
-    def put_lifecycle_event_hook_execution_status(self, **kwargs: str) -> dict[str, str]:
-        if self.faults:
-            raise client_error(self.faults.pop(0), "PutLifecycleEventHookExecutionStatus")
-        self.callbacks.append(kwargs)
-        return {"lifecycleEventHookExecutionId": kwargs["lifecycleEventHookExecutionId"]}
-
-
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project.find(ROOT)
 
 
 @pytest.fixture
-def fake_codedeploy() -> FakeCodeDeploy:
-    return FakeCodeDeploy()
+def codedeploy() -> RecordingCodeDeploy:
+    return RecordingCodeDeploy()
 
 
 @pytest.fixture

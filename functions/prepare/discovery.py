@@ -8,8 +8,12 @@ from typing import Any
 from common.config import DEFAULT_LIFECYCLE_EVENT
 from common.models import TargetGroup
 
-# Task set labels as the API spells them (CodeDeploy's TargetLabel enum): the replacement and the original.
-GREEN_LABEL, BLUE_LABEL = "Green", "Blue"
+# Values as the APIs spell them (botocore's enums; tests/unit/test_aws_names.py checks each against the model).
+GREEN_LABEL, BLUE_LABEL = "Green", "Blue"  # codedeploy TargetLabel: the replacement and the original task set
+RUNNING = "InProgress"  # codedeploy LifecycleEventStatus of the hook being run
+ECS_TARGET = "ECSTarget"  # codedeploy DeploymentTargetType
+ECS_PLATFORM = "ECS"  # codedeploy ComputePlatform
+HTTPS = "HTTPS"  # elbv2 ProtocolEnum
 # Before production traffic moves, GREEN is reachable only through the test listener; after, through production.
 PRODUCTION_ROUTE_EVENTS = {"AfterAllowTraffic"}
 
@@ -31,7 +35,7 @@ class Discovery:
 def _current_lifecycle_event(ecs_target: dict[str, Any]) -> str:
     """The hook being run is the lifecycle event CodeDeploy marks InProgress."""
     for event in ecs_target.get("lifecycleEvents", []):
-        if event.get("status") == "InProgress":
+        if event.get("status") == RUNNING:
             return str(event["lifecycleEventName"])
     return DEFAULT_LIFECYCLE_EVENT
 
@@ -41,7 +45,7 @@ def _ecs_target(codedeploy: Any, deployment_id: str) -> dict[str, Any]:
     if not target_ids:
         raise DiscoveryError(f"deployment {deployment_id} has no deployment targets")
     target = codedeploy.get_deployment_target(deploymentId=deployment_id, targetId=target_ids[0])["deploymentTarget"]
-    if target.get("deploymentTargetType") != "ECSTarget" or "ecsTarget" not in target:
+    if target.get("deploymentTargetType") != ECS_TARGET or "ecsTarget" not in target:
         raise DiscoveryError(f"deployment {deployment_id} is not an Amazon ECS deployment")
     return dict(target["ecsTarget"])
 
@@ -72,14 +76,14 @@ def _target_group(elbv2: Any, task_set: dict[str, Any]) -> TargetGroup:
 def _listener_url(elbv2: Any, listener_arn: str) -> str:
     listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
     balancer = elbv2.describe_load_balancers(LoadBalancerArns=[listener["LoadBalancerArn"]])["LoadBalancers"][0]
-    scheme = "https" if listener.get("Protocol") == "HTTPS" else "http"
+    scheme = "https" if listener.get("Protocol") == HTTPS else "http"
     return f"{scheme}://{balancer['DNSName']}:{listener['Port']}"
 
 
 def discover(codedeploy: Any, elbv2: Any, deployment_id: str) -> Discovery:
     deployment = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
     application, group_name = deployment["applicationName"], deployment["deploymentGroupName"]
-    if deployment.get("computePlatform", "ECS") != "ECS":
+    if deployment.get("computePlatform", ECS_PLATFORM) != ECS_PLATFORM:
         raise DiscoveryError(f"deployment {deployment_id} runs on {deployment['computePlatform']}, not ECS")
     group = codedeploy.get_deployment_group(applicationName=application, deploymentGroupName=group_name)
     pairs = group["deploymentGroupInfo"].get("loadBalancerInfo", {}).get("targetGroupPairInfoList", [])

@@ -13,6 +13,8 @@ from common.http import probe
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
 
+HEALTHY = "healthy"  # elbv2 TargetHealthStateEnum
+
 
 @dataclass
 class Progress:
@@ -22,7 +24,7 @@ class Progress:
     last_answer: str = "no request sent yet"
 
     def targets_ok(self, expected: int) -> bool:
-        healthy = [t for t in self.target_states if t["state"] == "healthy"]
+        healthy = [t for t in self.target_states if t["state"] == HEALTHY]
         return len(healthy) == len(self.target_states) and len(healthy) >= expected
 
 
@@ -75,7 +77,7 @@ def check_health(elbv2: Any, green: TargetGroup, url: str, config: HealthConfig)
         unhealthy = [
             f"{t['target']} ({t['state']}: {t['reason'] or 'no reason given'})"
             for t in progress.target_states
-            if t["state"] != "healthy"
+            if t["state"] != HEALTHY
         ]
         detail = ", ".join(unhealthy) or "none unhealthy"
         reason = (

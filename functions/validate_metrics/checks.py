@@ -213,6 +213,7 @@ def baseline_checks(values: dict[str, list[float]], config: MetricsConfig) -> li
 # Every kind of alarm DescribeAlarms knows; without AlarmTypes it returns metric alarms only.
 ALARM_TYPES = ["CompositeAlarm", "MetricAlarm", "LogAlarm"]
 ALARM_LISTS = ("CompositeAlarms", "MetricAlarms", "LogAlarms")
+IN_ALARM = "ALARM"  # cloudwatch StateValue
 MAX_ALARM_NAMES = 100  # DescribeAlarms takes at most 100 names a call
 
 
@@ -240,7 +241,7 @@ def alarm_checks(cloudwatch: Any, config: MetricsConfig) -> list[CheckResult | N
         )
     for name, alarm in sorted(by_name.items()):
         state = alarm["StateValue"]
-        status = ValidationStatus.FAILED if state == "ALARM" else ValidationStatus.PASSED
+        status = ValidationStatus.FAILED if state == IN_ALARM else ValidationStatus.PASSED
         checks.append(CheckResult(f"alarm:{name}", "DescribeAlarms", None, "not ALARM", status, f"state {state}"))
     return checks
 

@@ -9,16 +9,19 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ConnectTimeoutError
 from moto import mock_aws
 
 import hook.app
 from common.observability import logger
 from hook.app import execution_name, handler, start
-from tests.conftest import FakeCodeDeploy, client_error, load_event
+from tests.conftest import load_event
 from tests.support.aws import bare_deployment, callbacks, local_aws
+from tests.support.stubs import RecordingCodeDeploy, stubbed
 
 pytestmark = pytest.mark.functional
 
+ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
 
 
@@ -71,40 +74,36 @@ def test_execution_name_is_valid_for_any_hook_id() -> None:
     assert execution_name("same") == execution_name("same") != execution_name("other")
 
 
-class FailingSfn:
-    """start_execution raises the given error; the class names ExecutionAlreadyExists like boto3 does."""
+def failing_start(sfn: Any, stubber: Any, error: str) -> None:
+    """StartExecution answers `error`: an AWS error code, or a connect timeout before any answer."""
+    if error == "connect-timeout":
 
-    class exceptions:  # noqa: N801
-        class ExecutionAlreadyExists(Exception):  # noqa: N818
-            pass
+        def timeout(**_: Any) -> None:
+            raise ConnectTimeoutError(endpoint_url="https://states.us-east-1.amazonaws.com")
 
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    def start_execution(self, **kwargs: Any) -> None:
-        raise self.error
+        sfn.meta.events.register("before-call.sfn.StartExecution", timeout)
+    else:
+        stubber.add_client_error("start_execution", error)
 
 
 @pytest.mark.parametrize(
-    "error",
-    [
-        client_error("ThrottlingException", "StartExecution"),
-        client_error("AccessDeniedException", "StartExecution"),
-        client_error("StateMachineDoesNotExist", "StartExecution"),
-        TimeoutError("connect timeout"),
-    ],
+    "error", ["ThrottlingException", "AccessDeniedException", "StateMachineDoesNotExist", "connect-timeout"]
 )
-def test_start_failure_reports_failed_at_once(error: Exception, fake_codedeploy: FakeCodeDeploy) -> None:
-    outcome = start(FailingSfn(error), fake_codedeploy, "arn:aws:states:us-east-1:1:stateMachine:x", "d-1", "hook-1")
+def test_start_failure_reports_failed_at_once(error: str, codedeploy: RecordingCodeDeploy) -> None:
+    with stubbed("stepfunctions") as (sfn, stubber):
+        failing_start(sfn, stubber, error)
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1")
     assert outcome == "start-failed:reported"
-    assert fake_codedeploy.callbacks == [
+    assert codedeploy.callbacks == [
         {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Failed"}
     ]
 
 
 def test_start_failure_after_a_verdict_is_already_in_is_fine() -> None:
-    codedeploy = FakeCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
-    outcome = start(FailingSfn(client_error("ThrottlingException")), codedeploy, "arn", "d-1", "hook-1")
+    codedeploy = RecordingCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
+    with stubbed("stepfunctions") as (sfn, stubber):
+        failing_start(sfn, stubber, "ThrottlingException")
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1")
     assert outcome == "start-failed:already-completed"
 
 

@@ -13,8 +13,8 @@ from greenlight.moto_patches import deployment_targets
 from greenlight.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
 from prepare.app import TransientError, prepare
 from prepare.discovery import discover
-from tests.conftest import client_error
 from tests.support.aws import local_aws
+from tests.support.stubs import stubbed
 
 pytestmark = pytest.mark.functional
 
@@ -121,12 +121,9 @@ def test_unknown_deployment_is_not_ready_with_aws_reason(aws: tuple[dict[str, An
     assert "AWS refused a discovery call" in result["results"][0]["reason"]
 
 
-class ThrottledCodeDeploy:
-    def get_deployment(self, **kwargs: Any) -> None:
-        raise client_error("ThrottlingException", "GetDeployment")
-
-
 def test_throttling_is_raised_for_the_state_machine_to_retry() -> None:
     request = HookRequest(deployment_id="d-1", lifecycle_event_hook_execution_id="hook-1")
-    with pytest.raises(TransientError):
-        prepare(request, ThrottledCodeDeploy(), None, None, PREFIX)
+    with stubbed("codedeploy") as (codedeploy, stubber):
+        stubber.add_client_error("get_deployment", "ThrottlingException")
+        with pytest.raises(TransientError):
+            prepare(request, codedeploy, None, None, PREFIX)

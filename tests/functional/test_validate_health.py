@@ -9,6 +9,7 @@ import pytest
 from common import clock
 from common.config import HealthConfig
 from common.models import TargetGroup, ValidationStatus
+from greenlight.conformance import check
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_health.checks import check_health
 
@@ -20,6 +21,8 @@ GREEN = TargetGroup(
 
 
 class FakeElb:
+    """DescribeTargetHealth answering one round of targets per call (the last repeats), each answer conforming."""
+
     def __init__(self, *rounds: list[tuple[str, str, str]]) -> None:
         self.rounds = list(rounds)
         self.calls = 0
@@ -27,7 +30,7 @@ class FakeElb:
     def describe_target_health(self, TargetGroupArn: str) -> dict[str, Any]:  # noqa: N803
         targets = self.rounds[min(self.calls, len(self.rounds) - 1)]
         self.calls += 1
-        return {
+        answer = {
             "TargetHealthDescriptions": [
                 {
                     "Target": {"Id": ip, "Port": 80},
@@ -36,6 +39,7 @@ class FakeElb:
                 for ip, state, reason in targets
             ]
         }
+        return dict(check("elbv2", "DescribeTargetHealth", answer))
 
 
 HEALTHY = [("10.0.0.1", "healthy", ""), ("10.0.0.2", "healthy", "")]
