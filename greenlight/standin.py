@@ -58,7 +58,7 @@ def _task_set(label: str, traffic_weight: float) -> dict[str, Any]:
         "desiredCount": 1,
         "pendingCount": 0,
         "runningCount": 1,
-        "status": "PRIMARY" if label == "Blue" else "ACTIVE",
+        "status": "PRIMARY" if traffic_weight else "ACTIVE",  # ECS: the primary task set serves production
         "trafficWeight": traffic_weight,
         "targetGroup": {"name": f"sample-service-{label.lower()}"},
         "taskSetLabel": label,

@@ -10,7 +10,8 @@ import pytest
 from common.models import ValidationResult, ValidationStatus
 from finalize.app import CallbackError, finalize
 from safety_net.app import report_failure
-from tests.conftest import FakeCodeDeploy, load_event
+from tests.conftest import load_event
+from tests.support.stubs import RecordingCodeDeploy, aws_response, stubbed
 
 pytestmark = pytest.mark.functional
 
@@ -44,10 +45,10 @@ def emf_blobs(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
 
 
-def test_all_passed_reports_succeeded(fake_codedeploy: FakeCodeDeploy, capsys: pytest.CaptureFixture[str]) -> None:
-    report = finalize(event([result("health", "passed"), result("metrics", "passed")]), fake_codedeploy)
+def test_all_passed_reports_succeeded(codedeploy: RecordingCodeDeploy, capsys: pytest.CaptureFixture[str]) -> None:
+    report = finalize(event([result("health", "passed"), result("metrics", "passed")]), codedeploy)
     assert report["verdict"] == "Succeeded" and report["callback"] == "reported"
-    assert fake_codedeploy.callbacks == [
+    assert codedeploy.callbacks == [
         {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}
     ]
     assert report["application_name"] == "app" and len(report["validations"]) == 2
@@ -67,72 +68,70 @@ def test_all_passed_reports_succeeded(fake_codedeploy: FakeCodeDeploy, capsys: p
     } <= per_validation
 
 
-def test_a_failure_reports_failed_with_reason(fake_codedeploy: FakeCodeDeploy) -> None:
-    report = finalize(event([result("health", "passed"), result("metrics", "failed")]), fake_codedeploy)
+def test_a_failure_reports_failed_with_reason(codedeploy: RecordingCodeDeploy) -> None:
+    report = finalize(event([result("health", "passed"), result("metrics", "failed")]), codedeploy)
     assert report["verdict"] == "Failed"
     assert "metrics (failed: metrics failed)" in report["reason"]
-    assert fake_codedeploy.callbacks[0]["status"] == "Failed"
+    assert codedeploy.callbacks[0]["status"] == "Failed"
 
 
-def test_inconclusive_policy_pass_lets_the_deployment_through(fake_codedeploy: FakeCodeDeploy) -> None:
+def test_inconclusive_policy_pass_lets_the_deployment_through(codedeploy: RecordingCodeDeploy) -> None:
     report = finalize(
         event([result("health", "passed"), result("metrics", "inconclusive")], inconclusive_policy="pass"),
-        fake_codedeploy,
+        codedeploy,
     )
     assert report["verdict"] == "Succeeded"
 
 
-def test_a_failed_state_becomes_an_error_result(fake_codedeploy: FakeCodeDeploy) -> None:
+def test_a_failed_state_becomes_an_error_result(codedeploy: RecordingCodeDeploy) -> None:
     problem = {"state": "Prepare", "error": "Lambda.Unknown", "cause": "boom"}
-    report = finalize({"request": REQUEST, "plan": None, "results": [], "problem": problem}, fake_codedeploy)
+    report = finalize({"request": REQUEST, "plan": None, "results": [], "problem": problem}, codedeploy)
     assert report["verdict"] == "Failed"
     assert report["validations"][0]["name"] == "prepare"
     assert "The Prepare step failed: Lambda.Unknown: boom" in report["reason"]
 
 
-def test_validations_cut_short_by_fail_fast_are_listed(fake_codedeploy: FakeCodeDeploy) -> None:
-    report = finalize(event([result("health", "failed")], fail_fast=True), fake_codedeploy)
+def test_validations_cut_short_by_fail_fast_are_listed(codedeploy: RecordingCodeDeploy) -> None:
+    report = finalize(event([result("health", "failed")], fail_fast=True), codedeploy)
     names = {v["name"]: v["status"] for v in report["validations"]}
     assert names == {"health": "failed", "metrics": "skipped"}
 
 
-def test_already_completed_callback_is_done(fake_codedeploy: FakeCodeDeploy) -> None:
-    fake_codedeploy.faults = ["LifecycleEventAlreadyCompletedException"]
-    report = finalize(event([result("health", "passed")]), fake_codedeploy)
+def test_already_completed_callback_is_done() -> None:
+    codedeploy = RecordingCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
+    report = finalize(event([result("health", "passed")]), codedeploy)
     assert report["callback"] == "already-completed"
 
 
-def test_refused_callback_raises_for_the_state_machine_to_retry(
-    fake_codedeploy: FakeCodeDeploy, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake_codedeploy.faults = ["ThrottlingException"]
+def test_refused_callback_raises_for_the_state_machine_to_retry(capsys: pytest.CaptureFixture[str]) -> None:
+    codedeploy = RecordingCodeDeploy(faults=["ThrottlingException"])
     with pytest.raises(CallbackError, match="ThrottlingException"):
-        finalize(event([result("health", "passed")]), fake_codedeploy)
+        finalize(event([result("health", "passed")]), codedeploy)
     # Nothing is counted until the verdict is delivered, so the retried Finalize counts it once.
     assert emf_blobs(capsys) == []
 
 
-class FakeSfn:
-    def describe_execution(self, executionArn: str) -> dict[str, str]:  # noqa: N803
-        return {"input": json.dumps(REQUEST)}
-
-
-def test_safety_net_reports_failed_for_a_timed_out_execution(fake_codedeploy: FakeCodeDeploy) -> None:
-    outcome = report_failure(load_event("execution_status_change_timed_out"), FakeSfn(), fake_codedeploy)
+def test_safety_net_reports_failed_for_a_timed_out_execution(codedeploy: RecordingCodeDeploy) -> None:
+    with stubbed("stepfunctions") as (sfn, _):  # the event carries the input: nothing to describe
+        outcome = report_failure(load_event("execution_status_change_timed_out"), sfn, codedeploy)
     assert outcome == {"outcome": "reported", "execution_status": "TIMED_OUT"}
-    assert fake_codedeploy.callbacks == [
+    assert codedeploy.callbacks == [
         {"deploymentId": "d-ABCDEF123", "lifecycleEventHookExecutionId": "hook-123", "status": "Failed"}
     ]
 
 
-def test_safety_net_reads_the_input_when_eventbridge_left_it_out(fake_codedeploy: FakeCodeDeploy) -> None:
+def test_safety_net_reads_the_input_when_eventbridge_left_it_out(codedeploy: RecordingCodeDeploy) -> None:
     status_change = load_event("execution_status_change_timed_out")
     status_change["detail"]["input"] = None
-    report_failure(status_change, FakeSfn(), fake_codedeploy)
-    assert fake_codedeploy.callbacks[0]["deploymentId"] == "d-1"
+    described = aws_response("stepfunctions/DescribeExecution")
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_response("describe_execution", described, {"executionArn": status_change["detail"]["executionArn"]})
+        report_failure(status_change, sfn, codedeploy)
+    assert codedeploy.callbacks[0]["deploymentId"] == json.loads(described["input"])["deployment_id"]
 
 
-def test_safety_net_after_a_verdict_is_fine(fake_codedeploy: FakeCodeDeploy) -> None:
-    fake_codedeploy.faults = ["LifecycleEventAlreadyCompletedException"]
-    outcome = report_failure(load_event("execution_status_change_timed_out"), FakeSfn(), fake_codedeploy)
+def test_safety_net_after_a_verdict_is_fine() -> None:
+    codedeploy = RecordingCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
+    with stubbed("stepfunctions") as (sfn, _):
+        outcome = report_failure(load_event("execution_status_change_timed_out"), sfn, codedeploy)
     assert outcome["outcome"] == "already-completed"

@@ -13,7 +13,7 @@ from moto import mock_aws
 from common.config import MetricsConfig
 from common.models import TargetGroup, ValidationStatus
 from greenlight import moto_patches
-from validate_metrics.checks import check_metrics, window
+from validate_metrics.checks import alarm_checks, builtin_queries, check_metrics, window
 
 pytestmark = pytest.mark.functional
 
@@ -206,3 +206,65 @@ def test_connections_green_refuses_count_as_errors(cloudwatch: Any) -> None:
     assert outcome.status is ValidationStatus.FAILED
     assert "5xx_rate 0.1 breaks <= 0.01" in outcome.reason
     assert "TargetConnectionErrorCount" in {c["check"]: c for c in outcome.observed["checks"]}["5xx_rate"]["query"]
+
+
+def test_a_healthy_green_passes_on_the_answer_cloudwatch_gives() -> None:
+    """GetMetricData as AWS answers it (tests/events/aws/), with the queries greenlight sends pinned."""
+    from tests.support.stubs import aws_response, stubbed
+
+    green = TargetGroup(
+        name="shop-green",
+        dimension="targetgroup/shop-green/fedcba9876543210",
+        load_balancer_dimension="app/shop-alb/50dc6c495c0c9188",
+    )
+    config = MetricsConfig()
+    start, end = window(PREPARED, NOW, config)
+    with stubbed("cloudwatch") as (client, stubber):
+        expected = {"MetricDataQueries": builtin_queries("green", green, 60), "StartTime": start, "EndTime": end}
+        stubber.add_response("get_metric_data", aws_response("cloudwatch/GetMetricData"), expected)
+        outcome = check_metrics(client, green, None, config, PREPARED, NOW)
+    assert outcome.status is ValidationStatus.PASSED, outcome.reason
+    checks = {c["check"]: c["value"] for c in outcome.observed["checks"]}
+    values = {r["Id"]: r["Values"] for r in aws_response("cloudwatch/GetMetricData")["MetricDataResults"]}
+    assert checks["5xx_rate"] == pytest.approx(
+        sum(values["green_errors_5xx"]) / sum(values["green_requests"]), abs=1e-6
+    )
+    assert checks["p99_response_time"] == pytest.approx(0.0871)
+
+
+def test_every_page_and_every_alarm_type_is_read() -> None:
+    """A composite alarm in ALARM on the first page, a metric alarm in ALARM on the second: both are named."""
+    from tests.support.stubs import aws_response, stubbed
+
+    config = MetricsConfig(alarm_prefix="shop-")
+    first, second = aws_response("cloudwatch/DescribeAlarms"), aws_response("cloudwatch/DescribeAlarms.page2")
+    with stubbed("cloudwatch") as (client, stubber):
+        selector = {"AlarmTypes": ["CompositeAlarm", "MetricAlarm", "LogAlarm"], "AlarmNamePrefix": "shop-"}
+        stubber.add_response("describe_alarms", first, selector)
+        stubber.add_response("describe_alarms", second, {**selector, "NextToken": first["NextToken"]})
+        checks = [c for c in alarm_checks(client, config) if c is not None]
+    states = {c.name: c.status for c in checks}
+    assert states == {
+        "alarm:shop-deploy-blockers": ValidationStatus.FAILED,
+        "alarm:shop-green-p99": ValidationStatus.PASSED,
+        "alarm:shop-service-memory-high": ValidationStatus.FAILED,
+    }
+
+
+def test_a_named_composite_alarm_is_never_reported_missing() -> None:
+    from tests.support.stubs import aws_response, stubbed
+
+    composite = aws_response("cloudwatch/DescribeAlarms")["CompositeAlarms"]
+    answer = {"CompositeAlarms": composite, "MetricAlarms": []}  # as asked by that one name
+    with stubbed("cloudwatch") as (client, stubber):
+        stubber.add_response(
+            "describe_alarms",
+            answer,
+            {"AlarmTypes": ["CompositeAlarm", "MetricAlarm", "LogAlarm"], "AlarmNames": ["shop-deploy-blockers"]},
+        )
+        [check] = [c for c in alarm_checks(client, MetricsConfig(alarms=["shop-deploy-blockers"])) if c]
+    assert (check.name, check.status, check.decision) == (
+        "alarm:shop-deploy-blockers",
+        ValidationStatus.FAILED,
+        "state ALARM",
+    )

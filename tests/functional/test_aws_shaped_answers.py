@@ -1,0 +1,115 @@
+"""The hook, the validators and Finalize on answers shaped exactly as AWS gives them (tests/events/aws/).
+
+Each call is queued on a Stubber with the parameters the code must send, so both sides of the contract are
+pinned: what greenlight asks, and what AWS answers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import validate_synthetic.app
+from common import clock
+from common.config import HealthConfig, SecretRef
+from common.models import TargetGroup, ValidationStatus
+from finalize.app import finalize
+from hook.app import execution_name, start
+from tests.support.servers import serve
+from tests.support.stubs import RecordingCodeDeploy, aws_response, stubbed
+from validate_health.checks import check_health
+
+pytestmark = pytest.mark.functional
+
+STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
+GREEN = TargetGroup(
+    name="shop-green",
+    arn="arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-green/fedcba9876543210",
+    desired_count=2,
+)
+
+
+def test_the_hook_starts_the_workflow_as_step_functions_answers_it() -> None:
+    with stubbed("stepfunctions") as (sfn, stubber):
+        expected = {
+            "stateMachineArn": STATE_MACHINE,
+            "name": execution_name("hook-1"),
+            "input": json.dumps({"deployment_id": "d-SHOP12345", "lifecycle_event_hook_execution_id": "hook-1"}),
+        }
+        stubber.add_response("start_execution", aws_response("stepfunctions/StartExecution"), expected)
+        assert start(sfn, RecordingCodeDeploy(), STATE_MACHINE, "d-SHOP12345", "hook-1") == "started"
+
+
+def test_the_hook_treats_an_existing_execution_as_started() -> None:
+    codedeploy = RecordingCodeDeploy()
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_client_error("start_execution", "ExecutionAlreadyExists")
+        assert start(sfn, codedeploy, STATE_MACHINE, "d-SHOP12345", "hook-1") == "already-started"
+    assert codedeploy.callbacks == []
+
+
+def test_health_passes_on_healthy_targets_as_elb_reports_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "TIME_SCALE", 0.0)
+    config = HealthConfig(path="/health", interval_seconds=1, timeout_seconds=10, request_timeout_seconds=0.5)
+    with serve() as (url, behaviour), stubbed("elbv2") as (elbv2, stubber):
+        stubber.add_response(
+            "describe_target_health", aws_response("elbv2/DescribeTargetHealth"), {"TargetGroupArn": GREEN.arn}
+        )
+        outcome = check_health(elbv2, GREEN, url + "/health", config)
+    assert outcome.status is ValidationStatus.PASSED, outcome.reason
+    assert [t["state"] for t in outcome.observed["targets"]] == ["healthy", "healthy"]
+    assert len(behaviour.requests) == 3
+
+
+def test_an_unhealthy_target_is_named_with_the_reason_elb_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "TIME_SCALE", 0.0)
+    unhealthy = aws_response("elbv2/DescribeTargetHealth.unhealthy")
+    [target] = unhealthy["TargetHealthDescriptions"]
+    config = HealthConfig(path="/health", interval_seconds=1, timeout_seconds=2, min_healthy_targets=1)
+    with serve() as (url, _), stubbed("elbv2") as (elbv2, stubber):
+        for _ in range(2):  # one look per interval until the deadline
+            stubber.add_response("describe_target_health", unhealthy, {"TargetGroupArn": GREEN.arn})
+        outcome = check_health(elbv2, GREEN, url + "/health", config)
+    assert outcome.status is ValidationStatus.FAILED
+    assert target["Target"]["Id"] in outcome.reason and target["TargetHealth"]["Reason"] in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("reference", "service", "operation", "fixture"),
+    [
+        (SecretRef(ssm="/greenlight/shop/api-token"), "ssm", "get_parameter", "ssm/GetParameter"),
+        (
+            SecretRef(secretsmanager="greenlight/shop/api-key"),
+            "secretsmanager",
+            "get_secret_value",
+            "secretsmanager/GetSecretValue",
+        ),
+    ],
+)
+def test_secret_header_values_are_read_as_aws_answers_them(
+    reference: SecretRef, service: str, operation: str, fixture: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = aws_response(fixture)
+    params: dict[str, Any] = (
+        {"Name": reference.ssm, "WithDecryption": True} if reference.ssm else {"SecretId": reference.secretsmanager}
+    )
+    with stubbed(service) as (client, stubber):
+        stubber.add_response(operation, answer, params)
+        monkeypatch.setattr(validate_synthetic.app, "client", lambda name: client)
+        value = validate_synthetic.app.resolve_secret(reference)
+    assert value == (answer["Parameter"]["Value"] if reference.ssm else answer["SecretString"])
+
+
+def test_finalize_reports_the_verdict_as_codedeploy_takes_it() -> None:
+    request = {"deployment_id": "d-SHOP12345", "lifecycle_event_hook_execution_id": "hook-1"}
+    passed = {"name": "health", "status": "passed", "reason": "ok"}
+    with stubbed("codedeploy") as (codedeploy, stubber):
+        stubber.add_response(
+            "put_lifecycle_event_hook_execution_status",
+            aws_response("codedeploy/PutLifecycleEventHookExecutionStatus"),
+            {"deploymentId": "d-SHOP12345", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"},
+        )
+        report = finalize({"request": request, "plan": None, "results": [passed], "problem": None}, codedeploy)
+    assert (report["verdict"], report["callback"]) == ("Succeeded", "reported")

@@ -1,0 +1,108 @@
+"""Prepare on responses shaped exactly as AWS returns them (tests/events/aws/), at each ECS lifecycle event.
+
+Every call Prepare makes is queued on a Stubber with the parameters it must send, so these tests pin the
+calls as well as the answers; each answer passes the conformance check.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+
+from common.models import HookRequest
+from prepare.app import prepare
+from tests.support.stubs import aws_response, stubbed
+
+pytestmark = pytest.mark.functional
+
+PREFIX = "/greenlight"
+DEPLOYMENT = "d-SHOP12345"
+GROUP = aws_response("codedeploy/GetDeploymentGroup")["deploymentGroupInfo"]
+PAIR = GROUP["loadBalancerInfo"]["targetGroupPairInfoList"][0]
+LISTENER = {"test": "elbv2/DescribeListeners", "production": "elbv2/DescribeListeners.production"}
+
+
+def queue_discovery(codedeploy: Any, elbv2: Any, ssm: Any, event: str, route: str) -> dict[str, Any]:
+    """The calls Prepare makes, in order, with the answers AWS gives; returns the GetDeploymentTarget answer."""
+    target = aws_response(f"codedeploy/GetDeploymentTarget.{event}")
+    codedeploy.add_response("get_deployment", aws_response("codedeploy/GetDeployment"), {"deploymentId": DEPLOYMENT})
+    codedeploy.add_response(
+        "get_deployment_group",
+        aws_response("codedeploy/GetDeploymentGroup"),
+        {"applicationName": "shop", "deploymentGroupName": "shop-dg"},
+    )
+    targets = aws_response("codedeploy/ListDeploymentTargets")
+    codedeploy.add_response("list_deployment_targets", targets, {"deploymentId": DEPLOYMENT})
+    codedeploy.add_response(
+        "get_deployment_target", target, {"deploymentId": DEPLOYMENT, "targetId": targets["targetIds"][0]}
+    )
+    labels = {t["taskSetLabel"] for t in target["deploymentTarget"]["ecsTarget"]["taskSetsInfo"]}
+    if "Green" not in labels:
+        return target
+    elbv2.add_response("describe_target_groups", aws_response("elbv2/DescribeTargetGroups"), {"Names": ["shop-green"]})
+    elbv2.add_response(
+        "describe_target_groups", aws_response("elbv2/DescribeTargetGroups.blue"), {"Names": ["shop-blue"]}
+    )
+    listener_arn = PAIR["prodTrafficRoute" if route == "production" else "testTrafficRoute"]["listenerArns"][0]
+    listeners = aws_response(LISTENER[route])
+    assert listeners["Listeners"][0]["ListenerArn"] == listener_arn  # the fixtures tell one story
+    elbv2.add_response("describe_listeners", listeners, {"ListenerArns": [listener_arn]})
+    balancer = listeners["Listeners"][0]["LoadBalancerArn"]
+    elbv2.add_response(
+        "describe_load_balancers", aws_response("elbv2/DescribeLoadBalancers"), {"LoadBalancerArns": [balancer]}
+    )
+    ssm.add_response(
+        "get_parameters",
+        aws_response("ssm/GetParameters"),
+        {"Names": [f"{PREFIX}/default", f"{PREFIX}/shop/shop-dg"], "WithDecryption": True},
+    )
+    return target
+
+
+def run_prepare(event: str, route: str = "test") -> dict[str, Any]:
+    request = HookRequest(deployment_id=DEPLOYMENT, lifecycle_event_hook_execution_id="hook-1")
+    with ExitStack() as stack:
+        (codedeploy, codedeploy_stub), (elbv2, elbv2_stub), (ssm, ssm_stub) = (
+            stack.enter_context(stubbed(service)) for service in ("codedeploy", "elbv2", "ssm")
+        )
+        queue_discovery(codedeploy_stub, elbv2_stub, ssm_stub, event, route)
+        return prepare(request, codedeploy, elbv2, ssm, PREFIX)
+
+
+def test_at_after_allow_test_traffic_green_blue_and_the_test_listener_are_found() -> None:
+    output = run_prepare("AfterAllowTestTraffic")
+    assert output["ready"] is True
+    plan = output["plan"]
+    assert plan["lifecycle_event"] == "AfterAllowTestTraffic"
+    assert (plan["application_name"], plan["deployment_group_name"]) == ("shop", "shop-dg")
+    green_arn = aws_response("elbv2/DescribeTargetGroups")["TargetGroups"][0]["TargetGroupArn"]
+    assert plan["green"]["name"] == "shop-green" and plan["green"]["arn"] == green_arn
+    assert plan["green"]["dimension"] == "targetgroup/shop-green/fedcba9876543210"
+    assert plan["green"]["load_balancer_dimension"] == "app/shop-alb/50dc6c495c0c9188"
+    assert plan["green"]["desired_count"] == 2 and plan["green"]["traffic_weight"] == 0.0
+    assert plan["blue"]["name"] == "shop-blue" and plan["blue"]["traffic_weight"] == 100.0
+    dns = aws_response("elbv2/DescribeLoadBalancers")["LoadBalancers"][0]["DNSName"]
+    assert plan["test_url"] == f"http://{dns}:8080"
+    assert plan["config_source"] == ["defaults", f"ssm:{PREFIX}/default", f"ssm:{PREFIX}/shop/shop-dg"]
+
+
+@pytest.mark.parametrize("event", ["AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic"])
+def test_before_production_traffic_moves_green_is_reached_through_the_test_listener(event: str) -> None:
+    plan = run_prepare(event)["plan"]
+    assert plan["lifecycle_event"] == event
+    assert plan["green"]["name"] == "shop-green" and plan["test_url"].endswith(":8080")
+
+
+def test_at_after_allow_traffic_green_is_reached_through_the_production_listener() -> None:
+    plan = run_prepare("AfterAllowTraffic", route="production")["plan"]
+    assert plan["lifecycle_event"] == "AfterAllowTraffic"
+    assert plan["green"]["traffic_weight"] == 100.0 and plan["blue"]["traffic_weight"] == 0.0
+    assert plan["test_url"].endswith(":80")
+
+
+def test_at_before_install_there_is_no_green_task_set_yet() -> None:
+    output = run_prepare("BeforeInstall")
+    assert output["ready"] is False
+    assert "no GREEN task set yet" in output["results"][0]["reason"]
