@@ -40,7 +40,9 @@ SCOPES: dict[str, Scope] = {
     "elasticloadbalancing:DescribeLoadBalancers": Scope((), None),
     "elasticloadbalancing:DescribeTargetHealth": Scope((), None),
     "cloudwatch:GetMetricData": Scope(("dataset",), None, "dataset is for OTLP metrics; classic queries name none"),
-    "cloudwatch:DescribeAlarms": Scope(("alarm",), "alarm"),
+    "cloudwatch:DescribeAlarms": Scope(
+        ("alarm",), None, "the DescribeAlarms API reference: composite alarms are returned only to a * scope"
+    ),
     "logs:CreateLogDelivery": Scope((), None),
     "logs:GetLogDelivery": Scope((), None),
     "logs:UpdateLogDelivery": Scope((), None),
