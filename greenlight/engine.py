@@ -23,6 +23,7 @@ import boto3
 from moto import mock_aws
 
 from greenlight import egress, moto_patches
+from greenlight.mock_config import MockConfigError, answer_problems
 from greenlight.mock_config import read as read_mock_config
 from greenlight.moto_patches import EngineSettings
 from greenlight.project import Project, ProjectError, resolve, substitute
@@ -174,8 +175,13 @@ class LocalEngine:
         EngineSettings.function_faults[self.function_names[logical_id]] = fault
 
     def use_mock_config(self, path: Path) -> None:
+        """Use a MockConfigFile; its mocked answers must be ones the integrations could give (refused otherwise)."""
+        document = read_mock_config(path)
+        problems = answer_problems(document, STATE_MACHINE_NAME, json.loads(self.project.definition_text()))
+        if problems:
+            raise MockConfigError(f"mock config {path}: " + "; ".join(problems))
         moto_patches.MOCK_CONFIG.clear()
-        moto_patches.MOCK_CONFIG.update(read_mock_config(path))
+        moto_patches.MOCK_CONFIG.update(document)
 
     def invoke_hook(self, deployment_id: str, hook_execution_id: str) -> dict[str, Any]:
         """Invoke the hook function as CodeDeploy does (the payload is CodeDeploy's lifecycle hook event)."""

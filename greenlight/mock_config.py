@@ -9,6 +9,8 @@ from typing import Any
 from moto.stepfunctions.parser.mocking.mock_config import MockTestCase, _mock_test_case_from_raw
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
+from greenlight import conformance
+
 
 class MockConfigError(Exception):
     """The mock config file or the test case it names is missing or malformed."""
@@ -45,6 +47,49 @@ def read(path: Path) -> dict[str, Any]:
     except (OSError, ValueError, ValidationError) as error:
         raise MockConfigError(f"mock config {path}: {error}".splitlines()[0]) from error
     return dict(document)
+
+
+LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+AWS_SDK = "arn:aws:states:::aws-sdk:"
+
+
+def _task_resources(definition: dict[str, Any]) -> dict[str, str]:
+    """State name -> its Task resource, in the machine and every branch (placeholders substituted or not)."""
+    found: dict[str, str] = {}
+    for name, state in definition.get("States", {}).items():
+        if state.get("Type") == "Task":
+            found[name] = str(state.get("Resource", "")).replace("arn:${Partition}:", "arn:aws:")
+        for branch in state.get("Branches", []):
+            found |= _task_resources(branch)
+    return found
+
+
+def answer_problems(document: dict[str, Any], machine_name: str, definition: dict[str, Any]) -> list[str]:
+    """Every mocked answer is one the integration could give: a Lambda invoke's envelope, an aws-sdk call's output.
+
+    A Lambda invoke answers with the Invoke API's members (the payload as JSON, as Step Functions passes it on);
+    an aws-sdk task answers with its operation's output, checked against botocore's model.
+    """
+    resources = _task_resources(definition)
+    invoke = conformance.operation_model("lambda", "Invoke").output_shape
+    lambda_members = set(invoke.members if invoke is not None else {})
+    problems: list[str] = []
+    for case, states in document.get("StateMachines", {}).get(machine_name, {}).get("TestCases", {}).items():
+        for state, mock in states.items():
+            resource = resources.get(state, "")
+            for key, response in document.get("MockedResponses", {}).get(mock, {}).items():
+                answer, where = response.get("Return"), f"{case}: {state} -> {mock}[{key}]"
+                if answer is None:
+                    continue
+                if resource == LAMBDA_INVOKE:
+                    unknown = set(answer) - lambda_members
+                    problems += [f"{where}: Lambda Invoke answers have no member {m!r}" for m in sorted(unknown)]
+                    if not isinstance(answer.get("StatusCode"), int):
+                        problems.append(f"{where}: a Lambda Invoke answer has an integer StatusCode")
+                elif resource.startswith(AWS_SDK):
+                    service, _, action = resource.removeprefix(AWS_SDK).partition(":")
+                    problems += [f"{where}: {p}" for p in conformance.problems(service, action, answer)]
+    return problems
 
 
 def case_names(document: dict[str, Any], machine_name: str) -> list[str]:

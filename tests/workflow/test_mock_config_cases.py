@@ -6,6 +6,7 @@ reaches Finalize, how the execution ends.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from common.models import Plan
 from greenlight.engine import STATE_MACHINE_NAME, LocalEngine
 from greenlight.mock_config import case_names, read
+from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.support.mock_cases import EXPECTED, assert_case
 from tests.workflow.conftest import history
@@ -57,14 +59,15 @@ def test_mock_config_path_is_for_tests_only(tmp_path: Path) -> None:
         read(bad)
 
 
-def test_moto_still_records_a_failed_branch_as_a_task_failure_without_its_resource(engine: LocalEngine) -> None:
-    """Canary of the one tolerated moto deviation: the day it is fixed, KNOWN_MOTO_DEVIATIONS loses the entry."""
-    from greenlight.conformance import KNOWN_MOTO_DEVIATIONS, problems
+def test_every_mocked_answer_is_one_the_integration_could_give(project: Project) -> None:
+    from greenlight.mock_config import answer_problems
 
-    engine.use_mock_config(MOCK_CONFIG)
-    execution_arn = engine.start_as_hook("d-MOCK12345", "hook-canary", "FailFast")
-    engine.wait(execution_arn, deadline_s=30)
-    response = engine.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)
-    found = problems("stepfunctions", "GetExecutionHistory", response)
-    tolerated = KNOWN_MOTO_DEVIATIONS[("stepfunctions", "GetExecutionHistory")]
-    assert found and all(tolerated.match(problem) for problem in found)
+    definition = json.loads(project.definition_text())
+    document = read(MOCK_CONFIG)
+    assert answer_problems(document, STATE_MACHINE_NAME, definition) == []
+    # A Lambda envelope with a member the Invoke API does not have, or an aws-sdk answer breaking the model, is refused
+    document["MockedResponses"]["PrepareReady"]["0"]["Return"]["Body"] = "{}"
+    document["MockedResponses"]["ReportFailedAccepted"]["0"]["Return"] = {"status": "Failed"}
+    found = answer_problems(document, STATE_MACHINE_NAME, definition)
+    assert any("Lambda Invoke answers have no member 'Body'" in problem for problem in found)
+    assert any('Unknown parameter in input: "status"' in problem for problem in found)
