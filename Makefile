@@ -52,10 +52,10 @@ lint: venv checkov sam-build
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	$(BIN)/cfn-lint examples/ecs-bluegreen/template.yaml
-	$(BIN)/python -m greenlight.lint statemachines/validation.asl.json
+	$(BIN)/python -m greenlight.authoring.lint statemachines/validation.asl.json
 
 checkov: venv $(CHECKOV)
-	$(BIN)/python -m greenlight.translate .aws-sam/translated.json
+	$(BIN)/python -m greenlight.authoring.translate .aws-sam/translated.json
 	$(CHECKOV) -f .aws-sam/translated.json --framework cloudformation --skip-download --compact --quiet --check $(CHECKOV_CHECKS)
 
 sam-build: $(SAM)

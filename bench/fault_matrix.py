@@ -11,7 +11,7 @@ import time
 
 from tests.support.faults import FAULTS, markdown_table, run_fault
 
-from greenlight.project import Project
+from greenlight.engine.project import Project
 
 
 def main() -> None:

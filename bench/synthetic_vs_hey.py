@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from greenlight.project import Project
+from greenlight.engine.project import Project
 
 SERVER = """
 import asyncio, sys
@@ -63,7 +63,7 @@ def run_hey(url: str, requests: int, concurrency: int) -> tuple[float, float, fl
 def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, float, float]:
     from common.config import SyntheticConfig
     from validate_synthetic.checks import percentile
-    from validate_synthetic.engine import prepare_requests, run_traffic
+    from validate_synthetic.traffic import prepare_requests, run_traffic
 
     config = SyntheticConfig(total_requests=requests, concurrency=concurrency)
     prepared = prepare_requests(url, config, "/", lambda reference: "")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from greenlight.project import Project
+from greenlight.engine.project import Project
 from tests.support.stubs import RecordingCodeDeploy
 
 EVENTS = Path(__file__).parent / "events"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from common.config import SecretRef, SyntheticConfig
 from common.models import ValidationStatus
 from common.validation import Outcome
-from validate_synthetic.engine import Sample, prepare_requests, run_traffic
+from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
 
 MAX_LISTED_FAILURES = 10
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.cli import main
-from greenlight.sample_service import BAD, GOOD, SampleService
+from greenlight.cli.main import main
+from greenlight.cli.sample_service import BAD, GOOD, SampleService
 from tests.conftest import ROOT
 from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port

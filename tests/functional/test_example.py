@@ -18,8 +18,8 @@ import pytest
 import yaml
 from botocore.validate import ParamValidator
 
-from greenlight.moto_patches import deployment_targets
-from greenlight.project import load_template
+from greenlight.engine.moto_patches import deployment_targets
+from greenlight.engine.project import load_template
 from prepare.discovery import discover
 from tests.conftest import ROOT
 from tests.support.aws import local_aws

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from greenlight.listener import NAMESPACE, ListenerSettings, TestListener
+from greenlight.engine.listener import NAMESPACE, ListenerSettings, TestListener
 from tests.support.servers import Behaviour, closed_port, serve
 
 pytestmark = pytest.mark.functional

@@ -9,8 +9,8 @@ import pytest
 from moto.backends import get_backend
 
 from common.models import HookRequest
-from greenlight.moto_patches import deployment_targets
-from greenlight.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
+from greenlight.engine.moto_patches import deployment_targets
+from greenlight.engine.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
 from prepare.app import TransientError, prepare
 from prepare.discovery import discover
 from tests.support.aws import local_aws

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.checklist import parse_definition
-from greenlight.cli import main
+from greenlight.authoring.checklist import parse_definition
+from greenlight.cli.main import main
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.functional
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.functional
 RUN_WORKFLOW = """
 import json, sys
 from pathlib import Path
-from greenlight.local import LocalRunOptions, run_local
-from greenlight.project import Project
-from greenlight.sample_service import SampleService
+from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.project import Project
+from greenlight.cli.sample_service import SampleService
 config = "smoke_login: {path: /api/items}\\nmetrics: {bake_seconds: 40, min_request_count: 5}"
 with SampleService() as service:
     options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=0.05)
@@ -41,7 +41,7 @@ def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy(source, root / name)
     result = subprocess.run(
-        [sys.executable, "-m", "greenlight.cli", "new-validation", "smoke_login"],
+        [sys.executable, "-m", "greenlight.cli.main", "new-validation", "smoke_login"],
         cwd=root,
         capture_output=True,
         text=True,

@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from common.config import MetricsConfig
 from common.models import TargetGroup, ValidationStatus
-from greenlight import moto_patches
+from greenlight.engine import moto_patches
 from validate_metrics.checks import alarm_checks, builtin_queries, check_metrics, window
 
 pytestmark = pytest.mark.functional

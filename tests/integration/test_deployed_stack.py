@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 
-from greenlight.checklist import parse_definition
-from greenlight.project import Project
+from greenlight.authoring.checklist import parse_definition
+from greenlight.engine.project import Project
 
 pytestmark = [
     pytest.mark.integration,

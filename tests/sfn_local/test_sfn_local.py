@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 import pytest
 
-from greenlight.engine import STATE_MACHINE_NAME
-from greenlight.project import Project, resolve, substitute
+from greenlight.engine.local_engine import STATE_MACHINE_NAME
+from greenlight.engine.project import Project, resolve, substitute
 from tests.support.mock_cases import EXPECTED, assert_case
 
 pytestmark = [

@@ -10,8 +10,8 @@ import boto3
 from moto import mock_aws
 from moto.backends import get_backend
 
-from greenlight import moto_patches
-from greenlight.standin import ACCOUNT, REGION
+from greenlight.engine import moto_patches
+from greenlight.engine.standin import ACCOUNT, REGION
 
 CLIENTS = ("codedeploy", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions")
 

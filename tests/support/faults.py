@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from greenlight.engine import LocalEngine
-from greenlight.local import LocalRunOptions, run_local
-from greenlight.project import Project
-from greenlight.sample_service import GOOD, SampleService
-from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, inject_api_faults
+from greenlight.cli.sample_service import GOOD, SampleService
+from greenlight.engine.local_engine import LocalEngine
+from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.project import Project
+from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, inject_api_faults
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 

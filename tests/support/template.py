@@ -6,8 +6,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from greenlight.project import Project
-from greenlight.translate import translate
+from greenlight.authoring.translate import translate
+from greenlight.engine.project import Project
 
 
 @cache

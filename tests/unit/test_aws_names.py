@@ -12,9 +12,9 @@ import pytest
 
 from common.aws import HookStatus
 from common.models import Verdict
-from greenlight.conformance import operation_model, service_model
-from greenlight.engine import SAFETY_NET_STATUSES, TERMINAL
-from greenlight.project import Project
+from greenlight.engine.conformance import operation_model, service_model
+from greenlight.engine.local_engine import SAFETY_NET_STATUSES, TERMINAL
+from greenlight.engine.project import Project
 from prepare import discovery
 from validate_health.checks import HEALTHY
 from validate_metrics.checks import ALARM_LISTS, ALARM_TYPES, IN_ALARM

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from common.models import ValidationResult
-from greenlight.checklist import branch_end_states, parse_definition, problems, validator_names
-from greenlight.project import Project
-from greenlight.scaffold import branch
+from greenlight.authoring.checklist import branch_end_states, parse_definition, problems, validator_names
+from greenlight.authoring.scaffold import branch
+from greenlight.engine.project import Project
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit

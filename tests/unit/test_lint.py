@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.lint import cfn_lint_problems, check, definition_for_lint, graph_problems, main
-from greenlight.project import Project
+from greenlight.authoring.lint import cfn_lint_problems, check, definition_for_lint, graph_problems, main
+from greenlight.engine.project import Project
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
@@ -108,7 +108,7 @@ def _run_checkov(template: dict[str, Any], tmp_path: Path) -> subprocess.Complet
 
 @pytest.mark.skipif(not CHECKOV.exists(), reason="checkov's venv is not built: `make checkov` (make lint) builds it")
 def test_checkov_passes_the_stack_and_catches_privilege_escalation(project: Project, tmp_path: Path) -> None:
-    from greenlight.translate import translate
+    from greenlight.authoring.translate import translate
 
     template = translate(project.template)
     assert _run_checkov(template, tmp_path).returncode == 0

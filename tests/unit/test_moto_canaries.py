@@ -14,7 +14,7 @@ from moto.cloudwatch.models import Statistics
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
 from moto.stepfunctions.parser.mocking.mock_config import load_mock_test_case_for
 
-from greenlight.moto_patches import ORIGINALS, PINNED_MOTO
+from greenlight.engine.moto_patches import ORIGINALS, PINNED_MOTO
 
 pytestmark = pytest.mark.unit
 
@@ -100,7 +100,7 @@ def test_a_parallel_still_refuses_a_branch_error_named_states() -> None:
 
 def test_a_fail_state_is_still_recorded_as_a_task_failure() -> None:
     """Why KNOWN_MOTO_DEVIATIONS tolerates TaskFailed events without a resource: moto records a Fail state so."""
-    from greenlight.conformance import KNOWN_MOTO_DEVIATIONS
+    from greenlight.engine.conformance import KNOWN_MOTO_DEVIATIONS
 
     assert "event_type=HistoryEventType.TaskFailed" in inspect.getsource(ORIGINALS["fail_state"])
     assert list(KNOWN_MOTO_DEVIATIONS) == [("stepfunctions", "GetExecutionHistory")]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.checklist import PLACEHOLDER, parse_definition
-from greenlight.project import Project
+from greenlight.authoring.checklist import PLACEHOLDER, parse_definition
+from greenlight.engine.project import Project
 from tests.conftest import ROOT
 from tests.support.template import policy_statements, translated, wildcard_actions
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine import LocalEngine
-from greenlight.standin import ACCOUNT
+from greenlight.engine.local_engine import LocalEngine
+from greenlight.engine.standin import ACCOUNT
 
 pytestmark = pytest.mark.workflow
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from greenlight.project import Project
+from greenlight.engine.project import Project
 from tests.conftest import ROOT
 from tests.support.faults import FAULTS, Fault, markdown_table, run_fault
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from greenlight import egress
-from greenlight.engine import LocalEngine
-from greenlight.local import LocalRunOptions, run_local
-from greenlight.moto_patches import EngineSettings
-from greenlight.project import Project
-from greenlight.standin import LocalDeployment
+from greenlight.engine import egress
+from greenlight.engine.local_engine import LocalEngine
+from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.moto_patches import EngineSettings
+from greenlight.engine.project import Project
+from greenlight.engine.standin import LocalDeployment
 from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port
 

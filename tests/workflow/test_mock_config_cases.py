@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from common.models import Plan
-from greenlight.engine import STATE_MACHINE_NAME, LocalEngine
-from greenlight.mock_config import case_names, read
-from greenlight.project import Project
+from greenlight.engine.local_engine import STATE_MACHINE_NAME, LocalEngine
+from greenlight.engine.mock_config import case_names, read
+from greenlight.engine.project import Project
 from tests.conftest import ROOT
 from tests.support.mock_cases import EXPECTED, assert_case
 from tests.workflow.conftest import history
@@ -51,7 +51,7 @@ def test_mock_config_case(engine: LocalEngine, case: str) -> None:
 
 
 def test_mock_config_path_is_for_tests_only(tmp_path: Path) -> None:
-    from greenlight.mock_config import MockConfigError
+    from greenlight.engine.mock_config import MockConfigError
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"StateMachines": {}}')
@@ -60,7 +60,7 @@ def test_mock_config_path_is_for_tests_only(tmp_path: Path) -> None:
 
 
 def test_every_mocked_answer_is_one_the_integration_could_give(project: Project) -> None:
-    from greenlight.mock_config import answer_problems
+    from greenlight.engine.mock_config import answer_problems
 
     definition = json.loads(project.definition_text())
     document = read(MOCK_CONFIG)

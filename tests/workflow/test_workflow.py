@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine import LocalEngine
-from greenlight.local import LocalRunOptions, run_local
-from greenlight.project import Project
-from greenlight.sample_service import GOOD, Release, SampleService
-from greenlight.standin import LocalDeployment
+from greenlight.cli.sample_service import GOOD, Release, SampleService
+from greenlight.engine.local_engine import LocalEngine
+from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.project import Project
+from greenlight.engine.standin import LocalDeployment
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import serve
 

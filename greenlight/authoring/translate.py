@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from greenlight.project import Project
+from greenlight.engine.project import Project
 
 
 class OfflinePolicyLoader:
@@ -46,7 +46,7 @@ def translate(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m greenlight.translate OUT.json`: write the translated template (for checkov)."""
+    """`python -m greenlight.authoring.translate OUT.json`: write the translated template (for checkov)."""
     args = sys.argv[1:] if argv is None else argv
     output = Path(args[0] if args else ".aws-sam/translated.json")
     output.parent.mkdir(parents=True, exist_ok=True)

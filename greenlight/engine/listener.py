@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from greenlight.loopback import LoopbackServer
+from greenlight.engine.loopback import LoopbackServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 NAMESPACE = "AWS/ApplicationELB"

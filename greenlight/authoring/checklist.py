@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from greenlight.project import Project
+from greenlight.engine.project import Project
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 VALIDATE_STATE = "Validate"

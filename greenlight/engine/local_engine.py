@@ -22,12 +22,12 @@ from typing import Any, TextIO
 import boto3
 from moto import mock_aws
 
-from greenlight import egress, moto_patches
-from greenlight.mock_config import MockConfigError, answer_problems
-from greenlight.mock_config import read as read_mock_config
-from greenlight.moto_patches import EngineSettings
-from greenlight.project import Project, ProjectError, resolve, substitute
-from greenlight.standin import ACCOUNT, REGION
+from greenlight.engine import egress, moto_patches
+from greenlight.engine.mock_config import MockConfigError, answer_problems
+from greenlight.engine.mock_config import read as read_mock_config
+from greenlight.engine.moto_patches import EngineSettings
+from greenlight.engine.project import Project, ProjectError, resolve, substitute
+from greenlight.engine.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}

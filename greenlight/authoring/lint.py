@@ -1,6 +1,6 @@
 """Offline checks of the state machine that cfn-lint alone cannot make (it never opens DefinitionUri files).
 
-`python -m greenlight.lint [ASL]` checks: the graph (every Next, Default and Catch target exists, no state is
+`python -m greenlight.authoring.lint [ASL]` checks: the graph (every Next, Default and Catch target exists, no state is
 unreachable, every path ends), cfn-lint's state machine rules on the real definition (as the Definition of
 a throwaway AWS::StepFunctions::StateMachine), substitutions both ways, and the add-a-validation checklist.
 """
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from greenlight.checklist import PLACEHOLDER, parse_definition, problems
-from greenlight.project import Project
+from greenlight.authoring.checklist import PLACEHOLDER, parse_definition, problems
+from greenlight.engine.project import Project
 
 TERMINAL_TYPES = {"Succeed", "Fail"}
 

@@ -6,9 +6,9 @@ import json
 import sys
 import time
 
-from greenlight.cli import progress_printer, render
-from greenlight.local import LocalRunOptions, run_local
-from greenlight.sample_service import BAD, GOOD, Release, SampleService
+from greenlight.cli.render import progress_printer, render
+from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
+from greenlight.engine.local_run import LocalRunOptions, run_local
 
 DEMO_CONFIG = """\
 # The demo's config, as it would sit in SSM under /greenlight/<application>/<deployment group>.

@@ -1,4 +1,4 @@
-"""`greenlight local run`: one deployment of a service the user runs, validated by the real workflow, locally."""
+"""One deployment of a service the user runs, validated by the real workflow on the embedded engine."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from greenlight.engine import LocalEngine, Run
-from greenlight.project import Project
-from greenlight.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
+from greenlight.engine.local_engine import LocalEngine, Run
+from greenlight.engine.project import Project
+from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 
 DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
 DEFAULT_DEADLINE_S = 900.0
 
 
-class UsageError(Exception):
-    """A bad flag, file or config: the CLI prints it on one line and exits 2."""
+class LocalRunError(Exception):
+    """The local run cannot start as asked (an invalid config, for instance); the message is one line."""
 
 
 @dataclass
@@ -42,7 +42,7 @@ def health_path_of(text: str, source: str) -> str:
         document = parse_document(text, source)
         config = validate(document, source)
     except ConfigError as error:
-        raise UsageError(str(error)) from error
+        raise LocalRunError(str(error)) from error
     return HealthConfig.model_validate(config.health).path
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from greenlight.loopback import LoopbackServer
+from greenlight.engine.loopback import LoopbackServer
 
 
 @dataclass

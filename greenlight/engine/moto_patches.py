@@ -49,8 +49,8 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from greenlight import conformance, egress
-from greenlight.mock_config import MockConfigError, load_test_case
+from greenlight.engine import conformance, egress
+from greenlight.engine.mock_config import MockConfigError, load_test_case
 
 PINNED_MOTO = "5.2.5"
 

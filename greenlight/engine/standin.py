@@ -8,8 +8,8 @@ from typing import Any
 
 from moto.backends import get_backend
 
-from greenlight.listener import ListenerSettings, TestListener
-from greenlight.moto_patches import EngineSettings, deployment_targets, stand_in
+from greenlight.engine.listener import ListenerSettings, TestListener
+from greenlight.engine.moto_patches import EngineSettings, deployment_targets, stand_in
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 APPLICATION, DEPLOYMENT_GROUP = "sample-service", "sample-service-dg"

@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from greenlight.checklist import PLACEHOLDER, VALIDATE_STATE, problems, substitution_name, title
-from greenlight.local import UsageError
-from greenlight.project import Project
+from greenlight.authoring.checklist import PLACEHOLDER, VALIDATE_STATE, problems, substitution_name, title
+from greenlight.engine.project import Project
+
+
+class ScaffoldError(Exception):
+    """The validation cannot be scaffolded as asked; nothing was written."""
+
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 FUNCTION_TIMEOUT_S = 120
@@ -125,7 +129,7 @@ def add_branch(definition_text: str, name: str) -> str:
 
 def _insert(text: str, anchor: str, addition: str, before: bool = True) -> str:
     if anchor not in text:
-        raise UsageError(f"cannot find {anchor.strip()!r} to extend; was the file reorganised?")
+        raise ScaffoldError(f"cannot find {anchor.strip()!r} to extend; was the file reorganised?")
     return text.replace(anchor, addition + anchor if before else anchor + addition, 1)
 
 
@@ -270,14 +274,14 @@ def test_unexpected_answer_fails_with_the_answer() -> None:
 
 def scaffold(name: str, project: Project | None = None) -> int:
     if not NAME.fullmatch(name):
-        raise UsageError(f"validation name {name!r} must be snake_case: a letter, then letters, digits or _ (2-31)")
+        raise ScaffoldError(f"validation name {name!r} must be snake_case: a letter, then letters, digits or _ (2-31)")
     project = project or Project.find()
     root = project.root
     folder = root / "functions" / f"validate_{name}"
     if folder.exists():
-        raise UsageError(f"{folder.relative_to(root)} already exists")
+        raise ScaffoldError(f"{folder.relative_to(root)} already exists")
     if substitution_name(name) in PLACEHOLDER.findall(project.definition_text()):
-        raise UsageError(f"the state machine already invokes ${{{substitution_name(name)}}}")
+        raise ScaffoldError(f"the state machine already invokes ${{{substitution_name(name)}}}")
 
     folder.mkdir(parents=True)
     for file_name, content in function_files(name).items():

@@ -1,0 +1,44 @@
+"""`greenlight local run`: validate a service you run, as one blue/green deployment, on the embedded engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from greenlight.cli.errors import UsageError
+from greenlight.cli.render import exit_code, progress_printer, render
+from greenlight.engine.local_run import LocalRunOptions, run_local
+
+
+def command_local_run(args: argparse.Namespace) -> int:
+    options = LocalRunOptions(
+        target_url=args.target_url, time_scale=args.time_scale, lifecycle_event=args.lifecycle_event
+    )
+    if not args.target_url.startswith(("http://", "https://")):
+        raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")
+    if args.time_scale < 0:
+        raise UsageError("--time-scale must be 0 or more")
+    if args.config:
+        try:
+            options.config_text = args.config.read_text()
+        except OSError as error:
+            raise UsageError(f"cannot read --config {args.config}: {error.strerror}") from error
+    if args.mock_config:
+        file, _, case = args.mock_config.partition("#")
+        if not case or not Path(file).is_file():
+            raise UsageError("--mock-config takes FILE#Case, with an existing FILE")
+        options.mock_config, options.mock_case = Path(file), case
+    log = args.log_file.open("w") if args.log_file else None
+    try:
+        report = run_local(options, on_state=None if args.json else progress_printer(sys.stderr), log=log)
+    finally:
+        if log:
+            log.close()
+    if args.json:
+        json.dump(report, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        render(report, sys.stdout)
+    return exit_code(report)

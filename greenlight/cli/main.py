@@ -1,0 +1,90 @@
+"""The `greenlight` command: run the real workflow locally, the demo, scaffolding, the config schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from greenlight.authoring.scaffold import ScaffoldError
+from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
+from greenlight.engine.mock_config import MockConfigError
+from greenlight.engine.project import ProjectError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="greenlight", description="Validation gate for Amazon ECS blue/green deployments.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    local = commands.add_parser("local", help="run the real workflow on the embedded local engine")
+    local_commands = local.add_subparsers(dest="local_command", required=True)
+    run = local_commands.add_parser("run", help="validate a service you run, as one blue/green deployment")
+    run.add_argument("--target-url", required=True, help="the service under test, e.g. http://127.0.0.1:8080")
+    run.add_argument("--config", type=Path, help="greenlight config (YAML or JSON), as stored in SSM")
+    run.add_argument("--mock-config", metavar="FILE#Case", help="a Step Functions Local MockConfigFile and test case")
+    run.add_argument(
+        "--time-scale",
+        type=float,
+        default=DEFAULT_TIME_SCALE,
+        help=f"factor for Wait states and retry intervals (default {DEFAULT_TIME_SCALE}; 1 = real time)",
+    )
+    run.add_argument(
+        "--lifecycle-event",
+        default="AfterAllowTestTraffic",
+        choices=["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
+        help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
+    )
+    run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
+    run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
+
+    demo = commands.add_parser("demo", help="validate a good and a bad release of a bundled sample service")
+    demo.add_argument("--json", action="store_true", help="print both verdict reports as JSON")
+
+    scaffold = commands.add_parser("new-validation", help="scaffold every item of the add-a-validation checklist")
+    scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
+
+    commands.add_parser("schema", help="print the config's JSON Schema (for editors)")
+    return parser
+
+
+def command_schema(_: argparse.Namespace) -> int:
+    from greenlight.engine.project import Project
+
+    Project.find().add_task_root()
+    from common.config import json_schema
+
+    json.dump(json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_SUCCEEDED
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "local":
+            from greenlight.cli.local_run import command_local_run
+
+            return command_local_run(args)
+        if args.command == "demo":
+            from greenlight.cli.demo import run_demo
+
+            return run_demo(as_json=args.json)
+        if args.command == "new-validation":
+            from greenlight.authoring.scaffold import scaffold
+
+            return scaffold(args.name)
+        return command_schema(args)
+    except (UsageError, LocalRunError, ScaffoldError, ProjectError, MockConfigError) as error:
+        sys.stderr.write(f"greenlight: {error}\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

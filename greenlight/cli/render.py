@@ -1,0 +1,58 @@
+"""What a person reads: the states as they run, and the verdict table at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
+
+HIDDEN_OBSERVED = ("first_failures", "targets", "checks", "window", "url")
+
+
+def progress_printer(stream: TextIO) -> Callable[[dict[str, Any]], None]:
+    entered: dict[str, Any] = {}
+
+    def on_state(event: dict[str, Any]) -> None:
+        name = event["state"]
+        if event["type"].endswith("Entered"):
+            entered[name] = event["timestamp"]
+            stream.write(f"  -> {name}\n")
+        else:
+            elapsed = (event["timestamp"] - entered.get(name, event["timestamp"])).total_seconds() * 1000
+            stream.write(f"  <- {name} ({elapsed:.0f} ms)\n")
+        stream.flush()
+
+    return on_state
+
+
+def observed_summary(observed: dict[str, Any], limit: int = 110) -> str:
+    """One line of the values seen; metric checks show as name=value."""
+    keep = {k: v for k, v in observed.items() if k not in HIDDEN_OBSERVED}
+    keep |= {c["check"]: c["value"] for c in observed.get("checks", []) if c.get("value") is not None}
+    text = ", ".join(f"{k}={v}" for k, v in keep.items())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def render(report: dict[str, Any], stream: TextIO) -> None:
+    rows = [("VALIDATION", "STATUS", "REASON")]
+    rows += [
+        (v["name"] + (" (dry run)" if v.get("dry_run") else ""), v["status"], v["reason"])
+        for v in report["validations"]
+    ]
+    width = [max(len(r[i]) for r in rows) for i in range(2)]
+    for name, status, reason in rows:
+        stream.write(f"{name:<{width[0]}}  {status:<{width[1]}}  {reason}\n")
+    for validation in report["validations"]:
+        if validation.get("observed"):
+            stream.write(f"  {validation['name']}: {observed_summary(validation['observed'])}\n")
+    execution = report["execution"]
+    stream.write(f"\nVerdict: {report['verdict'] or 'none'} - {report['reason']}\n")
+    stream.write(
+        f"Execution {execution['status']} in {execution['duration_s']:.2f} s; CodeDeploy received: "
+        f"{report['callback']['status'] if report['callback'] else 'nothing'}\n"
+    )
+
+
+def exit_code(report: dict[str, Any]) -> int:
+    return EXIT_SUCCEEDED if report["verdict"] == "Succeeded" else EXIT_FAILED
