@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from greenlight.engine.local_engine import LocalEngine, Run
+from greenlight.engine.executions import Run
+from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 
@@ -95,7 +96,9 @@ def run_local(
         log if log is not None else io.StringIO(),
         options.workflow_timeout_scale,
     ) as engine:
-        deployment = create_deployment(engine.clients, options.target_url, health_path, options.lifecycle_event)
+        deployment = create_deployment(
+            engine.clients, options.target_url, health_path, options.lifecycle_event, settings=engine.settings
+        )
         try:
             if options.config_text:
                 prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")

@@ -9,7 +9,8 @@ from typing import Any
 from moto.backends import get_backend
 
 from greenlight.engine.listener import ListenerSettings, TestListener
-from greenlight.engine.moto_patches import EngineSettings, deployment_targets, stand_in
+from greenlight.engine.patches.codedeploy import stand_in
+from greenlight.engine.settings import EngineSettings
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 APPLICATION, DEPLOYMENT_GROUP = "sample-service", "sample-service-dg"
@@ -22,6 +23,7 @@ class LocalDeployment:
     hook_execution_id: str
     listener: TestListener
     green_target_group_arn: str
+    settings: EngineSettings  # the engine's, for faults it injects into this deployment
 
     def callbacks(self) -> list[dict[str, Any]]:
         """Every PutLifecycleEventHookExecutionStatus call for this deployment, in order, accepted or not."""
@@ -30,11 +32,11 @@ class LocalDeployment:
 
     def ecs_target(self) -> dict[str, Any]:
         """The deployment's ECS target as GetDeploymentTarget returns it (change it to shape a scenario)."""
-        return deployment_targets(get_backend("codedeploy")[ACCOUNT][REGION])[self.deployment_id]
+        return stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).targets[self.deployment_id]
 
     def fail_callbacks(self, *error_codes: str) -> None:
         """The next callbacks are refused with these error codes, in order (fault injection)."""
-        inject_api_faults("codedeploy", "put_lifecycle_event_hook_execution_status", *error_codes)
+        self.settings.inject_api_faults("codedeploy", "put_lifecycle_event_hook_execution_status", *error_codes)
 
 
 # An ECS deployment's lifecycle events in the order CodeDeploy runs them; Install, AllowTestTraffic and
@@ -90,11 +92,6 @@ def ecs_target(deployment_id: str, lifecycle_event: str) -> dict[str, Any]:
     }
 
 
-def inject_api_faults(service: str, operation: str, *error_codes: str) -> None:
-    """The next calls of `operation` (snake_case) are answered with these error codes, in order."""
-    EngineSettings.api_faults.setdefault((service, operation), []).extend(error_codes)
-
-
 def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnets = [
@@ -117,8 +114,13 @@ def create_deployment(
     health_path: str,
     lifecycle_event: str = "AfterAllowTestTraffic",
     hook_execution_id: str = "",
+    settings: EngineSettings | None = None,
 ) -> LocalDeployment:
-    """A blue/green ECS deployment paused at `lifecycle_event`, GREEN behind a real loopback listener."""
+    """A blue/green ECS deployment paused at `lifecycle_event`, GREEN behind a real loopback listener.
+
+    `settings` are the running engine's: its target health comes from the listener's own health checks.
+    """
+    settings = settings or EngineSettings()
     elbv2, codedeploy, iam = clients["elbv2"], clients["codedeploy"], clients["iam"]
     vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
     groups = {}
@@ -139,7 +141,7 @@ def create_deployment(
     listener = TestListener(
         ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions), clients["cloudwatch"]
     ).start()
-    EngineSettings.target_health[green] = listener.target_health
+    settings.target_health[green] = listener.target_health
     routes = {}
     for route, port, group in (("prod", 80, groups["blue"]), ("test", listener.port, green)):
         routes[route] = elbv2.create_listener(
@@ -173,5 +175,5 @@ def create_deployment(
         revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": "{}"}},
     )["deploymentId"]
     backend = get_backend("codedeploy")[ACCOUNT][REGION]
-    deployment_targets(backend)[deployment_id] = ecs_target(deployment_id, lifecycle_event)
-    return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green)
+    stand_in(backend).targets[deployment_id] = ecs_target(deployment_id, lifecycle_event)
+    return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green, settings)

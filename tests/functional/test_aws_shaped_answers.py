@@ -51,7 +51,7 @@ def test_the_hook_treats_an_existing_execution_as_started() -> None:
 
 
 def test_health_passes_on_healthy_targets_as_elb_reports_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "TIME_SCALE", 0.0)
+    monkeypatch.setenv(clock.TIME_SCALE_VARIABLE, "0")
     config = HealthConfig(path="/health", interval_seconds=1, timeout_seconds=10, request_timeout_seconds=0.5)
     with serve() as (url, behaviour), stubbed("elbv2") as (elbv2, stubber):
         stubber.add_response(
@@ -64,7 +64,7 @@ def test_health_passes_on_healthy_targets_as_elb_reports_them(monkeypatch: pytes
 
 
 def test_an_unhealthy_target_is_named_with_the_reason_elb_gives(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "TIME_SCALE", 0.0)
+    monkeypatch.setenv(clock.TIME_SCALE_VARIABLE, "0")
     unhealthy = aws_response("elbv2/DescribeTargetHealth.unhealthy")
     [target] = unhealthy["TargetHealthDescriptions"]
     config = HealthConfig(path="/health", interval_seconds=1, timeout_seconds=2, min_healthy_targets=1)

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from botocore.validate import ParamValidator
 
-from greenlight.engine.moto_patches import deployment_targets
+from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.project import load_template
 from prepare.discovery import discover
 from tests.conftest import ROOT
@@ -169,7 +169,7 @@ def deployed(example: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
         ]
         from moto.backends import get_backend
 
-        deployment_targets(get_backend("codedeploy")["123456789012"]["us-east-1"])[deployment] = {
+        stand_in(get_backend("codedeploy")["123456789012"]["us-east-1"]).targets[deployment] = {
             "targetId": "ecs",
             "lifecycleEvents": [{"lifecycleEventName": "AfterAllowTestTraffic", "status": "InProgress"}],
             "taskSetsInfo": [

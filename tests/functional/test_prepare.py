@@ -9,7 +9,7 @@ import pytest
 from moto.backends import get_backend
 
 from common.models import HookRequest
-from greenlight.engine.moto_patches import deployment_targets
+from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
 from prepare.app import TransientError, prepare
 from prepare.discovery import discover
@@ -32,7 +32,7 @@ def aws() -> Iterator[tuple[dict[str, Any], LocalDeployment]]:
 
 
 def ecs_target(deployment: LocalDeployment) -> dict[str, Any]:
-    return deployment_targets(get_backend("codedeploy")[ACCOUNT][REGION])[deployment.deployment_id]
+    return stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).targets[deployment.deployment_id]
 
 
 def run_prepare(clients: dict[str, Any], deployment: LocalDeployment) -> dict[str, Any]:

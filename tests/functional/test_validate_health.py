@@ -47,7 +47,7 @@ HEALTHY = [("10.0.0.1", "healthy", ""), ("10.0.0.2", "healthy", "")]
 
 @pytest.fixture(autouse=True)
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "TIME_SCALE", 0.0)
+    monkeypatch.setenv(clock.TIME_SCALE_VARIABLE, "0")
 
 
 def config(**overrides: Any) -> HealthConfig:

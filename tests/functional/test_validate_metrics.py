@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from common.config import MetricsConfig
 from common.models import TargetGroup, ValidationStatus
-from greenlight.engine import moto_patches
+from greenlight.engine import patches
 from validate_metrics.checks import alarm_checks, builtin_queries, check_metrics, window
 
 pytestmark = pytest.mark.functional
@@ -26,7 +26,7 @@ PREPARED = NOW - timedelta(minutes=4)
 
 @pytest.fixture
 def cloudwatch() -> Iterator[Any]:
-    moto_patches.apply()  # percentile statistics (p99) for moto's CloudWatch
+    patches.apply()  # percentile statistics (p99) for moto's CloudWatch
     with mock_aws():
         yield boto3.client("cloudwatch", region_name="us-east-1")
 

@@ -10,7 +10,8 @@ import boto3
 from moto import mock_aws
 from moto.backends import get_backend
 
-from greenlight.engine import moto_patches
+from greenlight.engine import patches
+from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, REGION
 
 CLIENTS = ("codedeploy", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions")
@@ -18,13 +19,13 @@ CLIENTS = ("codedeploy", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfuncti
 
 @contextmanager
 def local_aws() -> Iterator[dict[str, Any]]:
-    moto_patches.apply()
+    patches.apply()
     with mock_aws():
         yield {name: boto3.client(name, region_name=REGION) for name in CLIENTS}
 
 
 def callbacks() -> list[dict[str, Any]]:
-    return list(moto_patches.stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).callbacks)
+    return list(stand_in(get_backend("codedeploy")[ACCOUNT][REGION]).callbacks)
 
 
 def bare_deployment(codedeploy: Any, iam: Any) -> str:

@@ -16,7 +16,7 @@ from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
-from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, inject_api_faults
+from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
@@ -41,7 +41,7 @@ def _break(logical_id: str, fault: Callable[[], None]) -> Setup:
 
 
 def _api_faults(service: str, operation: str, *codes: str) -> Setup:
-    return lambda engine, deployment: inject_api_faults(service, operation, *codes)
+    return lambda engine, deployment: engine.inject_api_faults(service, operation, *codes)
 
 
 def _config(text: str) -> Setup:

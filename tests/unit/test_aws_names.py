@@ -13,7 +13,8 @@ import pytest
 from common.aws import HookStatus
 from common.models import Verdict
 from greenlight.engine.conformance import operation_model, service_model
-from greenlight.engine.local_engine import SAFETY_NET_STATUSES, TERMINAL
+from greenlight.engine.executions import TERMINAL
+from greenlight.engine.local_engine import SAFETY_NET_STATUSES
 from greenlight.engine.project import Project
 from prepare import discovery
 from validate_health.checks import HEALTHY

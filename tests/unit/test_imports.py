@@ -11,6 +11,7 @@ from pathlib import Path
 import grimp
 import pytest
 
+import greenlight
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
@@ -64,8 +65,9 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_import_contracts_hold_and_a_seeded_violation_breaks_them(tmp_path: Path) -> None:
     # GIVEN a copy of the project's code and its contracts
-    for name in ("greenlight", "functions"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    sources = {"greenlight": Path(greenlight.__file__).parent, "functions": ROOT / "functions"}
+    for name, source in sources.items():
+        shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     kept = lint_imports(tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr

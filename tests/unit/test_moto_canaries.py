@@ -1,6 +1,6 @@
 """Canaries: each moto internal the local engine patches still behaves as it did when measured (moto 5.2.5).
 
-When one of these fails after a moto upgrade, the matching patch in greenlight/moto_patches.py must be
+When one of these fails after a moto upgrade, the matching patch in greenlight/engine/patches/ must be
 revisited: moto moved the code, or fixed the gap and the patch can go.
 """
 
@@ -14,7 +14,7 @@ from moto.cloudwatch.models import Statistics
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
 from moto.stepfunctions.parser.mocking.mock_config import load_mock_test_case_for
 
-from greenlight.engine.moto_patches import ORIGINALS, PINNED_MOTO
+from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
 
 pytestmark = pytest.mark.unit
 

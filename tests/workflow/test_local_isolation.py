@@ -11,7 +11,6 @@ import pytest
 from greenlight.engine import egress
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.moto_patches import EngineSettings
 from greenlight.engine.project import Project
 from greenlight.engine.standin import LocalDeployment
 from tests.support.quick_config import quick_config
@@ -34,8 +33,11 @@ def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
         entered.set()
         release.wait(10)
 
+    runs: list[egress.LocalRun] = []
+
     def break_finalize(engine: LocalEngine, deployment: LocalDeployment) -> None:
         engine.break_function("FinalizeFunction", stall)
+        runs.append(engine.settings.run)
 
     # WHEN the workflow gives up on Finalize (its task timeout), the run ends, and only then Finalize wakes up
     options = LocalRunOptions(
@@ -46,8 +48,8 @@ def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
         deadline_s=30,
     )
     report = run_local(options, project, before_start=break_finalize)
-    run = EngineSettings.run
-    assert run is not None and not run.active and entered.is_set()
+    [run] = runs
+    assert not run.active and entered.is_set()
     release.set()
     deadline = time.monotonic() + 10
     while not run.refused and time.monotonic() < deadline:

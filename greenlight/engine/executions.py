@@ -1,0 +1,66 @@
+"""Following one execution on the local engine: its states as they run, and how it ended."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+POLL_S = 0.02  # busy polling starves the interpreter's threads (one GIL)
+
+
+@dataclass
+class Run:
+    execution_arn: str
+    status: str
+    output: dict[str, Any] | None
+    error: str | None
+    cause: str | None
+    duration_s: float
+    states: list[dict[str, Any]] = field(default_factory=list)
+
+
+def state_events(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
+    """Every state entered or exited, in order, from the execution's history."""
+    history = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+    states = []
+    for event in history:
+        kind = event["type"]
+        if kind.endswith("StateEntered") or kind.endswith("StateExited"):
+            details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails") or {}
+            states.append({"type": kind, "state": details.get("name", ""), "timestamp": event["timestamp"]})
+    return states
+
+
+def follow(
+    sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None = None
+) -> Run:
+    """Poll until the execution ends or the deadline passes (then it is stopped, and ends ABORTED)."""
+    started, deadline = time.monotonic(), time.monotonic() + deadline_s
+    seen = 0
+    while True:
+        description = sfn.describe_execution(executionArn=execution_arn)
+        if on_state:
+            events = state_events(sfn, execution_arn)
+            for event in events[seen:]:
+                on_state(event)
+            seen = len(events)
+        if description["status"] in TERMINAL:
+            break
+        if time.monotonic() > deadline:
+            sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
+            continue
+        time.sleep(POLL_S)
+    output = json.loads(description["output"]) if description.get("output") else None
+    return Run(
+        execution_arn,
+        description["status"],
+        output,
+        description.get("error"),
+        description.get("cause"),
+        time.monotonic() - started,
+        state_events(sfn, execution_arn),
+    )

@@ -1,0 +1,42 @@
+"""Everything the local engine changes in moto, by what it patches, pinned to one moto version.
+
+The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
+errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution). The services:
+`codedeploy`, `elbv2`, `cloudwatch`. And `faults` (injected error answers). Each patch closes a gap measured
+in moto 5.2.5 (docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.settings`);
+outside an engine moto behaves as shipped. tests/unit/test_moto_canaries.py fails the day an upgrade moves or
+fixes what a patch touches.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib.metadata import version
+
+from greenlight.engine import conformance, egress
+from greenlight.engine.patches import asl, cloudwatch, codedeploy, elbv2, faults, lambda_invoke, stepfunctions, waits
+from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
+
+MODULES = (lambda_invoke, waits, asl, stepfunctions, codedeploy, elbv2, cloudwatch, faults)
+_LOCK = threading.Lock()
+_applied: list[bool] = []
+
+
+def apply() -> None:
+    """Apply every patch once per process; refuse a moto version the patches were not measured against."""
+    with _LOCK:
+        if _applied:
+            return
+        if version("moto") != PINNED_MOTO:
+            raise RuntimeError(f"greenlight's local engine is pinned to moto {PINNED_MOTO}, found {version('moto')}")
+        for module in MODULES:
+            for owner, attribute, replacement in module.PATCHES:
+                setattr(owner, attribute, replacement)
+            for extra in getattr(module, "EXTRA", []):
+                extra()
+        conformance.install()
+        egress.install()
+        _applied.append(True)
+
+
+__all__ = ["ORIGINALS", "PINNED_MOTO", "apply"]

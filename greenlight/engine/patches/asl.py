@@ -1,0 +1,129 @@
+"""The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter and error names,
+the errors `States.ALL` does not catch, a Parallel's branch errors, and the Fail state's cause limit."""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from typing import Any
+
+import botocore.session
+from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
+
+from greenlight.engine.patches.originals import ORIGINALS, PatchList
+
+# --- JSONPath: a definite path such as `$.results[0].ok` yields the value itself, as on AWS (moto: `[value]`).
+
+_DEFINITE_PATH = re.compile(r"^\$(\.[A-Za-z_][\w-]*|\[\d+\])*$")
+
+
+def extract_json(path: str, data: Any) -> Any:
+    value = ORIGINALS["extract_json"](path, data)
+    if _DEFINITE_PATH.match(path) and "[" in path and isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def use_extract_json() -> None:
+    """Every parser module that imported moto's extract_json gets this one."""
+    import moto.stepfunctions.parser.asl.parse.asl_parser  # noqa: F401  (loads every module that imports it)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("moto.stepfunctions.parser")]:
+        if getattr(module, "extract_json", None) is ORIGINALS["extract_json"]:
+            setattr(module, "extract_json", extract_json)  # noqa: B010
+
+
+# --- aws-sdk integrations: ASL's PascalCase parameters reach boto3 under the botocore shape's own names.
+
+
+def _normalise_to_shape(value: Any, shape: Any) -> Any:
+    if shape is None:
+        return value
+    if isinstance(value, dict) and shape.type_name == "structure":
+        names = {name.lower(): name for name in shape.members}
+        result = {}
+        for key, item in value.items():
+            name = names.get(key.lower(), key)
+            result[name] = _normalise_to_shape(item, shape.members.get(name))
+        return result
+    if isinstance(value, list) and shape.type_name == "list":
+        return [_normalise_to_shape(item, shape.member) for item in value]
+    return value
+
+
+@cache
+def _input_shape(service: str, action: str) -> Any:
+    """The botocore input shape of `service`'s operation named `action` in any casing (None when unknown)."""
+    model = botocore.session.get_session().get_service_model(service)
+    name = next((name for name in model.operation_names if name.lower() == action.lower()), None)
+    return model.operation_model(name).input_shape if name else None
+
+
+def normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+    shape = _input_shape(self._get_boto_service_name(), self.resource.api_action)
+    if shape is not None:
+        normalised = _normalise_to_shape(parameters, shape)
+        parameters.clear()
+        parameters.update(normalised)
+
+
+def name_services() -> None:
+    """`CodeDeploy.<Name>` error names, and the ASL's `elasticloadbalancingv2` service name, as on AWS."""
+    state_task_service_aws_sdk._SERVICE_ERROR_NAMES["codedeploy"] = "CodeDeploy"
+    StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["elasticloadbalancingv2"] = "elbv2"
+
+
+# --- Errors: what `States.ALL` catches, and what a Parallel and a Fail state report.
+
+# "States.ALL ... can't catch the States.DataLimitExceeded terminal error or Runtime error types" (Step Functions
+# developer guide, error handling); moto's wildcard catches them.
+UNCATCHABLE_BY_ALL = frozenset({StatesErrorNameType.StatesStatesDataLimitExceeded, StatesErrorNameType.StatesRuntime})
+STATES_ALL = StatesErrorNameType.StatesALL.to_name()
+MAX_CAUSE_CHARACTERS = 32768  # the Step Functions API's SensitiveCause (botocore: max 32768)
+
+
+def error_equals(self: ErrorEqualsDecl, env: Any) -> None:
+    error_name = env.stack[-1]
+    wildcard_only = [name.error_name for name in self.error_names] == [STATES_ALL]
+    if wildcard_only and isinstance(error_name, StatesErrorName) and error_name.typ in UNCATCHABLE_BY_ALL:
+        env.stack.pop()
+        env.stack.append(False)
+        return
+    ORIGINALS["error_equals"](self, env)
+
+
+def branch_error_name(error_name: str | None) -> Any:
+    """A branch that failed with a States.* error fails its Parallel with that error (moto refuses the name)."""
+    if error_name and error_name.startswith("States."):
+        return StatesErrorName(StatesErrorNameType.from_name(error_name))
+    return ORIGINALS["branch_error_name"](error_name)
+
+
+def fail_state(self: StateFail, env: Any) -> None:
+    """A Fail state's cause is capped as the API caps an execution's cause."""
+    try:
+        ORIGINALS["fail_state"](self, env)
+    except FailureEventException as failure:
+        event_details: dict[str, Any] = dict(failure.failure_event.event_details or {})
+        details: dict[str, Any] = event_details.get("taskFailedEventDetails") or {}
+        cause = details.get("cause")
+        if isinstance(cause, str):
+            details["cause"] = cause[:MAX_CAUSE_CHARACTERS]
+        raise
+
+
+PATCHES: PatchList = [
+    (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", normalise_parameters),
+    (ErrorEqualsDecl, "_eval_body", error_equals),
+    (StateFail, "_eval_state", fail_state),
+    (branches_decl, "CustomErrorName", branch_error_name),
+]
+EXTRA = [use_extract_json, name_services]

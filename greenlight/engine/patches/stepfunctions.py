@@ -1,0 +1,52 @@
+"""The Step Functions API, where moto's differs: MockConfigFile test cases (`arn:...:stateMachine:<name>#<Case>`,
+whose loader moto stubs) and StopExecution's stopDate."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from moto.stepfunctions.parser.backend.execution import Execution
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+from greenlight.engine import settings
+from greenlight.engine.mock_config import MockConfigError, load_test_case
+from greenlight.engine.patches.originals import ORIGINALS, PatchList
+
+# The test case of the execution this thread is starting, handed from start_execution to its worker.
+_STARTING = threading.local()
+
+
+def start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, *args: Any, **kwargs: Any) -> Any:
+    if "#" not in state_machine_arn:
+        return ORIGINALS["start_execution"](self, state_machine_arn, *args, **kwargs)
+    arn, case = state_machine_arn.split("#", 1)
+    engine = settings.current()
+    if engine is None or not engine.mock_config:
+        raise MockConfigError("an ARN ending in #<case> needs a mock config (--mock-config FILE#Case)")
+    _STARTING.mock_test_case = load_test_case(engine.mock_config, arn.rsplit(":", 1)[1], case)
+    try:
+        return ORIGINALS["start_execution"](self, arn, *args, **kwargs)
+    finally:
+        _STARTING.mock_test_case = None
+
+
+def execution_worker(self: Execution) -> Any:
+    worker = ORIGINALS["execution_worker"](self)
+    pending = getattr(_STARTING, "mock_test_case", None)
+    if pending is not None:
+        worker._mock_test_case = pending
+    return worker
+
+
+def stop_execution(self: Execution, stop_date: Any, error: str | None, cause: str | None) -> None:
+    """StopExecution answers with its stopDate (a required member); moto sets it later, on the worker thread."""
+    self.stop_date = stop_date
+    ORIGINALS["execution_stop"](self, stop_date, error, cause)
+
+
+PATCHES: PatchList = [
+    (StepFunctionsParserBackend, "start_execution", start_execution),
+    (Execution, "_get_start_execution_worker", execution_worker),
+    (Execution, "stop", stop_execution),
+]
