@@ -1,8 +1,9 @@
 """Step Functions' payload limits, and the bound that keeps every ValidationResult far below them.
 
 A state's input or output over 256 KiB fails the execution with States.DataLimitExceeded, which no Catch
-with States.ALL catches; a Fail state's cause (how fail-fast carries a result) is capped at 32,768
-characters. Finalize's input holds the plan and every result, so each result gets a budget well under both.
+with States.ALL catches; a Fail state's cause (how fail-fast carries a result) may be at most 32,768
+characters, the API's limit for an execution's cause. Finalize's input holds the plan and every result, so
+each result gets a budget well under both.
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ ELB_NAMESPACE = "AWS/ApplicationELB"
 BUILTIN_METRICS = {  # query id: (metric name, statistic)
     "requests": ("RequestCount", "Sum"),
     "errors_5xx": ("HTTPCode_Target_5XX_Count", "Sum"),
-    # Connections GREEN refuses or resets: the ALB answers those itself (HTTPCode_ELB_5XX_Count, which has no
-    # TargetGroup dimension), so HTTPCode_Target_5XX_Count never sees them; this per-target-group count does.
+    # Connections to GREEN that could not be established (refused, or no answer to the connect): the ALB answers
+    # those itself (HTTPCode_ELB_5XX_Count, which has no TargetGroup dimension), so HTTPCode_Target_5XX_Count
+    # never sees them; this per-target-group count does (ALB metrics page).
     "connection_errors": ("TargetConnectionErrorCount", "Sum"),
     "p99": ("TargetResponseTime", "p99"),
     "unhealthy": ("UnHealthyHostCount", "Maximum"),
@@ -153,7 +154,7 @@ def builtin_checks(
     # name, query, value seen, limit (None = off), whether it is a rate that needs enough requests
     candidates = [
         ("5xx_rate", f"(HTTPCode_Target_5XX_Count + TargetConnectionErrorCount) Sum / RequestCount Sum, {where}",
-         errors / requests if requests else None, config.max_5xx_rate, True),
+         min(errors / requests, 1.0) if requests else None, config.max_5xx_rate, True),
         ("p99_response_time", f"TargetResponseTime p99 (worst period), {where}",
          aggregate(values["green_p99"], "p99"), config.max_p99_seconds, True),
         ("unhealthy_hosts", f"UnHealthyHostCount Maximum, {where}",
@@ -182,8 +183,8 @@ def baseline_checks(values: dict[str, list[float]], config: MetricsConfig) -> li
         aggregate(values["blue_requests"], "Sum"),
     )
     if config.baseline.max_5xx_rate_increase is not None and green_requests and blue_requests:
-        green_rate = server_errors(values, "green") / green_requests
-        blue_rate = server_errors(values, "blue") / blue_requests
+        green_rate = min(server_errors(values, "green") / green_requests, 1.0)
+        blue_rate = min(server_errors(values, "blue") / blue_requests, 1.0)
         limit = blue_rate + config.baseline.max_5xx_rate_increase
         checks.append(
             judge(

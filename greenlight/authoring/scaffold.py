@@ -60,7 +60,7 @@ def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str,
             "Parameters": {
                 "name": name,
                 "status": "skipped",
-                # States.Format is documented for strings; Finalize says when the config switched it off.
+                # Only strings reach States.Format; Finalize says when the config switched it off.
                 "reason.$": "States.Format('Not planned for {}.', $.plan.lifecycle_event)",
                 "attempts": 0,
                 **result_fields,

@@ -1,10 +1,10 @@
 """An emulated ALB test listener: a loopback proxy to the service under test that records what an ALB publishes.
 
 Per request it records RequestCount, HTTPCode_Target_5XX_Count and TargetResponseTime for the GREEN target
-group, TargetConnectionErrorCount when GREEN refuses or resets the connection (with the ALB's own 502 or 504 in
-HTTPCode_ELB_*, which carry the LoadBalancer dimension only), and its own health checks give target health (and
-UnHealthyHostCount), so every validation sees real data from real traffic. Metrics reach the local CloudWatch
-through `put_metric_data`, as an ALB's would.
+group; TargetConnectionErrorCount when no connection to GREEN can be established; the ALB's own 502 (refused,
+reset, garbled) or 504 (no answer in time) in HTTPCode_ELB_*, which carry the LoadBalancer dimension only.
+Its own health checks give target health (and UnHealthyHostCount), so every validation sees real data from
+real traffic. Metrics reach the local CloudWatch through `put_metric_data`, as an ALB's would.
 """
 
 from __future__ import annotations
@@ -22,6 +22,15 @@ from greenlight.engine.loopback import LoopbackServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 NAMESPACE = "AWS/ApplicationELB"
+
+
+@dataclass(frozen=True)
+class ElbAnswer:
+    """What the load balancer answered a request with, and whether that answer came from the target."""
+
+    status: int | None = None
+    from_target: bool = False
+    connection_error: bool = False  # no connection to the target could be established
 
 
 @dataclass
@@ -104,22 +113,29 @@ class TestListener:
         upstream = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
         )
-        target_status: int | None = None
-        timed_out = False
+        answer = ElbAnswer()
         try:
-            upstream.request(request.command, request.path, body=body, headers=headers)
-            response = upstream.getresponse()
-            payload = response.read()
-            target_status, reply_headers = response.status, response.getheaders()
-        except TimeoutError:
-            status, payload, reply_headers, timed_out = 504, b"504 Gateway Time-out", [], True
-        except OSError:
-            status, payload, reply_headers = 502, b"502 Bad Gateway", []
-        finally:
-            upstream.close()
-        elapsed = time.perf_counter() - started
-        self._record(target_status, elapsed, timed_out)
-        request.send_response(target_status or status)
+            upstream.connect()
+        except TimeoutError:  # "failed to establish a connection before the connection timeout": 504
+            answer = ElbAnswer(504, connection_error=True)
+        except OSError:  # refused or reset while connecting: 502
+            answer = ElbAnswer(502, connection_error=True)
+        payload, reply_headers = b"", []
+        if answer.status is None:
+            try:
+                upstream.request(request.command, request.path, body=body, headers=headers)
+                response = upstream.getresponse()
+                payload, reply_headers = response.read(), response.getheaders()
+                answer = ElbAnswer(response.status, from_target=True)
+            except TimeoutError:  # connected, but no answer in time: 504
+                answer = ElbAnswer(504)
+            except (OSError, http.client.HTTPException):  # reset, closed or garbled after connecting: 502
+                answer = ElbAnswer(502)
+        upstream.close()
+        self._record(answer, time.perf_counter() - started)
+        if not answer.from_target:
+            payload, reply_headers = f"{answer.status} from the load balancer".encode(), []
+        request.send_response(answer.status or 502)
         for name, value in reply_headers:
             if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
                 request.send_header(name, value)
@@ -128,27 +144,25 @@ class TestListener:
         if request.command != "HEAD":
             request.wfile.write(payload)
 
-    def _record(self, target_status: int | None, elapsed: float, timed_out: bool = False) -> None:
-        """What an ALB publishes for one request, each metric with the dimensions AWS gives it."""
+    def _record(self, answer: ElbAnswer, elapsed: float) -> None:
+        """What an ALB publishes for one request, each metric with the dimensions AWS gives it (ALB metrics
+        page): the target's own answers per target group, the ALB's own 502/504 per load balancer only, and
+        connections it could not establish to the target as TargetConnectionErrorCount."""
         now = datetime.now(UTC)
         group = self.settings.dimensions  # TargetGroup and LoadBalancer
-        balancer = [d for d in group if d["Name"] == "LoadBalancer"]  # the ALB's own answers have no TargetGroup
+        balancer = [d for d in group if d["Name"] == "LoadBalancer"]
         datums = [("RequestCount", 1.0, "Count", group)]
-        if target_status is not None:
+        if answer.from_target:
             datums.append(("TargetResponseTime", elapsed, "Seconds", group))
-            if target_status >= 500:
+            if (answer.status or 0) >= 500:
                 datums.append(("HTTPCode_Target_5XX_Count", 1.0, "Count", group))
-        elif timed_out:  # the target accepted but did not answer: the ALB answers 504
+        else:
             datums += [
-                ("HTTPCode_ELB_504_Count", 1.0, "Count", balancer),
+                (f"HTTPCode_ELB_{answer.status}_Count", 1.0, "Count", balancer),
                 ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
             ]
-        else:  # refused or reset: no connection to the target, the ALB answers 502
-            datums += [
-                ("TargetConnectionErrorCount", 1.0, "Count", group),
-                ("HTTPCode_ELB_502_Count", 1.0, "Count", balancer),
-                ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
-            ]
+        if answer.connection_error:
+            datums.append(("TargetConnectionErrorCount", 1.0, "Count", group))
         with self._lock:
             self._pending.extend(
                 {"MetricName": name, "Value": value, "Unit": unit, "Timestamp": now, "Dimensions": dimensions}

@@ -74,3 +74,27 @@ def test_a_target_5xx_is_the_targets_own(cloudwatch: Any) -> None:
             listener.close()
     assert sums(cloudwatch, "HTTPCode_Target_5XX_Count", GROUP) == 2
     assert sums(cloudwatch, "TargetConnectionErrorCount", GROUP) == 0
+
+
+def test_a_reset_after_connecting_is_the_albs_502_without_a_connection_error(cloudwatch: Any) -> None:
+    """The connection was established, so TargetConnectionErrorCount does not count it (ALB metrics page)."""
+    with serve(Behaviour(reset=True)) as (url, _):
+        listener = TestListener(ListenerSettings(upstream=url, dimensions=GROUP), cloudwatch).start()
+        try:
+            assert send(listener, 2) == [502, 502]
+        finally:
+            listener.close()
+    assert sums(cloudwatch, "HTTPCode_ELB_502_Count", GROUP[1:]) == 2
+    assert sums(cloudwatch, "TargetConnectionErrorCount", GROUP) == 0
+
+
+def test_no_answer_in_time_is_the_albs_504(cloudwatch: Any) -> None:
+    with serve(Behaviour(hang_s=1.0)) as (url, _):
+        settings = ListenerSettings(upstream=url, dimensions=GROUP, upstream_timeout=0.2)
+        listener = TestListener(settings, cloudwatch).start()
+        try:
+            assert send(listener, 1) == [504]
+        finally:
+            listener.close()
+    assert sums(cloudwatch, "HTTPCode_ELB_504_Count", GROUP[1:]) == 1
+    assert sums(cloudwatch, "TargetConnectionErrorCount", GROUP) == 0

@@ -88,8 +88,8 @@ def test_at_after_allow_test_traffic_green_blue_and_the_test_listener_are_found(
     assert plan["config_source"] == ["defaults", f"ssm:{PREFIX}/default", f"ssm:{PREFIX}/shop/shop-dg"]
 
 
-@pytest.mark.parametrize("event", ["AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic"])
-def test_before_production_traffic_moves_green_is_reached_through_the_test_listener(event: str) -> None:
+@pytest.mark.parametrize("event", ["AfterAllowTestTraffic", "BeforeAllowTraffic"])
+def test_once_test_traffic_moved_green_is_reached_through_the_test_listener(event: str) -> None:
     plan = run_prepare(event)["plan"]
     assert plan["lifecycle_event"] == event
     assert plan["green"]["name"] == "shop-green" and plan["test_url"].endswith(":8080")

@@ -69,11 +69,13 @@ def test_a_runtime_error_is_not_caught_by_a_catch_all(engine: LocalEngine) -> No
     assert (run.status, run.error) == ("FAILED", "States.Runtime")
 
 
-def test_a_fail_state_cause_is_capped_at_the_api_limit(engine: LocalEngine) -> None:
+def test_a_fail_state_cause_over_the_api_limit_fails_loudly(engine: LocalEngine) -> None:
     definition = {"StartAt": "Stop", "States": {"Stop": {"Type": "Fail", "Error": "Big", "CausePath": "$.cause"}}}
     run = run_definition(engine, "long-cause", definition, {"cause": "y" * 40_000})
-    assert run.status == "FAILED" and run.error == "Big"
-    assert run.cause == "y" * 32768
+    assert (run.status, run.error) == ("FAILED", "States.Runtime")
+    assert "40000 characters, over the API's 32768" in (run.cause or "")
+    within = run_definition(engine, "cause-at-limit", definition, {"cause": "y" * 32768})
+    assert (within.status, within.error, within.cause) == ("FAILED", "Big", "y" * 32768)
 
 
 def test_a_named_error_is_still_caught(engine: LocalEngine) -> None:

@@ -1,22 +1,27 @@
 """The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter and error names,
-the errors `States.ALL` does not catch, a Parallel's branch errors, and the Fail state's cause limit."""
+the errors `States.ALL` does not catch, a Parallel's branch errors, and the limit of a Fail state's cause."""
 
 from __future__ import annotations
 
 import re
 import sys
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
-from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
 
@@ -108,16 +113,29 @@ def branch_error_name(error_name: str | None) -> Any:
 
 
 def fail_state(self: StateFail, env: Any) -> None:
-    """A Fail state's cause is capped as the API caps an execution's cause."""
+    """A Fail state whose cause is over the API's limit for a cause fails loudly (States.Runtime), naming it.
+
+    AWS documents the limit (an execution's cause is at most 32,768 characters), not what it does past it;
+    greenlight keeps every cause far below, and a local run that breaks the limit must say so, not pass.
+    """
     try:
         ORIGINALS["fail_state"](self, env)
     except FailureEventException as failure:
         event_details: dict[str, Any] = dict(failure.failure_event.event_details or {})
-        details: dict[str, Any] = event_details.get("taskFailedEventDetails") or {}
-        cause = details.get("cause")
-        if isinstance(cause, str):
-            details["cause"] = cause[:MAX_CAUSE_CHARACTERS]
-        raise
+        cause = (event_details.get("taskFailedEventDetails") or {}).get("cause")
+        if not isinstance(cause, str) or len(cause) <= MAX_CAUSE_CHARACTERS:
+            raise
+        runtime = StatesErrorNameType.StatesRuntime
+        message = f"the Fail state {self.name!r} has a cause of {len(cause)} characters"
+        message += f", over the API's {MAX_CAUSE_CHARACTERS}"
+        details = TaskFailedEventDetails(error=runtime.to_name(), cause=message)
+        event = FailureEvent(
+            env=env,
+            error_name=StatesErrorName(typ=runtime),
+            event_type=HistoryEventType.TaskFailed,
+            event_details=cast(EventDetails, {"taskFailedEventDetails": details}),
+        )
+        raise FailureEventException(event) from failure
 
 
 PATCHES: PatchList = [
