@@ -29,7 +29,7 @@ def real_runs(project: Project, runs: int) -> list[float]:
         options = LocalRunOptions(target_url=service.url, config_text=SMALL_TRAFFIC, time_scale=0.0)
         for _ in range(runs + 1):
             report = run_local(options, project)
-            timings.append(report["execution"]["duration_s"])
+            timings.append(report.execution.duration_s)
     return timings[1:]  # the first pays the interpreter's one-off imports
 
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from common.observability import logger
+from common.outcomes import CallbackOutcome, HookStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
 
 # Standard retry mode backs off on throttling; the state machine's Retry covers what is left.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=20)
-
-HookStatus = Literal["Succeeded", "Failed"]
 
 
 @cache
@@ -32,7 +31,7 @@ def error_code(error: ClientError) -> str:
 
 def report_status(
     codedeploy: CodeDeployClient, deployment_id: str, lifecycle_event_hook_execution_id: str, status: HookStatus
-) -> str:
+) -> CallbackOutcome:
     """Tell CodeDeploy the hook's outcome. Returns `reported`, or `already-completed` when a verdict is in."""
     try:
         codedeploy.put_lifecycle_event_hook_execution_status(

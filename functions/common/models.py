@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.outcomes import CallbackOutcome
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -77,3 +79,49 @@ class Plan(Payload):
 class Verdict(str, Enum):
     SUCCEEDED = "Succeeded"
     FAILED = "Failed"
+
+
+class Problem(Payload):
+    """A state that failed outright (after its retries), as the ASL's error paths record it."""
+
+    state: str
+    error: str | None = None
+    cause: str | None = None
+
+
+class PrepareOutput(Payload):
+    """Prepare's output, and the shape the ASL's `Record Prepare Error` path builds when Prepare itself fails."""
+
+    request: HookRequest
+    ready: bool
+    plan: Plan | None = None
+    results: list[ValidationResult] = Field(default_factory=list)
+    problem: Problem | None = None
+
+
+class FinalizeInput(Payload):
+    """What reaches Finalize: the plan, every branch's result, and the failed state if one did."""
+
+    request: HookRequest
+    plan: Plan | None = None
+    results: list[ValidationResult] | None = None
+    problem: Problem | None = None
+
+
+class VerdictReport(Payload):
+    """The product: the verdict, why, and every validation with what it saw and expected (the execution's output)."""
+
+    verdict: Verdict
+    reason: str
+    deployment_id: str
+    lifecycle_event_hook_execution_id: str
+    inconclusive_policy: str = "fail"
+    validations: list[ValidationResult] = Field(default_factory=list)
+    decided_at: datetime = Field(default_factory=utcnow)
+    lifecycle_event: str | None = None
+    application_name: str | None = None
+    deployment_group_name: str | None = None
+    test_url: str | None = None
+    green_target_group: str | None = None
+    config_source: list[str] = Field(default_factory=list)
+    callback: CallbackOutcome | None = None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common.aws import client, report_status
-from common.models import HookRequest, Plan, ValidationResult
+from common.models import FinalizeInput, ValidationResult, VerdictReport
 from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, logger, metrics, tracer
 from finalize.report import build_report, collect_results
+
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
 
 
 class CallbackError(Exception):
@@ -41,26 +44,26 @@ def emit_metrics(verdict: str, results: list[ValidationResult]) -> None:
     recorder.flush_metrics()
 
 
-def finalize(event: dict[str, Any], codedeploy: Any) -> dict[str, Any]:
-    request = HookRequest.model_validate(event["request"])
+def finalize(event: dict[str, Any], codedeploy: CodeDeployClient) -> VerdictReport:
+    given = FinalizeInput.model_validate(event)
+    request = given.request
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
-    plan = Plan.model_validate(event["plan"]) if event.get("plan") else None
-    results = collect_results(event, plan)
-    report = build_report(request, plan, results)
+    results = collect_results(given)
+    report = build_report(given, results)
     log_results(results)
-    logger.info(f"Verdict {report['verdict']}: {report['reason']}", extra={"verdict": report["verdict"]})
+    logger.info(f"Verdict {report.verdict.value}: {report.reason}", extra={"verdict": report.verdict.value})
     try:
-        report["callback"] = report_status(
-            codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, report["verdict"]
+        report.callback = report_status(
+            codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, report.verdict.value
         )
     except ClientError as error:
         raise CallbackError(f"PutLifecycleEventHookExecutionStatus failed: {error}") from error
     # Only once the verdict is delivered: a retried Finalize must not count the same verdict twice.
-    emit_metrics(report["verdict"], results)
+    emit_metrics(report.verdict.value, results)
     return report
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return finalize(event, client("codedeploy"))
+    return finalize(event, client("codedeploy")).model_dump(mode="json")

@@ -2,55 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from common.config import InconclusivePolicy
-from common.models import HookRequest, Plan, ValidationResult, ValidationStatus, utcnow
+from common.models import FinalizeInput, Plan, ValidationResult, ValidationStatus, VerdictReport
 from common.verdict import decide
 
+CUT_SHORT = "Not finished: fail_fast ended the run when another validation failed."
+DISABLED = "Disabled in the config."
 
-def collect_results(event: dict[str, Any], plan: Plan | None) -> list[ValidationResult]:
+
+def collect_results(given: FinalizeInput) -> list[ValidationResult]:
     """The branch results, an `error` result for a failed state, and a line for each planned check cut short."""
-    results = [ValidationResult.model_validate(result) for result in event.get("results") or []]
-    problem = event.get("problem")
+    results = list(given.results or [])
+    problem, plan = given.problem, given.plan
     if problem:
-        reason = f"The {problem.get('state')} step failed: {problem.get('error')}: {problem.get('cause')}"
-        results.append(
-            ValidationResult(
-                name=str(problem.get("state", "workflow")).lower(), status=ValidationStatus.ERROR, reason=reason
-            )
-        )
+        reason = f"The {problem.state} step failed: {problem.error}: {problem.cause}"
+        results.append(ValidationResult(name=problem.state.lower(), status=ValidationStatus.ERROR, reason=reason))
     for result in results:
-        section = plan.config.get(result.name) if plan else None
-        if result.status is ValidationStatus.SKIPPED and isinstance(section, dict) and section.get("enabled") is False:
-            result.reason = "Disabled in the config."
+        if result.status is ValidationStatus.SKIPPED and _disabled(plan, result.name):
+            result.reason = DISABLED
     seen = {result.name for result in results}
     for name, planned in (plan.planned if plan else {}).items():
         if planned and name not in seen and not problem:
-            reason = "Not finished: fail_fast ended the run when another validation failed."
-            results.append(ValidationResult(name=name, status=ValidationStatus.SKIPPED, reason=reason))
+            results.append(ValidationResult(name=name, status=ValidationStatus.SKIPPED, reason=CUT_SHORT))
     return results
 
 
-def build_report(request: HookRequest, plan: Plan | None, results: list[ValidationResult]) -> dict[str, Any]:
+def _disabled(plan: Plan | None, name: str) -> bool:
+    section = plan.config.get(name) if plan else None
+    return isinstance(section, dict) and section.get("enabled") is False
+
+
+def build_report(given: FinalizeInput, results: list[ValidationResult]) -> VerdictReport:
+    plan = given.plan
     policy = InconclusivePolicy(plan.config.get("inconclusive_policy", "fail")) if plan else InconclusivePolicy.FAIL
     verdict, reason = decide(results, policy)
-    report: dict[str, Any] = {
-        "verdict": verdict.value,
-        "reason": reason,
-        "deployment_id": request.deployment_id,
-        "lifecycle_event_hook_execution_id": request.lifecycle_event_hook_execution_id,
-        "inconclusive_policy": policy.value,
-        "validations": [result.model_dump(mode="json") for result in results],
-        "decided_at": utcnow().isoformat(),
-    }
+    report = VerdictReport(
+        verdict=verdict,
+        reason=reason,
+        deployment_id=given.request.deployment_id,
+        lifecycle_event_hook_execution_id=given.request.lifecycle_event_hook_execution_id,
+        inconclusive_policy=policy.value,
+        validations=results,
+    )
     if plan is not None:
-        report |= {
-            "lifecycle_event": plan.lifecycle_event,
-            "application_name": plan.application_name,
-            "deployment_group_name": plan.deployment_group_name,
-            "test_url": plan.test_url,
-            "green_target_group": plan.green.name,
-            "config_source": plan.config_source,
-        }
+        report.lifecycle_event = plan.lifecycle_event
+        report.application_name = plan.application_name
+        report.deployment_group_name = plan.deployment_group_name
+        report.test_url = plan.test_url
+        report.green_target_group = plan.green.name
+        report.config_source = plan.config_source
     return report

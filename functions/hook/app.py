@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_event import CodeDeployLifecycleHookEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client, report_status
 from common.observability import bind_request, logger
+from common.outcomes import START_FAILED, HookOutcome
+from common.settings import HookSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_stepfunctions import SFNClient
 
 
 def execution_name(lifecycle_event_hook_execution_id: str) -> str:
@@ -19,23 +24,27 @@ def execution_name(lifecycle_event_hook_execution_id: str) -> str:
     return "greenlight-" + hashlib.sha256(lifecycle_event_hook_execution_id.encode()).hexdigest()[:64]
 
 
-def start(sfn: Any, codedeploy: Any, state_machine_arn: str, deployment_id: str, hook_id: str) -> str:
+def start(
+    sfn: SFNClient, codedeploy: CodeDeployClient, state_machine_arn: str, deployment_id: str, hook_id: str
+) -> HookOutcome:
     """Start the workflow; if that fails for any reason, report `Failed` now rather than let CodeDeploy wait an hour."""
     payload = {"deployment_id": deployment_id, "lifecycle_event_hook_execution_id": hook_id}
     try:
+        if not state_machine_arn:
+            raise ValueError("STATE_MACHINE_ARN is not set: the stack is misconfigured")
         sfn.start_execution(stateMachineArn=state_machine_arn, name=execution_name(hook_id), input=json.dumps(payload))
     except sfn.exceptions.ExecutionAlreadyExists:
         logger.info("Workflow already started for this hook execution")
         return "already-started"
     except Exception:
         logger.exception("Could not start the validation workflow; reporting Failed")
-        return "start-failed:" + report_status(codedeploy, deployment_id, hook_id, "Failed")
+        return START_FAILED[report_status(codedeploy, deployment_id, hook_id, "Failed")]
     logger.info("Started the validation workflow", extra={"execution_name": execution_name(hook_id)})
     return "started"
 
 
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, HookOutcome]:
     hook_event = CodeDeployLifecycleHookEvent(event if isinstance(event, dict) else {})
     try:
         deployment_id, hook_id = hook_event.deployment_id, hook_event.lifecycle_event_hook_execution_id
@@ -46,13 +55,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
         logger.error("Not a CodeDeploy lifecycle hook event: the ids must be non-empty strings")
         return {"outcome": "ignored"}
     bind_request(deployment_id, hook_id)
+    settings = HookSettings.from_environment()
     # When both the start and the Failed callback fail, the error propagates on purpose: CodeDeploy invokes
     # hooks asynchronously, so Lambda retries the whole handler.
-    outcome = start(
-        client("stepfunctions"),
-        client("codedeploy"),
-        os.environ.get("STATE_MACHINE_ARN", ""),
-        deployment_id,
-        hook_id,
-    )
+    outcome = start(client("stepfunctions"), client("codedeploy"), settings.state_machine_arn, deployment_id, hook_id)
     return {"outcome": outcome}

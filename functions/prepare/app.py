@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common import config as greenlight_config
 from common.aws import client, error_code
-from common.models import HookRequest, Plan, ValidationResult, ValidationStatus
+from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
+from common.settings import PrepareSettings
 from prepare.discovery import DiscoveryError, discover
+
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
+    from mypy_boto3_ssm import SSMClient
 
 TRANSIENT_ERRORS = {
     "Throttling",
@@ -23,31 +28,24 @@ TRANSIENT_ERRORS = {
     "InternalFailure",
     "InternalError",
 }
-DEFAULT_PARAMETER_PREFIX = "/greenlight"
 
 
 class TransientError(Exception):
     """An AWS call was throttled or failed on AWS's side; the state machine's Retry takes it from here."""
 
 
-def not_ready(request: HookRequest, reason: str) -> dict[str, Any]:
+def not_ready(request: HookRequest, reason: str) -> PrepareOutput:
     logger.error("Cannot validate this deployment", extra={"reason": reason})
     result = ValidationResult(name="prepare", status=ValidationStatus.ERROR, reason=reason)
-    return {
-        "request": request.model_dump(),
-        "ready": False,
-        "plan": None,
-        "results": [result.model_dump(mode="json")],
-        "problem": None,
-    }
+    return PrepareOutput(request=request, ready=False, results=[result])
 
 
-def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, parameter_prefix: str) -> dict[str, Any]:
+def prepare(
+    request: HookRequest, codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, ssm: SSMClient, prefix: str
+) -> PrepareOutput:
     try:
         found = discover(codedeploy, elbv2, request.deployment_id)
-        config, sources = greenlight_config.load(
-            ssm, parameter_prefix, found.application_name, found.deployment_group_name
-        )
+        config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
     except (DiscoveryError, greenlight_config.ConfigError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
@@ -69,13 +67,7 @@ def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, paramet
         planned={name: s.enabled and found.lifecycle_event in s.lifecycle_events for name, s in sections.items()},
     )
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
-    return {
-        "request": request.model_dump(),
-        "ready": True,
-        "plan": plan.model_dump(mode="json"),
-        "results": [],
-        "problem": None,
-    }
+    return PrepareOutput(request=request, ready=True, plan=plan)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -83,5 +75,6 @@ def prepare(request: HookRequest, codedeploy: Any, elbv2: Any, ssm: Any, paramet
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = HookRequest.model_validate(event)
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
-    prefix = os.environ.get("CONFIG_PARAMETER_PREFIX", DEFAULT_PARAMETER_PREFIX)
-    return prepare(request, client("codedeploy"), client("elbv2"), client("ssm"), prefix)
+    settings = PrepareSettings.from_environment()
+    output = prepare(request, client("codedeploy"), client("elbv2"), client("ssm"), settings.config_parameter_prefix)
+    return output.model_dump(mode="json")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.config import DEFAULT_LIFECYCLE_EVENT
 from common.models import TargetGroup
+
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
 
 # Values as the APIs spell them (botocore's enums; tests/unit/test_aws_names.py checks each against the model).
 GREEN_LABEL, BLUE_LABEL = "Green", "Blue"  # codedeploy TargetLabel: the replacement and the original task set
@@ -40,7 +44,7 @@ def _current_lifecycle_event(ecs_target: dict[str, Any]) -> str:
     return DEFAULT_LIFECYCLE_EVENT
 
 
-def _ecs_target(codedeploy: Any, deployment_id: str) -> dict[str, Any]:
+def _ecs_target(codedeploy: CodeDeployClient, deployment_id: str) -> dict[str, Any]:
     target_ids = codedeploy.list_deployment_targets(deploymentId=deployment_id).get("targetIds", [])
     if not target_ids:
         raise DiscoveryError(f"deployment {deployment_id} has no deployment targets")
@@ -58,7 +62,7 @@ def _arn_suffix(arn: str, marker: str) -> str:
     return arn.split(marker, 1)[1] if marker in arn else ""
 
 
-def _target_group(elbv2: Any, task_set: dict[str, Any]) -> TargetGroup:
+def _target_group(elbv2: ElasticLoadBalancingv2Client, task_set: dict[str, Any]) -> TargetGroup:
     name = task_set["targetGroup"]["name"]
     described = elbv2.describe_target_groups(Names=[name])["TargetGroups"][0]
     load_balancers = described.get("LoadBalancerArns", [])
@@ -73,14 +77,14 @@ def _target_group(elbv2: Any, task_set: dict[str, Any]) -> TargetGroup:
     )
 
 
-def _listener_url(elbv2: Any, listener_arn: str) -> str:
+def _listener_url(elbv2: ElasticLoadBalancingv2Client, listener_arn: str) -> str:
     listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
     balancer = elbv2.describe_load_balancers(LoadBalancerArns=[listener["LoadBalancerArn"]])["LoadBalancers"][0]
     scheme = "https" if listener.get("Protocol") == HTTPS else "http"
     return f"{scheme}://{balancer['DNSName']}:{listener['Port']}"
 
 
-def discover(codedeploy: Any, elbv2: Any, deployment_id: str) -> Discovery:
+def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, deployment_id: str) -> Discovery:
     deployment = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
     application, group_name = deployment["applicationName"], deployment["deploymentGroupName"]
     if deployment.get("computePlatform", ECS_PLATFORM) != ECS_PLATFORM:
@@ -97,7 +101,8 @@ def discover(codedeploy: Any, elbv2: Any, deployment_id: str) -> Discovery:
         raise DiscoveryError(f"deployment {deployment_id} has no GREEN task set yet (no {GREEN_LABEL!r} task set)")
 
     route = "prodTrafficRoute" if lifecycle_event in PRODUCTION_ROUTE_EVENTS else "testTrafficRoute"
-    listener_arns = pairs[0].get(route, {}).get("listenerArns", [])
+    routes: dict[str, Any] = dict(pairs[0])
+    listener_arns = routes.get(route, {}).get("listenerArns", [])
     if not listener_arns:
         raise DiscoveryError(f"deployment group {group_name} has no {route} listener for {lifecycle_event}")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,8 +11,12 @@ from common.aws import client, report_status
 from common.models import HookRequest
 from common.observability import bind_request, logger, tracer
 
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_stepfunctions import SFNClient
 
-def execution_request(detail: dict[str, Any], sfn: Any) -> HookRequest:
+
+def execution_request(detail: dict[str, Any], sfn: SFNClient) -> HookRequest:
     """The execution's input names the hook; EventBridge omits it when large, so fall back to DescribeExecution."""
     raw = detail.get("input")
     if not raw:
@@ -20,7 +24,7 @@ def execution_request(detail: dict[str, Any], sfn: Any) -> HookRequest:
     return HookRequest.model_validate(json.loads(raw))
 
 
-def report_failure(event: dict[str, Any], sfn: Any, codedeploy: Any) -> dict[str, str]:
+def report_failure(event: dict[str, Any], sfn: SFNClient, codedeploy: CodeDeployClient) -> dict[str, str]:
     detail = event.get("detail", {})
     request = execution_request(detail, sfn)
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from common import clock
 from common.config import HealthConfig
 from common.http import probe
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
+
+if TYPE_CHECKING:
+    from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
 
 HEALTHY = "healthy"  # elbv2 TargetHealthStateEnum
 
@@ -28,7 +31,7 @@ class Progress:
         return len(healthy) == len(self.target_states) and len(healthy) >= expected
 
 
-def describe_targets(elbv2: Any, target_group_arn: str) -> list[dict[str, str]]:
+def describe_targets(elbv2: ElasticLoadBalancingv2Client, target_group_arn: str) -> list[dict[str, str]]:
     descriptions = elbv2.describe_target_health(TargetGroupArn=target_group_arn)["TargetHealthDescriptions"]
     return [
         {
@@ -40,7 +43,7 @@ def describe_targets(elbv2: Any, target_group_arn: str) -> list[dict[str, str]]:
     ]
 
 
-def check_health(elbv2: Any, green: TargetGroup, url: str, config: HealthConfig) -> Outcome:
+def check_health(elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: str, config: HealthConfig) -> Outcome:
     expected_targets = config.min_healthy_targets or max(green.desired_count, 1)
     attempts = max(1, math.ceil(config.timeout_seconds / max(config.interval_seconds, 0.001)))
     expected = {

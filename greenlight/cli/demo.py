@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from greenlight.cli.render import progress_printer, render
 from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import LocalRunResult
 
 DEMO_CONFIG = """\
 # The demo's config, as it would sit in SSM under /greenlight/<application>/<deployment group>.
@@ -32,7 +36,7 @@ metrics:
 """
 
 
-def _validate(release: Release, as_json: bool) -> dict[str, object]:
+def _validate(release: Release, as_json: bool) -> LocalRunResult:
     with SampleService(release) as service:
         if not as_json:
             sys.stderr.write(f"\n== Deploying {release.version} of the sample service ({service.url}) ==\n")
@@ -44,10 +48,12 @@ def run_demo(as_json: bool = False) -> int:
     started = time.monotonic()
     reports = {release.version: _validate(release, as_json) for release in (GOOD, BAD)}
     if as_json:
-        json.dump(reports, sys.stdout, indent=2, default=str)
+        json.dump(
+            {version: report.model_dump(mode="json") for version, report in reports.items()}, sys.stdout, indent=2
+        )
         sys.stdout.write("\n")
     good, bad = reports[GOOD.version], reports[BAD.version]
-    as_expected = good["verdict"] == "Succeeded" and bad["verdict"] == "Failed"
+    as_expected = good.verdict == "Succeeded" and bad.verdict == "Failed"
     if not as_json:
         for version, report in reports.items():
             sys.stdout.write(f"\n--- {version} ---\n")

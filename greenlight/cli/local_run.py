@@ -37,7 +37,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         if log:
             log.close()
     if args.json:
-        json.dump(report, sys.stdout, indent=2, default=str)
+        json.dump(report.model_dump(mode="json"), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         render(report, sys.stdout)

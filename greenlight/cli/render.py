@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import LocalRunResult
 
 HIDDEN_OBSERVED = ("first_failures", "targets", "checks", "window", "url")
 
@@ -34,25 +37,22 @@ def observed_summary(observed: dict[str, Any], limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def render(report: dict[str, Any], stream: TextIO) -> None:
+def render(result: LocalRunResult, stream: TextIO) -> None:
     rows = [("VALIDATION", "STATUS", "REASON")]
-    rows += [
-        (v["name"] + (" (dry run)" if v.get("dry_run") else ""), v["status"], v["reason"])
-        for v in report["validations"]
-    ]
+    rows += [(v.name + (" (dry run)" if v.dry_run else ""), v.status.value, v.reason) for v in result.validations]
     width = [max(len(r[i]) for r in rows) for i in range(2)]
     for name, status, reason in rows:
         stream.write(f"{name:<{width[0]}}  {status:<{width[1]}}  {reason}\n")
-    for validation in report["validations"]:
-        if validation.get("observed"):
-            stream.write(f"  {validation['name']}: {observed_summary(validation['observed'])}\n")
-    execution = report["execution"]
-    stream.write(f"\nVerdict: {report['verdict'] or 'none'} - {report['reason']}\n")
+    for validation in result.validations:
+        if validation.observed:
+            stream.write(f"  {validation.name}: {observed_summary(validation.observed)}\n")
+    execution, verdict = result.execution, result.verdict.value if result.verdict else "none"
+    stream.write(f"\nVerdict: {verdict} - {result.reason}\n")
     stream.write(
-        f"Execution {execution['status']} in {execution['duration_s']:.2f} s; CodeDeploy received: "
-        f"{report['callback']['status'] if report['callback'] else 'nothing'}\n"
+        f"Execution {execution.status} in {execution.duration_s:.2f} s; CodeDeploy received: "
+        f"{result.callback.status.value if result.callback else 'nothing'}\n"
     )
 
 
-def exit_code(report: dict[str, Any]) -> int:
-    return EXIT_SUCCEEDED if report["verdict"] == "Succeeded" else EXIT_FAILED
+def exit_code(result: LocalRunResult) -> int:
+    return EXIT_SUCCEEDED if result.verdict == "Succeeded" else EXIT_FAILED

@@ -6,11 +6,15 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from greenlight.engine.executions import Run
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import LocalRunResult
+
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 
 DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
@@ -47,30 +51,17 @@ def health_path_of(text: str, source: str) -> str:
     return HealthConfig.model_validate(config.health).path
 
 
-def report_from(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -> dict[str, Any]:
-    """The verdict report: the workflow's output when there is one, plus what CodeDeploy received."""
-    output = run.output or {}
-    accepted = [c for c in callbacks if c.get("accepted")]
-    callback = accepted[0] if accepted else None
-    # With a MockConfigFile case Finalize is mocked and nothing calls back: the mocked report carries the verdict.
-    verdict = callback["status"] if callback else output.get("verdict") if mocked else None
-    return {
-        "verdict": verdict,
-        "reason": output.get("reason") or run.cause or "no verdict reached CodeDeploy",
-        "validations": output.get("validations", []),
-        "callback": callback,
-        "callbacks": callbacks,
-        "execution": {
-            "arn": run.execution_arn,
-            "status": run.status,
-            "error": run.error,
-            "cause": run.cause,
-            "duration_s": round(run.duration_s, 3),
-        },
-        "mocked": mocked,
-        "states": run.states,
-        "report": output,
-    }
+def _start(engine: LocalEngine, deployment: LocalDeployment, options: LocalRunOptions) -> tuple[str, list[str]]:
+    """Start the execution as CodeDeploy would (or as a MockConfigFile case): its ARN, and the hook's outcomes."""
+    if options.mock_config:
+        engine.use_mock_config(options.mock_config)
+        return engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id, options.mock_case), []
+    # CodeDeploy invokes hooks asynchronously, so Lambda may deliver the same event more than once.
+    outcomes = [
+        engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id).get("outcome", "")
+        for _ in range(options.hook_invocations)
+    ]
+    return engine.execution_arn_for_hook(deployment.hook_execution_id), outcomes
 
 
 def run_local(
@@ -79,52 +70,36 @@ def run_local(
     on_state: Callable[[dict[str, Any]], None] | None = None,
     log: TextIO | None = None,
     before_start: Callable[[LocalEngine, LocalDeployment], None] | None = None,
-) -> dict[str, Any]:
+) -> LocalRunResult:
     """Set up the stand-in, start the workflow as CodeDeploy would, wait for it, return the verdict report.
 
     `before_start` may change the stand-in first (tests inject faults there).
     """
     project = project or Project.find()
-    health_path = "/"
     project.add_task_root()
-    if options.config_text:
-        health_path = health_path_of(options.config_text, "--config")
-    with LocalEngine(
-        project,
-        options.time_scale,
-        options.timeout_scale,
-        log if log is not None else io.StringIO(),
-        options.workflow_timeout_scale,
-    ) as engine:
+    from greenlight.engine.results import result_of  # the report model is the functions' own
+
+    health_path = health_path_of(options.config_text, "--config") if options.config_text else "/"
+    engine = LocalEngine(
+        project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale
+    )
+    with engine:
         deployment = create_deployment(
             engine.clients, options.target_url, health_path, options.lifecycle_event, settings=engine.settings
         )
         try:
             if options.config_text:
                 prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
-                engine.clients["ssm"].put_parameter(
-                    Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}", Value=options.config_text, Type="String"
-                )
+                name = f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}"
+                engine.clients["ssm"].put_parameter(Name=name, Value=options.config_text, Type="String")
             if before_start:
                 before_start(engine, deployment)
-            if options.mock_config:
-                engine.use_mock_config(options.mock_config)
-                execution_arn = engine.start_as_hook(
-                    deployment.deployment_id, deployment.hook_execution_id, options.mock_case
-                )
-            else:
-                # CodeDeploy invokes hooks asynchronously, so Lambda may deliver the same event more than once.
-                outcomes = [
-                    engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id).get("outcome", "")
-                    for _ in range(options.hook_invocations)
-                ]
-                execution_arn = engine.execution_arn_for_hook(deployment.hook_execution_id)
-                if not any(outcome in ("started", "already-started") for outcome in outcomes):
-                    run = Run(
-                        execution_arn, "NOT_STARTED", None, "Greenlight.HookStartFailed", ", ".join(outcomes), 0.0
-                    )
-                    return report_from(run, deployment.callbacks())
+            execution_arn, outcomes = _start(engine, deployment, options)
+            if outcomes and not any(outcome in ("started", "already-started") for outcome in outcomes):
+                cause = ", ".join(outcomes)
+                run = Run(execution_arn, "NOT_STARTED", None, "Greenlight.HookStartFailed", cause, 0.0)
+                return result_of(run, deployment.callbacks())
             run = engine.wait(execution_arn, options.deadline_s, on_state)
-            return report_from(run, deployment.callbacks(), mocked=options.mock_config is not None)
+            return result_of(run, deployment.callbacks(), mocked=options.mock_config is not None)
         finally:
             deployment.listener.close()

@@ -112,4 +112,4 @@ def test_finalize_reports_the_verdict_as_codedeploy_takes_it() -> None:
             {"deploymentId": "d-SHOP12345", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"},
         )
         report = finalize({"request": request, "plan": None, "results": [passed], "problem": None}, codedeploy)
-    assert (report["verdict"], report["callback"]) == ("Succeeded", "reported")
+    assert (report.verdict, report.callback) == ("Succeeded", "reported")

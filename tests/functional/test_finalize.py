@@ -41,12 +41,17 @@ def event(results: list[dict[str, Any]], problem: dict[str, str] | None = None, 
     return {"request": REQUEST, "plan": plan(**config), "results": results, "problem": problem}
 
 
+def run_finalize(given: dict[str, Any], codedeploy: RecordingCodeDeploy) -> dict[str, Any]:
+    """Finalize's output as the state machine receives it."""
+    return finalize(given, codedeploy).model_dump(mode="json")  # type: ignore[arg-type]
+
+
 def emf_blobs(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
 
 
 def test_all_passed_reports_succeeded(codedeploy: RecordingCodeDeploy, capsys: pytest.CaptureFixture[str]) -> None:
-    report = finalize(event([result("health", "passed"), result("metrics", "passed")]), codedeploy)
+    report = run_finalize(event([result("health", "passed"), result("metrics", "passed")]), codedeploy)
     assert report["verdict"] == "Succeeded" and report["callback"] == "reported"
     assert codedeploy.callbacks == [
         {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"}
@@ -69,14 +74,14 @@ def test_all_passed_reports_succeeded(codedeploy: RecordingCodeDeploy, capsys: p
 
 
 def test_a_failure_reports_failed_with_reason(codedeploy: RecordingCodeDeploy) -> None:
-    report = finalize(event([result("health", "passed"), result("metrics", "failed")]), codedeploy)
+    report = run_finalize(event([result("health", "passed"), result("metrics", "failed")]), codedeploy)
     assert report["verdict"] == "Failed"
     assert "metrics (failed: metrics failed)" in report["reason"]
     assert codedeploy.callbacks[0]["status"] == "Failed"
 
 
 def test_inconclusive_policy_pass_lets_the_deployment_through(codedeploy: RecordingCodeDeploy) -> None:
-    report = finalize(
+    report = run_finalize(
         event([result("health", "passed"), result("metrics", "inconclusive")], inconclusive_policy="pass"),
         codedeploy,
     )
@@ -85,21 +90,21 @@ def test_inconclusive_policy_pass_lets_the_deployment_through(codedeploy: Record
 
 def test_a_failed_state_becomes_an_error_result(codedeploy: RecordingCodeDeploy) -> None:
     problem = {"state": "Prepare", "error": "Lambda.Unknown", "cause": "boom"}
-    report = finalize({"request": REQUEST, "plan": None, "results": [], "problem": problem}, codedeploy)
+    report = run_finalize({"request": REQUEST, "plan": None, "results": [], "problem": problem}, codedeploy)
     assert report["verdict"] == "Failed"
     assert report["validations"][0]["name"] == "prepare"
     assert "The Prepare step failed: Lambda.Unknown: boom" in report["reason"]
 
 
 def test_validations_cut_short_by_fail_fast_are_listed(codedeploy: RecordingCodeDeploy) -> None:
-    report = finalize(event([result("health", "failed")], fail_fast=True), codedeploy)
+    report = run_finalize(event([result("health", "failed")], fail_fast=True), codedeploy)
     names = {v["name"]: v["status"] for v in report["validations"]}
     assert names == {"health": "failed", "metrics": "skipped"}
 
 
 def test_already_completed_callback_is_done() -> None:
     codedeploy = RecordingCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
-    report = finalize(event([result("health", "passed")]), codedeploy)
+    report = run_finalize(event([result("health", "passed")]), codedeploy)
     assert report["callback"] == "already-completed"
 
 

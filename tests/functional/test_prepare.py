@@ -37,7 +37,7 @@ def ecs_target(deployment: LocalDeployment) -> dict[str, Any]:
 
 def run_prepare(clients: dict[str, Any], deployment: LocalDeployment) -> dict[str, Any]:
     request = HookRequest(deployment_id=deployment.deployment_id, lifecycle_event_hook_execution_id="hook-1")
-    return prepare(request, clients["codedeploy"], clients["elbv2"], clients["ssm"], PREFIX)
+    return prepare(request, clients["codedeploy"], clients["elbv2"], clients["ssm"], PREFIX).model_dump(mode="json")
 
 
 def test_discovers_green_blue_and_the_test_listener_url(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
@@ -116,7 +116,7 @@ def test_no_green_task_set_is_not_ready(aws: tuple[dict[str, Any], LocalDeployme
 def test_unknown_deployment_is_not_ready_with_aws_reason(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
     clients, _ = aws
     request = HookRequest(deployment_id="d-UNKNOWN", lifecycle_event_hook_execution_id="hook-1")
-    result = prepare(request, clients["codedeploy"], clients["elbv2"], clients["ssm"], PREFIX)
+    result = prepare(request, clients["codedeploy"], clients["elbv2"], clients["ssm"], PREFIX).model_dump(mode="json")
     assert result["ready"] is False
     assert "AWS refused a discovery call" in result["results"][0]["reason"]
 

@@ -68,7 +68,7 @@ def run_prepare(event: str, route: str = "test") -> dict[str, Any]:
             stack.enter_context(stubbed(service)) for service in ("codedeploy", "elbv2", "ssm")
         )
         queue_discovery(codedeploy_stub, elbv2_stub, ssm_stub, event, route)
-        return prepare(request, codedeploy, elbv2, ssm, PREFIX)
+        return prepare(request, codedeploy, elbv2, ssm, PREFIX).model_dump(mode="json")
 
 
 def test_at_after_allow_test_traffic_green_blue_and_the_test_listener_are_found() -> None:

@@ -26,8 +26,8 @@ config = "smoke_login: {path: /api/items}\\nmetrics: {bake_seconds: 40, min_requ
 with SampleService() as service:
     options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=0.05)
     report = run_local(options, Project.find(Path.cwd()))
-statuses = {v["name"]: v["status"] for v in report["validations"]}
-sys.stderr.write(json.dumps({"verdict": report["verdict"], "statuses": statuses}))
+statuses = {v.name: v.status.value for v in report.validations}
+sys.stderr.write(json.dumps({"verdict": report.verdict.value, "statuses": statuses}))
 """
 
 

@@ -13,7 +13,9 @@ from moto import mock_aws
 from common.config import MetricsConfig
 from common.models import TargetGroup, ValidationStatus
 from greenlight.engine import patches
-from validate_metrics.checks import alarm_checks, builtin_queries, check_metrics, window
+from validate_metrics.alarms import alarm_checks
+from validate_metrics.checks import check_metrics
+from validate_metrics.queries import builtin_queries, window
 
 pytestmark = pytest.mark.functional
 
@@ -268,3 +270,19 @@ def test_a_named_composite_alarm_is_never_reported_missing() -> None:
         ValidationStatus.FAILED,
         "state ALARM",
     )
+
+
+def test_a_baseline_without_blue_data_is_inconclusive_never_dropped(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=500, errors=0)
+    outcome = run(cloudwatch, BLUE, baseline={})
+    checks = {c["check"]: c for c in outcome.observed["checks"]}
+    assert outcome.status is ValidationStatus.INCONCLUSIVE
+    assert checks["5xx_rate_vs_blue"]["status"] == "inconclusive" and checks["p99_vs_blue"]["status"] == "inconclusive"
+    assert "5xx_rate_vs_blue no BLUE data in the window" in outcome.reason
+
+
+def test_a_baseline_with_no_blue_task_set_says_so(cloudwatch: Any) -> None:
+    seed(cloudwatch, GREEN, requests=500, errors=0)
+    outcome = run(cloudwatch, None, baseline={"max_p99_ratio": None})
+    assert outcome.status is ValidationStatus.INCONCLUSIVE
+    assert outcome.reason == "5xx_rate_vs_blue no BLUE task set to compare with."

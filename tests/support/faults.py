@@ -16,6 +16,7 @@ from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
+from greenlight.engine.results import Callback, LocalRunResult
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
@@ -141,13 +142,16 @@ FAULTS = [
 
 @dataclass
 class FaultOutcome:
-    callbacks: list[dict[str, Any]]
-    report: dict[str, Any]
+    result: LocalRunResult
     seconds: float
 
     @property
+    def callbacks(self) -> list[Callback]:
+        return self.result.callbacks
+
+    @property
     def accepted(self) -> list[str]:
-        return [c["status"] for c in self.callbacks if c["accepted"]]
+        return [c.status.value for c in self.callbacks if c.accepted]
 
 
 @contextmanager
@@ -170,8 +174,8 @@ def run_fault(fault: Fault, project: Project) -> FaultOutcome:
         )
         for key, value in fault.options.items():
             setattr(options, key, value)
-        report = run_local(options, project, before_start=fault.setup)
-    return FaultOutcome(report["callbacks"], report, time.monotonic() - started)
+        result = run_local(options, project, before_start=fault.setup)
+    return FaultOutcome(result, time.monotonic() - started)
 
 
 def markdown_table() -> str:

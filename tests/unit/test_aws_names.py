@@ -10,15 +10,15 @@ from typing import get_args
 
 import pytest
 
-from common.aws import HookStatus
 from common.models import Verdict
+from common.outcomes import HookStatus
 from greenlight.engine.conformance import operation_model, service_model
 from greenlight.engine.executions import TERMINAL
 from greenlight.engine.local_engine import SAFETY_NET_STATUSES
 from greenlight.engine.project import Project
 from prepare import discovery
 from validate_health.checks import HEALTHY
-from validate_metrics.checks import ALARM_LISTS, ALARM_TYPES, IN_ALARM
+from validate_metrics.alarms import ALARM_LISTS, ALARM_TYPES, IN_ALARM
 
 pytestmark = pytest.mark.unit
 

@@ -185,3 +185,18 @@ def test_every_vpc_attached_function_takes_both_vpc_parameters(project: Project)
         condition, vpc_config, otherwise = resource["Properties"]["VpcConfig"]["Fn::If"]
         assert (condition, otherwise) == ("InVpc", {"Ref": "AWS::NoValue"})
         assert vpc_config == {"SubnetIds": {"Ref": "VpcSubnetIds"}, "SecurityGroupIds": {"Ref": "VpcSecurityGroupIds"}}
+
+
+def test_the_error_paths_build_the_payloads_the_functions_read(project: Project) -> None:
+    """Record Prepare Error builds a PrepareOutput; Record Fail Fast and Record Validate Error a FinalizeInput."""
+    from common.models import FinalizeInput, PrepareOutput
+
+    states = json.loads(project.definition_text())["States"]
+
+    def keys(state: str) -> set[str]:
+        return {key.removesuffix(".$") for key in states[state]["Parameters"]}
+
+    assert keys("Record Prepare Error") == set(PrepareOutput.model_fields)
+    assert keys("Record Fail Fast") == keys("Record Validate Error") == set(FinalizeInput.model_fields)
+    finalize_payload = {key.removesuffix(".$") for key in states["Finalize"]["Parameters"]["Payload"]}
+    assert finalize_payload == set(FinalizeInput.model_fields)

@@ -5,8 +5,6 @@ Unhandled exceptions in any thread (the interpreter's, the listener's, the handl
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from greenlight.engine.project import Project
@@ -28,14 +26,14 @@ MOTO_STOP_NOISE = pytest.mark.filterwarnings(
 )
 def test_exactly_one_verdict_arrives(project: Project, fault: Fault) -> None:
     outcome = run_fault(fault, project)
-    execution = outcome.report["execution"]
+    execution, reason = outcome.result.execution, outcome.result.reason
     # THEN exactly one callback was accepted, with the expected status, and the run ended by itself
-    assert outcome.accepted == [fault.expected], (outcome.callbacks, outcome.report["reason"])
+    assert outcome.accepted == [fault.expected], (outcome.callbacks, reason)
     # ... any later report was answered LifecycleEventAlreadyCompleted, and only where one is expected
     assert len(outcome.callbacks) - 1 == fault.late_reports, outcome.callbacks
     # ... the fault was really hit, and the run ended by itself
-    assert fault.evidence in json.dumps(outcome.report, default=str), outcome.report["reason"]
-    assert execution["error"] != "Greenlight.LocalDeadline" or fault.name == "workflow-aborted"
+    assert fault.evidence in outcome.result.model_dump_json(), reason
+    assert execution.error != "Greenlight.LocalDeadline" or fault.name == "workflow-aborted"
 
 
 def test_the_documented_matrix_is_this_table() -> None:

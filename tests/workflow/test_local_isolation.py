@@ -56,7 +56,7 @@ def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
         time.sleep(0.02)
 
     # THEN its callback is refused before it is sent, and nothing left the machine
-    assert report["execution"]["status"] == "FAILED"
+    assert report.execution.status == "FAILED"
     assert any("codedeploy" in message and "its local run has ended" in message for message in run.refused)
     assert sent == []
 

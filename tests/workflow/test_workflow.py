@@ -17,6 +17,7 @@ from greenlight.cli.sample_service import GOOD, Release, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
+from greenlight.engine.results import LocalRunResult
 from greenlight.engine.standin import LocalDeployment
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import serve
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.workflow
 
 def validate(
     project: Project, release: Release = GOOD, config_text: str | None = None, before_start: Any = None, **options: Any
-) -> dict[str, Any]:
+) -> LocalRunResult:
     text = quick_config() if config_text is None else config_text
     with SampleService(release) as service:
         return run_local(
@@ -36,20 +37,20 @@ def validate(
         )
 
 
-def accepted(report: dict[str, Any]) -> list[str]:
-    return [c["status"] for c in report["callbacks"] if c["accepted"]]
+def accepted(report: LocalRunResult) -> list[str]:
+    return [c.status for c in report.callbacks if c.accepted]
 
 
-def statuses(report: dict[str, Any]) -> dict[str, str]:
-    return {v["name"]: v["status"] for v in report["validations"]}
+def statuses(report: LocalRunResult) -> dict[str, str]:
+    return {v.name: v.status for v in report.validations}
 
 
 def test_a_good_release_passes_every_validation(project: Project) -> None:
     report = validate(project)
-    assert report["execution"]["status"] == "SUCCEEDED"
+    assert report.execution.status == "SUCCEEDED"
     assert statuses(report) == {"health": "passed", "synthetic": "passed", "metrics": "passed"}
-    assert accepted(report) == ["Succeeded"] and len(report["callbacks"]) == 1
-    metrics = {c["check"]: c["value"] for c in report["validations"][2]["observed"]["checks"]}
+    assert accepted(report) == ["Succeeded"] and len(report.callbacks) == 1
+    metrics = {c["check"]: c["value"] for c in report.validations[2].observed["checks"]}
     assert metrics["5xx_rate"] == 0.0  # real traffic reached the local CloudWatch through the listener
 
 
@@ -59,7 +60,7 @@ def test_health_failing_alone_fails_the_deployment(project: Project) -> None:
     report = validate(project, Release(healthy=False), text)
     assert statuses(report) == {"health": "failed", "synthetic": "passed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
-    assert "health (failed" in report["reason"]
+    assert "health (failed" in report.reason
 
 
 def test_synthetic_failing_alone_fails_the_deployment(project: Project) -> None:
@@ -67,13 +68,13 @@ def test_synthetic_failing_alone_fails_the_deployment(project: Project) -> None:
     report = validate(project, config_text=quick_config(synthetic={"requests": scenario}))
     assert statuses(report) == {"health": "passed", "synthetic": "failed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
-    assert "json version = 'v2-good', expected 'v9'" in str(report["validations"][1]["observed"]["first_failures"])
+    assert "json version = 'v2-good', expected 'v9'" in str(report.validations[1].observed["first_failures"])
 
 
 def test_metrics_failing_alone_fails_the_deployment(project: Project) -> None:
     report = validate(project, config_text=quick_config(metrics={"max_p99_seconds": 0.000001}))
     assert statuses(report) == {"health": "passed", "synthetic": "passed", "metrics": "failed"}
-    assert "p99_response_time" in report["reason"]
+    assert "p99_response_time" in report.reason
     assert accepted(report) == ["Failed"]
 
 
@@ -140,7 +141,7 @@ def test_a_service_echoing_huge_values_still_gets_a_verdict_within_the_payload_l
             project,
         )
     # THEN the run ends in a Failed verdict naming the synthetic check, not in States.DataLimitExceeded
-    assert report["execution"]["status"] == "SUCCEEDED", report["execution"]
+    assert report.execution.status == "SUCCEEDED", report.execution
     assert accepted(report) == ["Failed"]
-    [synthetic] = [v for v in report["validations"] if v["name"] == "synthetic"]
-    assert synthetic["status"] == "failed" and len(json.dumps(synthetic)) < 20_000
+    [synthetic] = [v for v in report.validations if v.name == "synthetic"]
+    assert synthetic.status == "failed" and len(synthetic.model_dump_json()) < 20_000

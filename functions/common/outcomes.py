@@ -1,0 +1,18 @@
+"""What a callback or a hook invocation came to: closed sets of values, free of pydantic (the hook's cold start)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# The status CodeDeploy takes for a lifecycle hook (its LifecycleEventStatus values a hook may report).
+HookStatus = Literal["Succeeded", "Failed"]
+# What the CodeDeploy callback came to: delivered, or refused because a verdict was already in.
+CallbackOutcome = Literal["reported", "already-completed"]
+# What one hook invocation did.
+HookOutcome = Literal[
+    "started", "already-started", "ignored", "start-failed:reported", "start-failed:already-completed"
+]
+START_FAILED: dict[CallbackOutcome, HookOutcome] = {
+    "reported": "start-failed:reported",
+    "already-completed": "start-failed:already-completed",
+}

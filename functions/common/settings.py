@@ -1,0 +1,30 @@
+"""Each function's environment, read once through a small model (field names are the variables', lower-cased).
+
+Plain dataclasses, so reading them costs the hook's cold start nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Self
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Self:
+        environ = os.environ if environ is None else environ
+        names = {field.name for field in fields(cls)}
+        return cls(**{key.lower(): value for key, value in environ.items() if key.lower() in names and value})
+
+
+@dataclass(frozen=True)
+class HookSettings(FunctionSettings):
+    state_machine_arn: str = ""  # empty: the stack is misconfigured, and the hook reports Failed saying so
+
+
+@dataclass(frozen=True)
+class PrepareSettings(FunctionSettings):
+    config_parameter_prefix: str = "/greenlight"  # where the config lives in SSM Parameter Store

@@ -1,0 +1,81 @@
+"""What a local run returns: the workflow's own verdict report, wrapped with what CodeDeploy received.
+
+Imported once the project's task root is on sys.path (the report model is the functions' own).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.models import ValidationResult, Verdict, VerdictReport
+from greenlight.engine.executions import Run
+
+NO_VERDICT = "no verdict reached CodeDeploy"
+
+
+class Callback(BaseModel):
+    """One PutLifecycleEventHookExecutionStatus call the stand-in received; only the first per hook is accepted."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    deployment_id: str = Field(alias="deploymentId")
+    lifecycle_event_hook_execution_id: str = Field(alias="lifecycleEventHookExecutionId")
+    status: Verdict
+    accepted: bool
+
+
+class ExecutionSummary(BaseModel):
+    arn: str
+    status: str
+    error: str | None = None
+    cause: str | None = None
+    duration_s: float
+
+
+class StateEvent(BaseModel):
+    type: str
+    state: str
+    timestamp: datetime
+
+
+class LocalRunResult(BaseModel):
+    """`verdict` is what CodeDeploy received (the mocked report's with a MockConfigFile case); `report` is the
+    workflow's output, the same report an execution on AWS outputs."""
+
+    verdict: Verdict | None
+    reason: str
+    report: VerdictReport | None = None
+    callback: Callback | None = None
+    callbacks: list[Callback] = Field(default_factory=list)
+    execution: ExecutionSummary
+    mocked: bool = False
+    states: list[StateEvent] = Field(default_factory=list)
+
+    @property
+    def validations(self) -> list[ValidationResult]:
+        return self.report.validations if self.report else []
+
+
+def result_of(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -> LocalRunResult:
+    """The verdict report of the run (its output when there is one), and what CodeDeploy received."""
+    report = VerdictReport.model_validate(run.output) if run.output else None
+    received = [Callback.model_validate(callback) for callback in callbacks]
+    callback = next((c for c in received if c.accepted), None)
+    # With a MockConfigFile case Finalize is mocked and nothing calls back: the mocked report carries the verdict.
+    verdict = callback.status if callback else report.verdict if (mocked and report) else None
+    execution = ExecutionSummary(
+        arn=run.execution_arn, status=run.status, error=run.error, cause=run.cause, duration_s=round(run.duration_s, 3)
+    )
+    return LocalRunResult(
+        verdict=verdict,
+        reason=(report.reason if report else None) or run.cause or NO_VERDICT,
+        report=report,
+        callback=callback,
+        callbacks=received,
+        execution=execution,
+        mocked=mocked,
+        states=[StateEvent.model_validate(state) for state in run.states],
+    )
