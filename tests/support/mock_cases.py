@@ -3,81 +3,80 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-# case: (execution status, states that must be entered, states that must not, statuses reaching Finalize)
-EXPECTED: dict[str, tuple[str, set[str], set[str], dict[str, str]]] = {
-    "HappyPath": (
-        "SUCCEEDED",
-        {"Validate Health", "Wait For Bake Time", "Finalize"},
-        {"Report Failed"},
-        {"health": "passed", "synthetic": "passed", "metrics": "passed"},
-    ),
-    "HealthFails": (
-        "SUCCEEDED",
-        {"Health Done"},
-        set(),
-        {"health": "failed", "synthetic": "passed", "metrics": "passed"},
-    ),
-    "MetricsFails": (
-        "SUCCEEDED",
-        {"Metrics Done"},
-        set(),
-        {"health": "passed", "synthetic": "passed", "metrics": "failed"},
-    ),
-    "ValidatorCrashes": (
-        "SUCCEEDED",
-        {"Synthetic Errored"},
-        {"Synthetic Done"},
-        {"health": "passed", "synthetic": "error", "metrics": "passed"},
-    ),
-    "RetryPath": (
-        "SUCCEEDED",
-        {"Prepare", "Validate"},
-        {"Record Prepare Error"},
-        {"health": "passed", "synthetic": "passed", "metrics": "passed"},
-    ),
-    "FailFast": ("SUCCEEDED", {"Stop On Health Failure", "Record Fail Fast"}, set(), {"health": "failed"}),
-    "NothingPlanned": (
-        "SUCCEEDED",
-        {"Skip Health", "Skip Synthetic", "Skip Metrics"},
-        {"Validate Health"},
-        {"health": "skipped", "synthetic": "skipped", "metrics": "skipped"},
-    ),
-    "InvalidConfig": ("SUCCEEDED", {"Plan Ready?", "Finalize"}, {"Validate"}, {"prepare": "error"}),
-    "PrepareCrashes": ("SUCCEEDED", {"Record Prepare Error", "Finalize"}, {"Validate"}, {}),
-    "FinalizeFails": (
-        "FAILED",
-        {"Report Failed", "Finalize Failed"},
-        set(),
-        {"health": "passed", "synthetic": "passed", "metrics": "passed"},
-    ),
-}
+Events = list[dict[str, Any]]
+ALL_PASSED = {"health": "passed", "synthetic": "passed", "metrics": "passed"}
 
 
-def entered(events: list[dict[str, Any]]) -> list[str]:
+@dataclass(frozen=True)
+class Case:
+    status: str  # how the execution ends
+    entered: set[str]  # states the path must enter
+    statuses: dict[str, str]  # each result reaching Finalize, by name
+    not_entered: set[str] = field(default_factory=set)
+    also: Callable[[Events, str | None], None] | None = None  # a check of its own: (history, execution error)
+
+
+def entered(events: Events) -> list[str]:
     return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
 
 
-def task_input(events: list[dict[str, Any]], state: str) -> dict[str, Any]:
+def task_input(events: Events, state: str) -> dict[str, Any]:
     """The payload the last scheduling of `state` sent to its Lambda function."""
     names = {e["id"]: e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e}
     scheduled = [e for e in events if e["type"] == "TaskScheduled" and names.get(e["previousEventId"]) == state]
     return dict(json.loads(scheduled[-1]["taskScheduledEventDetails"]["parameters"])["Payload"])
 
 
-def assert_case(case: str, status: str, error: str | None, events: list[dict[str, Any]]) -> None:
-    expected_status, must, must_not, statuses = EXPECTED[case]
+def _prepare_problem_reaches_finalize(events: Events, error: str | None) -> None:
+    problem = task_input(events, "Finalize")["problem"]
+    assert (problem["state"], problem["error"]) == ("Prepare", "Runtime.ExitError")
+
+
+def _one_failed_attempt(events: Events, error: str | None) -> None:
+    assert sum(1 for e in events if e["type"] == "TaskFailed") == 1
+
+
+def _finalize_failed(events: Events, error: str | None) -> None:
+    assert error == "Greenlight.FinalizeFailed"
+
+
+EXPECTED: dict[str, Case] = {
+    "HappyPath": Case(
+        "SUCCEEDED", {"Validate Health", "Wait For Bake Time", "Finalize"}, ALL_PASSED, {"Report Failed"}
+    ),
+    "HealthFails": Case("SUCCEEDED", {"Health Done"}, ALL_PASSED | {"health": "failed"}),
+    "MetricsFails": Case("SUCCEEDED", {"Metrics Done"}, ALL_PASSED | {"metrics": "failed"}),
+    "ValidatorCrashes": Case(
+        "SUCCEEDED", {"Synthetic Errored"}, ALL_PASSED | {"synthetic": "error"}, {"Synthetic Done"}
+    ),
+    "RetryPath": Case(
+        "SUCCEEDED", {"Prepare", "Validate"}, ALL_PASSED, {"Record Prepare Error"}, also=_one_failed_attempt
+    ),
+    "FailFast": Case("SUCCEEDED", {"Stop On Health Failure", "Record Fail Fast"}, {"health": "failed"}),
+    "NothingPlanned": Case(
+        "SUCCEEDED",
+        {"Skip Health", "Skip Synthetic", "Skip Metrics"},
+        {"health": "skipped", "synthetic": "skipped", "metrics": "skipped"},
+        {"Validate Health"},
+    ),
+    "InvalidConfig": Case("SUCCEEDED", {"Plan Ready?", "Finalize"}, {"prepare": "error"}, {"Validate"}),
+    "PrepareCrashes": Case(
+        "SUCCEEDED", {"Record Prepare Error", "Finalize"}, {}, {"Validate"}, also=_prepare_problem_reaches_finalize
+    ),
+    "FinalizeFails": Case("FAILED", {"Report Failed", "Finalize Failed"}, ALL_PASSED, also=_finalize_failed),
+}
+
+
+def assert_case(name: str, status: str, error: str | None, events: Events) -> None:
+    case = EXPECTED[name]
     visited = set(entered(events))
-    assert status == expected_status, (status, error)
-    assert must <= visited, must - visited
-    assert not must_not & visited, must_not & visited
-    finalize_input = task_input(events, "Finalize")
-    assert {r["name"]: r["status"] for r in finalize_input["results"]} == statuses
-    if case == "PrepareCrashes":
-        assert finalize_input["problem"]["state"] == "Prepare"
-        assert finalize_input["problem"]["error"] == "Runtime.ExitError"
-    if case == "RetryPath":
-        assert sum(1 for e in events if e["type"] == "TaskFailed") == 1
-    if case == "FinalizeFails":
-        assert error == "Greenlight.FinalizeFailed"
+    assert status == case.status, (status, error)
+    assert case.entered <= visited, case.entered - visited
+    assert not case.not_entered & visited, case.not_entered & visited
+    assert {r["name"]: r["status"] for r in task_input(events, "Finalize")["results"]} == case.statuses
+    if case.also is not None:
+        case.also(events, error)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import string
+from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hook.app
 from common.config import ConfigError, GreenlightConfig, dump, parse_document, validate
+from greenlight.engine.conformance import check
+from tests.support.stubs import RecordingCodeDeploy
 
 pytestmark = pytest.mark.unit
 
@@ -24,23 +28,20 @@ json_values = st.recursive(
 
 
 class RecordingSfn:
-    class exceptions:  # noqa: N801
-        class ExecutionAlreadyExists(Exception):  # noqa: N818
-            pass
+    """StartExecution as Step Functions answers it (a conforming answer, boto3's own exception), recorded."""
+
+    exceptions = boto3.client("stepfunctions", region_name="us-east-1").exceptions
 
     def __init__(self) -> None:
         self.names: list[str] = []
 
-    def start_execution(self, *, stateMachineArn: str, name: str, input: str) -> dict[str, str]:  # noqa: N803
+    def start_execution(self, *, stateMachineArn: str, name: str, input: str) -> dict[str, Any]:  # noqa: N803
         if name in self.names:
-            raise self.exceptions.ExecutionAlreadyExists(name)
+            error = {"Error": {"Code": "ExecutionAlreadyExists", "Message": name}}
+            raise self.exceptions.ExecutionAlreadyExists(error, "StartExecution")
         self.names.append(name)
-        return {"executionArn": f"{stateMachineArn}:{name}"}
-
-
-class RecordingCodeDeploy:
-    def put_lifecycle_event_hook_execution_status(self, **kwargs: str) -> dict[str, str]:
-        return {}
+        answer = {"executionArn": f"{stateMachineArn.replace(':stateMachine:', ':execution:')}:{name}"}
+        return dict(check("stepfunctions", "StartExecution", answer | {"startDate": datetime.now(UTC)}))
 
 
 ids = st.text(alphabet=string.printable + "é/#%:", min_size=1, max_size=300)
@@ -55,14 +56,17 @@ hook_events = st.one_of(
 @EXAMPLES
 @given(event=hook_events)
 def test_the_hook_never_raises(event: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    sfn = RecordingSfn()
-    clients = {"stepfunctions": sfn, "codedeploy": RecordingCodeDeploy()}
+    sfn, codedeploy = RecordingSfn(), RecordingCodeDeploy()
+    clients = {"stepfunctions": sfn, "codedeploy": codedeploy}
     monkeypatch.setattr(hook.app, "client", lambda service: clients[service])
     monkeypatch.setenv("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight")
     result = hook.app.handler(event, lambda_context)
     assert result["outcome"] in OUTCOMES
+    # A well-formed event starts exactly one execution, with a valid name; anything else starts nothing.
+    assert len(sfn.names) == (result["outcome"] == "started")
     for name in sfn.names:
         assert len(name) <= 80 and set(name) <= set(string.ascii_lowercase + string.digits + "-")
+    assert codedeploy.callbacks == []  # the start never failed, so nobody was told Failed
 
 
 def _leaf_paths(document: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

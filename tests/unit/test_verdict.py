@@ -16,7 +16,7 @@ STATUSES = list(ValidationStatus)
 
 
 def expected_verdict(cases: tuple[tuple[ValidationStatus, bool], ...], policy: InconclusivePolicy) -> Verdict:
-    """The rule as DESIGN.md words it, written independently of the implementation."""
+    """The rule as the README words it ("How it works"), written independently of the implementation."""
     for status, dry_run in cases:
         if dry_run or status in (ValidationStatus.PASSED, ValidationStatus.SKIPPED):
             continue

@@ -50,7 +50,7 @@ def test_mock_config_case(engine: LocalEngine, case: str) -> None:
     assert_case(case, run.status, run.error, history(engine, execution_arn))
 
 
-def test_mock_config_path_is_for_tests_only(tmp_path: Path) -> None:
+def test_a_malformed_mock_config_is_refused(tmp_path: Path) -> None:
     from greenlight.engine.mock_config import MockConfigError
 
     bad = tmp_path / "bad.json"
