@@ -8,44 +8,13 @@ named `test_validate_<name>*.py`.
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
-
+from greenlight.authoring.asl import PLACEHOLDER, branch_functions, parse_definition, substitution_name
 from greenlight.engine.project import Project
-
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
-VALIDATE_STATE = "Validate"
-
-
-def title(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-def substitution_name(name: str) -> str:
-    return f"Validate{title(name)}FunctionArn"
-
-
-def parse_definition(text: str) -> dict[str, Any]:
-    """The ASL as stored: plain JSON, every `${Placeholder}` inside a string (editors and validators open it)."""
-    return dict(json.loads(text))
 
 
 def validator_names(project: Project) -> list[str]:
     folder = project.root / "functions"
     return sorted(p.name.removeprefix("validate_") for p in folder.glob("validate_*") if p.is_dir())
-
-
-def branch_functions(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Substitution name invoked by each branch of the Validate Parallel -> that branch."""
-    found = {}
-    for branch in definition["States"][VALIDATE_STATE]["Branches"]:
-        for state in branch["States"].values():
-            function = state.get("Parameters", {}).get("FunctionName", "")
-            match = PLACEHOLDER.fullmatch(function) if isinstance(function, str) else None
-            if match:
-                found[match.group(1)] = branch
-    return found
 
 
 def config_sections() -> set[str]:
@@ -90,11 +59,3 @@ def problems(project: Project) -> list[str]:
         if not any(t.startswith(f"test_validate_{name}") for t in tests):
             found.append(f"no tests named test_validate_{name}*.py")
     return found
-
-
-def branch_end_states(branch: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        name: state
-        for name, state in branch["States"].items()
-        if state.get("End") or state["Type"] in ("Succeed", "Fail")
-    }

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from greenlight.authoring.checklist import PLACEHOLDER, parse_definition, problems
+from greenlight.authoring.asl import PLACEHOLDER, parse_definition
+from greenlight.authoring.checklist import problems
 from greenlight.engine.project import Project
 
 TERMINAL_TYPES = {"Succeed", "Fail"}

@@ -108,6 +108,52 @@ def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:
     return vpc, balancer["LoadBalancerArn"], balancer["LoadBalancerArn"].split(":loadbalancer/", 1)[1]
 
 
+def _target_groups(elbv2: Any, vpc: str, health_path: str) -> dict[str, str]:
+    """The BLUE and GREEN target groups, by label."""
+    return {
+        label: elbv2.create_target_group(
+            Name=f"sample-service-{label}",
+            Protocol="HTTP",
+            Port=80,
+            VpcId=vpc,
+            TargetType="ip",
+            HealthCheckPath=health_path,
+        )["TargetGroups"][0]["TargetGroupArn"]
+        for label in ("blue", "green")
+    }
+
+
+def _listener(elbv2: Any, balancer_arn: str, port: int, target_group_arn: str) -> str:
+    action = {"Type": "forward", "TargetGroupArn": target_group_arn}
+    answer = elbv2.create_listener(LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=port, DefaultActions=[action])
+    return str(answer["Listeners"][0]["ListenerArn"])
+
+
+def _deployment(clients: dict[str, Any], production_listener: str, test_listener: str) -> str:
+    """The CodeDeploy application, its ECS blue/green deployment group, and a deployment in progress."""
+    codedeploy, iam = clients["codedeploy"], clients["iam"]
+    role = iam.create_role(RoleName="greenlight-local-codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    codedeploy.create_application(applicationName=APPLICATION, computePlatform="ECS")
+    pair = {
+        "targetGroups": [{"name": "sample-service-blue"}, {"name": "sample-service-green"}],
+        "prodTrafficRoute": {"listenerArns": [production_listener]},
+        "testTrafficRoute": {"listenerArns": [test_listener]},
+    }
+    codedeploy.create_deployment_group(
+        applicationName=APPLICATION,
+        deploymentGroupName=DEPLOYMENT_GROUP,
+        serviceRoleArn=role,
+        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+        ecsServices=[{"serviceName": "sample-service", "clusterName": "local"}],
+        loadBalancerInfo={"targetGroupPairInfoList": [pair]},
+    )
+    revision = {"revisionType": "AppSpecContent", "appSpecContent": {"content": "{}"}}
+    answer = codedeploy.create_deployment(
+        applicationName=APPLICATION, deploymentGroupName=DEPLOYMENT_GROUP, revision=revision
+    )
+    return str(answer["deploymentId"])
+
+
 def create_deployment(
     clients: dict[str, Any],
     upstream: str,
@@ -121,59 +167,19 @@ def create_deployment(
     `settings` are the running engine's: its target health comes from the listener's own health checks.
     """
     settings = settings or EngineSettings()
-    elbv2, codedeploy, iam = clients["elbv2"], clients["codedeploy"], clients["iam"]
+    elbv2 = clients["elbv2"]
     vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
-    groups = {}
-    for label in ("blue", "green"):
-        groups[label] = elbv2.create_target_group(
-            Name=f"sample-service-{label}",
-            Protocol="HTTP",
-            Port=80,
-            VpcId=vpc,
-            TargetType="ip",
-            HealthCheckPath=health_path,
-        )["TargetGroups"][0]["TargetGroupArn"]
+    groups = _target_groups(elbv2, vpc, health_path)
     green = groups["green"]
     dimensions = [
         {"Name": "TargetGroup", "Value": green.split(":", 5)[5]},
         {"Name": "LoadBalancer", "Value": balancer_dimension},
     ]
-    listener = TestListener(
-        ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions), clients["cloudwatch"]
-    ).start()
+    listener_settings = ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions)
+    listener = TestListener(listener_settings, clients["cloudwatch"]).start()
     settings.target_health[green] = listener.target_health
-    routes = {}
-    for route, port, group in (("prod", 80, groups["blue"]), ("test", listener.port, green)):
-        routes[route] = elbv2.create_listener(
-            LoadBalancerArn=balancer_arn,
-            Protocol="HTTP",
-            Port=port,
-            DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
-        )["Listeners"][0]["ListenerArn"]
-
-    role = iam.create_role(RoleName="greenlight-local-codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    codedeploy.create_application(applicationName=APPLICATION, computePlatform="ECS")
-    codedeploy.create_deployment_group(
-        applicationName=APPLICATION,
-        deploymentGroupName=DEPLOYMENT_GROUP,
-        serviceRoleArn=role,
-        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
-        ecsServices=[{"serviceName": "sample-service", "clusterName": "local"}],
-        loadBalancerInfo={
-            "targetGroupPairInfoList": [
-                {
-                    "targetGroups": [{"name": "sample-service-blue"}, {"name": "sample-service-green"}],
-                    "prodTrafficRoute": {"listenerArns": [routes["prod"]]},
-                    "testTrafficRoute": {"listenerArns": [routes["test"]]},
-                }
-            ]
-        },
-    )
-    deployment_id = codedeploy.create_deployment(
-        applicationName=APPLICATION,
-        deploymentGroupName=DEPLOYMENT_GROUP,
-        revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": "{}"}},
-    )["deploymentId"]
+    production = _listener(elbv2, balancer_arn, 80, groups["blue"])
+    deployment_id = _deployment(clients, production, _listener(elbv2, balancer_arn, listener.port, green))
     backend = get_backend("codedeploy")[ACCOUNT][REGION]
     stand_in(backend).targets[deployment_id] = ecs_target(deployment_id, lifecycle_event)
     return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green, settings)

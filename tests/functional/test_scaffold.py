@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.authoring.checklist import parse_definition
+from greenlight.authoring.asl import parse_definition
 from greenlight.cli.main import main
 from tests.conftest import ROOT
 

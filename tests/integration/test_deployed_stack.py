@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from greenlight.authoring.checklist import parse_definition
+from greenlight.authoring.asl import parse_definition
 from greenlight.engine.project import Project
 
 pytestmark = [

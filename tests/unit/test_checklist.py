@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from common.models import ValidationResult
-from greenlight.authoring.checklist import branch_end_states, parse_definition, problems, validator_names
-from greenlight.authoring.scaffold import branch
+from greenlight.authoring.asl import branch, branch_end_states, parse_definition
+from greenlight.authoring.checklist import problems, validator_names
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
 
