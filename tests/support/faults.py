@@ -10,16 +10,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
-from greenlight.engine.results import Callback, LocalRunResult
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import Callback, LocalRunResult
 
 # Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
 TIGHT_TIMEOUTS = 0.005
