@@ -79,6 +79,13 @@ def _result(name: str, status: str, reason: dict[str, Any], attempts: int) -> di
     }
 
 
+def _skipped(name: str, reason: dict[str, Any]) -> dict[str, Any]:
+    """A skipped result reads nothing of the plan's config (an older plan may lack the section); it never counts."""
+    result = _result(name, "skipped", reason, 0)
+    del result["dry_run.$"]
+    return result | {"dry_run": False}
+
+
 def _task(name: str, label: str, function_timeout_s: int) -> dict[str, Any]:
     return {
         "Type": "Task",
@@ -122,11 +129,15 @@ def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str,
     states: dict[str, Any] = {
         f"{label} Planned?": {
             "Type": "Choice",
-            "Comment": f"Run the {name} validation only when the plan includes it for this lifecycle event.",
-            "Choices": [{"Variable": f"$.plan.planned.{name}", "BooleanEquals": True, "Next": first_step}],
+            "Comment": f"Run the {name} validation only when the plan includes it for this lifecycle event. "
+            "Rules are tried in order: a plan that does not name it (an older or mocked plan) skips it.",
+            "Choices": [
+                {"Variable": f"$.plan.planned.{name}", "IsPresent": False, "Next": f"Skip {label}"},
+                {"Variable": f"$.plan.planned.{name}", "BooleanEquals": True, "Next": first_step},
+            ],
             "Default": f"Skip {label}",
         },
-        f"Skip {label}": {"Type": "Pass", "Parameters": _result(name, "skipped", skipped, 0), "End": True},
+        f"Skip {label}": {"Type": "Pass", "Parameters": _skipped(name, skipped), "End": True},
         f"Validate {label}": _task(name, label, function_timeout_s),
         f"{label} Errored": {
             "Type": "Pass",

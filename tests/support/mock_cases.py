@@ -63,6 +63,10 @@ EXPECTED: dict[str, Case] = {
         {"health": "skipped", "synthetic": "skipped", "metrics": "skipped"},
         {"Validate Health"},
     ),
+    # A plan written before the metrics validation existed (no `planned.metrics`, no config section) skips it.
+    "OlderPlan": Case(
+        "SUCCEEDED", {"Skip Metrics", "Finalize"}, ALL_PASSED | {"metrics": "skipped"}, {"Wait For Bake Time"}
+    ),
     "InvalidConfig": Case("SUCCEEDED", {"Plan Ready?", "Finalize"}, {"prepare": "error"}, {"Validate"}),
     "PrepareCrashes": Case(
         "SUCCEEDED", {"Record Prepare Error", "Finalize"}, {}, {"Validate"}, also=_prepare_problem_reaches_finalize
