@@ -20,7 +20,7 @@ from greenlight.project import Project
 from greenlight.sample_service import SampleService
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_TRAFFIC = "synthetic: {total_requests: 20, concurrency: 4}\nhealth: {interval_seconds: 0.05}\n"
+SMALL_TRAFFIC = "synthetic: {total_requests: 20, concurrency: 4}\nhealth: {interval_seconds: 1}\n"
 
 
 def real_runs(project: Project, runs: int) -> list[float]:

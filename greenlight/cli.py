@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from greenlight.local import DEFAULT_TIME_SCALE, LocalRunOptions, UsageError, run_local
+from greenlight.local import DEFAULT_TIME_SCALE, LocalRunOptions, UsageError, read_config, run_local
 from greenlight.mock_config import MockConfigError
 from greenlight.project import ProjectError
 
@@ -112,10 +112,7 @@ def command_local_run(args: argparse.Namespace) -> int:
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
     if args.config:
-        try:
-            options.config_text = args.config.read_text()
-        except OSError as error:
-            raise UsageError(f"cannot read --config {args.config}: {error.strerror}") from error
+        options.config_text = read_config(args.config)
     if args.mock_config:
         file, _, case = args.mock_config.partition("#")
         if not case or not Path(file).is_file():
