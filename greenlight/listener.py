@@ -19,8 +19,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from greenlight.loopback import LoopbackServer
+from greenlight.upstream import (
+    HOP_BY_HOP,
+    RESPONSE_HEADER_LIMIT_BYTES,
+    answer_for_target,
+    open_response,
+    relay_response,
+)
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 NAMESPACE = "AWS/ApplicationELB"
 
 
@@ -41,7 +47,8 @@ class ListenerSettings:
     healthy_threshold: int = 2
     unhealthy_threshold: int = 2
     health_timeout: float = 1.0
-    upstream_timeout: float = 10.0
+    upstream_timeout: float = 10.0  # for the head, whole; then the idle time allowed between body chunks
+    max_response_header_bytes: int = RESPONSE_HEADER_LIMIT_BYTES
     dimensions: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -104,31 +111,26 @@ class TestListener:
         upstream = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
         )
-        target_status: int | None = None
-        timed_out = False
         try:
-            upstream.request(request.command, request.path, body=body, headers=headers)
-            response = upstream.getresponse()
-            payload = response.read()
-            target_status, reply_headers = response.status, response.getheaders()
-        except TimeoutError:
-            status, payload, reply_headers, timed_out = 504, b"504 Gateway Time-out", [], True
-        except OSError:
-            status, payload, reply_headers = 502, b"502 Bad Gateway", []
+            head = open_response(
+                upstream,
+                request.command,
+                request.path,
+                body,
+                headers,
+                self.settings.upstream_timeout,
+                self.settings.max_response_header_bytes,
+            )
+            # TargetResponseTime ends when the target's head arrives (the access log's target_processing_time).
+            self._record(head.response.status if head.response else None, time.perf_counter() - started, head.failure)
+            if head.response is None:
+                answer_for_target(request, head.failure)
+            else:
+                relay_response(request, head.response)
         finally:
             upstream.close()
-        elapsed = time.perf_counter() - started
-        self._record(target_status, elapsed, timed_out)
-        request.send_response(target_status or status)
-        for name, value in reply_headers:
-            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                request.send_header(name, value)
-        request.send_header("Content-Length", str(len(payload)))
-        request.end_headers()
-        if request.command != "HEAD":
-            request.wfile.write(payload)
 
-    def _record(self, target_status: int | None, elapsed: float, timed_out: bool = False) -> None:
+    def _record(self, target_status: int | None, elapsed: float, failure: str | None = None) -> None:
         """What an ALB publishes for one request, each metric with the dimensions AWS gives it."""
         now = datetime.now(UTC)
         group = self.settings.dimensions  # TargetGroup and LoadBalancer
@@ -138,9 +140,14 @@ class TestListener:
             datums.append(("TargetResponseTime", elapsed, "Seconds", group))
             if target_status >= 500:
                 datums.append(("HTTPCode_Target_5XX_Count", 1.0, "Count", group))
-        elif timed_out:  # the target accepted but did not answer: the ALB answers 504
+        elif failure == "timeout":  # the target accepted but did not answer: the ALB answers 504
             datums += [
                 ("HTTPCode_ELB_504_Count", 1.0, "Count", balancer),
+                ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
+            ]
+        elif failure == "malformed":  # connected, but the answer could not be parsed: the ALB answers 502
+            datums += [
+                ("HTTPCode_ELB_502_Count", 1.0, "Count", balancer),
                 ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
             ]
         else:  # refused or reset: no connection to the target, the ALB answers 502
@@ -165,19 +172,30 @@ class TestListener:
         connection = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
         )
+        health_headers = {"User-Agent": "ELB-HealthChecker/2.0"}
         try:
-            connection.request("GET", self.settings.health_path, headers={"User-Agent": "ELB-HealthChecker/2.0"})
-            status = connection.getresponse().status
+            # HealthCheckTimeoutSeconds: no whole answer within it is a failed check, however the bytes trickle.
+            head = open_response(
+                connection,
+                "GET",
+                self.settings.health_path,
+                None,
+                health_headers,
+                self.settings.health_timeout,
+                self.settings.max_response_header_bytes,
+            )
+        finally:
+            connection.close()  # as an ALB does after each health check
+        if head.response is not None:
+            status = head.response.status
             ok, reason = (
                 200 <= status < 400,
                 ("Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{status}]"),
             )
-        except TimeoutError:
+        elif head.failure == "timeout":
             ok, reason = False, ("Target.Timeout", "Request timed out")
-        except OSError:
+        else:  # refused, reset or malformed: Target.FailedHealthChecks, as the ELB API reference lists it
             ok, reason = False, ("Target.FailedHealthChecks", "Health checks failed")
-        finally:
-            connection.close()
         target = self.target
         target.successes, target.failures = (target.successes + 1, 0) if ok else (0, target.failures + 1)
         if target.successes >= self.settings.healthy_threshold:
