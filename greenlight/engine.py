@@ -160,7 +160,9 @@ class LocalEngine:
 
         handler = logger.registered_handler
         if hasattr(handler, "setStream"):
-            handler.setStream(self.log)
+            previous = handler.setStream(self.log)
+            # The log may be a file the caller closes after the run: the next run must not write to it.
+            self._stack.callback(handler.setStream, previous)
 
     def _scale_validator_waits(self) -> None:
         from common import clock  # loaded from the task root by load_handler
