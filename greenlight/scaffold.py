@@ -174,7 +174,7 @@ def extend_config(text: str, name: str) -> str:
     section = f'''class {label}Config(ValidationConfig):
     """The {name} validation: GET `path` through the test listener and expect one of `expected_status`."""
 
-    path: str = Field("/", pattern=r"^/([^/].*)?$")
+    path: HttpPath = Field("/")
     expected_status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=lambda: [200], min_length=1)
     request_timeout_seconds: float = Field(5.0, gt=0, le=60)
 

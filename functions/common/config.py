@@ -31,7 +31,7 @@ from common.config_http import (
 )
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
 from common.config_text import ConfigTextError, decode, load_text
-from common.config_types import SECRET_TAG, TEXT_TAG
+from common.config_types import SECRET_TAG, TEXT_TAG, HttpPath  # noqa: F401  (HttpPath: for scaffolded sections)
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient

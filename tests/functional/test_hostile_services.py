@@ -28,6 +28,7 @@ KINDS = {
     "big-header": "header over limit",
     "many-headers": "header over limit",
     "truncated": "truncated body",
+    "gzip-bomb": "body over 1 MiB",  # counted after decompression: 256 MiB of zeros in about a MiB
 }
 
 
@@ -46,7 +47,8 @@ def health(**overrides: Any) -> HealthConfig:
 
 
 def synthetic(**overrides: Any) -> SyntheticConfig:
-    settings = {"total_requests": 8, "concurrency": 4, "request_timeout_seconds": 0.5, "timeout_seconds": 5}
+    # Deadlines far beyond what a loopback answer needs: only the hostile answer may decide the outcome.
+    settings = {"total_requests": 8, "concurrency": 4, "request_timeout_seconds": 5, "timeout_seconds": 30}
     return SyntheticConfig.model_validate({**settings, **overrides})
 
 
@@ -125,7 +127,7 @@ def test_deeply_nested_json_is_one_failed_answer_not_an_error() -> None:
 
 def test_the_synthetic_deadline_stops_the_traffic_and_says_so() -> None:
     # GIVEN 40 requests of up to 0.5 s each, over 2 connections, in a check that may last 1 s
-    config = synthetic(total_requests=40, concurrency=2, timeout_seconds=1)
+    config = synthetic(total_requests=40, concurrency=2, request_timeout_seconds=0.5, timeout_seconds=1)
     with hostile_service(Hostile("trickle", trickle_interval=0.05)) as url:
         outcome = check_synthetic(url, "/api", config, no_secrets)
     assert outcome.status is ValidationStatus.FAILED

@@ -14,7 +14,6 @@ from greenlight.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, L
 from prepare.app import TransientError, prepare
 from prepare.discovery import discover
 from tests.support.aws import local_aws
-from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.stubs import stubbed
 
 pytestmark = pytest.mark.functional
@@ -128,26 +127,3 @@ def test_throttling_is_raised_for_the_state_machine_to_retry() -> None:
         stubber.add_client_error("get_deployment", "ThrottlingException")
         with pytest.raises(TransientError):
             prepare(request, codedeploy, None, None, PREFIX)
-
-
-# SSM stores text up to 8 KB: the files that are not UTF-8 or are larger could not be stored there.
-STORABLE = {name: case for name, case in BAD_CONFIGS.items() if len(case[0]) <= 8192 and case[1] != "not UTF-8"}
-
-
-@pytest.mark.parametrize(("data", "phrase"), [pytest.param(*case, id=name) for name, case in STORABLE.items()])
-def test_each_bad_config_in_ssm_is_not_ready_with_the_cause(
-    aws: tuple[dict[str, Any], LocalDeployment], data: bytes, phrase: str
-) -> None:
-    clients, deployment = aws
-    text = data.decode()
-    clients["ssm"].put_parameter(
-        Name=f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}",
-        Value=text,
-        Type="String",
-        Tier="Advanced" if len(text) > 4096 else "Standard",
-    )
-    result = run_prepare(clients, deployment)
-    assert result["ready"] is False
-    [problem] = result["results"]
-    assert problem["status"] == "error" and phrase in problem["reason"]
-    assert f"ssm:{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}" in problem["reason"]

@@ -8,10 +8,12 @@ choose whether the health check or only the synthetic traffic meets the hostile 
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -84,6 +86,23 @@ def _echo(sock: socket.socket, behaviour: Hostile, alive: Callable[[], bool], re
     sock.sendall(_json({"status": "ok", "echo": value}, [("X-Echo", value)]))
 
 
+@functools.cache
+def gzip_bomb() -> bytes:
+    """256 MiB of zeros, gzip-compressed to about a MiB: made once, streamed in pieces so it is never held whole."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: the gzip container
+    return b"".join(compressor.compress(CHUNK * 16) for _ in range(256)) + compressor.flush()
+
+
+def _gzip_bomb(sock: socket.socket, behaviour: Hostile, alive: Callable[[], bool], request: dict[str, str]) -> None:
+    payload = gzip_bomb()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(payload))),
+    ]
+    sock.sendall(_head("200 OK", headers) + payload)
+
+
 def _fixed(answer: bytes) -> Callable[[socket.socket, Hostile, Callable[[], bool], dict[str, str]], None]:
     return lambda sock, behaviour, alive, request: sock.sendall(answer)
 
@@ -100,6 +119,7 @@ ANSWERS: dict[str, Callable[[socket.socket, Hostile, Callable[[], bool], dict[st
     "redos": _fixed(_json({"status": REDOS_BAIT}, [("X-Bait", REDOS_BAIT)])),
     "wide-headers": _fixed(_json({"status": "ok"}, [(f"X-Wide-{i}", "w" * 100) for i in range(20)])),
     "deep-json": _deep_json,
+    "gzip-bomb": _gzip_bomb,
     "echo": _echo,
 }
 MODES = tuple(ANSWERS)
