@@ -160,9 +160,10 @@ class LocalEngine:
 
         handler = logger.registered_handler
         if hasattr(handler, "setStream"):
-            previous = handler.setStream(self.log)
-            # The log may be a file the caller closes after the run: the next run must not write to it.
-            self._stack.callback(handler.setStream, previous)
+            previous = handler.setStream(self.log)  # None when the handler was made in this run, on self.log
+            # The log may be a file the caller closes after the run: afterwards the handler gets back the stream it
+            # had, or a sink of its own, never one that may be closed.
+            self._stack.callback(handler.setStream, previous if previous is not None else io.StringIO())
 
     def _scale_validator_waits(self) -> None:
         from common import clock  # loaded from the task root by load_handler
