@@ -84,6 +84,9 @@ async def _read_body(response: aiohttp.ClientResponse, limit: int, keep: bool) -
     """The body (empty when not kept), or None as soon as it is over `limit`."""
     if response.content_length is not None and response.content_length > limit:
         return None
+    if response.content_length is not None and response.headers.get("Content-Encoding", "identity") == "identity":
+        body = await response.read()  # the parser stops at the announced length, within the limit: one read
+        return body if keep else b""
     chunks: list[bytes] = []
     received = 0
     while chunk := await response.content.readany():

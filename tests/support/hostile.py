@@ -33,15 +33,18 @@ class Hostile:
     connections: int = 0  # how many the server accepted (a test can check traffic reached it)
 
 
-def _head(status: str, headers: list[tuple[str, str]]) -> bytes:
-    lines = [f"HTTP/1.1 {status}", *(f"{name}: {value}" for name, value in headers), "", ""]
+def _head(status: str, headers: list[tuple[str, str]], keep_alive: bool = False) -> bytes:
+    """A response head; one that closes says so, so a client never reuses a connection the service is closing."""
+    closing = [] if keep_alive else [("Connection", "close")]
+    lines = [f"HTTP/1.1 {status}", *(f"{name}: {value}" for name, value in [*headers, *closing]), "", ""]
     return "\r\n".join(lines).encode("latin-1")
 
 
 def _json(body: object, extra: list[tuple[str, str]] | None = None) -> bytes:
+    """A complete JSON answer on a kept-alive connection."""
     payload = json.dumps(body).encode()
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))), *(extra or [])]
-    return _head("200 OK", headers) + payload
+    return _head("200 OK", headers, keep_alive=True) + payload
 
 
 def _gigabyte(sock: socket.socket, behaviour: Hostile, alive: Callable[[], bool], request: dict[str, str]) -> None:
@@ -123,6 +126,7 @@ ANSWERS: dict[str, Callable[[socket.socket, Hostile, Callable[[], bool], dict[st
     "echo": _echo,
 }
 MODES = tuple(ANSWERS)
+KEEP_ALIVE = ("ok", "echo", "redos", "wide-headers")  # complete answers: the connection serves the next request
 
 
 def _stream(sock: socket.socket, behaviour: Hostile, request: dict[str, str]) -> None:
@@ -160,7 +164,7 @@ def _serve_connection(sock: socket.socket, behaviour: Hostile) -> None:
                 sock.sendall(_json({"status": "ok"}))
                 continue
             _stream(sock, behaviour, headers)
-            if behaviour.mode not in ("ok", "echo", "redos"):
+            if behaviour.mode not in KEEP_ALIVE:
                 return
     except OSError:
         return
