@@ -169,33 +169,7 @@ class TestListener:
             self._check_once()
 
     def _check_once(self) -> None:
-        connection = http.client.HTTPConnection(
-            self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
-        )
-        health_headers = {"User-Agent": "ELB-HealthChecker/2.0"}
-        try:
-            # HealthCheckTimeoutSeconds: no whole answer within it is a failed check, however the bytes trickle.
-            head = open_response(
-                connection,
-                "GET",
-                self.settings.health_path,
-                None,
-                health_headers,
-                self.settings.health_timeout,
-                self.settings.max_response_header_bytes,
-            )
-        finally:
-            connection.close()  # as an ALB does after each health check
-        if head.response is not None:
-            status = head.response.status
-            ok, reason = (
-                200 <= status < 400,
-                ("Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{status}]"),
-            )
-        elif head.failure == "timeout":
-            ok, reason = False, ("Target.Timeout", "Request timed out")
-        else:  # refused, reset or malformed: Target.FailedHealthChecks, as the ELB API reference lists it
-            ok, reason = False, ("Target.FailedHealthChecks", "Health checks failed")
+        ok, reason = self._health_check()
         target = self.target
         target.successes, target.failures = (target.successes + 1, 0) if ok else (0, target.failures + 1)
         if target.successes >= self.settings.healthy_threshold:
@@ -213,6 +187,35 @@ class TestListener:
                     "Dimensions": self.settings.dimensions,
                 }
             )
+
+    def _health_check(self) -> tuple[bool, tuple[str, str]]:
+        """One check as the ALB makes it: whether it passed, and the reason code and description if not."""
+        connection = http.client.HTTPConnection(
+            self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
+        )
+        try:
+            # HealthCheckTimeoutSeconds: no whole answer within it is a failed check, however the bytes trickle.
+            head = open_response(
+                connection,
+                "GET",
+                self.settings.health_path,
+                None,
+                {"User-Agent": "ELB-HealthChecker/2.0"},
+                self.settings.health_timeout,
+                self.settings.max_response_header_bytes,
+            )
+        finally:
+            connection.close()  # as an ALB does after each health check
+        if head.response is not None:
+            status = head.response.status
+            return 200 <= status < 400, (
+                "Target.ResponseCodeMismatch",
+                f"Health checks failed with these codes: [{status}]",
+            )
+        if head.failure == "timeout":
+            return False, ("Target.Timeout", "Request timed out")
+        # refused, reset or malformed: Target.FailedHealthChecks, as the ELB API reference describes it
+        return False, ("Target.FailedHealthChecks", "Health checks failed")
 
     def target_health(self) -> list[dict[str, Any]]:
         t = self.target

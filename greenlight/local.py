@@ -64,6 +64,17 @@ def health_path_of(text: str, source: str) -> str:
     return HealthConfig.model_validate(config.health).path
 
 
+def store_config(engine: LocalEngine, text: str) -> None:
+    """The config as the deployment group's SSM parameter; as on AWS, over 4096 characters needs the advanced tier."""
+    prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
+    engine.clients["ssm"].put_parameter(
+        Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}",
+        Value=text,
+        Type="String",
+        Tier="Advanced" if len(text) > 4096 else "Standard",
+    )
+
+
 def report_from(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -> dict[str, Any]:
     """The verdict report: the workflow's output when there is one, plus what CodeDeploy received."""
     output = run.output or {}
@@ -116,14 +127,7 @@ def run_local(
         deployment = create_deployment(engine.clients, options.target_url, health_path, options.lifecycle_event)
         try:
             if options.config_text:
-                prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
-                # As on AWS, a value over 4096 characters needs the advanced tier.
-                engine.clients["ssm"].put_parameter(
-                    Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}",
-                    Value=options.config_text,
-                    Type="String",
-                    Tier="Advanced" if len(options.config_text) > 4096 else "Standard",
-                )
+                store_config(engine, options.config_text)
             if before_start:
                 before_start(engine, deployment)
             if options.mock_config:
