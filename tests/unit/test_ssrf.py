@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
 
 from common.addresses import forbidden_host, normalise_host
-from common.config import ConfigError, RequestSpec, SecretRef, SyntheticConfig, validate
+from common.config import ConfigError, Expectation, RequestSpec, SecretRef, SyntheticConfig, validate
 from tests.support.vectors import METADATA_V4, VECTORS
-from validate_synthetic.engine import SecretValueError, prepare_requests
+from validate_synthetic import engine
+from validate_synthetic.engine import PreparedRequest, SecretValueError, prepare_requests, run_traffic
 from validate_synthetic.guard import (
     GuardedResolver,
     HostNotAllowedError,
@@ -153,3 +155,25 @@ def test_the_socket_factory_lets_an_allowed_address_through() -> None:
     check_address("127.0.0.1")
     sock = guarded_socket((socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80)))
     sock.close()  # created, never connected
+
+
+def _request_to(url: str) -> PreparedRequest:
+    """A request built past prepare_requests' own checks, as if they had been bypassed."""
+    return PreparedRequest("bypass", "GET", URL(url), {}, None, Expectation())
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://169.254.169.254:9/", "http://[::ffff:a9fe:a9fe]:9/", "http://[fd00:ec2::254]:9/", "http://0.0.0.0:9/"],
+)
+def test_aiohttp_never_dials_a_forbidden_literal(url: str) -> None:
+    # GIVEN a forbidden IP literal, which aiohttp dials without asking the resolver
+    samples = asyncio.run(run_traffic([_request_to(url)], 2, None, 1, 1.0))
+    # THEN the socket factory refused it before any socket existed: no packet left
+    assert [sample.error for sample in samples] == ["refused-host", "refused-host"]
+
+
+def test_aiohttp_never_dials_a_name_resolving_to_a_forbidden_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "GuardedResolver", lambda: GuardedResolver(FixedResolver("::ffff:169.254.169.254")))
+    samples = asyncio.run(run_traffic([_request_to("http://service.allowed.example:9/")], 2, None, 1, 1.0))
+    assert [sample.error for sample in samples] == ["refused-host", "refused-host"]
