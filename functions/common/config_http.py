@@ -56,8 +56,8 @@ class HealthConfig(ReadLimitsConfig):
     def request_fits_the_deadline(self) -> HealthConfig:
         if self.request_timeout_seconds > self.timeout_seconds:
             raise ValueError(
-                f"request_timeout_seconds ({self.request_timeout_seconds:g}) must not exceed timeout_seconds "
-                f"({self.timeout_seconds}): one request cannot outlast the whole check"
+                f"health.request_timeout_seconds ({self.request_timeout_seconds:g}) must not exceed "
+                f"health.timeout_seconds ({self.timeout_seconds}): one request cannot outlast the whole check"
             )
         return self
 
@@ -163,12 +163,13 @@ class SyntheticConfig(ReadLimitsConfig):
         needed = (self.duration_seconds or 0) + self.request_timeout_seconds
         if needed > self.timeout_seconds:
             raise ValueError(
-                f"duration_seconds + request_timeout_seconds ({needed:g}) must fit in timeout_seconds "
-                f"({self.timeout_seconds:g}), the deadline of the whole check"
+                f"synthetic.duration_seconds + synthetic.request_timeout_seconds ({needed:g}) must fit in "
+                f"synthetic.timeout_seconds ({self.timeout_seconds:g}), the deadline of the whole check"
             )
         if self.concurrency * self.max_body_bytes > BODY_BUFFER_BUDGET_BYTES:
             raise ValueError(
-                f"concurrency x max_body_bytes ({self.concurrency} x {self.max_body_bytes}) is over the "
-                f"{BODY_BUFFER_BUDGET_BYTES >> 20} MiB of answers the synthetic function may hold at once; lower either"
+                f"synthetic.concurrency x synthetic.max_body_bytes ({self.concurrency} x {self.max_body_bytes}) is "
+                f"over the {BODY_BUFFER_BUDGET_BYTES >> 20} MiB of answers the synthetic function may hold at once; "
+                "lower either"
             )
         return self
