@@ -73,6 +73,8 @@ bench: venv
 	$(BIN)/python bench/workflow_run.py
 	$(BIN)/python -m bench.synthetic_vs_hey
 	$(BIN)/python -m bench.fault_matrix
+	$(BIN)/python -m bench.hostile_services
+	$(BIN)/python -m bench.bad_configs
 
 clean:
 	rm -rf $(VENV) .venv-checkov .venv-sam .pytest_cache .mypy_cache .ruff_cache .aws-sam

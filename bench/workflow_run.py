@@ -20,7 +20,7 @@ from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_TRAFFIC = "synthetic: {total_requests: 20, concurrency: 4}\nhealth: {interval_seconds: 0.05}\n"
+SMALL_TRAFFIC = "synthetic: {total_requests: 20, concurrency: 4}\nhealth: {interval_seconds: 1}\n"
 
 
 def real_runs(project: Project, runs: int) -> list[float]:

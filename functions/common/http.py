@@ -1,25 +1,165 @@
-"""One plain HTTP GET through the test listener, as a load balancer's health check makes it."""
+"""Bounded HTTP: every answer read with a total deadline and caps on its head and body.
+
+A service under test may answer with a body of gigabytes, an endless chunked body, one byte a second, or a
+status line or headers no client should accept. Each request here ends within its deadline (connection, head
+and body together), holds at most `max_body_bytes` of body (and nothing when the body is not needed), and a
+malformed answer is named, never raised: it is the service that is wrong.
+"""
 
 from __future__ import annotations
 
-import http.client
-from urllib.parse import urlsplit
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import http_exceptions
+
+from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, HEADER_LINE_BYTES, MAX_HEADER_COUNT
+
+TIMEOUT, CONNECTION = "timeout", "connection"
+MALFORMED_STATUS, HEADER_OVER, MALFORMED_HEADER = "malformed status line", "header over limit", "malformed header"
+TRUNCATED, MALFORMED = "truncated body", "malformed answer"
 
 
-def probe(url: str, timeout: float) -> tuple[int | None, str]:
-    """One GET, no redirects followed. Returns the status (None when nothing came back) and a description."""
-    parts = urlsplit(url)
-    connection_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_type(parts.hostname or "", parts.port, timeout=timeout)
+@dataclass(frozen=True)
+class ReadLimits:
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+
+
+@dataclass
+class Answer:
+    """What came back: a status, or the kind of failure (`problem`) and, for a person, `detail`."""
+
+    status: int | None
+    latency_ms: float
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    problem: str | None = None
+    detail: str = ""
+
+
+def size_text(size: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size} bytes"
+
+
+def body_over(limit: int) -> str:
+    return f"body over {size_text(limit)}"
+
+
+def session(connector: aiohttp.BaseConnector | None = None) -> aiohttp.ClientSession:
+    """A session whose parser refuses long lines and too many headers before it holds them."""
+    return aiohttp.ClientSession(
+        connector=connector,
+        max_line_size=HEADER_LINE_BYTES,
+        max_field_size=HEADER_LINE_BYTES,
+        max_headers=MAX_HEADER_COUNT,
+        timeout=aiohttp.ClientTimeout(total=None),  # the deadline is the caller's, around the whole exchange
+    )
+
+
+def answer_problem(error: BaseException) -> str:
+    """The failure kind of an answer the parser refused, from the exception and the ones it was raised from."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, http_exceptions.BadStatusLine):
+            return MALFORMED_STATUS
+        if isinstance(seen, http_exceptions.LineTooLong) or "Too many headers" in str(seen):
+            return HEADER_OVER
+        if isinstance(seen, http_exceptions.InvalidHeader):
+            return MALFORMED_HEADER
+        if isinstance(seen, http_exceptions.ContentLengthError | http_exceptions.TransferEncodingError):
+            return TRUNCATED
+        seen = seen.__cause__ or seen.__context__
+    return MALFORMED
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int, keep: bool) -> bytes | None:
+    """The body (empty when not kept), or None as soon as it is over `limit`."""
+    if response.content_length is not None and response.content_length > limit:
+        return None
+    if response.content_length is not None and response.headers.get("Content-Encoding", "identity") == "identity":
+        body = await response.read()  # the parser stops at the announced length, within the limit: one read
+        return body if keep else b""
+    chunks: list[bytes] = []
+    received = 0
+    while chunk := await response.content.readany():
+        received += len(chunk)
+        if received > limit:
+            return None
+        if keep:
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _exchange(
+    client: aiohttp.ClientSession, request: dict[str, Any], limits: ReadLimits, keep_body: bool, started: float
+) -> Answer:
+    async with client.request(**request, allow_redirects=False) as response:
+        head_bytes = sum(len(name) + len(value) + 4 for name, value in response.raw_headers)
+        if head_bytes > limits.max_header_bytes:
+            response.close()
+            return Answer(response.status, _ms(started), problem=HEADER_OVER)
+        body = await _read_body(response, limits.max_body_bytes, keep_body)
+        if body is None:
+            response.close()  # never reuse a connection with an unread body
+            return Answer(response.status, _ms(started), problem=body_over(limits.max_body_bytes))
+        return Answer(response.status, _ms(started), response.headers, body)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+async def fetch(
+    client: aiohttp.ClientSession,
+    request: dict[str, Any],
+    limits: ReadLimits,
+    deadline_s: float,
+    keep_body: bool = True,
+) -> Answer:
+    """One request (`method`, `url`, `headers`, `data`), never a redirect followed, over within `deadline_s`."""
+    started = time.perf_counter()
     try:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection.request("GET", target, headers={"User-Agent": "greenlight-health"})
-        response = connection.getresponse()
-        response.read()
-        return response.status, f"HTTP {response.status}"
+        async with asyncio.timeout(max(deadline_s, 0.0)):
+            return await _exchange(client, request, limits, keep_body, started)
     except TimeoutError:
-        return None, f"no answer within {timeout:g} s"
-    except OSError as error:
-        return None, f"{type(error).__name__}: {error}"
-    finally:
-        connection.close()
+        detail = f"no complete answer within {round(deadline_s, 2):g} s"
+        return Answer(None, _ms(started), problem=TIMEOUT, detail=detail)
+    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as error:
+        return Answer(getattr(error, "status", None), _ms(started), problem=answer_problem(error))
+    except aiohttp.ClientConnectorError as error:
+        cause = error.os_error
+        detail = f"{type(cause).__name__}: {cause.strerror or cause}"
+        return Answer(None, _ms(started), problem=CONNECTION, detail=detail)
+    except (aiohttp.ClientError, OSError) as error:
+        return Answer(None, _ms(started), problem=CONNECTION, detail=type(error).__name__)
+
+
+def describe(answer: Answer) -> str:
+    """One phrase for a person: `HTTP 200`, `no complete answer within 2 s`, `malformed status line`."""
+    if answer.problem is None:
+        return f"HTTP {answer.status}"
+    return answer.detail if answer.problem in (TIMEOUT, CONNECTION) and answer.detail else answer.problem
+
+
+async def _probe(url: str, deadline_s: float, limits: ReadLimits) -> Answer:
+    connector = aiohttp.TCPConnector(force_close=True)  # a new connection per probe, as a health check makes
+    async with session(connector) as client:
+        request = {"method": "GET", "url": url, "headers": {"User-Agent": "greenlight-health"}}
+        return await fetch(client, request, limits, deadline_s, keep_body=False)
+
+
+def probe(url: str, timeout: float, limits: ReadLimits | None = None) -> tuple[int | None, str]:
+    """One GET, no redirects followed, over within `timeout` seconds, body drained up to the cap and dropped.
+
+    Returns the status (None when no usable answer came back) and a description of the answer.
+    """
+    answer = asyncio.run(_probe(url, timeout, limits or ReadLimits()))
+    return (answer.status if answer.problem is None else None), describe(answer)

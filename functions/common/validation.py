@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -31,25 +32,36 @@ def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tupl
     return plan, section_type.model_validate(plan.config[name])
 
 
-def run(name: str, dry_run: bool, check: Callable[[], Outcome]) -> dict[str, Any]:
+def _unredacted(value: Any) -> Any:
+    return value
+
+
+def run(
+    name: str, dry_run: bool, check: Callable[[], Outcome], redact: Callable[[Any], Any] = _unredacted
+) -> dict[str, Any]:
     """Run one check; an exception becomes an `error` result, so a broken check never hides the others.
 
-    The result is bounded (common.limits): however much a check saw, it stays far below Step Functions' limits.
+    Everything reported (reason, observed, expected, the log of an exception) passes through `redact` first, so a
+    secret the check used never leaves, whole or cut; then the result is bounded (common.limits): however much a
+    check saw, it stays far below Step Functions' limits.
     """
     started_at, started = utcnow(), time.perf_counter()
     try:
         outcome = check()
     except Exception as error:
-        logger.exception("Validation could not run", extra={"validation": name})
+        logger.error(
+            "Validation could not run",
+            extra={"validation": name, "exception": redact(traceback.format_exc())},
+        )
         outcome = Outcome(
             ValidationStatus.ERROR, f"The check could not run: {type(error).__name__}: {error}", attempts=1
         )
     result = ValidationResult(
         name=name,
         status=outcome.status,
-        reason=cut_text(outcome.reason, REASON_LIMIT_CHARACTERS),
-        observed=bounded(outcome.observed, OBSERVED_BUDGET_BYTES),
-        expected=bounded(outcome.expected, EXPECTED_BUDGET_BYTES),
+        reason=cut_text(redact(outcome.reason), REASON_LIMIT_CHARACTERS),
+        observed=bounded(redact(outcome.observed), OBSERVED_BUDGET_BYTES),
+        expected=bounded(redact(outcome.expected), EXPECTED_BUDGET_BYTES),
         attempts=outcome.attempts,
         started_at=started_at,
         duration_ms=int((time.perf_counter() - started) * 1000),

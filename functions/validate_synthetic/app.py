@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.aws import client
 from common.config import HealthConfig, SecretRef, SyntheticConfig
 from common.observability import logger, tracer
+from common.redact import Redactor
 from common.validation import load, run
 from validate_synthetic.checks import check_synthetic
 
@@ -26,4 +27,15 @@ def resolve_secret(reference: SecretRef) -> str:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
     health_path = HealthConfig.model_validate(plan.config["health"]).path
-    return run(NAME, config.dry_run, lambda: check_synthetic(plan.test_url, health_path, config, resolve_secret))
+    # Each secret is registered as it is read, so whatever the service echoes of it is cut from the result.
+    redactor = Redactor()
+
+    def resolve(reference: SecretRef) -> str:
+        return redactor.add(resolve_secret(reference))
+
+    return run(
+        NAME,
+        config.dry_run,
+        lambda: check_synthetic(plan.test_url, health_path, config, resolve),
+        redact=redactor.scrub,
+    )

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from common.config import SecretRef, SyntheticConfig
+from common.http import ReadLimits
 from common.models import ValidationStatus
 from common.validation import Outcome
 from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
@@ -32,7 +33,8 @@ def failure_kind(sample: Sample) -> str:
 
 
 def summarize(samples: list[Sample]) -> dict[str, object]:
-    latencies = sorted(sample.latency_ms for sample in samples if sample.status is not None)
+    # Latencies of complete answers only: a cut-off body or a refused head says nothing about the service's speed.
+    latencies = sorted(sample.latency_ms for sample in samples if sample.status is not None and sample.error is None)
     breakdown: Counter[str] = Counter()
     for sample in samples:
         if sample.error:
@@ -61,17 +63,32 @@ def check_synthetic(
     base_url: str, default_path: str, config: SyntheticConfig, resolve_secret: Callable[[SecretRef], str]
 ) -> Outcome:
     requests = prepare_requests(base_url, config, default_path, resolve_secret)
-    samples = asyncio.run(
-        run_traffic(
-            requests, config.total_requests, config.duration_seconds, config.concurrency, config.request_timeout_seconds
-        )
+    traffic = run_traffic(
+        requests,
+        config.total_requests,
+        config.duration_seconds,
+        config.concurrency,
+        config.request_timeout_seconds,
+        deadline_s=config.timeout_seconds,
+        limits=ReadLimits(config.max_body_bytes, config.max_header_bytes),
     )
+    return judge(asyncio.run(traffic), config)
+
+
+def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:
+    """The verdict on what came back: the success ratio, the p99, and whether the deadline cut the traffic."""
     observed = summarize(samples)
     expected = {"min_success_ratio": config.min_success_ratio, "max_p99_ms": config.max_p99_ms}
     if not samples:
         return Outcome(ValidationStatus.INCONCLUSIVE, "No request was sent.", observed, expected, 0)
     ratio, p99 = float(observed["success_ratio"]), float(observed["p99_ms"])  # type: ignore[arg-type]
     problems = []
+    if not config.duration_seconds and len(samples) < config.total_requests:
+        observed["stopped_at_deadline"] = True
+        problems.append(
+            f"only {len(samples)} of {config.total_requests} requests fit in the check's "
+            f"{config.timeout_seconds:g} s deadline"
+        )
     if ratio < config.min_success_ratio:
         kinds = ", ".join(f"{count} {kind}" for kind, count in observed["failures_by_kind"].items())  # type: ignore[attr-defined]
         problems.append(

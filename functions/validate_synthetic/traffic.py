@@ -1,10 +1,15 @@
-"""An async request engine: a scenario sent with a traffic shape, each answer checked against its expectations."""
+"""An async request engine: a scenario sent with a traffic shape, each answer checked against its expectations.
+
+Every answer is read bounded (common.http): a total deadline per request that never outlasts the check's own,
+capped heads and bodies, malformed answers named as the kind of failure they are. Expectation regexes run in
+RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.bounded_json), so no answer can
+hold the event loop that every other request shares.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,10 +19,24 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from common import bounded_json, http
 from common.config import Expectation, JsonAssertion, RequestSpec, SecretRef, SyntheticConfig
-from validate_synthetic.guard import GuardedResolver, HostNotAllowedError, check_host
+from common.patterns import search
+from validate_synthetic.guard import (
+    GuardedResolver,
+    HostNotAllowedError,
+    allowed_set,
+    check_host,
+    check_host_header,
+    guarded_socket,
+)
 
 MISSING = object()
+REFUSED_HOST = "refused-host"
+
+
+class SecretValueError(ValueError):
+    """A secret that cannot be sent as a header value (the message never includes it)."""
 
 
 @dataclass
@@ -25,7 +44,7 @@ class Sample:
     request: str
     status: int | None
     latency_ms: float
-    error: str | None = None  # "timeout", "connection", "refused-host" or None
+    error: str | None = None  # the failure kind: "timeout", "connection", "refused-host", "body over 1 MiB", ...
     failed_expectations: list[str] = field(default_factory=list)
 
     @property
@@ -41,6 +60,10 @@ class PreparedRequest:
     headers: dict[str, str]
     body: bytes | None
     expect: Expectation
+
+    @property
+    def needs_body(self) -> bool:
+        return bool(self.expect.json_body)
 
 
 def json_path(document: Any, path: str) -> Any:
@@ -63,7 +86,7 @@ def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
         return (
             f"json {assertion.path} = {value if value is not MISSING else 'missing'!r}, expected {assertion.equals!r}"
         )
-    if assertion.matches is not None and (value is MISSING or not re.search(assertion.matches, str(value))):
+    if assertion.matches is not None and (value is MISSING or not search(assertion.matches, str(value))):
         return f"json {assertion.path} does not match /{assertion.matches}/"
     return None
 
@@ -73,13 +96,13 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
     if status not in expect.status:
         failures.append(f"status {status}, expected {expect.status}")
     for name, pattern in expect.headers.items():
-        if not re.search(pattern, headers.get(name, "")):
+        if not search(pattern, headers.get(name, "")):
             failures.append(f"header {name} = {headers.get(name)!r} does not match /{pattern}/")
     if expect.json_body:
         try:
-            document = json.loads(body)
-        except ValueError:
-            failures.append("body is not JSON")
+            document = bounded_json.parse(body)
+        except bounded_json.JsonBodyError as error:
+            failures.append(str(error))
         else:
             failures.extend(f for a in expect.json_body if (f := assertion_failure(document, a)))
     if expect.max_latency_ms is not None and latency_ms > expect.max_latency_ms:
@@ -87,25 +110,38 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
     return failures
 
 
+def _headers(spec: RequestSpec, allowed: set[str], resolve_secret: Callable[[SecretRef], str]) -> dict[str, str]:
+    """The request's headers, secrets resolved; every Host header is checked whatever its source."""
+    headers: dict[str, str] = {"User-Agent": "greenlight-synthetic"}
+    for name, given in spec.headers.items():
+        value = resolve_secret(given) if isinstance(given, SecretRef) else given
+        if isinstance(given, SecretRef) and any(c in value for c in "\r\n\0"):
+            raise SecretValueError(f"header {name} read from a secret holds a line break or NUL; it cannot be sent")
+        if name.lower() == "host":
+            try:
+                check_host_header(value, allowed)
+            except HostNotAllowedError:
+                if not isinstance(given, SecretRef):
+                    raise
+                # The reason would quote the secret: say which header, not what it holds.
+                raise HostNotAllowedError(
+                    f"header {name} read from a secret names a host requests may not reach"
+                ) from None
+        headers[name] = value
+    return headers
+
+
 def prepare_requests(
     base_url: str, config: SyntheticConfig, default_path: str, resolve_secret: Callable[[SecretRef], str]
 ) -> list[PreparedRequest]:
     """Build every request once; refuse any that would leave the allowed hosts. Secrets live only in the headers."""
     base = URL(base_url)
-    allowed = {str(base.host).lower(), *(host.lower() for host in config.allowed_hosts)}
+    allowed = allowed_set(str(base.host), config.allowed_hosts)
     specs = config.requests or [RequestSpec(path=default_path)]
     prepared = []
     for index, spec in enumerate(specs):
-        host = spec.host or str(base.host)
-        check_host(host, allowed)
-        headers: dict[str, str] = {"User-Agent": "greenlight-synthetic"}
-        for name, given in spec.headers.items():
-            if isinstance(given, SecretRef):
-                headers[name] = resolve_secret(given)
-                continue
-            if name.lower() == "host":
-                check_host(given.split(":", 1)[0], allowed)
-            headers[name] = given
+        host = check_host(spec.host or str(base.host), allowed)
+        headers = _headers(spec, allowed, resolve_secret)
         body = None
         if spec.body is not None:
             body = spec.body.encode() if isinstance(spec.body, str) else json.dumps(spec.body).encode()
@@ -116,46 +152,55 @@ def prepare_requests(
     return prepared
 
 
-async def send(session: aiohttp.ClientSession, request: PreparedRequest) -> Sample:
+async def send(
+    session: aiohttp.ClientSession, request: PreparedRequest, limits: http.ReadLimits, deadline_s: float
+) -> Sample:
+    """One request, over within `deadline_s`; the answer judged, or its failure kind recorded."""
     started = time.perf_counter()
+    exchange = {"method": request.method, "url": request.url, "headers": request.headers, "data": request.body}
     try:
-        async with session.request(
-            request.method, request.url, headers=request.headers, data=request.body, allow_redirects=False
-        ) as response:
-            body = await response.read()
-            latency_ms = (time.perf_counter() - started) * 1000
-            failures = expectation_failures(request.expect, response.status, response.headers, body, latency_ms)
-            return Sample(request.label, response.status, latency_ms, None, failures)
+        answer = await http.fetch(session, exchange, limits, deadline_s, keep_body=request.needs_body)
     except HostNotAllowedError:
-        return Sample(request.label, None, (time.perf_counter() - started) * 1000, "refused-host")
-    except TimeoutError:
-        return Sample(request.label, None, (time.perf_counter() - started) * 1000, "timeout")
-    except (aiohttp.ClientError, OSError):
-        return Sample(request.label, None, (time.perf_counter() - started) * 1000, "connection")
+        return Sample(request.label, None, (time.perf_counter() - started) * 1000, REFUSED_HOST)
+    if answer.problem is not None:
+        return Sample(request.label, answer.status, answer.latency_ms, answer.problem)
+    assert answer.status is not None  # an answer without a problem has its status
+    failures = expectation_failures(request.expect, answer.status, answer.headers, answer.body, answer.latency_ms)
+    return Sample(request.label, answer.status, answer.latency_ms, None, failures)
 
 
 async def run_traffic(
-    requests: list[PreparedRequest], total: int, duration_seconds: float | None, concurrency: int, timeout: float
+    requests: list[PreparedRequest],
+    total: int,
+    duration_seconds: float | None,
+    concurrency: int,
+    timeout: float,
+    deadline_s: float | None = None,
+    limits: http.ReadLimits | None = None,
 ) -> list[Sample]:
-    """Send `total` requests (or keep sending for `duration_seconds`) over at most `concurrency` connections."""
+    """Send `total` requests (or keep sending for `duration_seconds`) over at most `concurrency` connections.
+
+    Nothing is sent after `deadline_s` (the check's own deadline), and no request outlasts it: each gets
+    `timeout` or what is left of the deadline, whichever is shorter.
+    """
     samples: list[Sample] = []
     order = cycle(requests)
-    deadline = time.monotonic() + duration_seconds if duration_seconds else None
-    budget = total if deadline is None else None
-    connector = aiohttp.TCPConnector(limit=concurrency, resolver=GuardedResolver(), force_close=False)
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
-    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
+    started = time.monotonic()
+    check_deadline = started + deadline_s if deadline_s is not None else float("inf")
+    stop_sending = min(started + duration_seconds if duration_seconds else float("inf"), check_deadline)
+    budget = total if not duration_seconds else None
+    connector = aiohttp.TCPConnector(limit=concurrency, resolver=GuardedResolver(), socket_factory=guarded_socket)
+    async with http.session(connector) as session:
 
         async def worker() -> None:
             nonlocal budget
-            while True:
-                if deadline is not None and time.monotonic() >= deadline:
-                    return
+            while (now := time.monotonic()) < stop_sending:
                 if budget is not None:
                     if budget <= 0:
                         return
                     budget -= 1
-                samples.append(await send(session, next(order)))
+                request_deadline = min(timeout, check_deadline - now)
+                samples.append(await send(session, next(order), limits or http.ReadLimits(), request_deadline))
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return samples

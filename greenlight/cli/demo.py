@@ -18,7 +18,7 @@ DEMO_CONFIG = """\
 # The demo's config, as it would sit in SSM under /greenlight/<application>/<deployment group>.
 health:
   path: /health
-  interval_seconds: 0.2
+  interval_seconds: 1
 synthetic:
   total_requests: 200
   concurrency: 8

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from greenlight.cli.errors import UsageError
 from greenlight.cli.render import exit_code, progress_printer, render
-from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
 
 
 def command_local_run(args: argparse.Namespace) -> int:
@@ -21,10 +21,7 @@ def command_local_run(args: argparse.Namespace) -> int:
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
     if args.config:
-        try:
-            options.config_text = args.config.read_text()
-        except OSError as error:
-            raise UsageError(f"cannot read --config {args.config}: {error.strerror}") from error
+        options.config_text = read_config(args.config)
     if args.mock_config:
         file, _, case = args.mock_config.partition("#")
         if not case or not Path(file).is_file():

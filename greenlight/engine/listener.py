@@ -19,8 +19,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from greenlight.engine.loopback import LoopbackServer
+from greenlight.engine.upstream import (
+    FAILURES,
+    HOP_BY_HOP,
+    RESPONSE_HEADER_LIMIT_BYTES,
+    answer_for_target,
+    open_response,
+    relay_response,
+)
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 NAMESPACE = "AWS/ApplicationELB"
 
 
@@ -31,6 +38,13 @@ class ElbAnswer:
     status: int | None = None
     from_target: bool = False
     connection_error: bool = False  # no connection to the target could be established
+
+    @classmethod
+    def of(cls, target_status: int | None, failure: str | None) -> ElbAnswer:
+        if target_status is not None:
+            return cls(target_status, from_target=True)
+        status, connection_error = FAILURES.get(failure or "", (502, False))
+        return cls(status, connection_error=connection_error)
 
 
 @dataclass
@@ -50,7 +64,8 @@ class ListenerSettings:
     healthy_threshold: int = 2
     unhealthy_threshold: int = 2
     health_timeout: float = 1.0
-    upstream_timeout: float = 10.0
+    upstream_timeout: float = 10.0  # for the head, whole; then the idle time allowed between body chunks
+    max_response_header_bytes: int = RESPONSE_HEADER_LIMIT_BYTES
     dimensions: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -113,36 +128,25 @@ class TestListener:
         upstream = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
         )
-        answer = ElbAnswer()
         try:
-            upstream.connect()
-        except TimeoutError:  # "failed to establish a connection before the connection timeout": 504
-            answer = ElbAnswer(504, connection_error=True)
-        except OSError:  # refused or reset while connecting: 502
-            answer = ElbAnswer(502, connection_error=True)
-        payload, reply_headers = b"", []
-        if answer.status is None:
-            try:
-                upstream.request(request.command, request.path, body=body, headers=headers)
-                response = upstream.getresponse()
-                payload, reply_headers = response.read(), response.getheaders()
-                answer = ElbAnswer(response.status, from_target=True)
-            except TimeoutError:  # connected, but no answer in time: 504
-                answer = ElbAnswer(504)
-            except (OSError, http.client.HTTPException):  # reset, closed or garbled after connecting: 502
-                answer = ElbAnswer(502)
-        upstream.close()
-        self._record(answer, time.perf_counter() - started)
-        if not answer.from_target:
-            payload, reply_headers = f"{answer.status} from the load balancer".encode(), []
-        request.send_response(answer.status or 502)
-        for name, value in reply_headers:
-            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                request.send_header(name, value)
-        request.send_header("Content-Length", str(len(payload)))
-        request.end_headers()
-        if request.command != "HEAD":
-            request.wfile.write(payload)
+            head = open_response(
+                upstream,
+                request.command,
+                request.path,
+                body,
+                headers,
+                self.settings.upstream_timeout,
+                self.settings.max_response_header_bytes,
+            )
+            # TargetResponseTime ends when the target's head arrives (the access log's target_processing_time).
+            answer = ElbAnswer.of(head.response.status if head.response else None, head.failure)
+            self._record(answer, time.perf_counter() - started)
+            if head.response is None:
+                answer_for_target(request, head.failure)
+            else:
+                relay_response(request, head.response)
+        finally:
+            upstream.close()
 
     def _record(self, answer: ElbAnswer, elapsed: float) -> None:
         """What an ALB publishes for one request, each metric with the dimensions AWS gives it (ALB metrics
@@ -176,22 +180,7 @@ class TestListener:
             self._check_once()
 
     def _check_once(self) -> None:
-        connection = http.client.HTTPConnection(
-            self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
-        )
-        try:
-            connection.request("GET", self.settings.health_path, headers={"User-Agent": "ELB-HealthChecker/2.0"})
-            status = connection.getresponse().status
-            ok, reason = (
-                200 <= status < 400,
-                ("Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{status}]"),
-            )
-        except TimeoutError:
-            ok, reason = False, ("Target.Timeout", "Request timed out")
-        except OSError:
-            ok, reason = False, ("Target.FailedHealthChecks", "Health checks failed")
-        finally:
-            connection.close()
+        ok, reason = self._health_check()
         target = self.target
         target.successes, target.failures = (target.successes + 1, 0) if ok else (0, target.failures + 1)
         if target.successes >= self.settings.healthy_threshold:
@@ -209,6 +198,35 @@ class TestListener:
                     "Dimensions": self.settings.dimensions,
                 }
             )
+
+    def _health_check(self) -> tuple[bool, tuple[str, str]]:
+        """One check as the ALB makes it: whether it passed, and the reason code and description if not."""
+        connection = http.client.HTTPConnection(
+            self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
+        )
+        try:
+            # HealthCheckTimeoutSeconds: no whole answer within it is a failed check, however the bytes trickle.
+            head = open_response(
+                connection,
+                "GET",
+                self.settings.health_path,
+                None,
+                {"User-Agent": "ELB-HealthChecker/2.0"},
+                self.settings.health_timeout,
+                self.settings.max_response_header_bytes,
+            )
+        finally:
+            connection.close()  # as an ALB does after each health check
+        if head.response is not None:
+            status = head.response.status
+            return 200 <= status < 400, (
+                "Target.ResponseCodeMismatch",
+                f"Health checks failed with these codes: [{status}]",
+            )
+        if head.failure == "timeout":
+            return False, ("Target.Timeout", "Request timed out")
+        # refused, reset or malformed: Target.FailedHealthChecks, as the ELB API reference describes it
+        return False, ("Target.FailedHealthChecks", "Health checks failed")
 
     def target_health(self) -> list[dict[str, Any]]:
         t = self.target

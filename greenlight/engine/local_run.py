@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,34 @@ class LocalRunOptions:
     deadline_s: float = DEFAULT_DEADLINE_S
     hook_invocations: int = 1
     workflow_timeout_scale: float = 1.0
+
+
+def read_config(path: Path) -> str:
+    """A config file's text; unreadable, oversized or not UTF-8 is a LocalRunError (one line, exit 2)."""
+    if importlib.util.find_spec("common") is None:  # the functions' own code reads it, as Prepare does
+        Project.find().add_task_root()
+    from common.config_text import MAX_CONFIG_BYTES, ConfigTextError, decode
+
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)  # never more: the path may name an endless device
+    except OSError as error:
+        raise LocalRunError(f"cannot read --config {path}: {error.strerror}") from error
+    try:
+        return decode(data)
+    except ConfigTextError as error:
+        raise LocalRunError(f"config --config {error}") from error
+
+
+def store_config(engine: LocalEngine, text: str) -> None:
+    """The config as the deployment group's SSM parameter; as on AWS, over 4096 characters needs the advanced tier."""
+    prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
+    engine.clients["ssm"].put_parameter(
+        Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}",
+        Value=text,
+        Type="String",
+        Tier="Advanced" if len(text) > 4096 else "Standard",
+    )
 
 
 def health_path_of(text: str, source: str) -> str:
@@ -89,9 +118,7 @@ def run_local(
         )
         try:
             if options.config_text:
-                prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
-                name = f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}"
-                engine.clients["ssm"].put_parameter(Name=name, Value=options.config_text, Type="String")
+                store_config(engine, options.config_text)
             if before_start:
                 before_start(engine, deployment)
             execution_arn, outcomes = _start(engine, deployment, options)

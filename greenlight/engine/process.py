@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 from collections.abc import Iterator
@@ -42,8 +43,10 @@ def stream_of(handler: Any, stream: TextIO) -> Iterator[None]:
     if not hasattr(handler, "setStream"):
         yield
         return
-    previous = handler.setStream(stream)
+    previous = handler.setStream(stream)  # None when the handler already writes to this stream (made in the run)
     try:
         yield
     finally:
-        handler.setStream(previous)
+        # The stream may be a file the caller closes after the run: the handler gets back what it had, or a sink
+        # of its own, never the run's stream.
+        handler.setStream(previous if previous is not None else io.StringIO())

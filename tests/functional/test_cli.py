@@ -12,6 +12,7 @@ import pytest
 from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, GOOD, SampleService
 from tests.conftest import ROOT
+from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port
 
@@ -119,3 +120,19 @@ def test_console_script_is_installed() -> None:
     )
     assert result.returncode == 0
     assert "local" in result.stdout and "new-validation" in result.stdout
+
+
+@pytest.mark.parametrize(("data", "phrase"), [pytest.param(*case, id=name) for name, case in BAD_CONFIGS.items()])
+def test_each_bad_config_file_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data: bytes, phrase: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(data)
+    assert main(["local", "run", "--target-url", "http://127.0.0.1:9", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert phrase in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_endless_config_file_is_read_only_up_to_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["local", "run", "--target-url", "http://127.0.0.1:9", "--config", "/dev/zero"]) == 2
+    assert "over the 8192 bytes a config may have" in capsys.readouterr().err

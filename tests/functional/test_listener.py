@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,6 +15,7 @@ import pytest
 from moto import mock_aws
 
 from greenlight.engine.listener import NAMESPACE, ListenerSettings, TestListener
+from tests.support.hostile import Hostile, hostile_service
 from tests.support.servers import Behaviour, closed_port, serve
 
 pytestmark = pytest.mark.functional
@@ -98,3 +102,85 @@ def test_no_answer_in_time_is_the_albs_504(cloudwatch: Any) -> None:
             listener.close()
     assert sums(cloudwatch, "HTTPCode_ELB_504_Count", GROUP[1:]) == 1
     assert sums(cloudwatch, "TargetConnectionErrorCount", GROUP) == 0
+
+
+def wait_for_state(listener: TestListener, state: str) -> str:
+    """The target's reason once it reaches `state`; the poll has a deadline."""
+    deadline = time.monotonic() + 10
+    while listener.target.state != state and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert listener.target.state == state, listener.target
+    return listener.target.reason
+
+
+@pytest.mark.parametrize("mode", ["bad-status", "big-header", "many-headers"])
+def test_a_malformed_answer_is_the_albs_own_502_not_a_connection_error(cloudwatch: Any, mode: str) -> None:
+    # GIVEN a target answering with a broken status line or headers over the ALB's 32 KiB
+    with hostile_service(Hostile(mode, hostile_health=True)) as url:
+        listener = TestListener(ListenerSettings(upstream=url, dimensions=GROUP), cloudwatch).start()
+        try:
+            assert send(listener, 2) == [502, 502]
+            # THEN its health checks fail as an ALB's do on a malformed answer
+            assert wait_for_state(listener, "unhealthy") == "Target.FailedHealthChecks"
+        finally:
+            listener.close()
+    assert sums(cloudwatch, "HTTPCode_ELB_502_Count", GROUP[1:]) == 2
+    assert sums(cloudwatch, "TargetConnectionErrorCount", GROUP) == 0  # the connection was made
+
+
+def test_a_head_that_never_completes_is_a_timeout(cloudwatch: Any) -> None:
+    with serve(Behaviour(hang_s=1.0)) as (url, _):
+        settings = ListenerSettings(upstream=url, dimensions=GROUP, health_timeout=0.2, upstream_timeout=0.3)
+        listener = TestListener(settings, cloudwatch).start()
+        try:
+            assert send(listener, 1) == [504]
+            assert wait_for_state(listener, "unhealthy") == "Target.Timeout"
+        finally:
+            listener.close()
+
+
+@pytest.mark.parametrize("mode", ["gigabyte", "endless"])
+def test_a_huge_or_endless_body_is_relayed_as_it_comes_never_held(cloudwatch: Any, mode: str) -> None:
+    # GIVEN a target answering 2 GiB, or without end
+    with hostile_service(Hostile(mode)) as url:
+        listener = TestListener(ListenerSettings(upstream=url, dimensions=GROUP), cloudwatch).start()
+        try:
+            # WHEN a client reads the first MiB and goes away
+            with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/api", timeout=5) as answer:
+                assert answer.status == 200
+                assert len(answer.read(1 << 20)) == 1 << 20
+                announced = answer.headers.get("Content-Length")
+            # THEN the listener passed the body on as it came (the announced length, or chunks), and still serves
+            assert announced == ("2147483648" if mode == "gigabyte" else None)
+            with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/health", timeout=5) as answer:
+                assert answer.status == 200
+        finally:
+            listener.close()
+    assert sums(cloudwatch, "RequestCount", GROUP) >= 1
+
+
+def test_bodies_and_lengths_pass_through_unchanged(cloudwatch: Any) -> None:
+    body = {"status": "ok", "items": [{"id": n} for n in range(2000)]}
+    with serve(Behaviour(body=body)) as (url, _):
+        listener = TestListener(ListenerSettings(upstream=url, dimensions=GROUP), cloudwatch).start()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/", timeout=5) as answer:
+                received, length = answer.read(), answer.headers["Content-Length"]
+        finally:
+            listener.close()
+    assert json.loads(received) == body and int(length) == len(received)
+
+
+def test_a_body_cut_short_by_the_target_reaches_the_client_cut_short(cloudwatch: Any) -> None:
+    # GIVEN a target announcing 1000 bytes and closing after 4
+    with hostile_service(Hostile("truncated")) as url:
+        listener = TestListener(ListenerSettings(upstream=url, dimensions=GROUP), cloudwatch).start()
+        try:
+            # THEN the client sees the connection end early instead of waiting for bytes that never come
+            with (
+                urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/api", timeout=5) as answer,
+                pytest.raises(http.client.IncompleteRead),
+            ):
+                answer.read()
+        finally:
+            listener.close()

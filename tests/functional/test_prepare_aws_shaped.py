@@ -13,6 +13,7 @@ import pytest
 
 from common.models import HookRequest
 from prepare.app import prepare
+from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.stubs import aws_response, stubbed
 
 pytestmark = pytest.mark.functional
@@ -24,8 +25,13 @@ PAIR = GROUP["loadBalancerInfo"]["targetGroupPairInfoList"][0]
 LISTENER = {"test": "elbv2/DescribeListeners", "production": "elbv2/DescribeListeners.production"}
 
 
-def queue_discovery(codedeploy: Any, elbv2: Any, ssm: Any, event: str, route: str) -> dict[str, Any]:
-    """The calls Prepare makes, in order, with the answers AWS gives; returns the GetDeploymentTarget answer."""
+def queue_discovery(
+    codedeploy: Any, elbv2: Any, ssm: Any, event: str, route: str, config_text: str | None = None
+) -> dict[str, Any]:
+    """The calls Prepare makes, in order, with the answers AWS gives; returns the GetDeploymentTarget answer.
+
+    `config_text`, when given, is the value of the deployment group's parameter instead of the fixture's.
+    """
     target = aws_response(f"codedeploy/GetDeploymentTarget.{event}")
     codedeploy.add_response("get_deployment", aws_response("codedeploy/GetDeployment"), {"deploymentId": DEPLOYMENT})
     codedeploy.add_response(
@@ -53,21 +59,22 @@ def queue_discovery(codedeploy: Any, elbv2: Any, ssm: Any, event: str, route: st
     elbv2.add_response(
         "describe_load_balancers", aws_response("elbv2/DescribeLoadBalancers"), {"LoadBalancerArns": [balancer]}
     )
+    parameters = aws_response("ssm/GetParameters")
+    if config_text is not None:
+        parameters["Parameters"][1]["Value"] = config_text
     ssm.add_response(
-        "get_parameters",
-        aws_response("ssm/GetParameters"),
-        {"Names": [f"{PREFIX}/default", f"{PREFIX}/shop/shop-dg"], "WithDecryption": True},
+        "get_parameters", parameters, {"Names": [f"{PREFIX}/default", f"{PREFIX}/shop/shop-dg"], "WithDecryption": True}
     )
     return target
 
 
-def run_prepare(event: str, route: str = "test") -> dict[str, Any]:
+def run_prepare(event: str, route: str = "test", config_text: str | None = None) -> dict[str, Any]:
     request = HookRequest(deployment_id=DEPLOYMENT, lifecycle_event_hook_execution_id="hook-1")
     with ExitStack() as stack:
         (codedeploy, codedeploy_stub), (elbv2, elbv2_stub), (ssm, ssm_stub) = (
             stack.enter_context(stubbed(service)) for service in ("codedeploy", "elbv2", "ssm")
         )
-        queue_discovery(codedeploy_stub, elbv2_stub, ssm_stub, event, route)
+        queue_discovery(codedeploy_stub, elbv2_stub, ssm_stub, event, route, config_text)
         return prepare(request, codedeploy, elbv2, ssm, PREFIX).model_dump(mode="json")
 
 
@@ -106,3 +113,16 @@ def test_at_before_install_there_is_no_green_task_set_yet() -> None:
     output = run_prepare("BeforeInstall")
     assert output["ready"] is False
     assert "no GREEN task set yet" in output["results"][0]["reason"]
+
+
+# A parameter holds UTF-8 text of at most 8 KB: the files that are not, or are larger, could not be stored.
+STORABLE = {name: case for name, case in BAD_CONFIGS.items() if len(case[0]) <= 8192 and case[1] != "not UTF-8"}
+
+
+@pytest.mark.parametrize(("data", "phrase"), [pytest.param(*case, id=name) for name, case in STORABLE.items()])
+def test_each_bad_config_in_ssm_is_not_ready_naming_the_cause(data: bytes, phrase: str) -> None:
+    output = run_prepare("AfterAllowTestTraffic", config_text=data.decode())
+    assert output["ready"] is False
+    [problem] = output["results"]
+    assert problem["status"] == "error" and phrase in problem["reason"]
+    assert f"ssm:{PREFIX}/shop/shop-dg" in problem["reason"] and "\n" not in problem["reason"]

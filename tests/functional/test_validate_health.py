@@ -115,7 +115,7 @@ def test_a_hang_past_the_request_timeout_fails() -> None:
             FakeElb(HEALTHY), GREEN, url + "/health", config(timeout_seconds=1, request_timeout_seconds=0.2)
         )
     assert outcome.status is ValidationStatus.FAILED
-    assert "no answer within 0.2 s" in outcome.reason
+    assert "no complete answer within 0.2 s" in outcome.reason
 
 
 def test_redirects_are_not_followed() -> None:

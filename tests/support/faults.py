@@ -17,12 +17,17 @@ from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
+from tests.support.bad_configs import alias_bomb
+from tests.support.hostile import Hostile, hostile_service
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
 if TYPE_CHECKING:
     from greenlight.engine.results import Callback, LocalRunResult
 
+
+REDOS_EXPECTATION = {"headers": {"X-Bait": "^(a+)+$"}}  # exponential in a backtracking engine on the bait
+JSON_EXPECTATION = {"json": [{"path": "a", "exists": True}]}
 # Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
 TIGHT_TIMEOUTS = 0.005
 Setup = Callable[[LocalEngine, LocalDeployment], None]
@@ -77,6 +82,7 @@ class Fault:
     expected: str  # the one callback CodeDeploy must receive
     setup: Setup | None = None
     service: Behaviour | None = None  # a fault-mode server instead of the sample service
+    hostile: Hostile | None = None  # or a service built to break the validators (tests/support/hostile.py)
     refuse_connections: bool = False
     options: dict[str, Any] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
@@ -139,6 +145,30 @@ FAULTS = [
           "Failed", service=Behaviour(hang_s=1.0), evidence="40 timeout"),
     Fault("service-5xx", "the service answers 500", "health, synthetic, metrics fail", "Failed",
           service=Behaviour(status=500), evidence="Target.ResponseCodeMismatch"),
+    Fault("service-huge-body", "the service answers a 2 GiB body", "each read stops at the body cap; health, "
+          "synthetic fail", "Failed", hostile=Hostile("gigabyte", hostile_health=True), evidence="body over 1 MiB"),
+    Fault("service-endless-body", "the service answers an endless chunked body", "each read stops at the body cap; "
+          "health, synthetic fail", "Failed", hostile=Hostile("endless", hostile_health=True),
+          evidence="body over 1 MiB"),
+    Fault("service-trickles", "the service trickles its body a byte at a time", "each request ends at its deadline; "
+          "health, synthetic fail", "Failed", hostile=Hostile("trickle", hostile_health=True, trickle_interval=0.05),
+          evidence="no complete answer within"),
+    Fault("service-malformed", "the service answers a malformed status line", "the ALB's own 502; health, synthetic "
+          "fail", "Failed", hostile=Hostile("bad-status", hostile_health=True), evidence="status 502"),
+    Fault("service-huge-header", "the service answers a 1 MiB header", "the ALB's own 502; health, synthetic fail",
+          "Failed", hostile=Hostile("big-header", hostile_health=True), evidence="Target.FailedHealthChecks"),
+    Fault("service-redos-bait", "the service answers ReDoS bait to `^(a+)+$`", "RE2 judges it in linear time; "
+          "synthetic fails, health passes", "Failed", hostile=Hostile("redos"),
+          config={"synthetic": {"requests": [{"path": "/api/items", "expect": REDOS_EXPECTATION}]}},
+          evidence="does not match /^(a+)+$/"),
+    Fault("service-deep-json", "the service answers JSON nested 100,000 deep", "depth bound before parsing; "
+          "synthetic fails", "Failed", hostile=Hostile("deep-json"),
+          config={"synthetic": {"requests": [{"path": "/api/items", "expect": JSON_EXPECTATION}]}},
+          evidence="nested deeper than 64 levels"),
+    Fault("config-alias-bomb", "a YAML alias bomb in SSM", "Prepare: not ready, reason names the alias", "Failed",
+          _config(alias_bomb().decode()), evidence="YAML alias"),
+    Fault("config-duplicate-keys", "a duplicate key in SSM", "Prepare: not ready, reason names the key", "Failed",
+          _config("metrics: {max_5xx_rate: 0.01}\nmetrics: {enabled: false}\n"), evidence="twice"),
 ]  # fmt: skip
 
 
@@ -160,6 +190,9 @@ class FaultOutcome:
 def _target(fault: Fault) -> Iterator[str]:
     if fault.refuse_connections:
         yield f"http://127.0.0.1:{closed_port()}"
+    elif fault.hostile is not None:
+        with hostile_service(fault.hostile) as url:
+            yield url
     elif fault.service is not None:
         with serve(fault.service) as (url, _):
             yield url

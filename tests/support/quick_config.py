@@ -10,7 +10,7 @@ import yaml
 # the health deadline (20 s) lasts 1 s, well beyond the 0.1 s a good target needs to turn healthy, and the
 # bake time (40 s) lasts 2 s, well beyond the synthetic traffic.
 QUICK: dict[str, Any] = {
-    "health": {"path": "/health", "interval_seconds": 0.05, "timeout_seconds": 20, "request_timeout_seconds": 0.3},
+    "health": {"path": "/health", "interval_seconds": 1, "timeout_seconds": 20, "request_timeout_seconds": 0.3},
     "synthetic": {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 0.5},
     "metrics": {"bake_seconds": 40, "min_request_count": 10},
 }

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import greenlight.engine.local_run
+from greenlight.cli.main import main
 from greenlight.cli.sample_service import GOOD, Release, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
 from greenlight.engine.standin import LocalDeployment
+from tests.support.hostile import Hostile, hostile_service
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import serve
 
@@ -145,3 +149,54 @@ def test_a_service_echoing_huge_values_still_gets_a_verdict_within_the_payload_l
     assert accepted(report) == ["Failed"]
     [synthetic] = [v for v in report.validations if v.name == "synthetic"]
     assert synthetic.status == "failed" and len(synthetic.model_dump_json()) < 20_000
+
+
+@pytest.mark.parametrize(
+    ("echo", "expectation", "output"),
+    [
+        ("header", {"headers": {"X-Echo": "^nothing-like-it$"}}, "--json"),
+        ("json", {"json": [{"path": "echo", "equals": "nothing-like-it"}]}, "table"),
+    ],
+)
+def test_a_secret_the_service_echoes_never_leaves(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    echo: str,
+    expectation: dict[str, Any],
+    output: str,
+) -> None:
+    """The service reflects the secret header in a header or a JSON field, and the expectation on it fails."""
+    secret = "sk-live-echoed-4f9a2c71"
+    histories: list[Any] = []
+    original_wait, original_deployment = LocalEngine.wait, greenlight.engine.local_run.create_deployment
+
+    def wait_and_keep_history(engine: LocalEngine, execution_arn: str, *args: Any, **kwargs: Any) -> Any:
+        run = original_wait(engine, execution_arn, *args, **kwargs)
+        histories.append(
+            engine.clients["stepfunctions"].get_execution_history(executionArn=execution_arn, maxResults=1000)
+        )
+        return run
+
+    def deployment_with_secret(clients: dict[str, Any], *args: Any, **kwargs: Any) -> LocalDeployment:
+        clients["ssm"].put_parameter(Name="/greenlight/api-token", Value=secret, Type="SecureString")
+        return original_deployment(clients, *args, **kwargs)
+
+    monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
+    monkeypatch.setattr(greenlight.engine.local_run, "create_deployment", deployment_with_secret)
+    scenario = [
+        {"path": "/api/items", "headers": {"Authorization": {"ssm": "/greenlight/api-token"}}, "expect": expectation}
+    ]
+    config, log = tmp_path / "greenlight.yaml", tmp_path / "functions.log"
+    config.write_text(quick_config(synthetic={"requests": scenario}))
+    # WHEN the real workflow runs through the CLI against a service that echoes the Authorization header
+    with hostile_service(Hostile("echo", echo_header="Authorization")) as url:
+        arguments = ["local", "run", "--target-url", url, "--config", str(config), "--log-file", str(log)]
+        code = main(arguments + (["--json"] if output == "--json" else []))
+    stdout, history = capsys.readouterr().out, json.dumps(histories, default=str)
+    # THEN the expectation failed on the echoed value, which the result quotes cut out
+    assert code == 1 and "[redacted]" in history
+    # ... and the secret is in none of stdout (the report, with --json), the logs and the execution history
+    assert stdout and stdout.count(secret) == 0
+    assert log.read_text() and log.read_text().count(secret) == 0
+    assert histories and history.count(secret) == 0

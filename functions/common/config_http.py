@@ -1,0 +1,175 @@
+"""The config sections that send HTTP through the test listener: health and synthetic."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+    model_validator,
+)
+
+from common.config_base import ReadLimitsConfig, Section
+from common.config_types import (
+    SECRET_TAG,
+    TEXT_TAG,
+    HeaderName,
+    HeaderValue,
+    HealthPath,
+    HttpPath,
+    Pattern,
+    TargetHost,
+    check_host_header,
+)
+
+MIN_INTERVAL_SECONDS = 1.0  # a faster poll is a load test of the service, not a health check
+# Bodies of answers in flight at once: concurrency x max_body_bytes, well inside the synthetic function's 512 MB.
+BODY_BUFFER_BUDGET_BYTES = 256 << 20
+SYNTHETIC_DEADLINE_SECONDS = 630  # the synthetic function's Lambda timeout is 660 s
+
+
+class HealthConfig(ReadLimitsConfig):
+    path: HealthPath = Field("/", description="Path requested through the test listener.")
+    healthy_status_codes: list[Annotated[int, Field(ge=100, le=599)]] = Field(
+        default_factory=lambda: [200], min_length=1
+    )
+    consecutive_successes: int = Field(3, ge=1, le=100)
+    request_timeout_seconds: float = Field(
+        2.0, gt=0, le=60, description="Deadline of one request: connection, status line, headers and body."
+    )
+    interval_seconds: float = Field(2.0, ge=MIN_INTERVAL_SECONDS, le=60)
+    timeout_seconds: int = Field(120, ge=1, le=780, description="Deadline for targets and HTTP to become healthy.")
+    check_targets: bool = Field(True, description="Also require every GREEN target to be healthy in its target group.")
+    min_healthy_targets: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Targets that must be registered and healthy; default: the GREEN task set's desired count.",
+    )
+
+    @model_validator(mode="after")
+    def request_fits_the_deadline(self) -> HealthConfig:
+        if self.request_timeout_seconds > self.timeout_seconds:
+            raise ValueError(
+                f"health.request_timeout_seconds ({self.request_timeout_seconds:g}) must not exceed "
+                f"health.timeout_seconds ({self.timeout_seconds}): one request cannot outlast the whole check"
+            )
+        return self
+
+
+class SecretRef(Section):
+    """A header value read at run time, never written to logs or reports."""
+
+    ssm: str | None = Field(None, description="SSM parameter name (SecureString is decrypted).")
+    secretsmanager: str | None = Field(None, description="Secrets Manager secret id.")
+
+    @model_validator(mode="after")
+    def exactly_one_source(self) -> SecretRef:
+        if (self.ssm is None) == (self.secretsmanager is None):
+            raise ValueError("give exactly one of 'ssm' or 'secretsmanager'")
+        return self
+
+
+def _header_source(value: Any) -> str:
+    return SECRET_TAG if isinstance(value, dict | SecretRef) else TEXT_TAG
+
+
+# Tagged, so an error names the one kind the value is (pydantic would otherwise report a failure for each kind).
+HeaderSource = Annotated[
+    Annotated[HeaderValue, Tag(TEXT_TAG)] | Annotated[SecretRef, Tag(SECRET_TAG)], Discriminator(_header_source)
+]
+
+
+class JsonAssertion(Section):
+    path: str = Field(
+        min_length=1, max_length=1000, description="Dotted path into the JSON body, e.g. 'data.items.0.id'."
+    )
+    equals: Any = Field(None, description="The value must equal this (null included, when given).")
+    exists: bool | None = None
+    matches: Pattern | None = Field(None, description="Regular expression (RE2) the value (as text) must match.")
+
+    @model_serializer(mode="wrap")
+    def only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Keep `equals: null` apart from no `equals` across the plan's round trip."""
+        return {key: value for key, value in handler(self).items() if key in self.model_fields_set}
+
+
+class Expectation(Section):
+    status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=lambda: [200], min_length=1)
+    json_body: list[JsonAssertion] = Field(default_factory=list, alias="json")
+    headers: dict[HeaderName, Pattern] = Field(
+        default_factory=dict, description="Header name to a regular expression (RE2) its value must match."
+    )
+    max_latency_ms: float | None = Field(None, gt=0, le=3_600_000)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class RequestSpec(Section):
+    name: str | None = None
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
+    path: HttpPath = Field("/", description="Path on the test listener (never a full URL; the query goes in `query`).")
+    host: TargetHost | None = Field(
+        None, description="Send to this host instead of the listener's; it must be in allowed_hosts."
+    )
+    query: dict[str, str] = Field(default_factory=dict)
+    headers: dict[HeaderName, HeaderSource] = Field(
+        default_factory=dict, description="A value, or a secret read at run time: {ssm: name} or {secretsmanager: id}."
+    )
+    body: Any = None
+    expect: Expectation = Field(default_factory=Expectation)
+
+    @model_validator(mode="after")
+    def host_header_is_one_allowed_host(self) -> RequestSpec:
+        """A Host header written in the config is checked here; one read from a secret, when it is read."""
+        for name, value in self.headers.items():
+            if name.lower() == "host" and isinstance(value, str):
+                check_host_header(value)
+        return self
+
+
+class SyntheticConfig(ReadLimitsConfig):
+    requests: list[RequestSpec] = Field(
+        default_factory=list, max_length=100, description="The scenario; empty means GET the health path."
+    )
+    total_requests: int = Field(300, ge=1, le=100_000)
+    duration_seconds: float | None = Field(None, gt=0, le=600, description="Send for this long instead of a count.")
+    concurrency: int = Field(10, ge=1, le=256)
+    request_timeout_seconds: float = Field(
+        5.0, gt=0, le=60, description="Deadline of one request: connection, status line, headers and body."
+    )
+    timeout_seconds: float = Field(
+        SYNTHETIC_DEADLINE_SECONDS,
+        gt=0,
+        le=SYNTHETIC_DEADLINE_SECONDS,
+        description="Deadline of the whole check: traffic still in flight then counts as timed out.",
+    )
+    min_success_ratio: float = Field(0.99, ge=0, le=1)
+    max_p99_ms: float = Field(1000.0, gt=0, le=3_600_000)
+    allowed_hosts: list[TargetHost] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Hosts besides the test listener's that requests may reach; link-local, metadata and "
+        "unspecified addresses are refused even here.",
+    )
+
+    @model_validator(mode="after")
+    def traffic_fits_the_deadline_and_memory(self) -> SyntheticConfig:
+        needed = (self.duration_seconds or 0) + self.request_timeout_seconds
+        if needed > self.timeout_seconds:
+            raise ValueError(
+                f"synthetic.duration_seconds + synthetic.request_timeout_seconds ({needed:g}) must fit in "
+                f"synthetic.timeout_seconds ({self.timeout_seconds:g}), the deadline of the whole check"
+            )
+        if self.concurrency * self.max_body_bytes > BODY_BUFFER_BUDGET_BYTES:
+            raise ValueError(
+                f"synthetic.concurrency x synthetic.max_body_bytes ({self.concurrency} x {self.max_body_bytes}) is "
+                f"over the {BODY_BUFFER_BUDGET_BYTES >> 20} MiB of answers the synthetic function may hold at once; "
+                "lower either"
+            )
+        return self

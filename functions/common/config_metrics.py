@@ -1,0 +1,76 @@
+"""The metrics section: CloudWatch thresholds on the GREEN target group, a baseline against BLUE, alarms."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import Field, field_validator, model_validator
+
+from common.config_base import NoDataPolicy, Section, ValidationConfig
+
+
+class Comparison(str, Enum):
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+class MetricCheck(Section):
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    namespace: str | None = None
+    metric: str | None = None
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    statistic: str = "Average"
+    expression: str | None = Field(
+        None,
+        description="Metric math (+ - * /) over the built-in queries green_requests, green_errors_5xx, green_p99, "
+        "green_unhealthy (and blue_* with a baseline), e.g. '100 * green_errors_5xx / green_requests'.",
+    )
+    comparison: Comparison = Comparison.LE
+    threshold: float
+    no_data: NoDataPolicy | None = None
+
+    @model_validator(mode="after")
+    def metric_or_expression(self) -> MetricCheck:
+        if self.expression is None and not (self.namespace and self.metric):
+            raise ValueError("give 'namespace' and 'metric', or an 'expression'")
+        return self
+
+
+class BaselineConfig(Section):
+    max_5xx_rate_increase: float | None = Field(
+        0.005, ge=0, le=1, description="GREEN's 5xx rate may exceed BLUE's by at most this (0.005 = 0.5 points)."
+    )
+    max_p99_ratio: float | None = Field(1.2, gt=0, le=1000, description="GREEN's p99 may be at most this times BLUE's.")
+
+
+class MetricsConfig(ValidationConfig):
+    bake_seconds: int = Field(60, ge=0, le=2400, description="Observation time before the metrics are read.")
+    period_seconds: int = Field(
+        60,
+        ge=60,
+        le=3600,
+        multiple_of=60,
+        description="ALB metrics are standard resolution: CloudWatch serves them in multiples of 60 s.",
+    )
+    window_seconds: int = Field(300, ge=60, le=10800, description="How far back from the read the window reaches.")
+    min_request_count: int = Field(
+        20, ge=0, le=1_000_000_000, description="Below this, the result is inconclusive, not failed."
+    )
+    max_5xx_rate: float | None = Field(0.01, ge=0, le=1)
+    max_p99_seconds: float | None = Field(1.0, gt=0, le=3600)
+    max_unhealthy_hosts: float | None = Field(0, ge=0, le=10_000)
+    no_data: NoDataPolicy = NoDataPolicy.INCONCLUSIVE
+    baseline: BaselineConfig | None = None
+    checks: list[MetricCheck] = Field(default_factory=list)
+    alarms: list[str] = Field(default_factory=list, description="CloudWatch alarms that must not be in ALARM.")
+    alarm_prefix: str | None = None
+
+    @field_validator("checks")
+    @classmethod
+    def unique_names(cls, checks: list[MetricCheck]) -> list[MetricCheck]:
+        names = [check.name for check in checks]
+        if len(names) != len(set(names)):
+            raise ValueError("check names must be unique")
+        return checks
