@@ -14,6 +14,7 @@ from common.models import ValidationResult, Verdict, VerdictReport
 from greenlight.engine.executions import Run
 
 NO_VERDICT = "no verdict reached CodeDeploy"
+VERDICT_EVENT = "Greenlight Verdict"
 
 
 class Callback(BaseModel):
@@ -53,13 +54,23 @@ class LocalRunResult(BaseModel):
     execution: ExecutionSummary
     mocked: bool = False
     states: list[StateEvent] = Field(default_factory=list)
+    events: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="What greenlight put on the default EventBridge bus, as a rule's target saw it.",
+    )
 
     @property
     def validations(self) -> list[ValidationResult]:
         return self.report.validations if self.report else []
 
+    @property
+    def verdict_events(self) -> list[dict[str, Any]]:
+        return [event for event in self.events if event.get("detail-type") == VERDICT_EVENT]
 
-def result_of(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -> LocalRunResult:
+
+def result_of(
+    run: Run, callbacks: list[dict[str, Any]], mocked: bool = False, events: list[dict[str, Any]] | None = None
+) -> LocalRunResult:
     """The verdict report of the run (its output when there is one), and what CodeDeploy received."""
     report = VerdictReport.model_validate(run.output) if run.output else None
     received = [Callback.model_validate(callback) for callback in callbacks]
@@ -78,4 +89,5 @@ def result_of(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -
         execution=execution,
         mocked=mocked,
         states=[StateEvent.model_validate(state) for state in run.states],
+        events=events or [],
     )
