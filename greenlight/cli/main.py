@@ -8,6 +8,7 @@ import json
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview
@@ -22,11 +23,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="greenlight", description="Validation gate for Amazon ECS blue/green deployments.")
-    parser.add_argument("--version", action="version", version=f"greenlight {version('greenlight')}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
+def _add_local_run(commands: Any) -> None:
     local = commands.add_parser("local", help="run the real workflow on the embedded local engine")
     local_commands = local.add_subparsers(dest="local_command", required=True)
     run = local_commands.add_parser("run", help="validate a service you run, as one blue/green deployment")
@@ -56,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
     run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="greenlight", description="Validation gate for Amazon ECS blue/green deployments.")
+    parser.add_argument("--version", action="version", version=f"greenlight {version('greenlight')}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    _add_local_run(commands)
 
     demo = commands.add_parser("demo", help="validate a good and a bad release of a bundled sample service")
     demo.add_argument("--json", action="store_true", help="print both verdict reports as JSON")

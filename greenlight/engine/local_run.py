@@ -49,17 +49,22 @@ def config_name(prefix: str, options: LocalRunOptions) -> str:
     return f"/{prefix.strip('/')}/{options.application}/{options.deployment_group}"
 
 
-def config_layers(prefix: str, options: LocalRunOptions) -> list[Any]:
-    """The config layers Prepare will read for this deployment group, from the seeded parameters and --config."""
-    from common.config import parameter_names
-    from common.config_sources import Layer
-
+def seeded_parameters(prefix: str, options: LocalRunOptions) -> dict[str, str]:
+    """What the local Parameter Store holds before the run: the given parameters, and --config at the group's name."""
     seeded = dict(options.ssm_parameters)
     if options.config_text:
         name = config_name(prefix, options)
         if name in seeded:
             raise LocalRunError(f"the config is given twice: by --config and by the parameter {name}")
         seeded[name] = options.config_text
+    return seeded
+
+
+def config_layers(prefix: str, options: LocalRunOptions, seeded: dict[str, str]) -> list[Any]:
+    """The config layers Prepare will read for this deployment group."""
+    from common.config import parameter_names
+    from common.config_sources import Layer
+
     names = parameter_names(prefix, options.application, options.deployment_group)
     return [Layer(f"ssm:{name}", seeded[name]) for name in names if name in seeded]
 
@@ -74,6 +79,18 @@ def health_path_of(layers: list[Any]) -> str:
     except ConfigError as error:
         raise LocalRunError(str(error)) from error
     return config.health.path
+
+
+def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
+    return create_deployment(
+        engine.clients,
+        options.target_url,
+        health_path,
+        options.lifecycle_event,
+        settings=engine.settings,
+        application=options.application,
+        deployment_group=options.deployment_group,
+    )
 
 
 def _start(engine: LocalEngine, deployment: LocalDeployment, options: LocalRunOptions) -> tuple[str, list[str]]:
@@ -105,29 +122,15 @@ def run_local(
     from greenlight.engine.results import result_of  # the report model is the functions' own
 
     engine = LocalEngine(
-        project,
-        options.time_scale,
-        options.timeout_scale,
-        log or io.StringIO(),
-        options.workflow_timeout_scale,
+        project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
         options.stack_parameters,
-    )
+    )  # fmt: skip
     prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
-    health_path = health_path_of(config_layers(prefix, options))
+    seeded = seeded_parameters(prefix, options)
+    health_path = health_path_of(config_layers(prefix, options, seeded))
     with engine:
-        deployment = create_deployment(
-            engine.clients,
-            options.target_url,
-            health_path,
-            options.lifecycle_event,
-            settings=engine.settings,
-            application=options.application,
-            deployment_group=options.deployment_group,
-        )
+        deployment = _deployment(engine, options, health_path)
         try:
-            seeded = options.ssm_parameters | (
-                {config_name(prefix, options): options.config_text} if options.config_text else {}
-            )
             for name, value in seeded.items():
                 engine.clients["ssm"].put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
             if before_start:
