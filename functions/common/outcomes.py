@@ -26,8 +26,7 @@ OUTAGE_ALLOWED: dict[CallbackOutcome, HookOutcome] = {
     "reported": "outage-allowed:reported",
     "already-completed": "outage-allowed:already-completed",
 }
-# What the hook does when it cannot start the workflow for reasons on AWS's side (the stack's OutagePolicy).
-OutagePolicy = Literal["fail", "allow"]
-OUTAGE_POLICIES: tuple[OutagePolicy, ...] = ("fail", "allow")
+# What the hook does when it cannot start the workflow for reasons on AWS's side: the stack's OutagePolicy values.
+OUTAGE_POLICIES = ("fail", "allow")
 # Which part of greenlight delivered a verdict to CodeDeploy (and announced it).
 DecidedBy = Literal["finalize", "hook", "safety-net"]

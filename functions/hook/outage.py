@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from common.aws import report_status
 from common.aws_errors import on_aws_side
 from common.observability import logger
-from common.outcomes import OUTAGE_ALLOWED, START_FAILED, HookOutcome
+from common.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -30,6 +30,8 @@ def start_failed(
     hook_id: str,
     policy: str,
 ) -> HookOutcome:
+    if policy not in OUTAGE_POLICIES:
+        logger.error("Unknown OUTAGE_POLICY; treated as fail", extra={"outage_policy": policy})
     allowed = policy == "allow" and on_aws_side(error)
     problem = f"{type(error).__name__}: {error}"
     if allowed:

@@ -198,3 +198,10 @@ def test_the_hook_starts_without_pydantic_or_the_validators() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_an_unknown_policy_is_treated_as_fail(codedeploy: RecordingCodeDeploy, events: RecordingEvents) -> None:
+    with stubbed("stepfunctions") as (sfn, stubber):
+        failing_start(sfn, stubber, "ThrottlingException")
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1", "Allow", lambda: events)
+    assert outcome == "start-failed:reported" and [c["status"] for c in codedeploy.callbacks] == ["Failed"]

@@ -241,3 +241,12 @@ def test_the_error_paths_build_the_payloads_the_functions_read(project: Project)
     finalize_payload = states["Finalize"]["Parameters"]["Payload"]
     assert {key.removesuffix(".$") for key in finalize_payload} == set(FinalizeInput.model_fields)
     assert finalize_payload["execution_arn.$"] == "$$.Execution.Id"
+
+
+def test_the_outage_policy_the_hook_knows_is_the_stacks(resources: dict[str, Any], project: Project) -> None:
+    from common.outcomes import OUTAGE_POLICIES
+
+    parameter = project.template["Parameters"]["OutagePolicy"]
+    assert tuple(parameter["AllowedValues"]) == OUTAGE_POLICIES and parameter["Default"] == "fail"
+    environment = resources["HookFunction"]["Properties"]["Environment"]["Variables"]
+    assert environment["OUTAGE_POLICY"] == {"Ref": "OutagePolicy"}
