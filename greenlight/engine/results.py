@@ -14,7 +14,6 @@ from common.models import ValidationResult, Verdict, VerdictReport
 from greenlight.engine.executions import Run
 
 NO_VERDICT = "no verdict reached CodeDeploy"
-VERDICT_EVENT = "Greenlight Verdict"
 
 
 class Callback(BaseModel):
@@ -62,11 +61,6 @@ class LocalRunResult(BaseModel):
     @property
     def validations(self) -> list[ValidationResult]:
         return self.report.validations if self.report else []
-
-    @property
-    def verdict_events(self) -> list[dict[str, Any]]:
-        return [event for event in self.events if event.get("detail-type") == VERDICT_EVENT]
-
 
 def result_of(
     run: Run, callbacks: list[dict[str, Any]], mocked: bool = False, events: list[dict[str, Any]] | None = None
