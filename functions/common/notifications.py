@@ -1,9 +1,9 @@
 """The events greenlight puts on the default EventBridge bus, as models: what a rule matches and a target reads.
 
-`Greenlight Verdict`: one per verdict greenlight delivers to the deployment engine, from whichever part
-delivered it (Finalize, the hook when the workflow could not start, the safety net). A part whose callback
-finds the verdict already in announces nothing, so a retried Finalize never announces twice.
-`Greenlight Outage Allowed`: the hook let a deployment through under the `allow` outage policy.
+One event per verdict greenlight delivers to the deployment engine, from whichever part delivered it:
+`Greenlight Verdict` from Finalize, the hook when the workflow could not start, or the safety net;
+`Greenlight Outage Allowed` from the hook when the `allow` outage policy let a deployment through. A part whose
+callback finds the verdict already in announces nothing, so a retried Finalize never announces twice.
 Built from a `VerdictReport` and the engine's stage, so the ECS hook announces with the same function.
 """
 
