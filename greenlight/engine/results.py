@@ -62,6 +62,7 @@ class LocalRunResult(BaseModel):
     def validations(self) -> list[ValidationResult]:
         return self.report.validations if self.report else []
 
+
 def result_of(
     run: Run, callbacks: list[dict[str, Any]], mocked: bool = False, events: list[dict[str, Any]] | None = None
 ) -> LocalRunResult:
