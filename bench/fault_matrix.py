@@ -23,7 +23,7 @@ def main() -> None:
         return
     project = Project.find()
     started = time.monotonic()
-    exactly_one = more_than_one = none = right_status = 0
+    exactly_one = more_than_one = none = right_status = right_events = 0
     for fault in FAULTS:
         outcome = run_fault(fault, project)
         accepted = outcome.accepted
@@ -31,12 +31,14 @@ def main() -> None:
         more_than_one += len(accepted) > 1
         none += not accepted
         right_status += accepted == [fault.expected]
+        right_events += tuple(event["detail-type"] for event in outcome.result.events) == fault.announced
         print(
             f"{fault.name:28} callbacks accepted {accepted!s:14} expected {fault.expected:9} {outcome.seconds:5.1f} s"
         )
     print(f"\nfaults injected: {len(FAULTS)} (one control run without a fault)")
     print(f"runs with exactly one callback: {exactly_one}; with the expected status: {right_status}")
     print(f"runs with more than one callback: {more_than_one} (must be 0); with none: {none} (must be 0)")
+    print(f"runs whose EventBridge events were exactly the expected ones: {right_events}")
     print(f"total time: {time.monotonic() - started:.1f} s")
 
 

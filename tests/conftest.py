@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from greenlight.engine.project import Project
-from tests.support.stubs import RecordingCodeDeploy
+from tests.support.stubs import RecordingCodeDeploy, RecordingEvents
 
 EVENTS = Path(__file__).parent / "events"
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +32,11 @@ def project() -> Project:
 @pytest.fixture
 def codedeploy() -> RecordingCodeDeploy:
     return RecordingCodeDeploy()
+
+
+@pytest.fixture
+def events() -> RecordingEvents:
+    return RecordingEvents()
 
 
 @pytest.fixture

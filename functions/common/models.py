@@ -106,6 +106,24 @@ class FinalizeInput(Payload):
     plan: Plan | None = None
     results: list[ValidationResult] | None = None
     problem: Problem | None = None
+    execution_arn: str | None = None  # the context object's $$.Execution.Id, set by Finalize's Parameters
+
+
+class Bypass(Payload):
+    """An audited bypass in force: the validations ran and reported, the verdict is `Succeeded` until it expires."""
+
+    parameter: str  # the SSM parameter it was read from
+    by: str
+    reason: str
+    expires_at: datetime
+    verdict_without_bypass: Verdict | None = None  # what the validations alone decided
+
+
+class IgnoredBypass(Payload):
+    """A bypass parameter that was there but did not apply (expired, malformed, unreadable), and why."""
+
+    parameter: str
+    why: str
 
 
 class VerdictReport(Payload):
@@ -125,3 +143,5 @@ class VerdictReport(Payload):
     green_target_group: str | None = None
     config_source: list[str] = Field(default_factory=list)
     callback: CallbackOutcome | None = None
+    bypass: Bypass | None = None
+    bypass_ignored: list[IgnoredBypass] = Field(default_factory=list)

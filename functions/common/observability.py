@@ -37,3 +37,13 @@ def metrics() -> Metrics:
 def bind_request(deployment_id: str, lifecycle_event_hook_execution_id: str) -> None:
     """Every log line after this carries the two ids a person searches by."""
     logger.append_keys(deployment_id=deployment_id, lifecycle_event_hook_execution_id=lifecycle_event_hook_execution_id)
+
+
+def count(name: str, **dimensions: str) -> None:
+    """One count of `name` (namespace Greenlight, dimension `service` and these), flushed at once as EMF."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(
+        name, MetricUnit.Count, 1.0, namespace=METRICS_NAMESPACE, default_dimensions={"service": SERVICE, **dimensions}
+    ):
+        pass

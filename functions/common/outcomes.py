@@ -10,9 +10,23 @@ HookStatus = Literal["Succeeded", "Failed"]
 CallbackOutcome = Literal["reported", "already-completed"]
 # What one hook invocation did.
 HookOutcome = Literal[
-    "started", "already-started", "ignored", "start-failed:reported", "start-failed:already-completed"
+    "started",
+    "already-started",
+    "ignored",
+    "start-failed:reported",
+    "start-failed:already-completed",
+    "outage-allowed:reported",
+    "outage-allowed:already-completed",
 ]
 START_FAILED: dict[CallbackOutcome, HookOutcome] = {
     "reported": "start-failed:reported",
     "already-completed": "start-failed:already-completed",
 }
+OUTAGE_ALLOWED: dict[CallbackOutcome, HookOutcome] = {
+    "reported": "outage-allowed:reported",
+    "already-completed": "outage-allowed:already-completed",
+}
+# What the hook does when it cannot start the workflow for reasons on AWS's side: the stack's OutagePolicy values.
+OUTAGE_POLICIES = ("fail", "allow")
+# Which part of greenlight delivered a verdict to CodeDeploy (and announced it).
+DecidedBy = Literal["finalize", "hook", "safety-net"]

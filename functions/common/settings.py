@@ -23,8 +23,14 @@ class FunctionSettings:
 @dataclass(frozen=True)
 class HookSettings(FunctionSettings):
     state_machine_arn: str = ""  # empty: the stack is misconfigured, and the hook reports Failed saying so
+    outage_policy: str = "fail"  # the stack's OutagePolicy: `allow` lets a deployment through an AWS-side outage
 
 
 @dataclass(frozen=True)
 class PrepareSettings(FunctionSettings):
     config_parameter_prefix: str = "/greenlight"  # where the config lives in SSM Parameter Store
+
+
+@dataclass(frozen=True)
+class FinalizeSettings(FunctionSettings):
+    config_parameter_prefix: str = "/greenlight"  # bypass parameters live under <prefix>/bypass/

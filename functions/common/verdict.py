@@ -35,6 +35,11 @@ def decide(
         return Verdict.FAILED, f"Blocked by {names}"
     counted = [result for result in results if counts(result)]
     if not counted:
+        dry = [
+            f"{r.name} ({r.status.value})" for r in results if r.dry_run and r.status is not ValidationStatus.SKIPPED
+        ]
+        if dry:
+            return Verdict.SUCCEEDED, f"Dry run only, nothing counted: {', '.join(dry)}."
         return Verdict.SUCCEEDED, "No validation was planned for this lifecycle event."
     passed = ", ".join(result.name for result in counted)
     return Verdict.SUCCEEDED, f"All validations passed: {passed}."

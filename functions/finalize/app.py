@@ -1,7 +1,10 @@
-"""Finalize: decide the verdict, log and measure it, report it to CodeDeploy, return the verdict report."""
+"""Finalize: decide the verdict, apply a bypass in force, report it to CodeDeploy, then log, measure and announce it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
@@ -9,16 +12,32 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common.aws import client, report_status
-from common.models import FinalizeInput, ValidationResult, VerdictReport
-from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, logger, metrics, tracer
+from common.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
+from common.notifications import announce_verdict
+from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
+from common.settings import FinalizeSettings
+from finalize import bypassing
 from finalize.report import build_report, collect_results
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_ssm import SSMClient
 
 
 class CallbackError(Exception):
     """CodeDeploy did not take the status; the state machine retries Finalize (the verdict is recomputed, same)."""
+
+
+@dataclass
+class Services:
+    """What Finalize talks to, and its clock (tests pass their own)."""
+
+    codedeploy: CodeDeployClient
+    events: EventBridgeClient
+    ssm: SSMClient
+    config_parameter_prefix: str = "/greenlight"
+    now: Callable[[], datetime] = utcnow
 
 
 def log_results(results: list[ValidationResult]) -> None:
@@ -29,8 +48,8 @@ def log_results(results: list[ValidationResult]) -> None:
         )
 
 
-def emit_metrics(verdict: str, results: list[ValidationResult]) -> None:
-    """Outcome and duration per validation (dimension `Validation`), and the verdict."""
+def emit_metrics(report: VerdictReport, results: list[ValidationResult]) -> None:
+    """Outcome and duration per validation (dimension `Validation`), the verdict, and a bypass in force."""
     for result in results:
         dimensions = {"service": SERVICE, "Validation": result.name}
         for name, unit, value in (
@@ -39,31 +58,40 @@ def emit_metrics(verdict: str, results: list[ValidationResult]) -> None:
         ):
             with single_metric(name, unit, value, namespace=METRICS_NAMESPACE, default_dimensions=dimensions):
                 pass
+    if report.bypass is not None:
+        count("Bypassed")
     recorder = metrics()
-    recorder.add_metric(name=f"Verdict_{verdict}", unit=MetricUnit.Count, value=1)
+    recorder.add_metric(name=f"Verdict_{report.verdict.value}", unit=MetricUnit.Count, value=1)
     recorder.flush_metrics()
 
 
-def finalize(event: dict[str, Any], codedeploy: CodeDeployClient) -> VerdictReport:
+def finalize(event: dict[str, Any], services: Services) -> VerdictReport:
     given = FinalizeInput.model_validate(event)
     request = given.request
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
     results = collect_results(given)
     report = build_report(given, results)
+    prefix = services.config_parameter_prefix
+    bypassing.apply(report, *bypassing.find(given, services.codedeploy, services.ssm, prefix, services.now()))
     log_results(results)
     logger.info(f"Verdict {report.verdict.value}: {report.reason}", extra={"verdict": report.verdict.value})
     try:
         report.callback = report_status(
-            codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, report.verdict.value
+            services.codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, report.verdict.value
         )
     except ClientError as error:
         raise CallbackError(f"PutLifecycleEventHookExecutionStatus failed: {error}") from error
-    # Only once the verdict is delivered: a retried Finalize must not count the same verdict twice.
-    emit_metrics(report.verdict.value, results)
+    # Only the attempt that delivered the verdict counts and announces it: a retried Finalize, or one that finds
+    # a verdict already in (a person's, another run's), must not count or announce the same deployment twice.
+    if report.callback == "reported":
+        announce_verdict(services.events, report, "finalize", given.execution_arn)
+        emit_metrics(report, results)
     return report
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return finalize(event, client("codedeploy")).model_dump(mode="json")
+    settings = FinalizeSettings.from_environment()
+    services = Services(client("codedeploy"), client("events"), client("ssm"), settings.config_parameter_prefix)
+    return finalize(event, services).model_dump(mode="json")

@@ -1,18 +1,23 @@
-"""CodeDeploy lifecycle hook: start the validation workflow, once per hook execution. Nothing else."""
+"""CodeDeploy lifecycle hook: start the validation workflow, once per hook execution. Nothing else.
+
+When the start fails, `hook.outage` reports at once as the stack's outage policy says.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_event import CodeDeployLifecycleHookEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client, report_status
+from common.aws import client
 from common.observability import bind_request, logger
-from common.outcomes import START_FAILED, HookOutcome
+from common.outcomes import HookOutcome
 from common.settings import HookSettings
+from hook.outage import start_failed
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -25,9 +30,15 @@ def execution_name(lifecycle_event_hook_execution_id: str) -> str:
 
 
 def start(
-    sfn: SFNClient, codedeploy: CodeDeployClient, state_machine_arn: str, deployment_id: str, hook_id: str
+    sfn: SFNClient,
+    codedeploy: CodeDeployClient,
+    state_machine_arn: str,
+    deployment_id: str,
+    hook_id: str,
+    outage_policy: str,
+    events: Callable[[], Any],
 ) -> HookOutcome:
-    """Start the workflow; if that fails for any reason, report `Failed` now rather than let CodeDeploy wait an hour."""
+    """Start the workflow; if that fails, report now (as the outage policy says) rather than let CodeDeploy wait."""
     payload = {"deployment_id": deployment_id, "lifecycle_event_hook_execution_id": hook_id}
     try:
         if not state_machine_arn:
@@ -36,9 +47,8 @@ def start(
     except sfn.exceptions.ExecutionAlreadyExists:
         logger.info("Workflow already started for this hook execution")
         return "already-started"
-    except Exception:
-        logger.exception("Could not start the validation workflow; reporting Failed")
-        return START_FAILED[report_status(codedeploy, deployment_id, hook_id, "Failed")]
+    except Exception as error:
+        return start_failed(error, codedeploy, events, state_machine_arn, deployment_id, hook_id, outage_policy)
     logger.info("Started the validation workflow", extra={"execution_name": execution_name(hook_id)})
     return "started"
 
@@ -58,5 +68,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, HookOutc
     settings = HookSettings.from_environment()
     # When both the start and the Failed callback fail, the error propagates on purpose: CodeDeploy invokes
     # hooks asynchronously, so Lambda retries the whole handler.
-    outcome = start(client("stepfunctions"), client("codedeploy"), settings.state_machine_arn, deployment_id, hook_id)
+    outcome = start(
+        client("stepfunctions"),
+        client("codedeploy"),
+        settings.state_machine_arn,
+        deployment_id,
+        hook_id,
+        settings.outage_policy,
+        lambda: client("events"),
+    )
     return {"outcome": outcome}

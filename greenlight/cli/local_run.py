@@ -12,9 +12,30 @@ from greenlight.cli.render import exit_code, progress_printer, render
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
 
 
+def seeded_parameters(given: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` pairs for the local Parameter Store; a VALUE of `@FILE` is the file's text."""
+    parameters = {}
+    for pair in given:
+        name, equals, value = pair.partition("=")
+        if not (name and equals):
+            raise UsageError(f"--parameter takes NAME=VALUE, got {pair!r}")
+        if value.startswith("@"):
+            try:
+                value = Path(value[1:]).read_text()
+            except OSError as error:
+                raise UsageError(f"cannot read --parameter {name}={value}: {error.strerror}") from error
+        parameters[name] = value
+    return parameters
+
+
 def command_local_run(args: argparse.Namespace) -> int:
     options = LocalRunOptions(
-        target_url=args.target_url, time_scale=args.time_scale, lifecycle_event=args.lifecycle_event
+        target_url=args.target_url,
+        time_scale=args.time_scale,
+        lifecycle_event=args.lifecycle_event,
+        application=args.application,
+        deployment_group=args.deployment_group,
+        ssm_parameters=seeded_parameters(args.parameter),
     )
     if not args.target_url.startswith(("http://", "https://")):
         raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")

@@ -1,13 +1,17 @@
-"""The `greenlight` command: run the real workflow locally, the demo, scaffolding, the config schema."""
+"""The `greenlight` command: run the real workflow locally, the demo, scaffolding, the config schema, config
+preview and check, the bypass."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from greenlight.authoring.scaffold import ScaffoldError
+from greenlight.cli import bypass, config_preview
 from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError
 from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.mock_config import MockConfigError
@@ -19,10 +23,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="greenlight", description="Validation gate for Amazon ECS blue/green deployments.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
+def _add_local_run(commands: Any) -> None:
     local = commands.add_parser("local", help="run the real workflow on the embedded local engine")
     local_commands = local.add_subparsers(dest="local_command", required=True)
     run = local_commands.add_parser("run", help="validate a service you run, as one blue/green deployment")
@@ -41,8 +42,25 @@ def _parser() -> argparse.ArgumentParser:
         choices=["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
         help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
     )
+    run.add_argument("--application", default="sample-service", help="the CodeDeploy application to play")
+    run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group")
+    run.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="seed the local Parameter Store (a config layer, an {ssm:} header value, a bypass); @FILE reads FILE",
+    )
     run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
     run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="greenlight", description="Validation gate for Amazon ECS blue/green deployments.")
+    parser.add_argument("--version", action="version", version=f"greenlight {version('greenlight')}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    _add_local_run(commands)
 
     demo = commands.add_parser("demo", help="validate a good and a bad release of a bundled sample service")
     demo.add_argument("--json", action="store_true", help="print both verdict reports as JSON")
@@ -51,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
 
     commands.add_parser("schema", help="print the config's JSON Schema (for editors)")
+    config_preview.add_parser(commands)
+    bypass.add_parser(commands)
     return parser
 
 
@@ -80,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             from greenlight.authoring.scaffold import scaffold
 
             return scaffold(args.name)
+        if args.command in ("config", "bypass"):
+            from greenlight.engine.project import Project
+
+            Project.find().add_task_root()
+            run = config_preview.command_config if args.command == "config" else bypass.command_bypass
+            return run(args)
         return command_schema(args)
     except (UsageError, LocalRunError, ScaffoldError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")

@@ -52,6 +52,8 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
         f"Execution {execution.status} in {execution.duration_s:.2f} s; CodeDeploy received: "
         f"{result.callback.status.value if result.callback else 'nothing'}\n"
     )
+    announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
+    stream.write(f"Put on EventBridge: {announced}\n")
 
 
 def exit_code(result: LocalRunResult) -> int:

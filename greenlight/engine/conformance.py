@@ -39,7 +39,9 @@ COMMON_ERRORS = frozenset(
 )
 # The services whose answers greenlight code reads (the functions and the CLI); the stand-in's own set-up calls
 # (IAM, EC2, Lambda) are not checked: botocore's customisations change some of their parsed types.
-CHECKED_SERVICES = frozenset({"codedeploy", "elbv2", "cloudwatch", "ssm", "secretsmanager", "stepfunctions", "ecs"})
+CHECKED_SERVICES = frozenset(
+    {"codedeploy", "elbv2", "cloudwatch", "ssm", "secretsmanager", "stepfunctions", "ecs", "events", "sts"}
+)
 LENGTH_AND_RANGE = frozenset({"invalid length", "invalid range"})  # botocore's error types for min/max
 # Members botocore adds to every parsed response; they are not part of an operation's output shape.
 RESPONSE_ENVELOPE = frozenset({"ResponseMetadata"})

@@ -18,8 +18,10 @@ from typing import Any, TextIO
 
 import boto3
 from moto import mock_aws
+from moto.core.exceptions import JsonRESTError
 
-from greenlight.engine import egress, patches, process
+from greenlight.engine import conformance, egress, patches, process
+from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import Run, follow
 from greenlight.engine.mock_config import MockConfigError, answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
@@ -31,7 +33,7 @@ STATE_MACHINE_NAME = "greenlight-validation"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
 VALIDATOR_WAIT_FLOOR = 0.02
-CLIENTS = ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs")
+CLIENTS = ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs", "events", "sqs")
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
@@ -70,8 +72,11 @@ class LocalEngine:
         timeout_scale: float = 1.0,
         log: TextIO | None = None,
         workflow_timeout_scale: float = 1.0,
+        parameters: dict[str, str] | None = None,
     ) -> None:
+        """`parameters` override template.yaml's parameter defaults, as `sam deploy --parameter-overrides` does."""
         self.project = project
+        self.parameters = project.parameter_values(parameters or {})
         self.time_scale = time_scale
         self.settings = EngineSettings(time_scale, timeout_scale, workflow_timeout_scale)
         self.log = log if log is not None else io.StringIO()
@@ -80,6 +85,7 @@ class LocalEngine:
         self.function_names: dict[str, str] = {}
         self.state_machine_arn = ""
         self.environment: dict[str, str] = {}
+        self.event_recorder: EventRecorder | None = None
 
     def __enter__(self) -> LocalEngine:
         patches.apply()
@@ -107,7 +113,7 @@ class LocalEngine:
         iam = self.clients["iam"]
         role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
-        refs |= self.project.parameter_defaults()
+        refs |= self.parameters
         for logical_id, spec in functions.items():
             name = f"greenlight-local-{logical_id}"
             arn = self.clients["lambda"].create_function(
@@ -123,6 +129,11 @@ class LocalEngine:
             self.settings.handlers[name] = self.project.load_handler(spec)
         self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
+        # moto 5.2.5 starts no execution through an alias ARN (StateMachineDoesNotExist): the alias resolves to the
+        # state machine itself, whose definition is the one the alias would point at after a deploy.
+        alias = self.project.state_machine_alias()
+        if alias:
+            refs[alias] = self.state_machine_arn
         _, substitutions = self.project.state_machine()
         definition = substitute(self.project.definition_text(), {k: resolve(v, refs) for k, v in substitutions.items()})
         self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
@@ -130,13 +141,28 @@ class LocalEngine:
         waits = {"GREENLIGHT_TIME_SCALE": str(max(self.time_scale, VALIDATOR_WAIT_FLOOR))}
         self.environment = shared_environment(functions, refs) | waits
         self._stack.enter_context(process.environment(self.environment))
+        self.event_recorder = EventRecorder(self.clients["events"], self.clients["sqs"]).start()
         from common.observability import logger  # loaded from the task root by load_handler
 
         self._stack.enter_context(process.stream_of(logger.registered_handler, self.log))
 
+    def recorded_events(self) -> list[dict[str, Any]]:
+        """Every event greenlight put on the default bus so far, as a rule's target received it."""
+        return self.event_recorder.recorded() if self.event_recorder else []
+
     def break_function(self, logical_id: str, fault: Callable[[], None]) -> None:
         """Run `fault` (raise, or hang) before the handler of this function on every invocation."""
         self.settings.function_faults[self.function_names[logical_id]] = fault
+
+    def fail_invocations_after(self, logical_id: str, *error_codes: str) -> None:
+        """The next invocations of this function run the handler, then Lambda's Invoke answers these error codes."""
+        codes = [conformance.check_error("lambda", "invoke", code) for code in error_codes]
+
+        def fail() -> None:
+            if codes:
+                raise JsonRESTError(codes.pop(0), "injected after the function ran")
+
+        self.settings.invoke_faults_after[self.function_names[logical_id]] = fail
 
     def inject_api_faults(self, service: str, operation: str, *error_codes: str) -> None:
         """The next calls of `operation` (snake_case) are answered with these error codes, in order."""

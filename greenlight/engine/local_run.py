@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -38,6 +38,12 @@ class LocalRunOptions:
     deadline_s: float = DEFAULT_DEADLINE_S
     hook_invocations: int = 1
     workflow_timeout_scale: float = 1.0
+    application: str = APPLICATION
+    deployment_group: str = DEPLOYMENT_GROUP
+    # Seeded into the local Parameter Store before the run: config layers, {ssm:} header values, a bypass.
+    ssm_parameters: dict[str, str] = field(default_factory=dict)
+    # Overrides of template.yaml's parameter defaults (e.g. OutagePolicy), as `sam deploy` takes them.
+    stack_parameters: dict[str, str] = field(default_factory=dict)
 
 
 def read_config(path: Path) -> str:
@@ -57,27 +63,52 @@ def read_config(path: Path) -> str:
         raise LocalRunError(f"config --config {error}") from error
 
 
-def store_config(engine: LocalEngine, text: str) -> None:
-    """The config as the deployment group's SSM parameter; as on AWS, over 4096 characters needs the advanced tier."""
-    prefix = engine.environment.get("CONFIG_PARAMETER_PREFIX", "/greenlight")
-    engine.clients["ssm"].put_parameter(
-        Name=f"{prefix}/{APPLICATION}/{DEPLOYMENT_GROUP}",
-        Value=text,
-        Type="String",
-        Tier="Advanced" if len(text) > 4096 else "Standard",
-    )
+def config_name(prefix: str, options: LocalRunOptions) -> str:
+    return f"/{prefix.strip('/')}/{options.application}/{options.deployment_group}"
 
 
-def health_path_of(text: str, source: str) -> str:
-    """Validate a config file before anything runs; returns the health path the listener should probe."""
-    from common.config import ConfigError, HealthConfig, parse_document, validate
+def seeded_parameters(prefix: str, options: LocalRunOptions) -> dict[str, str]:
+    """What the local Parameter Store holds before the run: the given parameters, and --config at the group's name."""
+    seeded = dict(options.ssm_parameters)
+    if options.config_text:
+        name = config_name(prefix, options)
+        if name in seeded:
+            raise LocalRunError(f"the config is given twice: by --config and by the parameter {name}")
+        seeded[name] = options.config_text
+    return seeded
+
+
+def config_layers(prefix: str, options: LocalRunOptions, seeded: dict[str, str]) -> list[Any]:
+    """The config layers Prepare will read for this deployment group."""
+    from common.config import parameter_names
+    from common.config_sources import Layer
+
+    names = parameter_names(prefix, options.application, options.deployment_group)
+    return [Layer(f"ssm:{name}", seeded[name]) for name in names if name in seeded]
+
+
+def health_path_of(layers: list[Any]) -> str:
+    """Validate the config layers before anything runs; returns the health path the listener should probe."""
+    from common.config import ConfigError
+    from common.config_sources import effective
 
     try:
-        document = parse_document(text, source)
-        config = validate(document, source)
+        config, _, _ = effective(layers)
     except ConfigError as error:
         raise LocalRunError(str(error)) from error
-    return HealthConfig.model_validate(config.health).path
+    return config.health.path
+
+
+def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
+    return create_deployment(
+        engine.clients,
+        options.target_url,
+        health_path,
+        options.lifecycle_event,
+        settings=engine.settings,
+        application=options.application,
+        deployment_group=options.deployment_group,
+    )
 
 
 def _start(engine: LocalEngine, deployment: LocalDeployment, options: LocalRunOptions) -> tuple[str, list[str]]:
@@ -108,25 +139,29 @@ def run_local(
     project.add_task_root()
     from greenlight.engine.results import result_of  # the report model is the functions' own
 
-    health_path = health_path_of(options.config_text, "--config") if options.config_text else "/"
     engine = LocalEngine(
-        project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale
-    )
+        project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
+        options.stack_parameters,
+    )  # fmt: skip
+    prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
+    seeded = seeded_parameters(prefix, options)
+    health_path = health_path_of(config_layers(prefix, options, seeded))
     with engine:
-        deployment = create_deployment(
-            engine.clients, options.target_url, health_path, options.lifecycle_event, settings=engine.settings
-        )
+        deployment = _deployment(engine, options, health_path)
         try:
-            if options.config_text:
-                store_config(engine, options.config_text)
+            for name, value in seeded.items():
+                # As on AWS, a value over 4096 characters needs the advanced tier.
+                tier = "Advanced" if len(value) > 4096 else "Standard"
+                engine.clients["ssm"].put_parameter(Name=name, Value=value, Type="String", Overwrite=True, Tier=tier)
             if before_start:
                 before_start(engine, deployment)
             execution_arn, outcomes = _start(engine, deployment, options)
             if outcomes and not any(outcome in ("started", "already-started") for outcome in outcomes):
                 cause = ", ".join(outcomes)
                 run = Run(execution_arn, "NOT_STARTED", None, "Greenlight.HookStartFailed", cause, 0.0)
-                return result_of(run, deployment.callbacks())
+                return result_of(run, deployment.callbacks(), events=engine.recorded_events())
             run = engine.wait(execution_arn, options.deadline_s, on_state)
-            return result_of(run, deployment.callbacks(), mocked=options.mock_config is not None)
+            mocked = options.mock_config is not None
+            return result_of(run, deployment.callbacks(), mocked=mocked, events=engine.recorded_events())
         finally:
             deployment.listener.close()

@@ -97,8 +97,27 @@ class Project:
                 return str(props["DefinitionUri"]), dict(props.get("DefinitionSubstitutions", {}))
         raise ProjectError("template.yaml has no AWS::Serverless::StateMachine")
 
+    def state_machine_alias(self) -> str | None:
+        """The logical id of the alias SAM generates for the state machine's AutoPublishAlias (`<Id>Alias<Name>`)."""
+        for logical_id, resource in self.resources.items():
+            alias = resource.get("Properties", {}).get("AutoPublishAlias")
+            if resource.get("Type") == "AWS::Serverless::StateMachine" and alias:
+                return f"{logical_id}Alias{alias}"
+        return None
+
     def parameter_defaults(self) -> dict[str, str]:
         return {name: str(spec.get("Default", "")) for name, spec in self.template.get("Parameters", {}).items()}
+
+    def parameter_values(self, overrides: dict[str, str]) -> dict[str, str]:
+        """The defaults with `overrides` applied, each checked as CloudFormation does: known name, allowed value."""
+        declared = self.template.get("Parameters", {})
+        for name, value in overrides.items():
+            if name not in declared:
+                raise ProjectError(f"template.yaml has no parameter {name}")
+            allowed = [str(v) for v in declared[name].get("AllowedValues", [])]
+            if allowed and value not in allowed:
+                raise ProjectError(f"parameter {name} must be one of {', '.join(allowed)}, not {value!r}")
+        return self.parameter_defaults() | overrides
 
     def definition_text(self) -> str:
         uri, _ = self.state_machine()

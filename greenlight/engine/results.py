@@ -53,13 +53,19 @@ class LocalRunResult(BaseModel):
     execution: ExecutionSummary
     mocked: bool = False
     states: list[StateEvent] = Field(default_factory=list)
+    events: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="What greenlight put on the default EventBridge bus, as a rule's target saw it.",
+    )
 
     @property
     def validations(self) -> list[ValidationResult]:
         return self.report.validations if self.report else []
 
 
-def result_of(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -> LocalRunResult:
+def result_of(
+    run: Run, callbacks: list[dict[str, Any]], mocked: bool = False, events: list[dict[str, Any]] | None = None
+) -> LocalRunResult:
     """The verdict report of the run (its output when there is one), and what CodeDeploy received."""
     report = VerdictReport.model_validate(run.output) if run.output else None
     received = [Callback.model_validate(callback) for callback in callbacks]
@@ -78,4 +84,5 @@ def result_of(run: Run, callbacks: list[dict[str, Any]], mocked: bool = False) -
         execution=execution,
         mocked=mocked,
         states=[StateEvent.model_validate(state) for state in run.states],
+        events=events or [],
     )

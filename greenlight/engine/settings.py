@@ -29,6 +29,7 @@ class EngineSettings:
     # function name -> a callable run before the handler (it may raise or hang).
     api_faults: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     function_faults: dict[str, Callable[[], None]] = field(default_factory=dict)
+    invoke_faults_after: dict[str, Callable[[], None]] = field(default_factory=dict)  # run once the handler returned
     target_health: dict[str, Callable[[], list[dict[str, Any]]]] = field(default_factory=dict)  # target group ARN
     mock_config: dict[str, Any] = field(default_factory=dict)  # the MockConfigFile in use, if any
 

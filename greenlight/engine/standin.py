@@ -129,19 +129,21 @@ def _listener(elbv2: Any, balancer_arn: str, port: int, target_group_arn: str) -
     return str(answer["Listeners"][0]["ListenerArn"])
 
 
-def _deployment(clients: dict[str, Any], production_listener: str, test_listener: str) -> str:
+def _deployment(
+    clients: dict[str, Any], production_listener: str, test_listener: str, application: str, deployment_group: str
+) -> str:
     """The CodeDeploy application, its ECS blue/green deployment group, and a deployment in progress."""
     codedeploy, iam = clients["codedeploy"], clients["iam"]
     role = iam.create_role(RoleName="greenlight-local-codedeploy", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    codedeploy.create_application(applicationName=APPLICATION, computePlatform="ECS")
+    codedeploy.create_application(applicationName=application, computePlatform="ECS")
     pair = {
         "targetGroups": [{"name": "sample-service-blue"}, {"name": "sample-service-green"}],
         "prodTrafficRoute": {"listenerArns": [production_listener]},
         "testTrafficRoute": {"listenerArns": [test_listener]},
     }
     codedeploy.create_deployment_group(
-        applicationName=APPLICATION,
-        deploymentGroupName=DEPLOYMENT_GROUP,
+        applicationName=application,
+        deploymentGroupName=deployment_group,
         serviceRoleArn=role,
         deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
         ecsServices=[{"serviceName": "sample-service", "clusterName": "local"}],
@@ -149,7 +151,7 @@ def _deployment(clients: dict[str, Any], production_listener: str, test_listener
     )
     revision = {"revisionType": "AppSpecContent", "appSpecContent": {"content": "{}"}}
     answer = codedeploy.create_deployment(
-        applicationName=APPLICATION, deploymentGroupName=DEPLOYMENT_GROUP, revision=revision
+        applicationName=application, deploymentGroupName=deployment_group, revision=revision
     )
     return str(answer["deploymentId"])
 
@@ -161,8 +163,11 @@ def create_deployment(
     lifecycle_event: str = "AfterAllowTestTraffic",
     hook_execution_id: str = "",
     settings: EngineSettings | None = None,
+    application: str = APPLICATION,
+    deployment_group: str = DEPLOYMENT_GROUP,
 ) -> LocalDeployment:
-    """A blue/green ECS deployment paused at `lifecycle_event`, GREEN behind a real loopback listener.
+    """A blue/green ECS deployment of `application`/`deployment_group` paused at `lifecycle_event`, GREEN behind a
+    real loopback listener.
 
     `settings` are the running engine's: its target health comes from the listener's own health checks.
     """
@@ -179,7 +184,8 @@ def create_deployment(
     listener = TestListener(listener_settings, clients["cloudwatch"]).start()
     settings.target_health[green] = listener.target_health
     production = _listener(elbv2, balancer_arn, 80, groups["blue"])
-    deployment_id = _deployment(clients, production, _listener(elbv2, balancer_arn, listener.port, green))
+    test_listener = _listener(elbv2, balancer_arn, listener.port, green)
+    deployment_id = _deployment(clients, production, test_listener, application, deployment_group)
     backend = get_backend("codedeploy")[ACCOUNT][REGION]
     stand_in(backend).targets[deployment_id] = ecs_target(deployment_id, lifecycle_event)
     return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green, settings)

@@ -7,18 +7,20 @@ pinned: what greenlight asks, and what AWS answers.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from botocore.stub import ANY
 
 import validate_synthetic.app
 from common import clock
 from common.config import HealthConfig, SecretRef
 from common.models import TargetGroup, ValidationStatus
-from finalize.app import finalize
+from finalize.app import Services, finalize
 from hook.app import execution_name, start
 from tests.support.servers import serve
-from tests.support.stubs import RecordingCodeDeploy, aws_response, stubbed
+from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 from validate_health.checks import check_health
 
 pytestmark = pytest.mark.functional
@@ -39,14 +41,16 @@ def test_the_hook_starts_the_workflow_as_step_functions_answers_it() -> None:
             "input": json.dumps({"deployment_id": "d-SHOP12345", "lifecycle_event_hook_execution_id": "hook-1"}),
         }
         stubber.add_response("start_execution", aws_response("stepfunctions/StartExecution"), expected)
-        assert start(sfn, RecordingCodeDeploy(), STATE_MACHINE, "d-SHOP12345", "hook-1") == "started"
+        outcome = start(sfn, RecordingCodeDeploy(), STATE_MACHINE, "d-SHOP12345", "hook-1", "fail", RecordingEvents)
+        assert outcome == "started"
 
 
 def test_the_hook_treats_an_existing_execution_as_started() -> None:
     codedeploy = RecordingCodeDeploy()
     with stubbed("stepfunctions") as (sfn, stubber):
         stubber.add_client_error("start_execution", "ExecutionAlreadyExists")
-        assert start(sfn, codedeploy, STATE_MACHINE, "d-SHOP12345", "hook-1") == "already-started"
+        outcome = start(sfn, codedeploy, STATE_MACHINE, "d-SHOP12345", "hook-1", "fail", RecordingEvents)
+        assert outcome == "already-started"
     assert codedeploy.callbacks == []
 
 
@@ -105,11 +109,47 @@ def test_secret_header_values_are_read_as_aws_answers_them(
 def test_finalize_reports_the_verdict_as_codedeploy_takes_it() -> None:
     request = {"deployment_id": "d-SHOP12345", "lifecycle_event_hook_execution_id": "hook-1"}
     passed = {"name": "health", "status": "passed", "reason": "ok"}
-    with stubbed("codedeploy") as (codedeploy, stubber):
+    bypasses = ["/greenlight/bypass/shop/shop-dg", "/greenlight/bypass/all"]
+    with stubbed("codedeploy") as (codedeploy, stubber), stubbed("ssm") as (ssm, ssm_stubber):
+        # With no plan (Prepare failed), GetDeployment names the deployment group a bypass would be for.
+        stubber.add_response(
+            "get_deployment", aws_response("codedeploy/GetDeployment"), {"deploymentId": "d-SHOP12345"}
+        )
+        no_bypass = {"Parameters": [], "InvalidParameters": bypasses}
+        ssm_stubber.add_response("get_parameters", no_bypass, {"Names": bypasses})
         stubber.add_response(
             "put_lifecycle_event_hook_execution_status",
             aws_response("codedeploy/PutLifecycleEventHookExecutionStatus"),
             {"deploymentId": "d-SHOP12345", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"},
         )
-        report = finalize({"request": request, "plan": None, "results": [passed], "problem": None}, codedeploy)
-    assert (report.verdict, report.callback) == ("Succeeded", "reported")
+        with stubbed("events") as (events, events_stubber):
+            events_stubber.add_response("put_events", aws_response("events/PutEvents"), {"Entries": ANY})
+            given = {"request": request, "plan": None, "results": [passed], "problem": None}
+            report = finalize(given, Services(codedeploy, events, ssm))
+    assert (report.verdict, report.callback, report.bypass) == ("Succeeded", "reported", None)
+
+
+def test_finalize_applies_a_bypass_as_ssm_answers_it() -> None:
+    request = {"deployment_id": "d-SHOP12345", "lifecycle_event_hook_execution_id": "hook-1"}
+    failed = {"name": "metrics", "status": "error", "reason": "CloudWatch throttled"}
+    answer = aws_response("ssm/GetParameters.bypass")
+    bypasses = ["/greenlight/bypass/shop/shop-dg", "/greenlight/bypass/all"]
+    with stubbed("codedeploy") as (codedeploy, stubber), stubbed("ssm") as (ssm, ssm_stubber):
+        stubber.add_response(
+            "get_deployment", aws_response("codedeploy/GetDeployment"), {"deploymentId": "d-SHOP12345"}
+        )
+        ssm_stubber.add_response("get_parameters", answer, {"Names": bypasses})
+        stubber.add_response(
+            "put_lifecycle_event_hook_execution_status",
+            aws_response("codedeploy/PutLifecycleEventHookExecutionStatus"),
+            {"deploymentId": "d-SHOP12345", "lifecycleEventHookExecutionId": "hook-1", "status": "Succeeded"},
+        )
+        with stubbed("events") as (events, events_stubber):
+            events_stubber.add_response("put_events", aws_response("events/PutEvents"), {"Entries": ANY})
+            given = {"request": request, "plan": None, "results": [failed], "problem": None}
+            now = datetime(2026, 11, 27, 10, 7, 55, tzinfo=UTC)
+            report = finalize(given, Services(codedeploy, events, ssm, now=lambda: now))
+    assert report.verdict == "Succeeded" and report.bypass is not None
+    assert report.bypass.parameter == bypasses[0] and report.bypass.verdict_without_bypass == "Failed"
+    assert "bypassed by arn:aws:sts::123456789012:assumed-role/platform-oncall/jane: INC-4711" in report.reason
+    assert "until 2026-11-27T18:00:00Z" in report.reason

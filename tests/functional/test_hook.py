@@ -19,7 +19,7 @@ from common.observability import logger
 from hook.app import execution_name, handler, start
 from tests.conftest import ROOT, load_event
 from tests.support.aws import bare_deployment, callbacks, local_aws
-from tests.support.stubs import RecordingCodeDeploy, stubbed
+from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
 pytestmark = pytest.mark.functional
 
@@ -83,6 +83,7 @@ def failing_start(sfn: Any, stubber: Any, error: str) -> None:
         def timeout(**_: Any) -> None:
             raise ConnectTimeoutError(endpoint_url="https://states.us-east-1.amazonaws.com")
 
+        stubber.deactivate()  # no answer at all: the call fails before any request could be sent
         sfn.meta.events.register("before-call.sfn.StartExecution", timeout)
     else:
         stubber.add_client_error("start_execution", error)
@@ -91,22 +92,63 @@ def failing_start(sfn: Any, stubber: Any, error: str) -> None:
 @pytest.mark.parametrize(
     "error", ["ThrottlingException", "AccessDeniedException", "StateMachineDoesNotExist", "connect-timeout"]
 )
-def test_start_failure_reports_failed_at_once(error: str, codedeploy: RecordingCodeDeploy) -> None:
+def test_start_failure_reports_failed_at_once(
+    error: str, codedeploy: RecordingCodeDeploy, events: RecordingEvents
+) -> None:
     with stubbed("stepfunctions") as (sfn, stubber):
         failing_start(sfn, stubber, error)
-        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1")
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1", "fail", lambda: events)
     assert outcome == "start-failed:reported"
     assert codedeploy.callbacks == [
         {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "hook-1", "status": "Failed"}
     ]
+    # ... and the stopped deployment is announced once, saying why
+    [announced] = events.of_type("Greenlight Verdict")
+    assert (announced["verdict"], announced["decided_by"], announced["deployment_id"]) == ("Failed", "hook", "d-1")
+    assert announced["reason"].startswith("The validation workflow could not start")
 
 
-def test_start_failure_after_a_verdict_is_already_in_is_fine() -> None:
+def test_start_failure_after_a_verdict_is_already_in_is_fine(events: RecordingEvents) -> None:
     codedeploy = RecordingCodeDeploy(faults=["LifecycleEventAlreadyCompletedException"])
     with stubbed("stepfunctions") as (sfn, stubber):
         failing_start(sfn, stubber, "ThrottlingException")
-        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1")
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1", "fail", lambda: events)
     assert outcome == "start-failed:already-completed"
+    assert events.entries == []  # the verdict that is in is someone else's to announce
+
+
+@pytest.mark.parametrize("error", ["ThrottlingException", "ServiceUnavailable", "InternalFailure", "connect-timeout"])
+def test_allow_lets_a_deployment_through_an_outage_on_aws_side(
+    error: str, codedeploy: RecordingCodeDeploy, events: RecordingEvents
+) -> None:
+    # GIVEN the outage policy `allow`, and Step Functions failing on its side after the SDK's retries
+    with stubbed("stepfunctions") as (sfn, stubber):
+        failing_start(sfn, stubber, error)
+        # WHEN CodeDeploy invokes the hook
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1", "allow", lambda: events)
+    # THEN CodeDeploy is told Succeeded, and the audit event names what failed
+    assert outcome == "outage-allowed:reported"
+    assert [c["status"] for c in codedeploy.callbacks] == ["Succeeded"]
+    [audit] = events.of_type("Greenlight Outage Allowed")
+    assert (audit["deployment_id"], audit["policy"], audit["state_machine_arn"]) == ("d-1", "allow", ARN)
+    assert audit["error"] and '"' not in audit["summary"]
+    assert events.of_type("Greenlight Verdict") == []
+
+
+@pytest.mark.parametrize("error", ["AccessDeniedException", "StateMachineDoesNotExist", "InvalidArn", "no-arn"])
+def test_allow_never_lets_a_misconfiguration_through(
+    error: str, codedeploy: RecordingCodeDeploy, events: RecordingEvents
+) -> None:
+    # GIVEN the outage policy `allow`, and a start that fails because the stack is wrong
+    with stubbed("stepfunctions") as (sfn, stubber):
+        if error != "no-arn":
+            failing_start(sfn, stubber, error)
+        outcome = start(sfn, codedeploy, "" if error == "no-arn" else ARN, "d-1", "hook-1", "allow", lambda: events)
+    # THEN CodeDeploy is told Failed, as under `fail`
+    assert outcome == "start-failed:reported"
+    assert [c["status"] for c in codedeploy.callbacks] == ["Failed"]
+    assert events.of_type("Greenlight Outage Allowed") == []
+    assert [e["verdict"] for e in events.of_type("Greenlight Verdict")] == ["Failed"]
 
 
 def test_missing_state_machine_setting_reports_failed(monkeypatch: pytest.MonkeyPatch, lambda_context: Any) -> None:
@@ -156,3 +198,10 @@ def test_the_hook_starts_without_pydantic_or_the_validators() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_an_unknown_policy_is_treated_as_fail(codedeploy: RecordingCodeDeploy, events: RecordingEvents) -> None:
+    with stubbed("stepfunctions") as (sfn, stubber):
+        failing_start(sfn, stubber, "ThrottlingException")
+        outcome = start(sfn, codedeploy, ARN, "d-1", "hook-1", "Allow", lambda: events)
+    assert outcome == "start-failed:reported" and [c["status"] for c in codedeploy.callbacks] == ["Failed"]

@@ -34,7 +34,8 @@ sys.stderr.write(json.dumps({"verdict": report.verdict.value, "statuses": status
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    for name in ("template.yaml", "pyproject.toml", "statemachines", "functions", "tests", "docs", "examples"):
+    project_files = ("template.yaml", "pyproject.toml", "CHANGELOG.md", "LICENSE")
+    for name in (*project_files, "statemachines", "functions", "tests", "docs", "examples"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))

@@ -30,6 +30,8 @@ REDOS_EXPECTATION = {"headers": {"X-Bait": "^(a+)+$"}}  # exponential in a backt
 JSON_EXPECTATION = {"json": [{"path": "a", "exists": True}]}
 # Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
 TIGHT_TIMEOUTS = 0.005
+VERDICT, OUTAGE_ALLOWED = "Greenlight Verdict", "Greenlight Outage Allowed"
+ALLOW = {"stack_parameters": {"OutagePolicy": "allow"}}
 Setup = Callable[[LocalEngine, LocalDeployment], None]
 
 
@@ -88,6 +90,8 @@ class Fault:
     config: dict[str, Any] = field(default_factory=dict)
     evidence: str = ""  # text the verdict report must contain: the fault was really hit
     late_reports: int = 0  # later reports CodeDeploy answers LifecycleEventAlreadyCompleted (the safety net's)
+    # The events greenlight must put on EventBridge, exactly: one per verdict it delivered, none for one it did not.
+    announced: tuple[str, ...] = (VERDICT,)
 
 
 FAULTS = [
@@ -117,18 +121,30 @@ FAULTS = [
     Fault("finalize-fails", "Finalize cannot call back (AccessDenied, 5 invocations)",
           "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
           lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5),
-          evidence="Greenlight.FinalizeFailed", late_reports=1),
+          evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
     Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
           "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4),
           evidence="All validations passed"),
     Fault("callback-already-completed", "a verdict is already in (LifecycleEventAlreadyCompleted)",
           "Finalize treats it as done", "Failed", _verdict_already_in,
-          late_reports=1),
+          late_reports=1, announced=()),
+    Fault("finalize-retried-after-delivery", "Finalize delivered, then Lambda answered ServiceException",
+          "state Retry; the retry finds the verdict in, announces nothing", "Succeeded",
+          lambda engine, deployment: engine.fail_invocations_after("FinalizeFunction", "ServiceException"),
+          evidence='"callback":"already-completed"', late_reports=1),
     Fault("start-throttled", "StartExecution throttled (every SDK attempt)", "hook reports Failed at once", "Failed",
           _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
           evidence="start-failed"),
     Fault("start-refused", "StartExecution refused (AccessDenied)", "hook reports Failed at once", "Failed",
           _api_faults("stepfunctions", "start_execution", "AccessDeniedException"), evidence="start-failed"),
+    Fault("start-throttled-allow", "StartExecution throttled (every SDK attempt), OutagePolicy allow",
+          "hook reports Succeeded at once, audit event", "Succeeded",
+          _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
+          options=ALLOW, evidence="outage-allowed:reported", announced=(OUTAGE_ALLOWED,)),
+    Fault("start-refused-allow", "StartExecution refused (AccessDenied), OutagePolicy allow",
+          "a misconfiguration: hook reports Failed at once", "Failed",
+          _api_faults("stepfunctions", "start_execution", "AccessDeniedException"),
+          options=ALLOW, evidence="start-failed:reported"),
     Fault("hook-twice", "hook invoked twice for the same event", "ExecutionAlreadyExists: one execution", "Succeeded",
           options={"hook_invocations": 2}, evidence="All validations passed"),
     Fault("workflow-times-out", "the execution times out", "TIMED_OUT -> safety net reports Failed", "Failed",
@@ -214,6 +230,12 @@ def run_fault(fault: Fault, project: Project) -> FaultOutcome:
 
 
 def markdown_table() -> str:
-    lines = ["| Fault | How the verdict still arrives | CodeDeploy receives (exactly once) |", "|---|---|---|"]
-    lines += [f"| {f.fault} | {f.path} | `{f.expected}` |" for f in FAULTS]
+    lines = [
+        "| Fault | How the verdict still arrives | CodeDeploy receives (exactly once) | EventBridge events (exactly) |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {f.fault} | {f.path} | `{f.expected}` | {', '.join(f'`{a}`' for a in f.announced) or 'none'} |"
+        for f in FAULTS
+    ]
     return "\n".join(lines) + "\n"

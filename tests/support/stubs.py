@@ -70,6 +70,12 @@ class RecordingCodeDeploy:
         self.callbacks: list[dict[str, str]] = []
         self.faults = [check_error("codedeploy", "PutLifecycleEventHookExecutionStatus", f) for f in faults or []]
 
+    def get_deployment(self, deploymentId: str) -> dict[str, Any]:  # noqa: N803  (boto3's parameter name)
+        """The story's deployment (tests/events/aws/codedeploy/GetDeployment.json), under the id asked for."""
+        answer = aws_response("codedeploy/GetDeployment")
+        answer["deploymentInfo"]["deploymentId"] = deploymentId
+        return answer
+
     def put_lifecycle_event_hook_execution_status(self, **kwargs: str) -> dict[str, Any]:
         from tests.conftest import client_error
 
@@ -78,3 +84,29 @@ class RecordingCodeDeploy:
         self.callbacks.append(kwargs)
         answer = {"lifecycleEventHookExecutionId": kwargs["lifecycleEventHookExecutionId"]}
         return dict(check("codedeploy", "PutLifecycleEventHookExecutionStatus", answer))
+
+
+class RecordingEvents:
+    """EventBridge's PutEvents for code that announces: records every entry it takes.
+
+    `refusals` are entry error codes answered first, in order, each as a 200 answer with `FailedEntryCount` 1,
+    the way PutEvents refuses an entry; every answer passes the conformance check.
+    """
+
+    def __init__(self, refusals: list[str] | None = None) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.refusals = list(refusals or [])
+        self.calls = 0
+
+    def put_events(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803  (boto3's parameter name)
+        self.calls += 1
+        if self.refusals:
+            failed = [{"ErrorCode": self.refusals.pop(0), "ErrorMessage": "refused (injected)"} for _ in Entries]
+            return dict(check("events", "PutEvents", {"FailedEntryCount": len(failed), "Entries": failed}))
+        self.entries.extend(Entries)
+        taken = [{"EventId": f"event-{len(self.entries)}-{index}"} for index, _ in enumerate(Entries)]
+        return dict(check("events", "PutEvents", {"FailedEntryCount": 0, "Entries": taken}))
+
+    def of_type(self, detail_type: str) -> list[dict[str, Any]]:
+        """The details of the events of this type, parsed."""
+        return [json.loads(entry["Detail"]) for entry in self.entries if entry["DetailType"] == detail_type]

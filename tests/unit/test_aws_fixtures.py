@@ -23,6 +23,7 @@ SERVICES = {
     "ssm": "ssm",
     "secretsmanager": "secretsmanager",
     "states": "stepfunctions",
+    "events": "events",
 }
 
 

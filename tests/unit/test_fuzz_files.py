@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from common.config_sources import Layer
 from greenlight.engine.local_run import LocalRunError, health_path_of, read_config
 from tests.support.bad_configs import alias_bomb
 from tests.support.vectors import VECTORS
@@ -95,7 +96,7 @@ def cli_read(tmp_path: Path, data: bytes) -> str:
     path = tmp_path / "config.yaml"
     path.write_bytes(data)
     try:
-        return health_path_of(read_config(path), "--config")
+        return health_path_of([Layer("--config", read_config(path))])
     except LocalRunError as error:
         message = str(error)
         assert "\n" not in message and message, message

@@ -26,7 +26,7 @@ class Scope:
 # From the Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/), its
 # pages "Actions, resources, and condition keys for ..." AWS CodeDeploy (list_awscodedeploy.html), Amazon CloudWatch
 # (list_amazoncloudwatch.html), Elastic Load Balancing V2, Amazon CloudWatch Logs, AWS Step Functions, AWS Systems
-# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS and Amazon EC2.
+# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2 and Amazon EventBridge.
 # An action for which it lists no resource type is authorized against "*" only: any ARN in Resource is AccessDenied
 # (for the CodeDeploy target reads, in Prepare; for the callback, a verdict that never arrives).
 SCOPES: dict[str, Scope] = {
@@ -58,6 +58,8 @@ SCOPES: dict[str, Scope] = {
     "secretsmanager:GetSecretValue": Scope(("secret",), "secret"),
     "lambda:InvokeFunction": Scope(("function",), "function"),
     "sqs:SendMessage": Scope(("queue",), "queue"),
+    # Amazon EventBridge: both of its bus types name event-bus/<name>; greenlight puts on the default bus only.
+    "events:PutEvents": Scope(("event-bus", "event-busv2"), "event-bus"),
     # SAM's VPCAccessPolicy template (VPC mode only); AWSLambdaVPCAccessExecutionRole grants the same on "*", and the
     # network interfaces Lambda creates for the function are not known before it does.
     "ec2:CreateNetworkInterface": Scope(
@@ -78,6 +80,7 @@ ARN_PREFIXES = {
     "secret": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:",
     "function": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:",
     "queue": "GetAtt:AWS::SQS::Queue",
+    "event-bus": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default",
 }
 
 CALLBACK = "codedeploy:PutLifecycleEventHookExecutionStatus"

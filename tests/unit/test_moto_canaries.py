@@ -104,3 +104,11 @@ def test_a_fail_state_is_still_recorded_as_a_task_failure() -> None:
 
     assert "event_type=HistoryEventType.TaskFailed" in inspect.getsource(ORIGINALS["fail_state"])
     assert list(KNOWN_MOTO_DEVIATIONS) == [("stepfunctions", "GetExecutionHistory")]
+
+
+def test_an_execution_still_cannot_start_through_an_alias() -> None:
+    """The local engine resolves the state machine's alias to the state machine itself (local_engine._deploy)."""
+    from moto.stepfunctions.models import StepFunctionBackend
+
+    source = inspect.getsource(StepFunctionBackend.describe_state_machine)
+    assert "isnumeric" in source and "aliases" not in source  # versions only, never an alias ARN

@@ -107,7 +107,44 @@ def test_outputs_export_state_machine_and_hook(project: Project) -> None:
 def test_safety_net_rule_matches_only_this_machine_and_failure_statuses(resources: dict[str, Any]) -> None:
     pattern = resources["SafetyNetFunctionWorkflowEndedWithoutVerdict"]["Properties"]["EventPattern"]
     assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
-    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "ValidationStateMachine"}]
+    # The state machine, and the alias the hook starts executions through: either may name them in the event.
+    assert pattern["detail"]["stateMachineArn"] == [
+        {"Ref": "ValidationStateMachine"},
+        {"Ref": "ValidationStateMachineAliaslive"},
+    ]
+
+
+def test_the_hook_starts_executions_through_the_alias_sam_publishes(resources: dict[str, Any]) -> None:
+    """AutoPublishAlias makes a version per update and moves the alias; the hook names the alias SAM generates."""
+    alias, version = resources["ValidationStateMachineAliaslive"], resources["ValidationStateMachineVersion"]
+    assert alias["Type"] == "AWS::StepFunctions::StateMachineAlias" and alias["Properties"]["Name"] == "live"
+    assert alias["Properties"]["DeploymentPreference"]["StateMachineVersionArn"] == {
+        "Ref": "ValidationStateMachineVersion"
+    }
+    assert version["DeletionPolicy"] == "Retain"  # an old version outlives the update that replaces it
+    environment = resources["HookFunction"]["Properties"]["Environment"]["Variables"]
+    assert environment["STATE_MACHINE_ARN"] == {"Ref": "ValidationStateMachineAliaslive"}
+
+
+def test_every_ref_names_a_resource_or_parameter(resources: dict[str, Any], project: Project) -> None:
+    """cfn-lint does not catch a Ref to a resource SAM never generates; this does."""
+    known = set(resources) | set(project.template["Parameters"]) | {"AWS::Partition", "AWS::Region", "AWS::AccountId"}
+    known |= {"AWS::StackName", "AWS::NoValue", "AWS::URLSuffix"}
+
+    def refs(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            own = [value["Ref"]] if isinstance(value.get("Ref"), str) else []
+            subs, variables = value.get("Fn::Sub"), {}
+            if isinstance(subs, list):
+                subs, variables = subs
+            found = re.findall(r"\$\{([^!}][^}]*)\}", subs) if isinstance(subs, str) else []
+            named = [name.split(".")[0] for name in found if name not in variables]
+            return own + named + [r for item in value.values() for r in refs(item)]
+        if isinstance(value, list):
+            return [r for item in value for r in refs(item)]
+        return []
+
+    assert set(refs(resources)) - known == set()
 
 
 def test_every_function_has_a_log_group_with_retention(project: Project) -> None:
@@ -197,6 +234,19 @@ def test_the_error_paths_build_the_payloads_the_functions_read(project: Project)
         return {key.removesuffix(".$") for key in states[state]["Parameters"]}
 
     assert keys("Record Prepare Error") == set(PrepareOutput.model_fields)
-    assert keys("Record Fail Fast") == keys("Record Validate Error") == set(FinalizeInput.model_fields)
-    finalize_payload = {key.removesuffix(".$") for key in states["Finalize"]["Parameters"]["Payload"]}
-    assert finalize_payload == set(FinalizeInput.model_fields)
+    # Finalize's own Parameters add the execution's ARN from the context object; the error paths need not.
+    from_context = {"execution_arn"}
+    assert keys("Record Fail Fast") | from_context == keys("Record Validate Error") | from_context
+    assert keys("Record Fail Fast") | from_context == set(FinalizeInput.model_fields)
+    finalize_payload = states["Finalize"]["Parameters"]["Payload"]
+    assert {key.removesuffix(".$") for key in finalize_payload} == set(FinalizeInput.model_fields)
+    assert finalize_payload["execution_arn.$"] == "$$.Execution.Id"
+
+
+def test_the_outage_policy_the_hook_knows_is_the_stacks(resources: dict[str, Any], project: Project) -> None:
+    from common.outcomes import OUTAGE_POLICIES
+
+    parameter = project.template["Parameters"]["OutagePolicy"]
+    assert tuple(parameter["AllowedValues"]) == OUTAGE_POLICIES and parameter["Default"] == "fail"
+    environment = resources["HookFunction"]["Properties"]["Environment"]["Variables"]
+    assert environment["OUTAGE_POLICY"] == {"Ref": "OutagePolicy"}

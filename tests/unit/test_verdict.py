@@ -65,3 +65,12 @@ def test_inconclusive_fails_by_default_and_reason_names_it() -> None:
 def test_nothing_planned_succeeds_and_says_so() -> None:
     results = [ValidationResult(name="health", status=ValidationStatus.SKIPPED, reason="not planned")]
     assert decide(results) == (Verdict.SUCCEEDED, "No validation was planned for this lifecycle event.")
+
+
+def test_a_dry_run_only_verdict_says_what_would_have_blocked() -> None:
+    """Rolling out in dry-run: the reason says what ran, and what would have failed, not that nothing was planned."""
+    results = [
+        ValidationResult(name="health", status=ValidationStatus.PASSED, reason="ok", dry_run=True),
+        ValidationResult(name="metrics", status=ValidationStatus.FAILED, reason="5xx", dry_run=True),
+    ]
+    assert decide(results) == (Verdict.SUCCEEDED, "Dry run only, nothing counted: health (passed), metrics (failed).")

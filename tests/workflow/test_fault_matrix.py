@@ -31,6 +31,8 @@ def test_exactly_one_verdict_arrives(project: Project, fault: Fault) -> None:
     assert outcome.accepted == [fault.expected], (outcome.callbacks, reason)
     # ... any later report was answered LifecycleEventAlreadyCompleted, and only where one is expected
     assert len(outcome.callbacks) - 1 == fault.late_reports, outcome.callbacks
+    # ... each verdict greenlight delivered was announced once, and nothing else (none for a verdict not its own)
+    assert tuple(e["detail-type"] for e in outcome.result.events) == fault.announced, outcome.result.events
     # ... the fault was really hit, and the run ended by itself
     assert fault.evidence in outcome.result.model_dump_json(), reason
     assert execution.error != "Greenlight.LocalDeadline" or fault.name == "workflow-aborted"

@@ -49,7 +49,7 @@ def invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, boo
             fault = engine.function_faults.get(self.function_name)
             if fault is not None:
                 fault()
-            return json.dumps(handler(payload, LambdaContext(self)), default=str), False, ""
+            answer = json.dumps(handler(payload, LambdaContext(self)), default=str)
     except Exception as error:
         shape = {
             "errorMessage": str(error),
@@ -57,6 +57,10 @@ def invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, boo
             "stackTrace": traceback.format_exception(error)[-5:],
         }
         return json.dumps(shape), True, ""
+    after = engine.invoke_faults_after.get(self.function_name)
+    if after is not None:
+        after()  # the function ran; the Invoke call itself then fails (an API error, e.g. Lambda's ServiceException)
+    return answer, False, ""
 
 
 PATCHES: PatchList = [(LambdaFunction, "_invoke_lambda", invoke_in_process)]

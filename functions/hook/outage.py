@@ -1,0 +1,66 @@
+"""When the hook cannot start the workflow: report at once, as the stack's outage policy says, and announce it.
+
+`fail` (the default) reports `Failed`. `allow` reports `Succeeded`, but only when the start failed for reasons
+on AWS's side after the SDK's retries (throttling, a service fault, no connection): a misconfiguration
+(AccessDenied, a missing state machine, no STATE_MACHINE_ARN) always reports `Failed`. Either way the verdict
+is announced on EventBridge once CodeDeploy took it. The announcing code loads only on this path, so the
+hook's cold start stays free of pydantic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from common.aws import report_status
+from common.aws_errors import on_aws_side
+from common.observability import logger
+from common.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
+
+if TYPE_CHECKING:
+    from mypy_boto3_codedeploy import CodeDeployClient
+
+
+def start_failed(
+    error: Exception,
+    codedeploy: CodeDeployClient,
+    events: Callable[[], Any],
+    state_machine_arn: str,
+    deployment_id: str,
+    hook_id: str,
+    policy: str,
+) -> HookOutcome:
+    if policy not in OUTAGE_POLICIES:
+        logger.error("Unknown OUTAGE_POLICY; treated as fail", extra={"outage_policy": policy})
+    allowed = policy == "allow" and on_aws_side(error)
+    problem = f"{type(error).__name__}: {error}"
+    if allowed:
+        logger.warning(
+            "Could not start the validation workflow (on AWS's side); the outage policy allows the deployment"
+        )
+    else:
+        logger.exception("Could not start the validation workflow; reporting Failed", extra={"outage_policy": policy})
+    outcome = report_status(codedeploy, deployment_id, hook_id, "Succeeded" if allowed else "Failed")
+    if outcome == "reported":
+        announce(events(), allowed, problem, state_machine_arn, deployment_id, hook_id)
+    return (OUTAGE_ALLOWED if allowed else START_FAILED)[outcome]
+
+
+def announce(
+    events: Any, allowed: bool, problem: str, state_machine_arn: str, deployment_id: str, hook_id: str
+) -> None:
+    from common.models import Verdict, VerdictReport
+    from common.notifications import announce_outage_allowed, announce_verdict
+    from common.observability import count
+
+    if allowed:
+        count("OutageAllowed")
+        announce_outage_allowed(events, deployment_id, hook_id, state_machine_arn, problem)
+        return
+    count("Verdict_Failed")
+    count("StartFailed")
+    reason = f"The validation workflow could not start: {problem}"
+    report = VerdictReport(
+        verdict=Verdict.FAILED, reason=reason, deployment_id=deployment_id, lifecycle_event_hook_execution_id=hook_id
+    )
+    announce_verdict(events, report, "hook")

@@ -1,0 +1,70 @@
+"""The bypass parameter: which names apply, what a valid one holds, and every way one is ignored."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from common.bypass import MAX_DURATION, describe, document, parameter_names, parse
+from common.models import Bypass, IgnoredBypass
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+NAME = "/greenlight/bypass/orders/orders-dg"
+
+
+def holding(**fields: object) -> str:
+    return json.dumps({"by": "jane", "reason": "INC-42 greenlight down", "expires_at": "2026-11-27T12:00:00Z"} | fields)
+
+
+def test_the_deployment_group_comes_before_all() -> None:
+    assert parameter_names("/greenlight/", "orders", "orders-dg") == [NAME, "/greenlight/bypass/all"]
+    assert parameter_names("greenlight", None, None) == ["/greenlight/bypass/all"]
+
+
+def test_a_valid_bypass_says_who_why_and_until_when() -> None:
+    found = parse(holding(), NAME, NOW)
+    assert isinstance(found, Bypass) and found.parameter == NAME
+    assert describe(found) == "bypassed by jane: INC-42 greenlight down, until 2026-11-27T12:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (holding(expires_at="2026-11-27T09:59:59Z"), "expired at 2026-11-27T09:59:59+00:00"),
+        (holding(expires_at="2026-11-27T10:00:00Z"), "expired at"),
+        (holding(expires_at="2026-11-29T10:00:00Z"), "more than 1 day, 0:00:00 ahead"),
+        (holding(expires_at="2026-11-27T12:00:00+01:00"), "expires_at: Value error, must be in UTC"),
+        (holding(expires_at="2026-11-27T12:00:00"), "expires_at: Input should have timezone info"),
+        (holding(expires_at="tomorrow"), "expires_at:"),
+        (holding(by=""), "by: String should have at least 1 character"),
+        (json.dumps({"by": "jane", "expires_at": "2026-11-27T12:00:00Z"}), "reason: Field required"),
+        (holding(scope="everything"), "scope: Extra inputs are not permitted"),
+        ("bypass please", "malformed: not JSON"),
+        ("[]", "malformed"),
+    ],
+)
+def test_an_expired_or_malformed_bypass_is_ignored_saying_why(text: str, why: str) -> None:
+    found = parse(text, NAME, NOW)
+    assert isinstance(found, IgnoredBypass) and found.parameter == NAME
+    assert why in found.why
+
+
+def test_the_cap_allows_for_the_setters_clock() -> None:
+    # Set for the full 24 h on a machine a few minutes ahead: still in force.
+    assert isinstance(
+        parse(holding(expires_at=(NOW + MAX_DURATION + timedelta(minutes=5)).isoformat()), NAME, NOW), Bypass
+    )
+
+
+def test_what_the_cli_writes_is_what_finalize_reads() -> None:
+    text = document("jane", "INC-42", NOW + timedelta(hours=1))
+    found = parse(text, NAME, NOW)
+    assert isinstance(found, Bypass) and (found.by, found.reason, found.expires_at) == (
+        "jane",
+        "INC-42",
+        NOW + timedelta(hours=1),
+    )
