@@ -9,9 +9,8 @@ import argparse
 import sys
 import time
 
-from tests.support.faults import FAULTS, markdown_table, run_fault
-
 from greenlight.engine.project import Project
+from tests.support.faults import FAULTS, markdown_table, run_fault
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import yaml
+
 from tests.support.hostile import Hostile, hostile_service
 
 ROOT = Path(__file__).resolve().parents[1]

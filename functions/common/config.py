@@ -8,7 +8,7 @@ SSM parameter `<prefix>/<application>/<deployment group>`. Each parameter holds 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any, Literal  # noqa: F401  (Annotated: for scaffolded sections)
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -31,7 +31,9 @@ from common.config_http import (
 )
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
 from common.config_text import ConfigTextError, decode, load_text
-from common.config_types import SECRET_TAG, TEXT_TAG, HttpPath  # noqa: F401  (HttpPath: for scaffolded sections)
+from common.config_types import SECRET_TAG, TEXT_TAG
+
+# greenlight new-validation: the section of each validation it added is imported above this line.
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LIFECYCLE_EVENT",
     "VALIDATIONS",
+    "VALIDATION_SECTIONS",
     "BaselineConfig",
     "Comparison",
     "ConfigError",
@@ -83,6 +86,7 @@ class GreenlightConfig(Section):
     health: HealthConfig = Field(default_factory=HealthConfig)
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    # greenlight new-validation: the section of each validation it added is a field above this line.
 
     @model_validator(mode="after")
     def bake_covers_synthetic_traffic(self) -> GreenlightConfig:
@@ -95,7 +99,17 @@ class GreenlightConfig(Section):
         return self
 
 
-VALIDATIONS = ("health", "synthetic", "metrics")
+def _validation_sections() -> dict[str, type[ValidationConfig]]:
+    """The registry: every section of the config that is a ValidationConfig is a validation, in field order."""
+    found = {}
+    for name, field in GreenlightConfig.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, ValidationConfig):
+            found[name] = field.annotation
+    return found
+
+
+VALIDATION_SECTIONS = _validation_sections()
+VALIDATIONS = tuple(VALIDATION_SECTIONS)
 UNION_TAGS = {TEXT_TAG, SECRET_TAG}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,7 +32,20 @@ class NoDataPolicy(str, Enum):
     IGNORE = "ignore"
 
 
+class WaitBefore(NamedTuple):
+    """A Wait state the workflow puts before a validation's Task; its seconds come from a field of the section."""
+
+    state: str
+    seconds_field: str
+    comment: str
+
+
 class ValidationConfig(Section):
+    """A validation's section. Every GreenlightConfig field of this type is a validation: the registry
+    (common.config.VALIDATIONS) and the `Validate` Parallel's branches (greenlight.authoring.generate) follow."""
+
+    wait_before: ClassVar[WaitBefore | None] = None
+
     enabled: bool = True
     dry_run: bool = Field(False, description="Run and report, but never fail the deployment.")
     lifecycle_events: list[LifecycleEvent] = Field(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
-from common.config_base import NoDataPolicy, Section, ValidationConfig
+from common.config_base import NoDataPolicy, Section, ValidationConfig, WaitBefore
 
 
 class Comparison(str, Enum):
@@ -46,6 +47,12 @@ class BaselineConfig(Section):
 
 
 class MetricsConfig(ValidationConfig):
+    wait_before: ClassVar[WaitBefore | None] = WaitBefore(
+        "Wait For Bake Time",
+        "bake_seconds",
+        "Let GREEN take test traffic before reading its metrics; waiting here costs nothing.",
+    )
+
     bake_seconds: int = Field(60, ge=0, le=2400, description="Observation time before the metrics are read.")
     period_seconds: int = Field(
         60,

@@ -9,6 +9,7 @@ named `test_validate_<name>*.py`.
 from __future__ import annotations
 
 from greenlight.authoring.asl import PLACEHOLDER, branch_functions, parse_definition, substitution_name
+from greenlight.authoring.packages import import_problems
 from greenlight.engine.project import Project
 
 
@@ -26,7 +27,7 @@ def config_sections() -> set[str]:
 def problems(project: Project) -> list[str]:
     """Every checklist gap in the project, one sentence each; empty when complete."""
     project.add_task_root()
-    found: list[str] = []
+    found = import_problems(project.root / "functions")
     text = project.definition_text()
     _, substitutions = project.state_machine()
     placeholders = set(PLACEHOLDER.findall(text))
@@ -55,7 +56,7 @@ def problems(project: Project) -> list[str]:
         if substitution_name(name) not in branches:
             found.append(f"the Validate Parallel has no branch invoking ${{{substitution_name(name)}}}")
         if name not in sections:
-            found.append(f"the config has no '{name}' section (GreenlightConfig field and VALIDATIONS)")
+            found.append(f"the config has no '{name}' section (a ValidationConfig field of GreenlightConfig)")
         if not any(t.startswith(f"test_validate_{name}") for t in tests):
             found.append(f"no tests named test_validate_{name}*.py")
     return found

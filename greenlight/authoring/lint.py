@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from greenlight.authoring import generate
 from greenlight.authoring.asl import PLACEHOLDER, parse_definition
 from greenlight.authoring.checklist import problems
 from greenlight.engine.project import Project
@@ -93,11 +94,17 @@ def check(project: Project, definition_path: Path | None = None) -> list[str]:
         definition = definition_for_lint(text)
     except json.JSONDecodeError as error:
         return [f"the state machine is not valid JSON: {error}"]
-    return (
-        graph_problems(definition)
-        + cfn_lint_problems(definition)
-        + (problems(project) if definition_path is None else [])
-    )
+    project_wide = problems(project) + generated_problems(project) if definition_path is None else []
+    return graph_problems(definition) + cfn_lint_problems(definition) + project_wide
+
+
+def generated_problems(project: Project) -> list[str]:
+    """Each committed file that differs from what the validation registry generates."""
+    try:
+        stale = generate.stale(project)
+    except generate.GenerateError as error:
+        return [str(error)]
+    return [f"{path} differs from what the validation registry generates: run `greenlight generate`" for path in stale]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in found:
         sys.stderr.write(f"greenlight lint: {problem}\n")
     if not found:
-        sys.stdout.write("greenlight lint: state machine graph, cfn-lint state machine rules and checklist: OK\n")
+        sys.stdout.write("greenlight lint: state machine graph and rules, checklist, generated files: OK\n")
     return 1 if found else 0
 
 

@@ -1,18 +1,20 @@
 """`greenlight new-validation NAME`: every item of the add-a-validation checklist, ready to run and test.
 
-The new validation starts as a real check (GET a path through the test listener, expect a status) so the
-workflow and its tests pass on the first try; `checks.py` is where it grows into what it should test.
+The new validation starts as a real check (GET the health path through the test listener, expect a status), in dry
+run, so the workflow and its tests pass on the first try and shipping it gates nothing; `checks.py` is where it
+grows into what it should test. What the registry generates (the Validate branches, the schema, the mocked plans)
+is written by `greenlight generate`.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 from string import Template
 
-from greenlight.authoring.asl import PLACEHOLDER, VALIDATE_STATE, branch, substitution_name, title
+from greenlight.authoring.asl import PLACEHOLDER, substitution_name, title
 from greenlight.authoring.checklist import problems
 from greenlight.engine.project import Project
 
@@ -24,6 +26,9 @@ class ScaffoldError(Exception):
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 FUNCTION_TIMEOUT_S = 120
 TEMPLATES = Path(__file__).parent / "templates"
+CONFIG = Path("functions") / "common" / "config.py"
+IMPORT_MARKER = "\n# greenlight new-validation: the section of each validation it added is imported above this line.\n"
+FIELD_MARKER = "    # greenlight new-validation: the section of each validation it added is a field above this line.\n"
 
 
 def render(template: str, name: str) -> str:
@@ -32,17 +37,10 @@ def render(template: str, name: str) -> str:
     return Template(text).substitute(name=name, title=title(name), timeout=FUNCTION_TIMEOUT_S)
 
 
-def add_branch(definition_text: str, name: str) -> str:
-    """Append the branch to the Validate Parallel."""
-    definition = json.loads(definition_text)
-    definition["States"][VALIDATE_STATE]["Branches"].append(branch(name, FUNCTION_TIMEOUT_S))
-    return json.dumps(definition, indent=2) + "\n"
-
-
-def _insert(text: str, anchor: str, addition: str, before: bool = True) -> str:
+def _insert(text: str, anchor: str, addition: str) -> str:
     if anchor not in text:
         raise ScaffoldError(f"cannot find {anchor.strip()!r} to extend; was the file reorganised?")
-    return text.replace(anchor, addition + anchor if before else anchor + addition, 1)
+    return text.replace(anchor, addition + anchor, 1)
 
 
 def extend_template(text: str, name: str) -> str:
@@ -60,16 +58,42 @@ def extend_template(text: str, name: str) -> str:
     )
 
 
-def extend_config(text: str, name: str) -> str:
+def register(text: str, name: str) -> str:
+    """The registry entry: the section's import and its GreenlightConfig field, each above its marker line.
+
+    The imports above the marker are kept sorted, as ruff's isort wants them.
+    """
     label = title(name)
-    section = render("config_section.py.tmpl", name)
-    text = _insert(text, "class GreenlightConfig(Section):\n", section)
-    text = _insert(
-        text,
-        '\n\n    @model_validator(mode="after")\n    def bake_covers_synthetic_traffic',
-        f"\n    {name}: {label}Config = Field(default_factory={label}Config)",
-    )
-    return re.sub(r"VALIDATIONS = \(([^)]*)\)", lambda m: f'VALIDATIONS = ({m.group(1)}, "{name}")', text, count=1)
+    head, tail = text.split(IMPORT_MARKER, 1) if IMPORT_MARKER in text else (text, "")
+    if not tail:
+        raise ScaffoldError(f"cannot find {IMPORT_MARKER.strip()!r} in functions/common/config.py")
+    lines = head.splitlines(keepends=True)
+    first = len(lines)
+    while first and lines[first - 1].startswith("from common.sections."):
+        first -= 1
+    added = sorted([*lines[first:], f"from common.sections.{name} import {label}Config\n"])
+    text = "".join(lines[:first] + added) + IMPORT_MARKER + tail
+    return _insert(text, FIELD_MARKER, f"    {name}: {label}Config = Field(default_factory={label}Config)\n")
+
+
+def _refuse_existing(name: str, project: Project) -> None:
+    root = project.root
+    written = [root / path for path in _paths(name)]
+    existing = [path.relative_to(root) for path in written if path.exists()]
+    if existing:
+        raise ScaffoldError(f"a validation named {name!r} exists already ({existing[0]}); nothing was changed")
+    if substitution_name(name) in PLACEHOLDER.findall(project.definition_text()):
+        raise ScaffoldError(f"the state machine already invokes ${{{substitution_name(name)}}}; nothing was changed")
+    if f" {name}: " in (root / CONFIG).read_text():
+        raise ScaffoldError(f"the config already has a '{name}' section; nothing was changed")
+
+
+def _paths(name: str) -> list[Path]:
+    return [
+        Path("functions") / f"validate_{name}",
+        Path("functions") / "common" / "sections" / f"{name}.py",
+        Path("tests") / "functional" / f"test_validate_{name}.py",
+    ]
 
 
 def scaffold(name: str, project: Project | None = None) -> int:
@@ -77,42 +101,39 @@ def scaffold(name: str, project: Project | None = None) -> int:
         raise ScaffoldError(f"validation name {name!r} must be snake_case: a letter, then letters, digits or _ (2-31)")
     project = project or Project.find()
     root = project.root
-    folder = root / "functions" / f"validate_{name}"
-    if folder.exists():
-        raise ScaffoldError(f"{folder.relative_to(root)} already exists")
-    if substitution_name(name) in PLACEHOLDER.findall(project.definition_text()):
-        raise ScaffoldError(f"the state machine already invokes ${{{substitution_name(name)}}}")
+    _refuse_existing(name, project)
 
+    folder, section, test_path = (root / path for path in _paths(name))
     folder.mkdir(parents=True)
     (folder / "__init__.py").write_text("")
     for file_name in ("app.py", "checks.py"):
         (folder / file_name).write_text(render(f"{file_name}.tmpl", name))
-    config_path = root / "functions" / "common" / "config.py"
-    config_path.write_text(extend_config(config_path.read_text(), name))
-    definition_uri, _ = project.state_machine()
-    (root / definition_uri).write_text(add_branch(project.definition_text(), name))
+    section.parent.mkdir(exist_ok=True)
+    (section.parent / "__init__.py").touch()
+    section.write_text(render("section.py.tmpl", name))
+    (root / CONFIG).write_text(register((root / CONFIG).read_text(), name))
     (root / "template.yaml").write_text(extend_template((root / "template.yaml").read_text(), name))
-    test_path = root / "tests" / "functional" / f"test_validate_{name}.py"
     test_path.write_text(render("test_validation.py.tmpl", name))
-    _write_schema(root)
+    generated = _generate(root)
 
+    created = [folder, section, root / CONFIG, root / "template.yaml", test_path, *generated]
+    sys.stdout.write(f"Added the validation {name}:\n" + "".join(f"  {p.relative_to(root)}\n" for p in created))
     remaining = problems(Project.find(root))
-    created = [folder, config_path, root / definition_uri, root / "template.yaml", test_path]
-    sys.stdout.write("Added the validation " + name + ":\n" + "".join(f"  {p.relative_to(root)}\n" for p in created))
     if remaining:
         sys.stdout.write("Still missing:\n" + "".join(f"  - {p}\n" for p in remaining))
         return 1
-    sys.stdout.write(f"Next: make its check real in {folder.relative_to(root)}/checks.py, then `make test`.\n")
+    sys.stdout.write(
+        f"It starts in dry run (it reports, it cannot fail a deployment) against the health check's path.\n"
+        f"Next: make its check real in {folder.relative_to(root)}/checks.py, run `make test`, then set\n"
+        f"`{name}: {{dry_run: false}}` in the config when you trust it.\n"
+    )
     return 0
 
 
-def _write_schema(root: Path) -> None:
-    """Regenerate docs/config.schema.json in a fresh interpreter (this one has the old config imported)."""
-    import subprocess
-
-    code = "import json; from common.config import json_schema; print(json.dumps(json_schema(), indent=2))"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=root / "functions", capture_output=True, text=True, check=True
-    )
-    (root / "docs").mkdir(exist_ok=True)
-    (root / "docs" / "config.schema.json").write_text(result.stdout)
+def _generate(root: Path) -> list[Path]:
+    """`greenlight generate` in a fresh interpreter (this one has imported the config before the new section)."""
+    command = [sys.executable, "-m", "greenlight.cli.main", "generate"]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise ScaffoldError(f"generating from the registry failed: {result.stderr.strip() or result.stdout.strip()}")
+    return [root / line.strip() for line in result.stdout.splitlines() if line.strip()]

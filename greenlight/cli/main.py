@@ -10,9 +10,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview
-from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError
 from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.mock_config import MockConfigError
 from greenlight.engine.project import ProjectError
@@ -68,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     scaffold = commands.add_parser("new-validation", help="scaffold every item of the add-a-validation checklist")
     scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
 
+    generate = commands.add_parser(
+        "generate", help="write what the validation registry generates: Validate branches, schema, mocked plans"
+    )
+    generate.add_argument("--check", action="store_true", help="only name the committed files that differ (exit 1)")
+
     commands.add_parser("schema", help="print the config's JSON Schema (for editors)")
     config_preview.add_parser(commands)
     bypass.add_parser(commands)
@@ -82,6 +88,23 @@ def command_schema(_: argparse.Namespace) -> int:
 
     json.dump(json_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
+    return EXIT_SUCCEEDED
+
+
+def command_generate(args: argparse.Namespace) -> int:
+    from greenlight.authoring import generate
+    from greenlight.engine.project import Project
+
+    project = Project.find()
+    if args.check:
+        stale = generate.stale(project)
+        for path in stale:
+            sys.stderr.write(
+                f"greenlight: {path} differs from what the registry generates: run `greenlight generate`\n"
+            )
+        return EXIT_FAILED if stale else EXIT_SUCCEEDED
+    for path in generate.write(project):
+        sys.stdout.write(f"{path}\n")
     return EXIT_SUCCEEDED
 
 
@@ -100,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             from greenlight.authoring.scaffold import scaffold
 
             return scaffold(args.name)
+        if args.command == "generate":
+            return command_generate(args)
         if args.command in ("config", "bypass"):
             from greenlight.engine.project import Project
 
@@ -107,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             run = config_preview.command_config if args.command == "config" else bypass.command_bypass
             return run(args)
         return command_schema(args)
-    except (UsageError, LocalRunError, ScaffoldError, ProjectError, MockConfigError) as error:
+    except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE
 

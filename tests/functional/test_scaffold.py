@@ -1,7 +1,13 @@
-"""`greenlight new-validation`: the scaffolded validation runs in the workflow and its tests pass, first try."""
+"""`greenlight new-validation`: two new validations in a copy of the project, and its own checks pass there.
+
+The copy gets the project's lint steps that read the code (ruff, ruff format, mypy, greenlight lint: checklist,
+import rules, generated files) and the tests a new validation touches (unit, its own, the MockConfigFile cases,
+a local run). `make scaffold-check` (run by CI) goes further: the whole `make lint` and `make test` in a copy.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -16,81 +22,107 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.functional
 
+NEW = ("smoke_login", "tls_expiry")
 RUN_WORKFLOW = """
 import json, sys
 from pathlib import Path
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.cli.sample_service import SampleService
-config = "smoke_login: {path: /api/items}\\nmetrics: {bake_seconds: 40, min_request_count: 5}"
+config = "metrics: {bake_seconds: 40, min_request_count: 5}"
 with SampleService() as service:
     options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=0.05)
     report = run_local(options, Project.find(Path.cwd()))
-statuses = {v.name: v.status.value for v in report.validations}
-sys.stderr.write(json.dumps({"verdict": report.verdict.value, "statuses": statuses}))
+results = {v.name: [v.status.value, v.dry_run] for v in report.validations}
+sys.stderr.write(json.dumps({"verdict": report.verdict.value, "results": results}))
 """
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True, check=False)
+
+
+def copy_project(target: Path) -> None:
+    """The project as a fresh clone has it (tracked and new files, nothing ignored), mtimes kept."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+
+
+def digest(root: Path) -> str:
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return hashlib.sha256(b"".join(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files)).hexdigest()
 
 
 @pytest.fixture(scope="module")
 def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    project_files = ("template.yaml", "pyproject.toml", "CHANGELOG.md", "LICENSE")
-    for name in (*project_files, "statemachines", "functions", "tests", "docs", "examples"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-        else:
-            shutil.copy(source, root / name)
-    result = subprocess.run(
-        [sys.executable, "-m", "greenlight.cli.main", "new-validation", "smoke_login"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    copy_project(root)
+    for name in NEW:
+        result = run(root, "-m", "greenlight.cli.main", "new-validation", name)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "starts in dry run" in result.stdout
     return root
 
 
-def test_every_checklist_item_is_written(scaffolded: Path) -> None:
-    assert (scaffolded / "functions/validate_smoke_login/app.py").is_file()
-    assert "Handler: validate_smoke_login.app.handler" in (scaffolded / "template.yaml").read_text()
+def test_each_checklist_item_is_written_and_the_registry_generates_the_rest(scaffolded: Path) -> None:
+    for name in NEW:
+        assert (scaffolded / f"functions/validate_{name}/app.py").is_file()
+        assert f"Handler: validate_{name}.app.handler" in (scaffolded / "template.yaml").read_text()
+        assert name in json.loads((scaffolded / "docs/config.schema.json").read_text())["properties"]
     definition = parse_definition((scaffolded / "statemachines/validation.asl.json").read_text())
-    assert "Validate Smoke Login" in definition["States"]["Validate"]["Branches"][-1]["States"]
-    assert json.loads((scaffolded / "statemachines/validation.asl.json").read_text())["TimeoutSeconds"] == 3000
-    assert "smoke_login" in json.loads((scaffolded / "docs/config.schema.json").read_text())["properties"]
-
-
-def test_the_project_tests_pass_with_the_new_validation(scaffolded: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/unit",
-            "tests/functional/test_validate_smoke_login.py",
-        ],
-        cwd=scaffolded,
-        capture_output=True,
-        text=True,
-        check=False,
+    starts = [b["StartAt"] for b in definition["States"]["Validate"]["Branches"]]
+    assert starts[-2:] == ["Smoke Login Planned?", "Tls Expiry Planned?"]
+    assert (
+        definition["TimeoutSeconds"]
+        == parse_definition((ROOT / "statemachines/validation.asl.json").read_text())["TimeoutSeconds"]
     )
+    happy = json.loads((scaffolded / "tests/MockConfigFile.json").read_text())["StateMachines"]
+    assert happy["greenlight-validation"]["TestCases"]["HappyPath"]["Validate Tls Expiry"] == "TlsExpiryPassed"
+
+
+@pytest.mark.timeout(300)
+def test_the_projects_lint_passes_with_the_new_validations(scaffolded: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    for command in (
+        [str(bin_dir / "ruff"), "check", "."],
+        [str(bin_dir / "ruff"), "format", "--check", "."],
+        [str(bin_dir / "mypy")],
+        [sys.executable, "-m", "greenlight.authoring.lint", "statemachines/validation.asl.json"],
+    ):
+        result = subprocess.run(command, cwd=scaffolded, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, (command, result.stdout[-3000:], result.stderr[-3000:])
+
+
+@pytest.mark.timeout(600)
+def test_the_projects_tests_pass_with_the_new_validations(scaffolded: Path) -> None:
+    tests = ["tests/unit", "tests/workflow/test_mock_config_cases.py"]
+    tests += [f"tests/functional/test_validate_{name}.py" for name in NEW]
+    result = run(scaffolded, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests)
     assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout.splitlines()[-1]
 
 
-def test_the_new_validation_runs_in_the_workflow(scaffolded: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", RUN_WORKFLOW], cwd=scaffolded, capture_output=True, text=True, check=False
-    )
+def test_the_new_validations_run_in_dry_run_and_appear_in_the_report(scaffolded: Path) -> None:
+    result = run(scaffolded, "-c", RUN_WORKFLOW)
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stderr.strip().splitlines()[-1])
-    assert outcome == {
-        "verdict": "Succeeded",
-        "statuses": {"health": "passed", "synthetic": "passed", "metrics": "passed", "smoke_login": "passed"},
-    }
+    assert outcome["verdict"] == "Succeeded"
+    assert outcome["results"]["smoke_login"] == ["passed", True]
+    assert outcome["results"]["tls_expiry"] == ["passed", True]
+    assert outcome["results"]["health"] == ["passed", False]
+
+
+def test_an_existing_name_is_refused_with_exit_2_changing_nothing(scaffolded: Path) -> None:
+    before = digest(scaffolded)
+    result = run(scaffolded, "-m", "greenlight.cli.main", "new-validation", "smoke_login")
+    assert result.returncode == 2
+    assert "exists already" in result.stderr and "nothing was changed" in result.stderr
+    assert digest(scaffolded) == before
 
 
 @pytest.mark.parametrize("name", ["Bad-Name", "x", "health"])

@@ -88,7 +88,7 @@ def test_a_validator_without_config_section_is_named(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     shutil.copytree(root / "functions/validate_metrics", root / "functions/validate_dns")
     found = problems(Project.find(root))
-    assert "the config has no 'dns' section (GreenlightConfig field and VALIDATIONS)" in found
+    assert "the config has no 'dns' section (a ValidationConfig field of GreenlightConfig)" in found
 
 
 def _placeholder_values(parameters: dict[str, Any]) -> dict[str, Any]:

@@ -12,12 +12,12 @@ import grimp
 import pytest
 
 import greenlight
+from greenlight.authoring.packages import function_packages, import_problems
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
-PACKAGES = ["greenlight", "common", "hook", "prepare", "validate_health", "validate_synthetic", "validate_metrics"]
-PACKAGES += ["finalize", "safety_net"]
+PACKAGES = ["greenlight", *function_packages(ROOT / "functions")]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -78,3 +78,28 @@ def test_the_import_contracts_hold_and_a_seeded_violation_breaks_them(tmp_path: 
     # THEN the check fails and names the contract and the import
     assert broken.returncode != 0
     assert "BROKEN" in broken.stdout and "greenlight.engine.loopback -> greenlight.cli.errors" in broken.stdout
+
+
+def test_the_function_packages_are_found_on_disk() -> None:
+    assert {"common", "hook", "prepare", "validate_health", "finalize"} <= set(PACKAGES)
+    assert import_problems(ROOT / "functions") == []
+
+
+@pytest.mark.parametrize(
+    ("module", "seeded", "named"),
+    [
+        ("validate_health/checks.py", "from validate_metrics import checks", "imports validate_metrics"),
+        ("common/http.py", "import hook.app", "imports hook"),
+        ("finalize/app.py", "from greenlight.engine import egress", "imports greenlight"),
+    ],
+)
+def test_a_function_importing_another_or_the_tooling_is_named(
+    tmp_path: Path, module: str, seeded: str, named: str
+) -> None:
+    # GIVEN a copy of functions/ with one import against the rules
+    functions = tmp_path / "functions"
+    shutil.copytree(ROOT / "functions", functions, ignore=shutil.ignore_patterns("__pycache__"))
+    target = functions / module
+    target.write_text(target.read_text() + f"\n{seeded}  # seeded violation\n")
+    # WHEN the rules are checked; THEN exactly that import is named, with the module
+    assert import_problems(functions) == [f"functions/{module} {named}: each function stands alone on common"]

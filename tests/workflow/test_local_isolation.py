@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from common.config import VALIDATIONS
 from greenlight.engine import egress
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
@@ -18,7 +19,7 @@ from tests.support.servers import closed_port
 
 pytestmark = pytest.mark.workflow
 
-NOTHING_PLANNED = {name: {"enabled": False} for name in ("health", "synthetic", "metrics")}
+NOTHING_PLANNED = {name: {"enabled": False} for name in VALIDATIONS}
 
 
 def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
