@@ -10,6 +10,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     Tag,
+    field_validator,
     model_serializer,
     model_validator,
 )
@@ -26,6 +27,7 @@ from common.config_types import (
     TargetHost,
     check_host_header,
 )
+from common.json_paths import normalise
 
 MIN_INTERVAL_SECONDS = 1.0  # a faster poll is a load test of the service, not a health check
 # Bodies of answers in flight at once: concurrency x max_body_bytes, well inside the synthetic function's 512 MB.
@@ -87,11 +89,19 @@ HeaderSource = Annotated[
 
 class JsonAssertion(Section):
     path: str = Field(
-        min_length=1, max_length=1000, description="Dotted path into the JSON body, e.g. 'data.items.0.id'."
+        min_length=1,
+        max_length=1000,
+        description="Dotted path into the JSON body, e.g. 'data.items.0.id' (JSONPath naming one value, e.g. "
+        "'$.data.items[0].id', is understood too).",
     )
     equals: Any = Field(None, description="The value must equal this (null included, when given).")
     exists: bool | None = None
     matches: Pattern | None = Field(None, description="Regular expression (RE2) the value (as text) must match.")
+
+    @field_validator("path")
+    @classmethod
+    def one_value(cls, path: str) -> str:
+        return normalise(path)
 
     @model_serializer(mode="wrap")
     def only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
