@@ -13,13 +13,14 @@ CHECKOV_CHECKS := CKV_AWS_60,CKV_AWS_61,CKV_AWS_62,CKV_AWS_63,CKV_AWS_66,CKV_AWS
 SAM_PYTHONS := 3.12.1:3.13.0:3.11.7
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov clean
+.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov scaffold-check clean
 
 help:
 	@echo "make demo    run the real workflow locally against a sample service (good and bad release)"
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff, mypy strict, cfn-lint (+ serverless rules), state machine checks, checkov, sam build"
 	@echo "make pr      lint + test: what CI runs"
+	@echo "make scaffold-check  add two validations to a copy of the tree; make lint and make test pass there"
 	@echo "make bench   print the benchmark figures"
 	@echo "make sfn-local  run the MockConfigFile cases on Step Functions Local (Docker)"
 
@@ -67,6 +68,10 @@ sam-build: $(SAM)
 	fi
 
 pr: lint test
+
+# new-validation's promise, on a copy of the tree: two new validations, then the whole lint and test pass there.
+scaffold-check: venv $(CHECKOV) $(SAM)
+	.ci/scaffold-check
 
 bench: venv
 	$(BIN)/python bench/hook_cold_start.py

@@ -22,7 +22,9 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.functional
 
-NEW = ("smoke_login", "tls_expiry")
+# Names of their own: `make scaffold-check` runs this suite on a copy that has smoke_login and tls_expiry.
+NEW = ("login_flow", "cert_expiry")
+LEFT_BEHIND = (".git", ".venv*", ".aws-sam", "__pycache__", ".*_cache", "*.egg-info", "node_modules", "build", "dist")
 RUN_WORKFLOW = """
 import json, sys
 from pathlib import Path
@@ -43,14 +45,8 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def copy_project(target: Path) -> None:
-    """The project as a fresh clone has it (tracked and new files, nothing ignored), mtimes kept."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        if (ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
+    """The project's files, without what a build or a run leaves (virtual environments, caches, .aws-sam)."""
+    shutil.copytree(ROOT, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*LEFT_BEHIND))
 
 
 def digest(root: Path) -> str:
@@ -76,13 +72,13 @@ def test_each_checklist_item_is_written_and_the_registry_generates_the_rest(scaf
         assert name in json.loads((scaffolded / "docs/config.schema.json").read_text())["properties"]
     definition = parse_definition((scaffolded / "statemachines/validation.asl.json").read_text())
     starts = [b["StartAt"] for b in definition["States"]["Validate"]["Branches"]]
-    assert starts[-2:] == ["Smoke Login Planned?", "Tls Expiry Planned?"]
+    assert starts[-2:] == ["Login Flow Planned?", "Cert Expiry Planned?"]
     assert (
         definition["TimeoutSeconds"]
         == parse_definition((ROOT / "statemachines/validation.asl.json").read_text())["TimeoutSeconds"]
     )
     happy = json.loads((scaffolded / "tests/MockConfigFile.json").read_text())["StateMachines"]
-    assert happy["greenlight-validation"]["TestCases"]["HappyPath"]["Validate Tls Expiry"] == "TlsExpiryPassed"
+    assert happy["greenlight-validation"]["TestCases"]["HappyPath"]["Validate Cert Expiry"] == "CertExpiryPassed"
 
 
 @pytest.mark.timeout(300)
@@ -112,14 +108,14 @@ def test_the_new_validations_run_in_dry_run_and_appear_in_the_report(scaffolded:
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stderr.strip().splitlines()[-1])
     assert outcome["verdict"] == "Succeeded"
-    assert outcome["results"]["smoke_login"] == ["passed", True]
-    assert outcome["results"]["tls_expiry"] == ["passed", True]
+    assert outcome["results"]["login_flow"] == ["passed", True]
+    assert outcome["results"]["cert_expiry"] == ["passed", True]
     assert outcome["results"]["health"] == ["passed", False]
 
 
 def test_an_existing_name_is_refused_with_exit_2_changing_nothing(scaffolded: Path) -> None:
     before = digest(scaffolded)
-    result = run(scaffolded, "-m", "greenlight.cli.main", "new-validation", "smoke_login")
+    result = run(scaffolded, "-m", "greenlight.cli.main", "new-validation", "login_flow")
     assert result.returncode == 2
     assert "exists already" in result.stderr and "nothing was changed" in result.stderr
     assert digest(scaffolded) == before

@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from greenlight.authoring.asl import TASK_TIMEOUT_MARGIN_S, title
 from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
+from tests.conftest import ROOT
 from tests.support.bad_configs import alias_bomb
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.quick_config import TIME_SCALE, quick_config
@@ -28,10 +30,11 @@ if TYPE_CHECKING:
 
 REDOS_EXPECTATION = {"headers": {"X-Bait": "^(a+)+$"}}  # exponential in a backtracking engine on the bait
 JSON_EXPECTATION = {"json": [{"path": "a", "exists": True}]}
-# Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
+# Task timeouts (function timeout + 30 s) x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, metrics 0.75 s.
 TIGHT_TIMEOUTS = 0.005
 VERDICT, OUTAGE_ALLOWED = "Greenlight Verdict", "Greenlight Outage Allowed"
 ALLOW = {"stack_parameters": {"OutagePolicy": "allow"}}
+PER_VALIDATION_VERDICT = "`Failed` (`Succeeded` for one in dry run)"
 Setup = Callable[[LocalEngine, LocalDeployment], None]
 
 
@@ -92,22 +95,37 @@ class Fault:
     late_reports: int = 0  # later reports CodeDeploy answers LifecycleEventAlreadyCompleted (the safety net's)
     # The events greenlight must put on EventBridge, exactly: one per verdict it delivered, none for one it did not.
     announced: tuple[str, ...] = (VERDICT,)
+    documented: str = ""  # the table's "receives" cell, when one row stands for a fault of each validation
+
+
+def _per_validation() -> list[Fault]:
+    """A crash and a timeout of each validation's function, for every validation in the registry: an error result,
+    which fails the deployment unless the validation is in dry run (a new one starts so)."""
+    project = Project.find(ROOT)
+    project.add_task_root()
+    from common.config import VALIDATION_SECTIONS
+
+    timeouts = {spec.handler: spec.timeout for spec in project.functions().values()}
+    faults = []
+    for name, section in VALIDATION_SECTIONS.items():
+        function = f"Validate{title(name)}Function"
+        expected = "Succeeded" if section().dry_run else "Failed"
+        task_timeout_s = (timeouts[f"validate_{name}.app.handler"] + TASK_TIMEOUT_MARGIN_S) * TIGHT_TIMEOUTS
+        faults += [
+            Fault(f"{name}-raises", "a validation's function crashes (each in turn)", "Catch -> `<Name> Errored` "
+                  "(`error` result)", expected, _break(function, _raise(f"{name} crashed")),
+                  evidence=f"{name} crashed", documented=PER_VALIDATION_VERDICT),
+            Fault(f"{name}-times-out", "a validation runs past its task timeout (each in turn)", "States.Timeout -> "
+                  "Catch -> `<Name> Errored`", expected, _break(function, _hang(task_timeout_s + 1.0)),
+                  options={"timeout_scale": TIGHT_TIMEOUTS}, evidence="States.Timeout",
+                  documented=PER_VALIDATION_VERDICT),
+        ]
+    return faults
 
 
 FAULTS = [
     Fault("none", "nothing (control)", "all validations pass", "Succeeded", evidence="All validations passed"),
-    *[
-        Fault(f"{name}-raises", f"Validate {title} function crashes", f"Catch -> {title} Errored (`error` result)",
-              "Failed", _break(f"Validate{title}Function", _raise(f"{name} crashed")), evidence=f"{name} crashed")
-        for name, title in (("health", "Health"), ("synthetic", "Synthetic"), ("metrics", "Metrics"))
-    ],
-    *[
-        Fault(f"{name}-times-out", f"Validate {title} runs past its task timeout", "States.Timeout -> Catch -> "
-              f"{title} Errored", "Failed", _break(f"Validate{title}Function", _hang(seconds)),
-              options={"timeout_scale": TIGHT_TIMEOUTS}, evidence="States.Timeout")
-        for name, title, seconds in (("health", "Health", 5.5), ("synthetic", "Synthetic", 4.5),
-                                     ("metrics", "Metrics", 1.5))
-    ],
+    *_per_validation(),
     Fault("prepare-api-error", "CodeDeploy GetDeployment refused (DeploymentDoesNotExist)",
           "Prepare: not ready, reason from AWS", "Failed",
           _api_faults("codedeploy", "get_deployment", "DeploymentDoesNotExistException"),
@@ -234,8 +252,10 @@ def markdown_table() -> str:
         "| Fault | How the verdict still arrives | CodeDeploy receives (exactly once) | EventBridge events (exactly) |",
         "|---|---|---|---|",
     ]
-    lines += [
-        f"| {f.fault} | {f.path} | `{f.expected}` | {', '.join(f'`{a}`' for a in f.announced) or 'none'} |"
+    rows = [
+        f"| {f.fault} | {f.path} | {f.documented or f'`{f.expected}`'} | "
+        f"{', '.join(f'`{a}`' for a in f.announced) or 'none'} |"
         for f in FAULTS
     ]
+    lines += list(dict.fromkeys(rows))  # a row standing for each validation appears once
     return "\n".join(lines) + "\n"
