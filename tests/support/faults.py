@@ -112,13 +112,25 @@ def _per_validation() -> list[Fault]:
         expected = "Succeeded" if section().dry_run else "Failed"
         task_timeout_s = (timeouts[f"validate_{name}.app.handler"] + TASK_TIMEOUT_MARGIN_S) * TIGHT_TIMEOUTS
         faults += [
-            Fault(f"{name}-raises", "a validation's function crashes (each in turn)", "Catch -> `<Name> Errored` "
-                  "(`error` result)", expected, _break(function, _raise(f"{name} crashed")),
-                  evidence=f"{name} crashed", documented=PER_VALIDATION_VERDICT),
-            Fault(f"{name}-times-out", "a validation runs past its task timeout (each in turn)", "States.Timeout -> "
-                  "Catch -> `<Name> Errored`", expected, _break(function, _hang(task_timeout_s + 1.0)),
-                  options={"timeout_scale": TIGHT_TIMEOUTS}, evidence="States.Timeout",
-                  documented=PER_VALIDATION_VERDICT),
+            Fault(
+                f"{name}-raises",
+                "a validation's function crashes (each in turn)",
+                "Catch -> `<Name> Errored` (`error` result)",
+                expected,
+                _break(function, _raise(f"{name} crashed")),
+                evidence=f"{name} crashed",
+                documented=PER_VALIDATION_VERDICT,
+            ),
+            Fault(
+                f"{name}-times-out",
+                "a validation runs past its task timeout (each in turn)",
+                "States.Timeout -> Catch -> `<Name> Errored`",
+                expected,
+                _break(function, _hang(task_timeout_s + 1.0)),
+                options={"timeout_scale": TIGHT_TIMEOUTS},
+                evidence="States.Timeout",
+                documented=PER_VALIDATION_VERDICT,
+            ),
         ]
     return faults
 
