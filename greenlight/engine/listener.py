@@ -29,6 +29,7 @@ from greenlight.engine.upstream import (
 )
 
 NAMESPACE = "AWS/ApplicationELB"
+CLOSE_JOIN_S = 5.0  # a health check under way ends within its timeout; a flush within moto's answer
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,14 @@ class TestListener:
         return self
 
     def close(self) -> None:
+        """Stop serving, then wait for the health and metrics threads: none may call the AWS stand-in after the
+        run that owns it has ended (a flush still under way then reaches for real AWS and is refused)."""
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
+        for thread in self._threads[1:]:
+            if thread.is_alive():
+                thread.join(timeout=CLOSE_JOIN_S)
         self.flush()
 
     # --- traffic

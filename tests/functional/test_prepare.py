@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from moto.backends import get_backend
 
+from common.config import VALIDATIONS
 from common.models import HookRequest
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
@@ -56,7 +57,8 @@ def test_plan_carries_the_defaults_when_no_parameter_exists(aws: tuple[dict[str,
     result = run_prepare(*aws)
     assert result["ready"] is True and result["problem"] is None
     assert result["plan"]["config_source"] == ["defaults"]
-    assert result["plan"]["planned"] == {"health": True, "synthetic": True, "metrics": True}
+    assert set(result["plan"]["planned"]) == set(VALIDATIONS)  # every registered validation, planned by default
+    assert all(result["plan"]["planned"].values())
 
 
 def test_ssm_layers_override_the_defaults(aws: tuple[dict[str, Any], LocalDeployment]) -> None:
@@ -100,7 +102,11 @@ def test_validations_not_planned_for_another_lifecycle_event(aws: tuple[dict[str
     )
     plan = run_prepare(clients, deployment)["plan"]
     assert plan["lifecycle_event"] == "AfterAllowTraffic"
-    assert plan["planned"] == {"health": False, "synthetic": False, "metrics": True}
+    assert {name: plan["planned"][name] for name in ("health", "synthetic", "metrics")} == {
+        "health": False,
+        "synthetic": False,
+        "metrics": True,
+    }
     assert plan["test_url"].endswith(":80")  # AfterAllowTraffic tests through the production listener
 
 
