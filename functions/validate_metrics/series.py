@@ -1,7 +1,7 @@
 """What the report draws for the metrics check: each check's value per period over the window, GREEN and BLUE.
 
 One value per period, aligned on the window's periods (None where CloudWatch had no data); a long window is
-folded to at most MAX_POINTS values, each the worst of the periods it covers, so the data stays small (about
+folded to at most MAX_POINTS values, each the worst of the periods it covers, so the data stays small (at most about
 5 KiB for the longest window with every built-in check, a baseline and custom checks).
 """
 
@@ -25,7 +25,7 @@ from validate_metrics.queries import (
     query_id,
 )
 
-MAX_POINTS = 60
+MAX_POINTS = 36
 MAX_SERIES = 10
 Grid = list[float | None]
 
@@ -43,7 +43,7 @@ def on_grid(pairs: list[tuple[datetime, float]] | None, start: datetime, period:
 def folded(grid: Grid, factor: int, worst: Callable[[list[float]], float]) -> Grid:
     """Every `factor` periods as one value: the worst of them, so a short spike still shows."""
     chunks = [[v for v in grid[i : i + factor] if v is not None] for i in range(0, len(grid), factor)]
-    return [round(worst(chunk), 6) if chunk else None for chunk in chunks]
+    return [float(f"{worst(chunk):.4g}") if chunk else None for chunk in chunks]  # 4 digits draw well enough
 
 
 def _rate(errors: list[Grid], requests: Grid) -> Grid:

@@ -24,7 +24,7 @@ def latency_histogram(latencies: list[float], buckets: int = HISTOGRAM_BUCKETS) 
     """Counts over geometric buckets from the fastest to the slowest answer (a timeout does not squash the rest)."""
     if not latencies:
         return {"edges_ms": [], "counts": []}
-    low, high = max(min(latencies), 0.1), max(max(latencies), 0.1)
+    low, high = max(min(latencies), 0.1), max(*latencies, 0.1)
     if high <= low * 1.01:
         return {"edges_ms": [round(low * 0.99, 2), round(high * 1.01, 2)], "counts": [len(latencies)]}
     ratio = (high / low) ** (1 / buckets)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from common.config import SecretRef, SyntheticConfig
 from common.http import ReadLimits
+from common.limits import cut_text
 from common.models import ValidationStatus
 from common.validation import Outcome
 from validate_synthetic.charts import distinct_failures, synthetic_charts
@@ -91,7 +92,7 @@ def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:
         worst = observed["distinct_failures"][0]  # type: ignore[index]
         problems.append(
             f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds}; "
-            f"most often {worst['request']}: {worst['problem']})"
+            f"most often {worst['request']}: {cut_text(worst['problem'], 200)})"
         )
     if p99 > config.max_p99_ms:
         problems.append(f"p99 latency {p99:.0f} ms is over {config.max_p99_ms:g} ms")

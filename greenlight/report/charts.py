@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from greenlight.report.view import StateSpan
 
 GREEN, BLUE, LIMIT, GREY = "#2e7d32", "#1565c0", "#c62828", "#757575"
 PERCENTILES = (("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99"))
+ANNOTATION_PLACES = ("top right", "top left", "bottom right", "bottom left")  # close lines keep readable labels
 
 
 def fragment(figure: go.Figure, chart_id: str, height: int = 300) -> str:
@@ -21,22 +24,40 @@ def fragment(figure: go.Figure, chart_id: str, height: int = 300) -> str:
     return html
 
 
+def _log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    """Ticks at 1-2-5 steps (ms) between low and high, placed on a log10 axis."""
+    ticks = [m * 10**e for e in range(-1, 7) for m in (1, 2, 5) if low <= m * 10**e <= high]
+    return [math.log10(t) for t in ticks], [f"{t:g}" for t in ticks]
+
+
 def latency_chart(chart_id: str, charts: dict[str, Any], observed: dict[str, Any], expected: dict[str, Any]) -> str:
-    """The answers' latency distribution, with p50/p95/p99 seen and the p99 limit."""
+    """The answers' latency distribution (log buckets, drawn on a log10 axis), p50/p95/p99 seen and the p99 limit."""
     histogram = charts.get("latency_histogram") or {}
     edges, counts = histogram.get("edges_ms") or [], histogram.get("counts") or []
-    if len(edges) != len(counts) + 1 or not counts:
+    if len(edges) != len(counts) + 1 or not counts or min(edges) <= 0:
         return ""
-    centres = [(low * high) ** 0.5 for low, high in zip(edges, edges[1:], strict=False)]
-    widths = [high - low for low, high in zip(edges, edges[1:], strict=False)]
-    figure = go.Figure(go.Bar(x=centres, y=counts, width=widths, marker_color=GREY, name="answers"))
-    for key, label in PERCENTILES:
-        if isinstance(observed.get(key), int | float):
-            figure.add_vline(x=observed[key], line_dash="dot", line_color=GREEN, annotation_text=label)
-    if isinstance(expected.get("max_p99_ms"), int | float):
-        limit = expected["max_p99_ms"]
-        figure.add_vline(x=limit, line_color=LIMIT, line_width=2, annotation_text=f"p99 limit {limit:g} ms")
-    figure.update_xaxes(type="log", title="latency (ms)")
+    logs = [math.log10(edge) for edge in edges]
+    centres = [(low + high) / 2 for low, high in itertools.pairwise(logs)]
+    widths = [high - low for low, high in itertools.pairwise(logs)]
+    hover = [
+        f"{low:g}-{high:g} ms: {count}" for (low, high), count in zip(itertools.pairwise(edges), counts, strict=False)
+    ]
+    figure = go.Figure(go.Bar(x=centres, y=counts, width=widths, marker_color=GREY, hovertext=hover, hoverinfo="text"))
+    marks = [(observed.get(key), label, GREEN, "dot") for key, label in PERCENTILES]
+    marks.append((expected.get("max_p99_ms"), "p99 limit", LIMIT, "dash"))
+    shown = [edges[0], edges[-1]]
+    for (value, label, colour, dash), place in zip(marks, ANNOTATION_PLACES, strict=True):
+        if isinstance(value, int | float) and value > 0:
+            shown.append(value)
+            figure.add_vline(
+                x=math.log10(value),
+                line_dash=dash,
+                line_color=colour,
+                annotation_text=f"{label} {value:g} ms",
+                annotation_position=place,
+            )
+    tickvals, ticktext = _log_ticks(min(shown) / 1.5, max(shown) * 1.5)
+    figure.update_xaxes(title="latency (ms, log scale)", tickvals=tickvals, ticktext=ticktext)
     figure.update_yaxes(title="answers")
     figure.update_layout(title="Latency of the synthetic requests", showlegend=False)
     return fragment(figure, chart_id)
@@ -76,6 +97,8 @@ def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: i
             line_dash="dash",
             annotation_text=f"limit {series.get('comparison', '')} {limit:g}",
         )
+    length = max(len(series.get("green") or []), len(series.get("blue") or []))
+    figure.update_xaxes(range=[start - timedelta(seconds=step / 2), start + timedelta(seconds=step * (length - 0.5))])
     figure.update_layout(title=f"{series.get('check')} per {step} s", yaxis_title=str(series.get("unit", "")))
     return fragment(figure, chart_id, height=260)
 
