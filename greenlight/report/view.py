@@ -38,7 +38,10 @@ class ReportView(BaseModel):
     spans: list[StateSpan] = []
 
 
-def spans_of(entries: list[tuple[str, str, datetime]]) -> list[StateSpan]:
+Entries = list[tuple[str, str, datetime]]  # (history event type, state name, timestamp)
+
+
+def spans_of(entries: Entries) -> list[StateSpan]:
     """(event type, state name, timestamp) in history order as spans: each entry paired with the exit after it."""
     if not entries:
         return []
@@ -68,21 +71,28 @@ def _report(document: Any) -> VerdictReport:
         raise ReportInputError(f"not a greenlight verdict report: {error.errors()[0]['msg']}") from error
 
 
-def from_local_run(document: dict[str, Any]) -> ReportView:
-    """A `greenlight local run --json` document."""
-    report = _report(document["report"]) if document.get("report") else None
-    execution = document.get("execution") or {}
-    callback = document.get("callback") or {}
-    states = [(s["type"], s["state"], datetime.fromisoformat(s["timestamp"])) for s in document.get("states", [])]
+def _view(report: VerdictReport | None, arn: Any, execution: dict[str, Any], told: Any, entries: Entries) -> ReportView:
     return ReportView(
         report=report,
-        execution_arn=execution.get("arn"),
+        execution_arn=arn,
         execution_status=execution.get("status"),
         error=execution.get("error"),
         cause=execution.get("cause"),
-        told_codedeploy=callback.get("status") if callback.get("accepted") else None,
-        spans=spans_of(states),
+        told_codedeploy=told,
+        spans=spans_of(entries),
     )
+
+
+def from_local_run(document: dict[str, Any]) -> ReportView:
+    """A `greenlight local run --json` document."""
+    report = _report(document["report"]) if document.get("report") else None
+    execution, callback = document.get("execution") or {}, document.get("callback") or {}
+    try:
+        states = [(s["type"], s["state"], datetime.fromisoformat(s["timestamp"])) for s in document.get("states", [])]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ReportInputError(f"its states are not those of a local run: {error!r}") from error
+    told = callback.get("status") if callback.get("accepted") else None
+    return _view(report, execution.get("arn"), execution, told, states)
 
 
 def from_document(document: Any) -> ReportView:
@@ -106,12 +116,4 @@ def from_execution(description: dict[str, Any], history: list[dict[str, Any]]) -
         details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails")
         if details:
             entries.append((str(event["type"]), str(details["name"]), event["timestamp"]))
-    return ReportView(
-        report=report,
-        execution_arn=description.get("executionArn"),
-        execution_status=description.get("status"),
-        error=description.get("error"),
-        cause=description.get("cause"),
-        told_codedeploy=_told(report),
-        spans=spans_of(entries),
-    )
+    return _view(report, description.get("executionArn"), description, _told(report), entries)

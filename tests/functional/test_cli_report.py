@@ -46,6 +46,7 @@ def test_local_run_writes_the_page_and_report_renders_it_again_from_the_saved_js
         ("not json", "Expecting value"),
         ('{"hello": 1}', "expected the JSON of `greenlight local run --json`"),
         ('{"verdict": "Maybe", "validations": []}', "not a greenlight verdict report"),
+        ('{"execution": {}, "report": null, "states": [{"type": "x"}]}', "its states are not those of a local run"),
     ],
 )
 def test_a_file_that_is_no_verdict_is_one_line_and_exit_2(
