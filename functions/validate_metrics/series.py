@@ -36,7 +36,7 @@ def on_grid(pairs: list[tuple[datetime, float]] | None, start: datetime, period:
     for stamp, value in pairs or []:
         index = int((stamp.timestamp() - start.timestamp()) // period)
         if 0 <= index < length:
-            grid[index] = value if grid[index] is None else grid[index] + value  # type: ignore[operator]
+            grid[index] = value  # CloudWatch gives one value per period and query
     return grid
 
 
@@ -89,7 +89,12 @@ def metric_series(points: Points, config: MetricsConfig, start: datetime, end: d
         sides = ("green", "blue") if per_side else ("green",)
         drawn = {side: folded(read(grid, side), factor, worst) for side in sides}
         series.append({"check": name, "unit": unit, "limit": limit, "comparison": comparison.value, **drawn})
-    charts: dict[str, Any] = {"start": start.isoformat(), "step_seconds": period * factor, "series": series}
+    charts: dict[str, Any] = {
+        "start": start.isoformat(),
+        "period_seconds": period,
+        "step_seconds": period * factor,
+        "series": series,
+    }
     if len(wanted) > MAX_SERIES:
         charts["series_left_out"] = len(wanted) - MAX_SERIES
     return charts

@@ -79,7 +79,7 @@ def _times(start: datetime, step: int, count: int) -> list[datetime]:
     return [start + timedelta(seconds=step * index) for index in range(count)]
 
 
-def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: int) -> str:
+def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: int, period: int) -> str:
     """One check's value per period over the window, GREEN and BLUE, with its limit."""
     figure = go.Figure()
     for side, colour in (("green", GREEN), ("blue", BLUE)):
@@ -99,16 +99,20 @@ def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: i
         )
     length = max(len(series.get("green") or []), len(series.get("blue") or []))
     figure.update_xaxes(range=[start - timedelta(seconds=step / 2), start + timedelta(seconds=step * (length - 0.5))])
-    figure.update_layout(title=f"{series.get('check')} per {step} s", yaxis_title=str(series.get("unit", "")))
+    per = f"per {step} s" if step == period else f"the worst {period} s period of every {step} s"
+    figure.update_layout(title=f"{series.get('check')}, {per}", yaxis_title=str(series.get("unit", "")))
     return fragment(figure, chart_id, height=260)
 
 
 def metric_charts(prefix: str, charts: dict[str, Any]) -> list[str]:
     try:
         start, step = datetime.fromisoformat(charts["start"]), int(charts["step_seconds"])
+        period = int(charts.get("period_seconds", step))
     except (KeyError, TypeError, ValueError):
         return []
-    drawn = [series_chart(f"{prefix}-{index}", s, start, step) for index, s in enumerate(charts.get("series") or [])]
+    drawn = [
+        series_chart(f"{prefix}-{index}", s, start, step, period) for index, s in enumerate(charts.get("series") or [])
+    ]
     return [html for html in drawn if html]
 
 

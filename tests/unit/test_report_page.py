@@ -142,3 +142,11 @@ def test_an_execution_without_output_still_has_a_page_that_says_why() -> None:
 def test_a_document_that_is_no_verdict_is_refused(document: Any) -> None:
     with pytest.raises(ReportInputError):
         from_document(document)
+
+
+def test_a_long_window_folded_to_fewer_points_says_each_point_is_the_worst_period() -> None:
+    result = metrics()
+    result.charts |= {"period_seconds": 60, "step_seconds": 360}
+    html = render_page(ReportView(report=report(result)))
+    assert "5xx_rate, the worst 60 s period of every 360 s" in html
+    assert "5xx_rate, per 60 s" in render_page(ReportView(report=report(metrics())))
