@@ -13,7 +13,7 @@ CHECKOV_CHECKS := CKV_AWS_60,CKV_AWS_61,CKV_AWS_62,CKV_AWS_63,CKV_AWS_66,CKV_AWS
 SAM_PYTHONS := 3.12.1:3.13.0:3.11.7
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov scaffold-check clean
+.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov scaffold-check clean browser
 
 help:
 	@echo "make demo    run the real workflow locally against a sample service (good and bad release)"
@@ -36,7 +36,19 @@ venv: $(STAMP)
 demo: venv
 	$(BIN)/greenlight demo
 
-test: venv
+# The report page is checked in a real headless browser: Debian's chromium, installed when this machine allows it
+# (root and apt-get); elsewhere the browser test skips and says why.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "chromium could not be installed: the report's browser test will skip"; \
+	else \
+		echo "no chromium and no root apt-get here: the report's browser test will skip"; \
+	fi
+
+test: venv browser
 	$(BIN)/python -m pytest
 
 $(CHECKOV):

@@ -13,11 +13,14 @@ from typing import Any
 
 STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024
 FAIL_CAUSE_LIMIT_CHARACTERS = 32_768
-# A result: its reason, observed and expected values, each bounded; with the rest it stays under 16 KiB.
+# A result: its reason, observed and expected values and chart data, each bounded; with the rest under 24 KiB.
 REASON_LIMIT_CHARACTERS = 2_000
 OBSERVED_BUDGET_BYTES = 12 * 1024
 EXPECTED_BUDGET_BYTES = 2 * 1024
-RESULT_BUDGET_BYTES = 16 * 1024
+# What the report draws (latency buckets, series per period): small by construction; over this it is left out whole,
+# since a chart cut in the middle would mislead.
+CHARTS_BUDGET_BYTES = 8 * 1024
+RESULT_BUDGET_BYTES = 24 * 1024
 CUT_MARK = "… (cut)"
 
 
@@ -51,3 +54,10 @@ def bounded(values: dict[str, Any], budget: int) -> dict[str, Any]:
         if size(shrunk) <= budget:
             return {**shrunk, "cut": "values shortened to fit Step Functions' payload limit"}
     return {"cut": f"{size(values)} bytes of values left out to fit Step Functions' payload limit"}
+
+
+def charts_within_budget(charts: dict[str, Any]) -> dict[str, Any]:
+    """The chart data as is, or a note instead of it when it would not fit its budget."""
+    if size(charts) <= CHARTS_BUDGET_BYTES:
+        return charts
+    return {"cut": f"{size(charts)} bytes of chart data left out to fit Step Functions' payload limit"}

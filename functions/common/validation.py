@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from common.limits import EXPECTED_BUDGET_BYTES, OBSERVED_BUDGET_BYTES, REASON_LIMIT_CHARACTERS, bounded, cut_text
+from common.limits import (
+    EXPECTED_BUDGET_BYTES,
+    OBSERVED_BUDGET_BYTES,
+    REASON_LIMIT_CHARACTERS,
+    bounded,
+    charts_within_budget,
+    cut_text,
+)
 from common.models import Plan, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
 
@@ -24,6 +31,7 @@ class Outcome:
     observed: dict[str, Any] = field(default_factory=dict)
     expected: dict[str, Any] = field(default_factory=dict)
     attempts: int = 1
+    charts: dict[str, Any] = field(default_factory=dict)  # what the report draws (common.limits bounds it)
 
 
 def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tuple[Plan, SectionT]:
@@ -62,6 +70,7 @@ def run(
         reason=cut_text(redact(outcome.reason), REASON_LIMIT_CHARACTERS),
         observed=bounded(redact(outcome.observed), OBSERVED_BUDGET_BYTES),
         expected=bounded(redact(outcome.expected), EXPECTED_BUDGET_BYTES),
+        charts=charts_within_budget(redact(outcome.charts)),
         attempts=outcome.attempts,
         started_at=started_at,
         duration_ms=int((time.perf_counter() - started) * 1000),

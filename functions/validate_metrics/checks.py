@@ -23,8 +23,10 @@ from validate_metrics.queries import (
     custom_query_id,
     fetch,
     query_id,
+    values_of,
     window,
 )
+from validate_metrics.series import metric_series
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -155,12 +157,15 @@ def check_metrics(
     if config.baseline is not None and blue is not None:
         queries += builtin_queries("blue", blue, config.period_seconds)
     queries += [custom_query(check, config.period_seconds) for check in config.checks]
-    values = fetch(cloudwatch, queries, start, end)
+    points = fetch(cloudwatch, queries, start, end)
+    values = values_of(points)
     results = (
         builtin_checks(values, config, green) + baseline_checks(values, config, blue) + custom_checks(values, config)
     )
     decided = [result for result in [*results, *alarm_checks(cloudwatch, config)] if result is not None]
-    return outcome(decided, start, end)
+    judged = outcome(decided, start, end)
+    judged.charts = metric_series(points, config, start, end)
+    return judged
 
 
 def outcome(decided: list[CheckResult], start: datetime, end: datetime) -> Outcome:

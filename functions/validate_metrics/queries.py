@@ -81,16 +81,22 @@ def custom_query(check: MetricCheck, period: int) -> dict[str, Any]:
     return {"Id": custom_query_id(check), "MetricStat": {"Metric": metric, "Period": period, "Stat": check.statistic}}
 
 
-def fetch(
-    cloudwatch: CloudWatchClient, queries: list[dict[str, Any]], start: datetime, end: datetime
-) -> dict[str, list[float]]:
-    """Every value of every query over every page, by query id (an id CloudWatch returned nothing for is absent)."""
-    values: dict[str, list[float]] = {}
+Points = dict[str, list[tuple[datetime, float]]]
+
+
+def fetch(cloudwatch: CloudWatchClient, queries: list[dict[str, Any]], start: datetime, end: datetime) -> Points:
+    """Every (timestamp, value) of every query over every page, by query id (an id with no data is absent)."""
+    points: Points = {}
     kwargs: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
     while True:
         response = cloudwatch.get_metric_data(**kwargs)
         for result in response["MetricDataResults"]:
-            values.setdefault(result["Id"], []).extend(float(v) for v in result.get("Values", []))
+            pairs = zip(result.get("Timestamps", []), result.get("Values", []), strict=False)
+            points.setdefault(result["Id"], []).extend((stamp, float(value)) for stamp, value in pairs)
         if not response.get("NextToken"):
-            return values
+            return points
         kwargs["NextToken"] = response["NextToken"]
+
+
+def values_of(points: Points) -> dict[str, list[float]]:
+    return {query: [value for _, value in pairs] for query, pairs in points.items()}

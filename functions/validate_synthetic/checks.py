@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from common.config import SecretRef, SyntheticConfig
 from common.http import ReadLimits
+from common.limits import cut_text
 from common.models import ValidationStatus
 from common.validation import Outcome
+from validate_synthetic.charts import distinct_failures, synthetic_charts
 from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
-
-MAX_LISTED_FAILURES = 10
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -41,11 +41,6 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
             breakdown[sample.error] += 1
         elif sample.failed_expectations:
             breakdown[failure_kind(sample)] += 1
-    failures = [
-        {"request": s.request, "status": s.status, "problem": s.error or "; ".join(s.failed_expectations)}
-        for s in samples
-        if not s.ok
-    ]
     ok = sum(1 for sample in samples if sample.ok)
     return {
         "requests": len(samples),
@@ -55,7 +50,7 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
         "p95_ms": round(percentile(latencies, 0.95), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "failures_by_kind": dict(breakdown),
-        "first_failures": failures[:MAX_LISTED_FAILURES],
+        "distinct_failures": distinct_failures(samples),
     }
 
 
@@ -72,7 +67,10 @@ def check_synthetic(
         deadline_s=config.timeout_seconds,
         limits=ReadLimits(config.max_body_bytes, config.max_header_bytes),
     )
-    return judge(asyncio.run(traffic), config)
+    samples = asyncio.run(traffic)
+    outcome = judge(samples, config)
+    outcome.charts = synthetic_charts(samples)
+    return outcome
 
 
 def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:
@@ -91,8 +89,10 @@ def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:
         )
     if ratio < config.min_success_ratio:
         kinds = ", ".join(f"{count} {kind}" for kind, count in observed["failures_by_kind"].items())  # type: ignore[attr-defined]
+        worst = observed["distinct_failures"][0]  # type: ignore[index]
         problems.append(
-            f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds})"
+            f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds}; "
+            f"most often {worst['request']}: {cut_text(worst['problem'], 200)})"
         )
     if p99 > config.max_p99_ms:
         problems.append(f"p99 latency {p99:.0f} ms is over {config.max_p99_ms:g} ms")

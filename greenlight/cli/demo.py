@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from greenlight.cli.render import progress_printer, render
+from greenlight.cli.live import watching
+from greenlight.cli.render import render
+from greenlight.cli.report import write_local_run_page
 from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
 
@@ -36,17 +40,26 @@ metrics:
 """
 
 
-def _validate(release: Release, as_json: bool) -> LocalRunResult:
+def _validate(release: Release, as_json: bool, verbose: bool) -> LocalRunResult:
     with SampleService(release) as service:
         if not as_json:
             sys.stderr.write(f"\n== Deploying {release.version} of the sample service ({service.url}) ==\n")
         options = LocalRunOptions(target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05)
-        return run_local(options, on_state=None if as_json else progress_printer(sys.stderr))
+        with watching(sys.stderr, as_json, verbose) as on_state:
+            return run_local(options, on_state=on_state)
 
 
-def run_demo(as_json: bool = False) -> int:
+def write_pages(reports: dict[str, LocalRunResult], folder: Path | None) -> list[Path]:
+    """One HTML report per release, in `folder` (a new temporary folder when None)."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="greenlight-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_local_run_page(report, folder / f"{version}.html") for version, report in reports.items()]
+
+
+def run_demo(as_json: bool = False, report_dir: Path | None = None, verbose: bool = False) -> int:
     started = time.monotonic()
-    reports = {release.version: _validate(release, as_json) for release in (GOOD, BAD)}
+    reports = {release.version: _validate(release, as_json, verbose) for release in (GOOD, BAD)}
+    pages = write_pages(reports, report_dir)
     if as_json:
         json.dump(
             {version: report.model_dump(mode="json") for version, report in reports.items()}, sys.stdout, indent=2
@@ -64,4 +77,5 @@ def run_demo(as_json: bool = False) -> int:
             else "the verdicts were not the expected ones (see above)"
         )
         sys.stdout.write(f"\nDemo finished in {time.monotonic() - started:.1f} s: {outcome}.\n")
+    (sys.stderr if as_json else sys.stdout).write("Reports: " + ", ".join(str(p.resolve()) for p in pages) + "\n")
     return 0 if as_expected else 1

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from greenlight.cli.errors import UsageError
-from greenlight.cli.render import exit_code, progress_printer, render
+from greenlight.cli.live import watching
+from greenlight.cli.render import exit_code, render
+from greenlight.cli.report import write_local_run_page
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
 
 
@@ -50,7 +52,8 @@ def command_local_run(args: argparse.Namespace) -> int:
         options.mock_config, options.mock_case = Path(file), case
     log = args.log_file.open("w") if args.log_file else None
     try:
-        report = run_local(options, on_state=None if args.json else progress_printer(sys.stderr), log=log)
+        with watching(sys.stderr, args.json, args.verbose) as on_state:
+            report = run_local(options, on_state=on_state, log=log)
     finally:
         if log:
             log.close()
@@ -59,4 +62,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         render(report, sys.stdout)
+    if args.report:
+        path = write_local_run_page(report, args.report)
+        sys.stderr.write(f"Report written to {path.resolve()}\n")
     return exit_code(report)

@@ -1,5 +1,5 @@
 """The `greenlight` command: run the real workflow locally, the demo, scaffolding, the config schema, config
-preview and check, the bypass."""
+preview and check, the bypass, the verdict as a page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
-from greenlight.cli import bypass, config_preview
+from greenlight.cli import bypass, config_preview, report
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError
 from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.mock_config import MockConfigError
@@ -54,6 +54,8 @@ def _add_local_run(commands: Any) -> None:
     )
     run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
     run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
+    run.add_argument("--report", type=Path, metavar="FILE", help="also write the verdict as an HTML page to FILE")
+    run.add_argument("--verbose", action="store_true", help="print the raw trace of the states as they run")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="validate a good and a bad release of a bundled sample service")
     demo.add_argument("--json", action="store_true", help="print both verdict reports as JSON")
+    demo.add_argument("--report-dir", type=Path, help="where to write the two HTML reports (default: a temp folder)")
+    demo.add_argument("--verbose", action="store_true", help="print the raw trace of the states as they run")
 
     scaffold = commands.add_parser("new-validation", help="scaffold every item of the add-a-validation checklist")
     scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
@@ -77,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the config's JSON Schema (for editors)")
     config_preview.add_parser(commands)
     bypass.add_parser(commands)
+    report.add_parser(commands)
     return parser
 
 
@@ -118,19 +123,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from greenlight.cli.demo import run_demo
 
-            return run_demo(as_json=args.json)
+            return run_demo(as_json=args.json, report_dir=args.report_dir, verbose=args.verbose)
         if args.command == "new-validation":
             from greenlight.authoring.scaffold import scaffold
 
             return scaffold(args.name)
         if args.command == "generate":
             return command_generate(args)
-        if args.command in ("config", "bypass"):
+        if args.command in ("config", "bypass", "report"):
             from greenlight.engine.project import Project
 
             Project.find().add_task_root()
-            run = config_preview.command_config if args.command == "config" else bypass.command_bypass
-            return run(args)
+            commands = {"config": config_preview.command_config, "bypass": bypass.command_bypass}
+            return commands.get(args.command, report.command_report)(args)
         return command_schema(args)
     except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")

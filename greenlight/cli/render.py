@@ -1,16 +1,21 @@
-"""What a person reads: the states as they run, and the verdict table at the end."""
+"""What a person reads at the end of a run: the verdict table with full reasons, failures by kind, what CodeDeploy was
+told; and, behind --verbose, the raw trace of the states as they ran."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich.console import Console
+from rich.table import Table
+
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
 
 if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
-HIDDEN_OBSERVED = ("first_failures", "targets", "checks", "window", "url")
+HIDDEN_OBSERVED = ("distinct_failures", "failures_by_kind", "targets", "checks", "window", "url")
+TABLE_WIDTH = 120  # without a terminal (CI logs, a pipe): wide enough to read, reasons wrap within it
 
 
 def progress_printer(stream: TextIO) -> Callable[[dict[str, Any]], None]:
@@ -29,31 +34,50 @@ def progress_printer(stream: TextIO) -> Callable[[dict[str, Any]], None]:
     return on_state
 
 
-def observed_summary(observed: dict[str, Any], limit: int = 110) -> str:
-    """One line of the values seen; metric checks show as name=value."""
+def observed_summary(observed: dict[str, Any]) -> str:
+    """The values seen; metric checks show as name=value."""
     keep = {k: v for k, v in observed.items() if k not in HIDDEN_OBSERVED}
     keep |= {c["check"]: c["value"] for c in observed.get("checks", []) if c.get("value") is not None}
-    text = ", ".join(f"{k}={v}" for k, v in keep.items())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return ", ".join(f"{k}={v}" for k, v in keep.items())
+
+
+def told_codedeploy(result: LocalRunResult) -> str:
+    """The plain sentence: how the workflow ended, and what greenlight told CodeDeploy."""
+    status = result.execution.status
+    ran = "ran to completion" if status == "SUCCEEDED" else f"ended {status}"
+    told = result.callback.status.value if result.callback else "nothing"
+    return f"The workflow {ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+
+
+def _table(result: LocalRunResult) -> Table:
+    table = Table(show_lines=True, expand=True)
+    table.add_column("VALIDATION", no_wrap=True)
+    table.add_column("STATUS", no_wrap=True)
+    table.add_column("TIME", justify="right", no_wrap=True)
+    table.add_column("REASON", ratio=1, overflow="fold")
+    for v in result.validations:
+        details = [v.reason]
+        if v.observed:
+            details.append(f"seen: {observed_summary(v.observed)}")
+        kinds = v.observed.get("failures_by_kind") or {}
+        if kinds:
+            details.append("failures by kind: " + ", ".join(f"{kind} x{count}" for kind, count in kinds.items()))
+        for failure in v.observed.get("distinct_failures") or []:
+            details.append(f"  {failure['count']} x {failure['request']}: {failure['problem']}")
+        name = v.name + (" (dry run)" if v.dry_run else "")
+        table.add_row(name, v.status.value, f"{v.duration_ms / 1000:.1f} s", "\n".join(details))
+    return table
 
 
 def render(result: LocalRunResult, stream: TextIO) -> None:
-    rows = [("VALIDATION", "STATUS", "REASON")]
-    rows += [(v.name + (" (dry run)" if v.dry_run else ""), v.status.value, v.reason) for v in result.validations]
-    width = [max(len(r[i]) for r in rows) for i in range(2)]
-    for name, status, reason in rows:
-        stream.write(f"{name:<{width[0]}}  {status:<{width[1]}}  {reason}\n")
-    for validation in result.validations:
-        if validation.observed:
-            stream.write(f"  {validation.name}: {observed_summary(validation.observed)}\n")
-    execution, verdict = result.execution, result.verdict.value if result.verdict else "none"
-    stream.write(f"\nVerdict: {verdict} - {result.reason}\n")
-    stream.write(
-        f"Execution {execution.status} in {execution.duration_s:.2f} s; CodeDeploy received: "
-        f"{result.callback.status.value if result.callback else 'nothing'}\n"
-    )
+    console = Console(file=stream, width=None if stream.isatty() else TABLE_WIDTH, highlight=False)
+    if result.validations:
+        console.print(_table(result))
+    verdict = result.verdict.value if result.verdict else "none"
+    console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
+    console.print(told_codedeploy(result))
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
-    stream.write(f"Put on EventBridge: {announced}\n")
+    console.print(f"Put on EventBridge: {announced}")
 
 
 def exit_code(result: LocalRunResult) -> int:

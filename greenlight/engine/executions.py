@@ -31,7 +31,10 @@ def state_events(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
         kind = event["type"]
         if kind.endswith("StateEntered") or kind.endswith("StateExited"):
             details = event.get("stateEnteredEventDetails") or event.get("stateExitedEventDetails") or {}
-            states.append({"type": kind, "state": details.get("name", ""), "timestamp": event["timestamp"]})
+            state = {"type": kind, "state": details.get("name", ""), "timestamp": event["timestamp"]}
+            if "output" in details:  # what a state passed on: a validation's result, the verdict report
+                state["output"] = details["output"]
+            states.append(state)
     return states
 
 

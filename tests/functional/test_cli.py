@@ -61,8 +61,39 @@ def test_human_output_shows_progress_and_a_table(capsys: pytest.CaptureFixture[s
         code = main(["local", "run", "--target-url", service.url, "--config", str(config_file)])
     captured = capsys.readouterr()
     assert code == 0
-    assert "-> Validate Health" in captured.err and "<- Finalize" in captured.err
+    # Without a terminal: one plain line per step as it starts and ends, no raw state trace
+    assert "  health: running\n" in captured.err and "  health: passed in " in captured.err
+    assert "  finalize: verdict Succeeded in " in captured.err and "-> Validate Health" not in captured.err
     assert "VALIDATION" in captured.out and "Verdict: Succeeded" in captured.out
+    assert "The workflow ran to completion in " in captured.out
+    assert "greenlight told CodeDeploy: Succeeded." in captured.out
+
+
+def test_verbose_adds_the_raw_state_trace(capsys: pytest.CaptureFixture[str], config_file: Path) -> None:
+    with SampleService(GOOD) as service:
+        code = main(["local", "run", "--target-url", service.url, "--config", str(config_file), "--verbose"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "-> Validate Health" in captured.err and "<- Finalize" in captured.err
+    assert "  synthetic: passed in " in captured.err
+
+
+def test_the_end_table_wraps_full_reasons_and_names_each_distinct_failure(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # GIVEN a bad release (5xx and slow answers) and a scenario whose reasons are longer than a line
+    config = tmp_path / "greenlight.yaml"
+    request = {"name": "list items", "path": "/api/items", "expect": {"status": [200], "max_latency_ms": 1000}}
+    config.write_text(quick_config(synthetic={"requests": [request], "total_requests": 120}))
+    with SampleService(BAD) as service:
+        code = main(["local", "run", "--target-url", service.url, "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1
+    # THEN nothing is cut: the reason's last words, failures by kind and one line per distinct failure are there
+    table = " ".join(line.strip("│ ") for line in out.splitlines())
+    assert "..." not in out and "failures by kind: status 500 x" in table
+    assert "x list items: status 500, expected [200]" in table
+    assert "The workflow ran to completion in " in out and "greenlight told CodeDeploy: Failed." in out
 
 
 def test_mock_config_case_runs_without_a_service(capsys: pytest.CaptureFixture[str]) -> None:

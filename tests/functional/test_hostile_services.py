@@ -111,7 +111,7 @@ def test_redos_bait_meets_a_linear_time_regex_engine() -> None:
         outcome = check_synthetic(url, "/api", synthetic(requests=[{"path": "/api", "expect": expect}]), no_secrets)
     # THEN every answer was judged (no match) rather than holding the event loop
     assert outcome.observed["failures_by_kind"] == {"header": 8}
-    problem = outcome.observed["first_failures"][0]["problem"]
+    problem = outcome.observed["distinct_failures"][0]["problem"]
     assert "does not match /^(a+)+$/" in problem and "json status does not match" in problem
     assert REDOS_BAIT in problem  # the observed value, quoted
 
@@ -122,7 +122,7 @@ def test_deeply_nested_json_is_one_failed_answer_not_an_error() -> None:
         outcome = check_synthetic(url, "/api", synthetic(requests=[{"path": "/api", "expect": expect}]), no_secrets)
     assert outcome.status is ValidationStatus.FAILED
     assert outcome.observed["failures_by_kind"] == {"json": 8}
-    assert outcome.observed["first_failures"][0]["problem"] == "body JSON nested deeper than 64 levels"
+    assert outcome.observed["distinct_failures"][0]["problem"] == "body JSON nested deeper than 64 levels"
 
 
 def test_the_synthetic_deadline_stops_the_traffic_and_says_so() -> None:

@@ -64,7 +64,7 @@ def test_wrong_body_fails_each_json_assertion_with_its_request() -> None:
     with serve() as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=5), resolve)
     assert outcome.status is ValidationStatus.FAILED
-    problem = outcome.observed["first_failures"][0]
+    problem = outcome.observed["distinct_failures"][0]
     assert problem["request"] == "items"
     assert outcome.observed["failures_by_kind"] == {"json": 5}
     assert "json items.0.id = 1, expected 2" in problem["problem"] and "json next missing" in problem["problem"]
@@ -75,7 +75,7 @@ def test_header_and_latency_expectations() -> None:
     with serve(Behaviour(headers={"X-Version": "v1"})) as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
     assert outcome.status is ValidationStatus.FAILED
-    assert "header X-Version = 'v1' does not match /^v2/" in outcome.observed["first_failures"][0]["problem"]
+    assert "header X-Version = 'v1' does not match /^v2/" in outcome.observed["distinct_failures"][0]["problem"]
 
 
 def test_reset_connections_count_as_connection_errors() -> None:
@@ -165,7 +165,7 @@ def test_a_broken_latency_budget_is_its_own_kind() -> None:
     with serve(Behaviour(delay_s=0.05)) as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=4), resolve)
     assert outcome.observed["failures_by_kind"] == {"latency": 4}
-    assert "budget 20 ms" in outcome.observed["first_failures"][0]["problem"]
+    assert "budget 20 ms" in outcome.observed["distinct_failures"][0]["problem"]
 
 
 def test_method_query_and_json_body_are_sent_as_written() -> None:

@@ -103,3 +103,18 @@ def test_a_function_importing_another_or_the_tooling_is_named(
     target.write_text(target.read_text() + f"\n{seeded}  # seeded violation\n")
     # WHEN the rules are checked; THEN exactly that import is named, with the module
     assert import_problems(functions) == [f"functions/{module} {named}: each function stands alone on common"]
+
+
+def test_the_report_package_draws_what_it_is_given_and_imports_no_engine(tmp_path: Path) -> None:
+    # GIVEN a copy of the project whose report reaches into the engine, against its contract
+    sources = {"greenlight": Path(greenlight.__file__).parent, "functions": ROOT / "functions"}
+    for name, source in sources.items():
+        shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    view = tmp_path / "greenlight" / "report" / "view.py"
+    view.write_text(view.read_text() + "\nfrom greenlight.engine import loopback  # seeded violation\n")
+    broken = lint_imports(tmp_path)
+    # THEN the check fails and names the report's contract and the import
+    assert broken.returncode != 0
+    assert "the report draws a verdict it is given" in broken.stdout.replace("\n", " ")
+    assert "greenlight.report.view -> greenlight.engine.loopback" in broken.stdout
