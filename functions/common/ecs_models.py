@@ -15,6 +15,13 @@ def engine_of(deployment_id: str) -> Engine:
     return "ecs" if deployment_id.startswith("arn:") and SERVICE_DEPLOYMENT_MARKER in deployment_id else "codedeploy"
 
 
+def ecs_names(deployment_arn: str) -> tuple[str | None, str | None]:
+    """The cluster and service of a service deployment ARN (service-deployment/<cluster>/<service>/<id>): the config's
+    and the bypass's two levels, as CodeDeploy's application and deployment group are."""
+    parts = deployment_arn.split(SERVICE_DEPLOYMENT_MARKER, 1)[-1].split("/")
+    return (parts[0], parts[1]) if len(parts) == 3 else (None, None)
+
+
 class EcsContext(BaseModel):
     """What ECS told the hook: the stage it runs and the traffic weights per service revision."""
 
