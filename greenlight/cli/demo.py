@@ -36,17 +36,22 @@ metrics:
 """
 
 
-def _validate(release: Release, as_json: bool) -> LocalRunResult:
+def _validate(release: Release, as_json: bool, controller: str) -> LocalRunResult:
     with SampleService(release) as service:
         if not as_json:
-            sys.stderr.write(f"\n== Deploying {release.version} of the sample service ({service.url}) ==\n")
-        options = LocalRunOptions(target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05)
+            engine = "Amazon ECS" if controller == "ecs" else "CodeDeploy"
+            sys.stderr.write(
+                f"\n== Deploying {release.version} of the sample service ({service.url}) with {engine} ==\n"
+            )
+        options = LocalRunOptions(
+            target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05, controller=controller
+        )
         return run_local(options, on_state=None if as_json else progress_printer(sys.stderr))
 
 
-def run_demo(as_json: bool = False) -> int:
+def run_demo(as_json: bool = False, controller: str = "codedeploy") -> int:
     started = time.monotonic()
-    reports = {release.version: _validate(release, as_json) for release in (GOOD, BAD)}
+    reports = {release.version: _validate(release, as_json, controller) for release in (GOOD, BAD)}
     if as_json:
         json.dump(
             {version: report.model_dump(mode="json") for version, report in reports.items()}, sys.stdout, indent=2

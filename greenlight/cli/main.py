@@ -23,6 +23,27 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+ECS_STAGES = (
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+)  # botocore's ecs DeploymentLifecycleHookStage
+
+
+def _add_controller(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--controller",
+        default="codedeploy",
+        choices=["codedeploy", "ecs"],
+        help="the deployment engine to play: codedeploy (the hook calls back) or ecs (ECS reads the hook's answers)",
+    )
+
+
 def _add_local_run(commands: Any) -> None:
     local = commands.add_parser("local", help="run the real workflow on the embedded local engine")
     local_commands = local.add_subparsers(dest="local_command", required=True)
@@ -42,8 +63,21 @@ def _add_local_run(commands: Any) -> None:
         choices=["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
         help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
     )
-    run.add_argument("--application", default="sample-service", help="the CodeDeploy application to play")
-    run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group")
+    run.add_argument("--application", default="sample-service", help="the CodeDeploy application (ECS: cluster)")
+    run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group (ECS: service)")
+    _add_controller(run)
+    run.add_argument(
+        "--stage",
+        default="POST_TEST_TRAFFIC_SHIFT",
+        choices=list(ECS_STAGES),
+        help="with --controller ecs: the lifecycle stage the hook runs at (default POST_TEST_TRAFFIC_SHIFT)",
+    )
+    run.add_argument(
+        "--strategy",
+        default="BLUE_GREEN",
+        choices=["BLUE_GREEN", "LINEAR", "CANARY"],
+        help="with --controller ecs: the deployment strategy (LINEAR and CANARY shift production in steps)",
+    )
     run.add_argument(
         "--parameter",
         action="append",
@@ -64,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="validate a good and a bad release of a bundled sample service")
     demo.add_argument("--json", action="store_true", help="print both verdict reports as JSON")
+    _add_controller(demo)
 
     scaffold = commands.add_parser("new-validation", help="scaffold every item of the add-a-validation checklist")
     scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
@@ -95,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from greenlight.cli.demo import run_demo
 
-            return run_demo(as_json=args.json)
+            return run_demo(as_json=args.json, controller=args.controller)
         if args.command == "new-validation":
             from greenlight.authoring.scaffold import scaffold
 

@@ -48,12 +48,22 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
             stream.write(f"  {validation.name}: {observed_summary(validation.observed)}\n")
     execution, verdict = result.execution, result.verdict.value if result.verdict else "none"
     stream.write(f"\nVerdict: {verdict} - {result.reason}\n")
-    stream.write(
-        f"Execution {execution.status} in {execution.duration_s:.2f} s; CodeDeploy received: "
-        f"{result.callback.status.value if result.callback else 'nothing'}\n"
-    )
+    if result.engine == "ecs":
+        stream.write(f"Execution {execution.status} in {execution.duration_s:.2f} s; {hook_summary(result)}\n")
+    else:
+        stream.write(
+            f"Execution {execution.status} in {execution.duration_s:.2f} s; CodeDeploy received: "
+            f"{result.callback.status.value if result.callback else 'nothing'}\n"
+        )
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     stream.write(f"Put on EventBridge: {announced}\n")
+
+
+def hook_summary(result: LocalRunResult) -> str:
+    """ECS: how the hook answered (IN_PROGRESS x N, then the final hookStatus) at which stage."""
+    waiting = sum(1 for answer in result.hook_answers if answer.hook_status == "IN_PROGRESS")
+    calls = f"IN_PROGRESS x {waiting}, then " if waiting else ""
+    return f"ECS hook at {result.stage}: {calls}final hookStatus {result.hook_status}"
 
 
 def exit_code(result: LocalRunResult) -> int:

@@ -100,7 +100,11 @@ def execution_run(engine: LocalEngine, deployment: EcsDeployment) -> Run:
     except sfn.exceptions.ExecutionDoesNotExist:
         reason = deployment.answers[-1].get("hookDetails", {}).get("greenlight", {}).get("reason", "")
         return Run(arn, "NOT_STARTED", None, None, reason or None, 0.0)
-    return engine.wait(arn, deadline_s=5.0)
+    run = engine.wait(arn, deadline_s=5.0)  # it has ended by now, unless the hook timed out first (then stopped)
+    described = sfn.describe_execution(executionArn=arn)
+    if described.get("stopDate"):  # the execution's own duration, not the time spent reading it
+        run.duration_s = (described["stopDate"] - described["startDate"]).total_seconds()
+    return run
 
 
 def ecs_result(engine: LocalEngine, deployment: EcsDeployment, in_time: bool) -> LocalRunResult:
