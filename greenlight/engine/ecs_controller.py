@@ -22,10 +22,8 @@ from greenlight.engine.standin import ACCOUNT, REGION, _listener, _load_balancer
 
 ECS_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}"
 # The stand-in's test rule selects test requests by a header on the production port (any condition would do).
-TEST_CONDITION = {
-    "Field": "http-header",
-    "HttpHeaderConfig": {"HttpHeaderName": "X-Greenlight-Test", "Values": ["true"]},
-}
+TEST_HEADER = "X-Greenlight-Test"
+TEST_CONDITION = {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": TEST_HEADER, "Values": ["true"]}}
 STEP_PERCENT = 10.0  # the first production step of LINEAR (stepPercent) and CANARY (canaryPercent)
 TEST_STAGES = ("TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT")
 PRODUCTION_STAGES = ("PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT")
