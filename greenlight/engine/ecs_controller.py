@@ -9,6 +9,7 @@ developer guide's "Lifecycle hooks" page) and again after each `callBackDelay`, 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,10 @@ class EcsDeployment:
     rollback: bool = False
     hook_execution_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     answers: list[dict[str, Any]] = field(default_factory=list)
+    # Fault injection: called after each answer (with the engine and the answer), and further calls made after the
+    # final answer, which ECS itself would not make (a late or duplicated invocation must change nothing).
+    after_answer: Callable[[Any, EcsDeployment, dict[str, Any]], None] | None = None
+    calls_after_final: int = 0
 
     def weights(self) -> tuple[dict[str, float], dict[str, float]]:
         """Test and production traffic weights per revision ARN at this stage (a rollback gives GREEN none)."""

@@ -31,6 +31,14 @@ def invoke(engine: LocalEngine, event: dict[str, Any]) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {"hookStatus": None}
 
 
+def ask(engine: LocalEngine, deployment: EcsDeployment, event: dict[str, Any]) -> dict[str, Any]:
+    answer = invoke(engine, event)
+    deployment.answers.append(answer)
+    if deployment.after_answer is not None:
+        deployment.after_answer(engine, deployment, answer)
+    return answer
+
+
 class Follower:
     """Reports the workflow's states as they run, while ECS waits between calls."""
 
@@ -69,11 +77,12 @@ def play(
     follower = Follower(engine, engine.execution_arn_for_hook(deployment.hook_execution_id), on_state)
     event, deadline = deployment.hook_event(), time.monotonic() + deadline_s
     for _ in range(max(invocations - 1, 0)):
-        deployment.answers.append(invoke(engine, event))
+        ask(engine, deployment, event)
     while True:
-        answer = invoke(engine, event)
-        deployment.answers.append(answer)
+        answer = ask(engine, deployment, event)
         if answer.get("hookStatus") != "IN_PROGRESS":
+            for _ in range(deployment.calls_after_final):
+                ask(engine, deployment, deployment.hook_event(answer.get("hookDetails")))
             follower.report()
             return True
         if time.monotonic() > deadline:
@@ -87,7 +96,8 @@ def final_status(deployment: EcsDeployment, in_time: bool) -> str:
     """What ECS makes of the last answer: SUCCEEDED, FAILED, or TIMED_OUT (its timeout action: roll back)."""
     if not in_time:
         return "TIMED_OUT"
-    status = deployment.answers[-1].get("hookStatus") if deployment.answers else None
+    # The first answer that was not IN_PROGRESS is the one ECS acts on (later calls are injected faults).
+    status = next((a.get("hookStatus") for a in deployment.answers if a.get("hookStatus") != "IN_PROGRESS"), None)
     return str(status) if status in FINAL else "FAILED"
 
 
