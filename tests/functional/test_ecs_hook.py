@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ConnectTimeoutError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ecs_hook.app
 from ecs_hook.app import handler, respond
@@ -234,3 +236,56 @@ def test_execution_arn_names_the_state_machine_not_its_alias() -> None:
     assert execution_arn(ALIAS, "n") == "arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:n"
     with pytest.raises(ValueError, match="not a state machine ARN"):
         execution_arn("arn:aws:lambda:us-east-1:1:function:f", "n")
+
+
+def test_the_ecs_hook_starts_without_pydantic_or_the_validators() -> None:
+    """ECS waits on the hook synchronously: what it imports is what each cold start costs."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = "import sys, ecs_hook.app; print(sorted(m for m in sys.modules if m.split('.')[0] in WATCHED))"
+    watched = ["pydantic", "aws_xray_sdk", "prepare", "validate_health", "validate_synthetic", "finalize", "aiohttp"]
+    result = subprocess.run(
+        [sys.executable, "-c", f"WATCHED = {watched!r}; {code}"],
+        cwd=ROOT / "functions",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10,
+)
+events = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "executionId": json_values,
+            "lifecycleStage": st.sampled_from(["POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "X"]),
+            "resourceArn": json_values,
+            "executionDetails": json_values,
+            "hookDetails": json_values,
+        },
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=events)
+def test_any_event_gets_a_valid_hook_status(event: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Unreachable:
+        def __getattr__(self, name: str) -> Any:
+            raise ConnectTimeoutError(endpoint_url="https://states.us-east-1.amazonaws.com")
+
+    monkeypatch.setenv("STATE_MACHINE_ARN", ALIAS)
+    monkeypatch.setattr(ecs_hook.app, "client", lambda service: Unreachable())
+    response = handler(event, lambda_context)
+    assert response["hookStatus"] in STATUSES
+    json.dumps(response)
