@@ -7,26 +7,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.ecs_stages import EcsStage
 from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES
 
-# CodeDeploy's lifecycle events, and Amazon ECS's lifecycle stages (botocore's DeploymentLifecycleHookStage): a
-# validation runs at a stage named here or at the CodeDeploy event the stage stands for (prepare.ecs_stages).
-LifecycleEvent = Literal[
-    "BeforeInstall",
-    "AfterInstall",
-    "AfterAllowTestTraffic",
-    "BeforeAllowTraffic",
-    "AfterAllowTraffic",
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
+# CodeDeploy's lifecycle events, and Amazon ECS's lifecycle stages: a validation runs at a stage named here or at
+# the CodeDeploy event the stage stands for (prepare.ecs_stages).
+CodeDeployLifecycleEvent = Literal[
+    "BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"
 ]
-DEFAULT_LIFECYCLE_EVENT: LifecycleEvent = "AfterAllowTestTraffic"
+LifecycleEvent = Literal[CodeDeployLifecycleEvent, EcsStage]
+DEFAULT_LIFECYCLE_EVENT: CodeDeployLifecycleEvent = "AfterAllowTestTraffic"
 
 
 class Section(BaseModel):
@@ -50,9 +40,9 @@ class ValidationConfig(Section):
     enabled: bool = True
     dry_run: bool = Field(False, description="Run and report, but never fail the deployment.")
     lifecycle_events: list[LifecycleEvent] = Field(
-        default_factory=lambda: [DEFAULT_LIFECYCLE_EVENT],
+        default_factory=lambda: list[LifecycleEvent]([DEFAULT_LIFECYCLE_EVENT]),
         description="The CodeDeploy lifecycle events or Amazon ECS lifecycle stages at which this validation runs; "
-        "an ECS stage also runs what its CodeDeploy equivalent names (POST_TEST_TRAFFIC_SHIFT: AfterAllowTestTraffic).",
+        "a CodeDeploy event also covers the ECS stage it stands for (AfterAllowTestTraffic: POST_TEST_TRAFFIC_SHIFT).",
     )
 
 

@@ -11,21 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-# ECS's hook answer (developer guide) and its DeploymentLifecycleHookStage values the hook may run at (botocore).
+from common.ecs_stages import ECS_STAGES
+
+# ECS's hook answer (developer guide, "Lambda hooks for Amazon ECS service deployments").
 HookStatus = Literal["SUCCEEDED", "FAILED", "IN_PROGRESS"]
 SUCCEEDED: HookStatus = "SUCCEEDED"
 FAILED: HookStatus = "FAILED"
 IN_PROGRESS: HookStatus = "IN_PROGRESS"
-STAGES = (
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-)
 # "When a roll back happens, Amazon ECS runs the lifecycle hooks for PRODUCTION_TRAFFIC_SHIFT and TEST_TRAFFIC_SHIFT"
 # (developer guide, "Lifecycle hooks for Amazon ECS service deployments").
 ROLLBACK_STAGES = frozenset({"TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"})
@@ -71,7 +63,7 @@ class EcsHookEvent:
         nested = event.get("executionDetails")
         details = nested if isinstance(nested, dict) else {k: event[k] for k in DETAIL_FIELDS if k in event}
         stage = _text(event, "lifecycleStage")
-        if stage not in STAGES:
+        if stage not in ECS_STAGES:
             raise InvalidHookEventError(f"lifecycleStage {stage!r} is not one of ECS's hook stages")
         hook_details = event.get("hookDetails")
         return cls(

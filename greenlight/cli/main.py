@@ -23,18 +23,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-ECS_STAGES = (
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-)  # botocore's ecs DeploymentLifecycleHookStage
-
-
 def _add_controller(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--controller",
@@ -69,7 +57,6 @@ def _add_local_run(commands: Any) -> None:
     run.add_argument(
         "--stage",
         default="POST_TEST_TRAFFIC_SHIFT",
-        choices=list(ECS_STAGES),
         help="with --controller ecs: the lifecycle stage the hook runs at (default POST_TEST_TRAFFIC_SHIFT)",
     )
     run.add_argument(

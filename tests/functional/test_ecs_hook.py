@@ -238,25 +238,6 @@ def test_execution_arn_names_the_state_machine_not_its_alias() -> None:
         execution_arn("arn:aws:lambda:us-east-1:1:function:f", "n")
 
 
-def test_the_ecs_hook_starts_without_pydantic_or_the_validators() -> None:
-    """ECS waits on the hook synchronously: what it imports is what each cold start costs."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    code = "import sys, ecs_hook.app; print(sorted(m for m in sys.modules if m.split('.')[0] in WATCHED))"
-    watched = ["pydantic", "aws_xray_sdk", "prepare", "validate_health", "validate_synthetic", "finalize", "aiohttp"]
-    result = subprocess.run(
-        [sys.executable, "-c", f"WATCHED = {watched!r}; {code}"],
-        cwd=ROOT / "functions",
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.strip() == "[]"
-
-
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),

@@ -15,7 +15,7 @@ from greenlight.engine.patches.ecs import ecs_stand_in
 from greenlight.engine.project import load_template
 from prepare.ecs_discovery import discover_ecs
 from tests.conftest import ROOT
-from tests.support.aws import local_aws
+from tests.support.aws import example_load_balancer, local_aws
 
 pytestmark = pytest.mark.functional
 
@@ -84,15 +84,8 @@ def deployed(example: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, str
     service deployment ECS would describe for the service's load balancer configuration."""
     resources = example["Resources"]
     with local_aws() as aws:
-        elbv2, ec2 = aws["elbv2"], aws["ec2"]
-        vpc = ec2.create_vpc(CidrBlock=resources["Vpc"]["Properties"]["CidrBlock"])["Vpc"]["VpcId"]
-        subnets = [
-            ec2.create_subnet(VpcId=vpc, CidrBlock=resources[n]["Properties"]["CidrBlock"], AvailabilityZone=z)[
-                "Subnet"
-            ]["SubnetId"]
-            for n, z in (("PublicSubnetA", "us-east-1a"), ("PublicSubnetB", "us-east-1b"))
-        ]
-        balancer = elbv2.create_load_balancer(Name=STACK, Subnets=subnets, Type="application")["LoadBalancers"][0]
+        elbv2 = aws["elbv2"]
+        vpc, balancer = example_load_balancer(aws, resources, STACK)
         groups = {
             name: elbv2.create_target_group(
                 Name=f"{STACK}-{name.removesuffix('TargetGroup').lower()}",

@@ -14,6 +14,7 @@ from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from greenlight.engine import conformance
+from greenlight.engine.patches.codedeploy import kept_on
 from greenlight.engine.patches.originals import PatchList
 
 NOT_FOUND = "MISSING"  # ecs Failure.reason for an ARN ECS does not know (the API reference's example answers)
@@ -26,11 +27,7 @@ class EcsStandIn:
 
 
 def ecs_stand_in(backend: EC2ContainerServiceBackend) -> EcsStandIn:
-    state = getattr(backend, "greenlight", None)
-    if state is None:
-        state = EcsStandIn()
-        setattr(backend, "greenlight", state)  # noqa: B010  (moto's backend has no such attribute to type)
-    return state
+    return kept_on(backend, EcsStandIn)
 
 
 def _described(found: dict[str, dict[str, Any]], arns: list[str], key: str) -> dict[str, Any]:
