@@ -35,6 +35,10 @@ def test_exactly_one_final_hook_status_arrives(project: Project, fault: EcsFault
         "Succeeded" if fault.expected == "SUCCEEDED" else "Failed"
     )
     assert fault.name in ("ecs-call-after-verdict",) or len(outcome.finals) == 1
+    # ... and nobody called CodeDeploy: neither Finalize nor the workflow's last-resort callback
+    entered = {state.state for state in result.states}
+    assert "Report Failed" not in entered and result.callbacks == []
+    assert ("CodeDeploy Deployment?" in entered) is (fault.name == "ecs-finalize-down")  # the Choice that skips it
     # ... the fault was really hit
     assert fault.evidence in result.model_dump_json(), (result.reason, answers)
     if fault.executions is not None:
