@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from common.aws_errors import on_aws_side
+from common.names import execution_name
 from common.observability import logger
 from common.outcomes import OUTAGE_POLICIES
 from ecs_hook.contract import FAILED, IN_PROGRESS, SUCCEEDED, EcsHookEvent, answer
-from hook.app import execution_name
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ecs_hook.app
+from common.names import execution_name
 from ecs_hook.app import handler, respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
 from ecs_hook.workflow import MAX_START_ATTEMPTS, Workflow, execution_arn
-from hook.app import execution_name
 from tests.conftest import load_event
 from tests.support.stubs import stubbed
 
