@@ -16,6 +16,7 @@ from typing import Any
 
 from moto.backends import get_backend
 
+from greenlight.engine.ecs_routing import rule_matches
 from greenlight.engine.listener import ListenerSettings, TestListener
 from greenlight.engine.patches.ecs import ecs_stand_in
 from greenlight.engine.settings import EngineSettings
@@ -187,9 +188,6 @@ def create_ecs_deployment(
 ) -> EcsDeployment:
     """An ECS blue/green service deployment of service `names[1]` in cluster `names[0]` paused at `stage`, GREEN
     behind a real loopback listener that forwards only what the test rule's conditions select."""
-    from greenlight.engine.ecs_routing import rule_matches
-
-    cluster, service = names
     elbv2 = clients["elbv2"]
     vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
     groups = _target_groups(elbv2, vpc, health_path)
@@ -199,6 +197,27 @@ def create_ecs_deployment(
     ]
     listener = TestListener(ListenerSettings(upstream, health_path, dimensions=dimensions), clients["cloudwatch"])
     listener.start()
+    try:
+        return _wire(clients, listener, settings, names, groups, balancer_arn, stage, strategy, rollback)
+    except BaseException:
+        listener.close()  # a listener left running would publish metrics after its run has ended
+        raise
+
+
+def _wire(
+    clients: dict[str, Any],
+    listener: TestListener,
+    settings: EngineSettings,
+    names: tuple[str, str],
+    groups: dict[str, str],
+    balancer_arn: str,
+    stage: str,
+    strategy: str,
+    rollback: bool,
+) -> EcsDeployment:
+    """The listener rules, the test rule's gate on the emulated listener, and the ECS service deployment."""
+    cluster, service = names
+    elbv2 = clients["elbv2"]
     settings.target_health[groups["green"]] = listener.target_health
     production_listener = _listener(elbv2, balancer_arn, listener.port, groups["blue"])
     deployment = EcsDeployment(
