@@ -9,18 +9,26 @@ import argparse
 import sys
 import time
 
+from tests.support.ecs_faults import ECS_FAULTS, ecs_markdown_table, run_ecs_fault
 from greenlight.engine.project import Project
 from tests.support.faults import FAULTS, markdown_table, run_fault
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--table", action="store_true", help="print the markdown table and stop")
+    parser.add_argument("--table", action="store_true", help="print the markdown tables and stop")
+    parser.add_argument("--ecs-only", action="store_true", help="run only the ECS rows")
     args = parser.parse_args()
     if args.table:
-        sys.stdout.write(markdown_table())
+        sys.stdout.write(markdown_table() + "\n" + ecs_markdown_table())
         return
     project = Project.find()
+    if not args.ecs_only:
+        codedeploy_rows(project)
+    ecs_rows(project)
+
+
+def codedeploy_rows(project: Project) -> None:
     started = time.monotonic()
     exactly_one = more_than_one = none = right_status = right_events = 0
     for fault in FAULTS:
@@ -38,6 +46,26 @@ def main() -> None:
     print(f"runs with exactly one callback: {exactly_one}; with the expected status: {right_status}")
     print(f"runs with more than one callback: {more_than_one} (must be 0); with none: {none} (must be 0)")
     print(f"runs whose EventBridge events were exactly the expected ones: {right_events}")
+    print(f"total time: {time.monotonic() - started:.1f} s")
+
+
+def ecs_rows(project: Project) -> None:
+    started = time.monotonic()
+    exactly_one = right = no_status = 0
+    for fault in ECS_FAULTS:
+        outcome = run_ecs_fault(fault, project)
+        answers = outcome.result.hook_answers
+        first_final = outcome.finals[:1]
+        exactly_one += len(set(outcome.finals)) == 1
+        right += first_final == [fault.expected]
+        no_status += sum(a.hook_status is None or a.function_error is not None for a in answers)
+        print(
+            f"{fault.name:28} answers {len(answers):3}  final {outcome.result.hook_status!s:10} "
+            f"expected {fault.expected:10} {outcome.seconds:5.1f} s"
+        )
+    print(f"\nECS faults injected: {len(ECS_FAULTS)} (one control run without a fault)")
+    print(f"runs with exactly one final hookStatus: {exactly_one}; the expected one: {right}")
+    print(f"answers that were a function error or had no status: {no_status} (must be 0)")
     print(f"total time: {time.monotonic() - started:.1f} s")
 
 

@@ -7,12 +7,16 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.ecs_stages import EcsStage
 from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES
 
-LifecycleEvent = Literal[
+# CodeDeploy's lifecycle events, and Amazon ECS's lifecycle stages: a validation runs at a stage named here or at
+# the CodeDeploy event the stage stands for (prepare.ecs_stages).
+CodeDeployLifecycleEvent = Literal[
     "BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"
 ]
-DEFAULT_LIFECYCLE_EVENT: LifecycleEvent = "AfterAllowTestTraffic"
+LifecycleEvent = Literal[CodeDeployLifecycleEvent, EcsStage]
+DEFAULT_LIFECYCLE_EVENT: CodeDeployLifecycleEvent = "AfterAllowTestTraffic"
 
 
 class Section(BaseModel):
@@ -49,8 +53,9 @@ class ValidationConfig(Section):
     enabled: bool = True
     dry_run: bool = Field(False, description="Run and report, but never fail the deployment.")
     lifecycle_events: list[LifecycleEvent] = Field(
-        default_factory=lambda: [DEFAULT_LIFECYCLE_EVENT],
-        description="The CodeDeploy lifecycle events at which this validation runs.",
+        default_factory=lambda: list[LifecycleEvent]([DEFAULT_LIFECYCLE_EVENT]),
+        description="The CodeDeploy lifecycle events or Amazon ECS lifecycle stages at which this validation runs; "
+        "a CodeDeploy event also covers the ECS stage it stands for (AfterAllowTestTraffic: POST_TEST_TRAFFIC_SHIFT).",
     )
 
 

@@ -149,17 +149,20 @@ def describe(answer: Answer) -> str:
     return answer.detail if answer.problem in (TIMEOUT, CONNECTION) and answer.detail else answer.problem
 
 
-async def _probe(url: str, deadline_s: float, limits: ReadLimits) -> Answer:
+async def _probe(url: str, deadline_s: float, limits: ReadLimits, headers: Mapping[str, str]) -> Answer:
     connector = aiohttp.TCPConnector(force_close=True)  # a new connection per probe, as a health check makes
     async with session(connector) as client:
-        request = {"method": "GET", "url": url, "headers": {"User-Agent": "greenlight-health"}}
+        request = {"method": "GET", "url": url, "headers": {"User-Agent": "greenlight-health", **headers}}
         return await fetch(client, request, limits, deadline_s, keep_body=False)
 
 
-def probe(url: str, timeout: float, limits: ReadLimits | None = None) -> tuple[int | None, str]:
+def probe(
+    url: str, timeout: float, limits: ReadLimits | None = None, headers: Mapping[str, str] | None = None
+) -> tuple[int | None, str]:
     """One GET, no redirects followed, over within `timeout` seconds, body drained up to the cap and dropped.
+    `headers` are what a listener rule's conditions need (an ECS test rule's host or header).
 
     Returns the status (None when no usable answer came back) and a description of the answer.
     """
-    answer = asyncio.run(_probe(url, timeout, limits or ReadLimits()))
+    answer = asyncio.run(_probe(url, timeout, limits or ReadLimits(), headers or {}))
     return (answer.status if answer.problem is None else None), describe(answer)

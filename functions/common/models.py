@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.ecs_models import EcsContext, Engine, TestRequest, engine_of
 from common.outcomes import CallbackOutcome
 
 
@@ -24,8 +25,13 @@ class Payload(BaseModel):
 class HookRequest(Payload):
     """What the hook passes to the workflow: the two ids CodeDeploy needs for the callback."""
 
-    deployment_id: str = Field(min_length=1)
-    lifecycle_event_hook_execution_id: str = Field(min_length=1)
+    deployment_id: str = Field(min_length=1)  # CodeDeploy's deployment id, or ECS's service deployment ARN
+    lifecycle_event_hook_execution_id: str = Field(min_length=1)  # or ECS's hook executionId
+    ecs: EcsContext | None = None  # set by the ECS hook
+
+    @property
+    def engine(self) -> Engine:
+        return engine_of(self.deployment_id)
 
 
 class ValidationStatus(str, Enum):
@@ -74,6 +80,10 @@ class Plan(Payload):
     config: dict[str, Any]
     config_source: list[str] = Field(default_factory=list)
     planned: dict[str, bool] = Field(default_factory=dict)
+    engine: Engine = "codedeploy"
+    stage: str | None = None  # the ECS lifecycle stage; lifecycle_event is then its CodeDeploy equivalent
+    strategy: str | None = None  # the ECS deployment strategy (BLUE_GREEN, LINEAR, CANARY)
+    test_request: TestRequest = Field(default_factory=TestRequest)
     prepared_at: datetime = Field(default_factory=utcnow)
 
 
@@ -144,5 +154,7 @@ class VerdictReport(Payload):
     green_target_group: str | None = None
     config_source: list[str] = Field(default_factory=list)
     callback: CallbackOutcome | None = None
+    engine: Engine = "codedeploy"
+    stage: str | None = None  # the ECS lifecycle stage judged
     bypass: Bypass | None = None
     bypass_ignored: list[IgnoredBypass] = Field(default_factory=list)

@@ -34,3 +34,10 @@ class PrepareSettings(FunctionSettings):
 @dataclass(frozen=True)
 class FinalizeSettings(FunctionSettings):
     config_parameter_prefix: str = "/greenlight"  # bypass parameters live under <prefix>/bypass/
+
+
+@dataclass(frozen=True)
+class EcsHookSettings(FunctionSettings):
+    state_machine_arn: str = ""  # empty: the stack is misconfigured, and the hook answers FAILED saying so
+    outage_policy: str = "fail"  # as the CodeDeploy hook's, after the hook's own start attempts
+    callback_delay_seconds: str = "15"  # how long ECS waits before calling again while the answer is IN_PROGRESS

@@ -1,4 +1,5 @@
-"""Finalize: decide the verdict, apply a bypass in force, report it to CodeDeploy, then log, measure and announce it."""
+"""Finalize: decide the verdict, apply a bypass in force, report it to CodeDeploy (ECS reads it from the output),
+then log, measure and announce it."""
 
 from __future__ import annotations
 
@@ -75,6 +76,11 @@ def finalize(event: dict[str, Any], services: Services) -> VerdictReport:
     bypassing.apply(report, *bypassing.find(given, services.codedeploy, services.ssm, prefix, services.now()))
     log_results(results)
     logger.info(f"Verdict {report.verdict.value}: {report.reason}", extra={"verdict": report.verdict.value})
+    if request.engine == "ecs":
+        # ECS reads the verdict from the execution's output, through the hook's next answer: nobody is called.
+        announce_verdict(services.events, report, "finalize", given.execution_arn)
+        emit_metrics(report, results)
+        return report
     try:
         report.callback = report_status(
             services.codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, report.verdict.value

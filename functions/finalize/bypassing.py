@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from common import bypass as bypasses
+from common.ecs_models import ecs_names
 from common.models import Bypass, FinalizeInput, IgnoredBypass, Verdict, VerdictReport
 from common.observability import logger
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 def deployment_group(given: FinalizeInput, codedeploy: CodeDeployClient) -> tuple[str | None, str | None]:
     if given.plan is not None:
         return given.plan.application_name, given.plan.deployment_group_name
+    if given.request.engine == "ecs":
+        return ecs_names(given.request.deployment_id)
     try:
         info = codedeploy.get_deployment(deploymentId=given.request.deployment_id)["deploymentInfo"]
     except Exception as error:  # the verdict must not wait on a lookup that only serves the bypass

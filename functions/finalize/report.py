@@ -43,6 +43,8 @@ def build_report(given: FinalizeInput, results: list[ValidationResult]) -> Verdi
         lifecycle_event_hook_execution_id=given.request.lifecycle_event_hook_execution_id,
         inconclusive_policy=policy.value,
         validations=results,
+        engine=given.request.engine,
+        stage=plan.stage if plan else given.request.ecs.lifecycle_stage if given.request.ecs else None,
     )
     if plan is not None:
         report.lifecycle_event = plan.lifecycle_event

@@ -5,7 +5,6 @@ When the start fails, `hook.outage` reports at once as the stack's outage policy
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_eve
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client
+from common.names import execution_name
 from common.observability import bind_request, logger
 from common.outcomes import HookOutcome
 from common.settings import HookSettings
@@ -22,11 +22,6 @@ from hook.outage import start_failed
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
     from mypy_boto3_stepfunctions import SFNClient
-
-
-def execution_name(lifecycle_event_hook_execution_id: str) -> str:
-    """Execution names forbid characters the opaque hook id may hold, so use its digest."""
-    return "greenlight-" + hashlib.sha256(lifecycle_event_hook_execution_id.encode()).hexdigest()[:64]
 
 
 def start(

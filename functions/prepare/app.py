@@ -12,10 +12,14 @@ from common.aws import client, error_code
 from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
 from common.settings import PrepareSettings
-from prepare.discovery import DiscoveryError, discover
+from prepare.discovery import Discovery, DiscoveryError, discover
+from prepare.ecs_discovery import EcsDiscovery, discover_ecs
+from prepare.ecs_plan import complete
+from prepare.ecs_stages import runs_at
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_ecs import ECSClient
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
     from mypy_boto3_ssm import SSMClient
 
@@ -40,11 +44,24 @@ def not_ready(request: HookRequest, reason: str) -> PrepareOutput:
     return PrepareOutput(request=request, ready=False, results=[result])
 
 
+def find(
+    request: HookRequest, codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, ecs: Any
+) -> Discovery:
+    if request.engine == "ecs":
+        return discover_ecs(ecs, elbv2, request.deployment_id, request.ecs)
+    return discover(codedeploy, elbv2, request.deployment_id)
+
+
 def prepare(
-    request: HookRequest, codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, ssm: SSMClient, prefix: str
+    request: HookRequest,
+    codedeploy: CodeDeployClient,
+    elbv2: ElasticLoadBalancingv2Client,
+    ssm: SSMClient,
+    prefix: str,
+    ecs: ECSClient | None = None,
 ) -> PrepareOutput:
     try:
-        found = discover(codedeploy, elbv2, request.deployment_id)
+        found = find(request, codedeploy, elbv2, ecs)
         config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
     except (DiscoveryError, greenlight_config.ConfigError) as error:
         return not_ready(request, str(error))
@@ -64,8 +81,13 @@ def prepare(
         test_url=found.test_url,
         config=greenlight_config.dump(config),
         config_source=sources,
-        planned={name: s.enabled and found.lifecycle_event in s.lifecycle_events for name, s in sections.items()},
+        planned={
+            name: s.enabled and runs_at(s.lifecycle_events, found.lifecycle_event, getattr(found, "stage", None))
+            for name, s in sections.items()
+        },
     )
+    if isinstance(found, EcsDiscovery) and (problem := complete(plan, found, config)):
+        return not_ready(request, problem)
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
     return PrepareOutput(request=request, ready=True, plan=plan)
 
@@ -76,5 +98,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = HookRequest.model_validate(event)
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
     settings = PrepareSettings.from_environment()
-    output = prepare(request, client("codedeploy"), client("elbv2"), client("ssm"), settings.config_parameter_prefix)
+    output = prepare(
+        request, client("codedeploy"), client("elbv2"), client("ssm"), settings.config_parameter_prefix, client("ecs")
+    )
     return output.model_dump(mode="json")

@@ -37,6 +37,9 @@ def report_failure(
     request = execution_request(detail, sfn)
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
     status = str(detail.get("status"))
+    if request.engine == "ecs":
+        logger.info("An ECS deployment: the hook's next answer is FAILED; nothing to report", extra={"status": status})
+        return {"outcome": "not-codedeploy", "execution_status": status}
     logger.warning(
         "Validation workflow ended without a verdict; reporting Failed",
         extra={"execution_arn": detail.get("executionArn"), "status": status},

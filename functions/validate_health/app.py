@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from yarl import URL
 
 from common.aws import client
 from common.config import HealthConfig
@@ -20,4 +21,7 @@ NAME = "health"
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, HealthConfig)
     url = plan.test_url.rstrip("/") + config.path
-    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), plan.green, url, config))
+    if plan.test_request.query:
+        url = str(URL(url).update_query(plan.test_request.query))
+    headers = plan.test_request.all_headers()  # what the listener rule needs to send the probe to GREEN
+    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), plan.green, url, config, headers))

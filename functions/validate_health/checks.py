@@ -45,7 +45,12 @@ def describe_targets(elbv2: ElasticLoadBalancingv2Client, target_group_arn: str)
 
 
 def poll(
-    elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: str, config: HealthConfig, expected_targets: int
+    elbv2: ElasticLoadBalancingv2Client,
+    green: TargetGroup,
+    url: str,
+    config: HealthConfig,
+    expected_targets: int,
+    headers: dict[str, str] | None = None,
 ) -> Progress:
     """Poll targets, then HTTP, until enough consecutive good answers, the attempts run out or the deadline passes."""
     attempts = max(1, math.ceil(config.timeout_seconds / config.interval_seconds))
@@ -58,7 +63,7 @@ def poll(
             progress.target_states = describe_targets(elbv2, green.arn)
         if not config.check_targets or progress.targets_ok(expected_targets):
             # The check's deadline holds inside a probe too: a body trickling in cannot carry the check past it.
-            status, progress.last_answer = probe(url, min(config.request_timeout_seconds, remaining), limits)
+            status, progress.last_answer = probe(url, min(config.request_timeout_seconds, remaining), limits, headers)
             progress.probes += 1
             progress.consecutive = progress.consecutive + 1 if status in config.healthy_status_codes else 0
             if progress.consecutive >= config.consecutive_successes:
@@ -69,7 +74,13 @@ def poll(
     return progress
 
 
-def check_health(elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: str, config: HealthConfig) -> Outcome:
+def check_health(
+    elbv2: ElasticLoadBalancingv2Client,
+    green: TargetGroup,
+    url: str,
+    config: HealthConfig,
+    headers: dict[str, str] | None = None,
+) -> Outcome:
     expected_targets = config.min_healthy_targets or max(green.desired_count, 1)
     expected = {
         "healthy_targets_at_least": expected_targets if config.check_targets else "not checked",
@@ -77,7 +88,7 @@ def check_health(elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: s
         "status_codes": config.healthy_status_codes,
         "within_seconds": config.timeout_seconds,
     }
-    progress = poll(elbv2, green, url, config, expected_targets)
+    progress = poll(elbv2, green, url, config, expected_targets, headers)
     observed = {
         "url": url,
         "targets": progress.target_states,

@@ -7,7 +7,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client
-from common.config import HealthConfig, SecretRef, SyntheticConfig
+from common.config import HealthConfig, RequestSpec, SecretRef, SyntheticConfig
+from common.ecs_models import TestRequest
 from common.observability import logger, tracer
 from common.redact import Redactor
 from common.validation import load, run
@@ -22,11 +23,32 @@ def resolve_secret(reference: SecretRef) -> str:
     return str(client("secretsmanager").get_secret_value(SecretId=reference.secretsmanager)["SecretString"])
 
 
+def through_rule(config: SyntheticConfig, default_path: str, rule: TestRequest) -> SyntheticConfig:
+    """Every request also sends what the listener rule's conditions need (an ECS test rule's host, headers, query);
+    the rule's host may then be named in a Host header."""
+    needed = rule.all_headers()
+    if not (needed or rule.query):
+        return config
+    replaced = {name.lower() for name in needed}
+    specs = [
+        spec.model_copy(
+            update={
+                "headers": {k: v for k, v in spec.headers.items() if k.lower() not in replaced} | needed,
+                "query": spec.query | rule.query,
+            }
+        )
+        for spec in config.requests or [RequestSpec(path=default_path)]
+    ]
+    allowed = config.allowed_hosts + ([rule.host] if rule.host else [])
+    return config.model_copy(update={"requests": specs, "allowed_hosts": allowed})
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
     health_path = HealthConfig.model_validate(plan.config["health"]).path
+    config = through_rule(config, health_path, plan.test_request)
     # Each secret is registered as it is read, so whatever the service echoes of it is cut from the result.
     redactor = Redactor()
 

@@ -40,11 +40,16 @@ metrics:
 """
 
 
-def _validate(release: Release, as_json: bool, verbose: bool) -> LocalRunResult:
+def _validate(release: Release, as_json: bool, verbose: bool, controller: str) -> LocalRunResult:
     with SampleService(release) as service:
         if not as_json:
-            sys.stderr.write(f"\n== Deploying {release.version} of the sample service ({service.url}) ==\n")
-        options = LocalRunOptions(target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05)
+            engine = "Amazon ECS" if controller == "ecs" else "CodeDeploy"
+            sys.stderr.write(
+                f"\n== Deploying {release.version} of the sample service ({service.url}) with {engine} ==\n"
+            )
+        options = LocalRunOptions(
+            target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05, controller=controller
+        )
         with watching(sys.stderr, as_json, verbose) as on_state:
             return run_local(options, on_state=on_state)
 
@@ -56,9 +61,11 @@ def write_pages(reports: dict[str, LocalRunResult], folder: Path | None) -> list
     return [write_local_run_page(report, folder / f"{version}.html") for version, report in reports.items()]
 
 
-def run_demo(as_json: bool = False, report_dir: Path | None = None, verbose: bool = False) -> int:
+def run_demo(
+    as_json: bool = False, report_dir: Path | None = None, verbose: bool = False, controller: str = "codedeploy"
+) -> int:
     started = time.monotonic()
-    reports = {release.version: _validate(release, as_json, verbose) for release in (GOOD, BAD)}
+    reports = {release.version: _validate(release, as_json, verbose, controller) for release in (GOOD, BAD)}
     pages = write_pages(reports, report_dir)
     if as_json:
         json.dump(

@@ -12,6 +12,7 @@ from greenlight.cli.live import watching
 from greenlight.cli.render import exit_code, render
 from greenlight.cli.report import write_local_run_page
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
+from greenlight.engine.project import Project
 
 
 def seeded_parameters(given: list[str]) -> dict[str, str]:
@@ -30,6 +31,15 @@ def seeded_parameters(given: list[str]) -> dict[str, str]:
     return parameters
 
 
+def check_stage(stage: str) -> None:
+    """An ECS lifecycle stage as botocore's model names it (the functions' own list)."""
+    Project.find().add_task_root()
+    from common.ecs_stages import ECS_STAGES
+
+    if stage not in ECS_STAGES:
+        raise UsageError(f"--stage must be one of {', '.join(ECS_STAGES)}, got {stage!r}")
+
+
 def command_local_run(args: argparse.Namespace) -> int:
     options = LocalRunOptions(
         target_url=args.target_url,
@@ -38,9 +48,14 @@ def command_local_run(args: argparse.Namespace) -> int:
         application=args.application,
         deployment_group=args.deployment_group,
         ssm_parameters=seeded_parameters(args.parameter),
+        controller=args.controller,
+        stage=args.stage,
+        strategy=args.strategy,
     )
     if not args.target_url.startswith(("http://", "https://")):
         raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")
+    if args.controller == "ecs":
+        check_stage(args.stage)
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
     if args.config:

@@ -24,6 +24,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _add_controller(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--controller",
+        default="codedeploy",
+        choices=["codedeploy", "ecs"],
+        help="the deployment engine to play: codedeploy (the hook calls back) or ecs (ECS reads the hook's answers)",
+    )
+
+
 def _add_local_run(commands: Any) -> None:
     local = commands.add_parser("local", help="run the real workflow on the embedded local engine")
     local_commands = local.add_subparsers(dest="local_command", required=True)
@@ -43,8 +52,20 @@ def _add_local_run(commands: Any) -> None:
         choices=["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
         help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
     )
-    run.add_argument("--application", default="sample-service", help="the CodeDeploy application to play")
-    run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group")
+    run.add_argument("--application", default="sample-service", help="the CodeDeploy application (ECS: cluster)")
+    run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group (ECS: service)")
+    _add_controller(run)
+    run.add_argument(
+        "--stage",
+        default="POST_TEST_TRAFFIC_SHIFT",
+        help="with --controller ecs: the lifecycle stage the hook runs at (default POST_TEST_TRAFFIC_SHIFT)",
+    )
+    run.add_argument(
+        "--strategy",
+        default="BLUE_GREEN",
+        choices=["BLUE_GREEN", "LINEAR", "CANARY"],
+        help="with --controller ecs: the deployment strategy (LINEAR and CANARY shift production in steps)",
+    )
     run.add_argument(
         "--parameter",
         action="append",
@@ -69,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print both verdict reports as JSON")
     demo.add_argument("--report-dir", type=Path, help="where to write the two HTML reports (default: a temp folder)")
     demo.add_argument("--verbose", action="store_true", help="print the raw trace of the states as they run")
+    _add_controller(demo)
 
     scaffold = commands.add_parser("new-validation", help="scaffold every item of the add-a-validation checklist")
     scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
@@ -123,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from greenlight.cli.demo import run_demo
 
-            return run_demo(as_json=args.json, report_dir=args.report_dir, verbose=args.verbose)
+            return run_demo(
+                as_json=args.json, report_dir=args.report_dir, verbose=args.verbose, controller=args.controller
+            )
         if args.command == "new-validation":
             from greenlight.authoring.scaffold import scaffold
 

@@ -42,11 +42,13 @@ def observed_summary(observed: dict[str, Any]) -> str:
 
 
 def told_codedeploy(result: LocalRunResult) -> str:
-    """The plain sentence: how the workflow ended, and what greenlight told CodeDeploy."""
+    """The plain sentence: how the workflow ended, and what greenlight told the deployment engine."""
     status = result.execution.status
-    ran = "ran to completion" if status == "SUCCEEDED" else f"ended {status}"
+    ran = f"The workflow {'ran to completion' if status == 'SUCCEEDED' else f'ended {status}'}"
+    if result.engine == "ecs":
+        return f"{ran} in {result.execution.duration_s:.2f} s; {hook_summary(result)}."
     told = result.callback.status.value if result.callback else "nothing"
-    return f"The workflow {ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    return f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
 
 
 def _table(result: LocalRunResult) -> Table:
@@ -78,6 +80,13 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     console.print(told_codedeploy(result))
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(f"Put on EventBridge: {announced}")
+
+
+def hook_summary(result: LocalRunResult) -> str:
+    """ECS: how the hook answered (IN_PROGRESS x N, then the final hookStatus) at which stage."""
+    waiting = sum(1 for answer in result.hook_answers if answer.hook_status == "IN_PROGRESS")
+    calls = f"IN_PROGRESS x {waiting}, then " if waiting else ""
+    return f"ECS hook at {result.stage}: {calls}final hookStatus {result.hook_status}"
 
 
 def exit_code(result: LocalRunResult) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
@@ -68,6 +69,20 @@ class ListenerSettings:
     upstream_timeout: float = 10.0  # for the head, whole; then the idle time allowed between body chunks
     max_response_header_bytes: int = RESPONSE_HEADER_LIMIT_BYTES
     dimensions: list[dict[str, str]] = field(default_factory=list)
+    # ECS: the test listener rule's conditions; a request that does not satisfy them never reaches GREEN
+    routes_to_green: Callable[[str, str, Any], bool] | None = None
+
+
+def answer_elsewhere(request: BaseHTTPRequestHandler) -> None:
+    """A request the test rule does not match goes to the production rule's target group (BLUE), which the local
+    engine does not run: answered 503, as an ALB answers for a target group without targets, and kept out of
+    GREEN's metrics."""
+    payload = b"503 Service Temporarily Unavailable (not routed to GREEN: the test rule's conditions were not met)"
+    request.send_response(503)
+    request.send_header("Content-Length", str(len(payload)))
+    request.end_headers()
+    if request.command != "HEAD":
+        request.wfile.write(payload)
 
 
 class TestListener:
@@ -129,6 +144,10 @@ class TestListener:
     def forward(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else None
+        gate = self.settings.routes_to_green
+        if gate is not None and not gate(request.command, request.path, request.headers):
+            answer_elsewhere(request)
+            return
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         started = time.perf_counter()
         upstream = http.client.HTTPConnection(

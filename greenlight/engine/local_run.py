@@ -44,6 +44,11 @@ class LocalRunOptions:
     ssm_parameters: dict[str, str] = field(default_factory=dict)
     # Overrides of template.yaml's parameter defaults (e.g. OutagePolicy), as `sam deploy` takes them.
     stack_parameters: dict[str, str] = field(default_factory=dict)
+    # Which engine runs the deployment: CodeDeploy (the hook calls back) or Amazon ECS (it reads the hook's answers).
+    controller: str = "codedeploy"
+    stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
+    strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
+    rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
 
 
 def read_config(path: Path) -> str:
@@ -124,12 +129,46 @@ def _start(engine: LocalEngine, deployment: LocalDeployment, options: LocalRunOp
     return engine.execution_arn_for_hook(deployment.hook_execution_id), outcomes
 
 
+def _seed(engine: LocalEngine, seeded: dict[str, str]) -> None:
+    for name, value in seeded.items():
+        # As on AWS, a value over 4096 characters needs the advanced tier.
+        tier = "Advanced" if len(value) > 4096 else "Standard"
+        engine.clients["ssm"].put_parameter(Name=name, Value=value, Type="String", Overwrite=True, Tier=tier)
+
+
+def _run_ecs(
+    engine: LocalEngine,
+    options: LocalRunOptions,
+    health_path: str,
+    seeded: dict[str, str],
+    on_state: Callable[[dict[str, Any]], None] | None,
+    before_start: Callable[[LocalEngine, Any], None] | None,
+) -> LocalRunResult:
+    """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus."""
+    from greenlight.engine.ecs_controller import create_ecs_deployment
+    from greenlight.engine.ecs_run import ecs_result, play
+
+    names = (options.application, options.deployment_group)  # the cluster and the service: the config's two levels
+    deployment = create_ecs_deployment(
+        engine.clients, options.target_url, health_path, engine.settings, names,
+        options.stage, options.strategy, options.rollback,
+    )  # fmt: skip
+    try:
+        _seed(engine, seeded)
+        if before_start:
+            before_start(engine, deployment)
+        in_time = play(engine, deployment, options.deadline_s, on_state, options.hook_invocations)
+        return ecs_result(engine, deployment, in_time)
+    finally:
+        deployment.listener.close()
+
+
 def run_local(
     options: LocalRunOptions,
     project: Project | None = None,
     on_state: Callable[[dict[str, Any]], None] | None = None,
     log: TextIO | None = None,
-    before_start: Callable[[LocalEngine, LocalDeployment], None] | None = None,
+    before_start: Callable[[LocalEngine, Any], None] | None = None,
 ) -> LocalRunResult:
     """Set up the stand-in, start the workflow as CodeDeploy would, wait for it, return the verdict report.
 
@@ -147,12 +186,11 @@ def run_local(
     seeded = seeded_parameters(prefix, options)
     health_path = health_path_of(config_layers(prefix, options, seeded))
     with engine:
+        if options.controller == "ecs":
+            return _run_ecs(engine, options, health_path, seeded, on_state, before_start)
         deployment = _deployment(engine, options, health_path)
         try:
-            for name, value in seeded.items():
-                # As on AWS, a value over 4096 characters needs the advanced tier.
-                tier = "Advanced" if len(value) > 4096 else "Standard"
-                engine.clients["ssm"].put_parameter(Name=name, Value=value, Type="String", Overwrite=True, Tier=tier)
+            _seed(engine, seeded)
             if before_start:
                 before_start(engine, deployment)
             execution_arn, outcomes = _start(engine, deployment, options)

@@ -41,8 +41,28 @@ class StateEvent(BaseModel):
     timestamp: datetime
 
 
+class HookAnswer(BaseModel):
+    """One answer the ECS hook gave ECS: its hookStatus (None: a function error or no status), and why."""
+
+    hook_status: str | None
+    callback_delay: int | None = None
+    reason: str | None = None
+    function_error: str | None = None
+
+    @classmethod
+    def of(cls, answer: dict[str, Any]) -> HookAnswer:
+        mine = (answer.get("hookDetails") or {}).get("greenlight") or {}
+        return cls(
+            hook_status=answer.get("hookStatus"),
+            callback_delay=answer.get("callBackDelay"),
+            reason=mine.get("reason") if isinstance(mine, dict) else None,
+            function_error=answer.get("functionError"),
+        )
+
+
 class LocalRunResult(BaseModel):
-    """`verdict` is what CodeDeploy received (the mocked report's with a MockConfigFile case); `report` is the
+    """`verdict` is what CodeDeploy received (the mocked report's with a MockConfigFile case), or what the ECS hook's
+    final hookStatus means (SUCCEEDED: Succeeded; anything else: Failed, ECS rolls back); `report` is the
     workflow's output, the same report an execution on AWS outputs."""
 
     verdict: Verdict | None
@@ -57,6 +77,10 @@ class LocalRunResult(BaseModel):
         default_factory=list,
         description="What greenlight put on the default EventBridge bus, as a rule's target saw it.",
     )
+    engine: str = "codedeploy"  # which deployment engine the run played: codedeploy or ecs
+    stage: str | None = None  # ECS: the lifecycle stage the hook ran at
+    hook_status: str | None = Field(None, description="ECS: the final hookStatus (SUCCEEDED, FAILED, TIMED_OUT).")
+    hook_answers: list[HookAnswer] = Field(default_factory=list, description="ECS: every answer the hook gave.")
 
     @property
     def validations(self) -> list[ValidationResult]:

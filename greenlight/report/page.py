@@ -29,6 +29,10 @@ def headline(view: ReportView) -> str:
 def told(view: ReportView) -> str:
     status = view.execution_status or "unknown"
     ran = "ran to completion" if status == "SUCCEEDED" else f"ended {status}"
+    report = view.report
+    if report is not None and report.engine == "ecs":
+        answer = "SUCCEEDED" if report.verdict.value == "Succeeded" else "FAILED"
+        return f"The workflow {ran}; from this verdict the ECS hook answers {answer} at {report.stage or 'its stage'}."
     return f"The workflow {ran}; greenlight told CodeDeploy: {view.told_codedeploy or 'nothing'}."
 
 

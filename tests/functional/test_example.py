@@ -22,7 +22,7 @@ from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.project import load_template
 from prepare.discovery import discover
 from tests.conftest import ROOT
-from tests.support.aws import local_aws
+from tests.support.aws import example_load_balancer, local_aws
 
 pytestmark = pytest.mark.functional
 
@@ -109,15 +109,8 @@ def test_the_deployment_group_has_what_discovery_needs(example: dict[str, Any]) 
 def deployed(example: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
     """The example's load balancer and deployment group created in moto from the template's own properties."""
     with local_aws() as aws:
-        elbv2, ec2, codedeploy = aws["elbv2"], aws["ec2"], aws["codedeploy"]
-        vpc = ec2.create_vpc(CidrBlock=example["Vpc"]["Properties"]["CidrBlock"])["Vpc"]["VpcId"]
-        subnets = [
-            ec2.create_subnet(VpcId=vpc, CidrBlock=example[name]["Properties"]["CidrBlock"], AvailabilityZone=zone)[
-                "Subnet"
-            ]["SubnetId"]
-            for name, zone in (("PublicSubnetA", "us-east-1a"), ("PublicSubnetB", "us-east-1b"))
-        ]
-        balancer = elbv2.create_load_balancer(Name=STACK, Subnets=subnets, Type="application")["LoadBalancers"][0]
+        elbv2, codedeploy = aws["elbv2"], aws["codedeploy"]
+        vpc, balancer = example_load_balancer(aws, example, STACK)
         groups = {}
         for label in ("Blue", "Green"):
             props = example[f"{label}TargetGroup"]["Properties"]

@@ -14,7 +14,7 @@ from greenlight.engine import patches
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, REGION
 
-CLIENTS = ("codedeploy", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions")
+CLIENTS = ("codedeploy", "ecs", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions")
 
 
 @contextmanager
@@ -34,3 +34,17 @@ def bare_deployment(codedeploy: Any, iam: Any) -> str:
     codedeploy.create_application(applicationName="app", computePlatform="ECS")
     codedeploy.create_deployment_group(applicationName="app", deploymentGroupName="dg", serviceRoleArn=role)
     return str(codedeploy.create_deployment(applicationName="app", deploymentGroupName="dg")["deploymentId"])
+
+
+def example_load_balancer(aws: dict[str, Any], resources: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]:
+    """An example stack's VPC, public subnets and load balancer in moto, from the template's own properties."""
+    ec2 = aws["ec2"]
+    vpc = ec2.create_vpc(CidrBlock=resources["Vpc"]["Properties"]["CidrBlock"])["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=resources[subnet]["Properties"]["CidrBlock"], AvailabilityZone=zone)[
+            "Subnet"
+        ]["SubnetId"]
+        for subnet, zone in (("PublicSubnetA", "us-east-1a"), ("PublicSubnetB", "us-east-1b"))
+    ]
+    balancer = aws["elbv2"].create_load_balancer(Name=name, Subnets=subnets, Type="application")["LoadBalancers"][0]
+    return str(vpc), dict(balancer)

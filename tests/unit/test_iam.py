@@ -26,7 +26,8 @@ class Scope:
 # From the Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/), its
 # pages "Actions, resources, and condition keys for ..." AWS CodeDeploy (list_awscodedeploy.html), Amazon CloudWatch
 # (list_amazoncloudwatch.html), Elastic Load Balancing V2, Amazon CloudWatch Logs, AWS Step Functions, AWS Systems
-# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2 and Amazon EventBridge.
+# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2, Amazon EventBridge and Amazon Elastic Container
+# Service (service-deployment and service-revision resource types).
 # An action for which it lists no resource type is authorized against "*" only: any ARN in Resource is AccessDenied
 # (for the CodeDeploy target reads, in Prepare; for the callback, a verdict that never arrives).
 SCOPES: dict[str, Scope] = {
@@ -39,6 +40,9 @@ SCOPES: dict[str, Scope] = {
     "elasticloadbalancing:DescribeListeners": Scope((), None),
     "elasticloadbalancing:DescribeLoadBalancers": Scope((), None),
     "elasticloadbalancing:DescribeTargetHealth": Scope((), None),
+    "elasticloadbalancing:DescribeRules": Scope((), None),
+    "ecs:DescribeServiceDeployments": Scope(("service", "service-deployment"), "service-deployment"),
+    "ecs:DescribeServiceRevisions": Scope(("service", "service-revision"), "service-revision"),
     "cloudwatch:GetMetricData": Scope(("dataset",), None, "dataset is for OTLP metrics; classic queries name none"),
     "cloudwatch:DescribeAlarms": Scope(
         ("alarm",), None, "the DescribeAlarms API reference: composite alarms are returned only to a * scope"
@@ -80,6 +84,8 @@ ARN_PREFIXES = {
     "secret": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:",
     "function": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:",
     "queue": "GetAtt:AWS::SQS::Queue",
+    "service-deployment": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-deployment/",
+    "service-revision": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-revision/",
     "event-bus": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default",
 }
 

@@ -31,6 +31,10 @@ def test_codedeploy_still_lacks_targets_and_hook_callback() -> None:
     assert ORIGINALS["codedeploy_methods"] == set()
 
 
+def test_ecs_still_lacks_service_deployments_and_revisions() -> None:
+    assert ORIGINALS["ecs_methods"] == set()
+
+
 def test_wait_and_retry_still_sleep_where_the_patches_scale_them() -> None:
     assert "program_state_event.wait" in inspect.getsource(ORIGINALS["wait_interval"])
     assert ORIGINALS["retrier_time"].__name__ == "time"

@@ -2,7 +2,7 @@
 
 The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
 errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution). The services:
-`codedeploy`, `elbv2`, `cloudwatch`. And `faults` (injected error answers). Each patch closes a gap measured
+`codedeploy`, `ecs`, `elbv2`, `cloudwatch`. And `faults` (injected error answers). Each patch closes a gap measured
 in moto 5.2.5 (docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.settings`);
 outside an engine moto behaves as shipped. tests/unit/test_moto_canaries.py fails the day an upgrade moves or
 fixes what a patch touches.
@@ -14,10 +14,20 @@ import threading
 from importlib.metadata import version
 
 from greenlight.engine import conformance, egress
-from greenlight.engine.patches import asl, cloudwatch, codedeploy, elbv2, faults, lambda_invoke, stepfunctions, waits
+from greenlight.engine.patches import (
+    asl,
+    cloudwatch,
+    codedeploy,
+    ecs,
+    elbv2,
+    faults,
+    lambda_invoke,
+    stepfunctions,
+    waits,
+)
 from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
 
-MODULES = (lambda_invoke, waits, asl, stepfunctions, codedeploy, elbv2, cloudwatch, faults)
+MODULES = (lambda_invoke, waits, asl, stepfunctions, codedeploy, ecs, elbv2, cloudwatch, faults)
 _LOCK = threading.Lock()
 _applied: list[bool] = []
 

@@ -6,8 +6,9 @@ conformance check before it is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from moto.codedeploy.models import CodeDeployBackend
 from moto.codedeploy.responses import CodeDeployResponse
@@ -16,6 +17,8 @@ from moto.core.responses import ActionResult
 
 from greenlight.engine import conformance
 from greenlight.engine.patches.originals import PatchList
+
+StateT = TypeVar("StateT")
 
 
 @dataclass
@@ -26,12 +29,17 @@ class StandInState:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
 
 
-def stand_in(backend: CodeDeployBackend) -> StandInState:
+def kept_on(backend: Any, factory: Callable[[], StateT]) -> StateT:
+    """The stand-in's state kept on a moto backend (so it is reset with every mock), made on first use."""
     state = getattr(backend, "greenlight", None)
     if state is None:
-        state = StandInState()
+        state = factory()
         setattr(backend, "greenlight", state)  # noqa: B010  (moto's backend has no such attribute to type)
     return state
+
+
+def stand_in(backend: CodeDeployBackend) -> StandInState:
+    return kept_on(backend, StandInState)
 
 
 def _answer(operation: str, response: dict[str, Any]) -> ActionResult:

@@ -14,6 +14,7 @@ from moto.awslambda.models import LambdaFunction
 from moto.cloudwatch.models import Statistics
 from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.responses import BaseResponse
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.models import ELBv2Backend
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
@@ -47,6 +48,11 @@ ORIGINALS: dict[str, Any] = {
         name
         for name in ("list_deployment_targets", "get_deployment_target", "put_lifecycle_event_hook_execution_status")
         if hasattr(CodeDeployResponse, name)
+    },
+    "ecs_methods": {
+        name
+        for name in ("describe_service_deployments", "describe_service_revisions")
+        if hasattr(EC2ContainerServiceResponse, name)
     },
     "describe_target_health": ELBv2Backend.describe_target_health,
     "start_execution": StepFunctionsParserBackend.start_execution,

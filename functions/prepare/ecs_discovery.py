@@ -1,0 +1,139 @@
+"""Find what to test in an Amazon ECS native deployment: from the service deployment and its revisions, the GREEN
+and BLUE target groups, the listener rule and its conditions, and the listener URL.
+
+Calls: ecs DescribeServiceDeployments, DescribeServiceRevisions; elbv2 DescribeRules, DescribeListeners,
+DescribeLoadBalancers, DescribeTargetGroups. Field names as botocore's `ecs` and `elbv2` models spell them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from common.ecs_models import EcsContext, TestRequest
+from prepare.discovery import Discovery, DiscoveryError, _listener_url, _target_group
+from prepare.ecs_rules import listener_of, request_for
+from prepare.ecs_stages import codedeploy_event, uses_production_rule
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
+
+GRADUAL_STRATEGIES = {"LINEAR", "CANARY"}  # ecs DeploymentStrategy values that shift production in steps
+
+
+@dataclass(frozen=True)
+class EcsDiscovery(Discovery):
+    stage: str
+    strategy: str
+    test_request: TestRequest
+    both_serve_production: bool  # GREEN and BLUE share production traffic now (a LINEAR or CANARY step)
+
+
+def _service_deployment(ecs: ECSClient, arn: str) -> dict[str, Any]:
+    answer = ecs.describe_service_deployments(serviceDeploymentArns=[arn])
+    found = answer.get("serviceDeployments", [])
+    if not found:
+        failures = "; ".join(f"{f.get('reason')}: {f.get('detail', '')}" for f in answer.get("failures", []))
+        raise DiscoveryError(f"ECS has no service deployment {arn} ({failures or 'not found'})")
+    return dict(found[0])
+
+
+def _revisions(ecs: ECSClient, arns: list[str]) -> dict[str, dict[str, Any]]:
+    answer = ecs.describe_service_revisions(serviceRevisionArns=arns)
+    return {str(r["serviceRevisionArn"]): dict(r) for r in answer.get("serviceRevisions", [])}
+
+
+def _resolved_target_group(revision: dict[str, Any] | None) -> str | None:
+    for balancer in (revision or {}).get("resolvedConfiguration", {}).get("loadBalancers", []):
+        if balancer.get("targetGroupArn"):
+            return str(balancer["targetGroupArn"])
+    return None
+
+
+def _advanced(revision: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    for balancer in revision.get("loadBalancers", []):
+        advanced = balancer.get("advancedConfiguration")
+        if advanced and advanced.get("testListenerRule") and advanced.get("productionListenerRule"):
+            return dict(balancer), dict(advanced)
+    raise DiscoveryError(
+        f"service revision {revision['serviceRevisionArn']} has no load balancer with an advancedConfiguration "
+        "naming a production and a test listener rule: greenlight validates ECS blue/green through the test rule"
+    )
+
+
+def _target_groups(target: dict[str, Any], source: dict[str, Any] | None) -> tuple[str, str | None]:
+    """GREEN is the target group the target revision resolved to; BLUE the source's, or the other of the pair."""
+    balancer, advanced = _advanced(target)
+    pair = [balancer.get("targetGroupArn"), advanced.get("alternateTargetGroupArn")]
+    green = _resolved_target_group(target)
+    blue = _resolved_target_group(source)
+    if green is None:
+        if blue is None:
+            raise DiscoveryError(f"service revision {target['serviceRevisionArn']} has no resolved target group yet")
+        green = next((arn for arn in pair if arn and arn != blue), None)
+    if green is None:
+        raise DiscoveryError("cannot tell the GREEN target group from the service's target group pair")
+    blue = blue or next((arn for arn in pair if arn and arn != green), None)
+    return green, blue
+
+
+def _summary(deployment: dict[str, Any], arn: str) -> dict[str, Any]:
+    revisions = [deployment.get("targetServiceRevision", {}), *deployment.get("sourceServiceRevisions", [])]
+    return next((dict(r) for r in revisions if r.get("arn") == arn), {})
+
+
+def _group(elbv2: ElasticLoadBalancingv2Client, arn: str, summary: dict[str, Any], weight: float) -> Any:
+    as_task_set = {
+        "targetGroup": {"name": arn.split(":targetgroup/", 1)[-1].split("/", 1)[0]},
+        "desiredCount": summary.get("requestedTaskCount", 0),
+        "runningCount": summary.get("runningTaskCount", 0),
+        "trafficWeight": weight,
+    }
+    return _target_group(elbv2, as_task_set)
+
+
+def _names(service_arn: str) -> tuple[str, str]:
+    """arn:aws:ecs:<region>:<account>:service/<cluster>/<service> -> (cluster, service): the config's two levels."""
+    parts = service_arn.split(":service/", 1)[-1].split("/")
+    if len(parts) != 2:
+        raise DiscoveryError(f"{service_arn!r} is not an ECS service ARN with its cluster (service/<cluster>/<name>)")
+    return parts[0], parts[1]
+
+
+def discover_ecs(
+    ecs: ECSClient, elbv2: ElasticLoadBalancingv2Client, deployment_arn: str, context: EcsContext | None
+) -> EcsDiscovery:
+    deployment = _service_deployment(ecs, deployment_arn)
+    target_arn = str(deployment.get("targetServiceRevision", {}).get("arn", ""))
+    if not target_arn:
+        raise DiscoveryError(f"service deployment {deployment_arn} has no target service revision")
+    source_arns = [str(r["arn"]) for r in deployment.get("sourceServiceRevisions", []) if r.get("arn")]
+    revisions = _revisions(ecs, [target_arn, *source_arns])
+    if target_arn not in revisions:
+        raise DiscoveryError(f"ECS does not describe the target service revision {target_arn}")
+    source = revisions.get(source_arns[0]) if source_arns else None
+    green_arn, blue_arn = _target_groups(revisions[target_arn], source)
+    stage = context.lifecycle_stage if context else str(deployment.get("lifecycleStage", ""))
+    _, advanced = _advanced(revisions[target_arn])
+    rule_arn = advanced["productionListenerRule" if uses_production_rule(stage) else "testListenerRule"]
+    rule = dict(elbv2.describe_rules(RuleArns=[rule_arn])["Rules"][0])
+    weights = context.production_traffic_weights if context else {}
+    green_weight = weights.get(target_arn, 0.0)
+    blue_weight = sum(weights.get(arn, 0.0) for arn in source_arns)
+    strategy = str(deployment.get("deploymentConfiguration", {}).get("strategy", ""))
+    cluster, service = _names(str(deployment.get("serviceArn") or (context.service_arn if context else "")))
+    return EcsDiscovery(
+        application_name=cluster,
+        deployment_group_name=service,
+        lifecycle_event=codedeploy_event(stage),
+        green=_group(elbv2, green_arn, _summary(deployment, target_arn), green_weight),
+        blue=_group(elbv2, blue_arn, _summary(deployment, source_arns[0]) if source_arns else {}, blue_weight)
+        if blue_arn
+        else None,
+        test_url=_listener_url(elbv2, listener_of(rule_arn)),
+        stage=stage,
+        strategy=strategy,
+        test_request=request_for(rule),
+        both_serve_production=strategy in GRADUAL_STRATEGIES and green_weight > 0 and blue_weight > 0,
+    )

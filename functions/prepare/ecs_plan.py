@@ -1,0 +1,31 @@
+"""What an ECS deployment adds to the plan: the engine and stage, the test request, and at a LINEAR or CANARY step
+(GREEN and BLUE both serving production) a GREEN-against-BLUE metrics judgement: the canary analysis ECS lacks."""
+
+from __future__ import annotations
+
+from common.config import BaselineConfig, GreenlightConfig
+from common.models import Plan
+from common.observability import logger
+from prepare.ecs_discovery import EcsDiscovery
+from prepare.ecs_rules import path_problem
+
+
+def requested_paths(config: GreenlightConfig, planned: dict[str, bool]) -> list[str]:
+    paths = [config.health.path] if planned.get("health") or planned.get("synthetic") else []
+    if planned.get("synthetic"):
+        paths += [spec.path for spec in config.synthetic.requests]
+    return sorted(set(paths))
+
+
+def complete(plan: Plan, found: EcsDiscovery, config: GreenlightConfig) -> str | None:
+    """Fill the plan's ECS fields; returns why the deployment cannot be validated as configured, if it cannot."""
+    plan.engine, plan.stage, plan.strategy, plan.test_request = "ecs", found.stage, found.strategy, found.test_request
+    problem = path_problem(found.test_request, requested_paths(config, plan.planned))
+    if problem:
+        return problem
+    for ignored in found.test_request.ignored:
+        logger.warning("A listener rule condition requests cannot meet", extra={"condition": ignored})
+    if found.both_serve_production and plan.planned.get("metrics") and config.metrics.baseline is None:
+        plan.config["metrics"]["baseline"] = BaselineConfig().model_dump(mode="json")
+        logger.info("GREEN and BLUE both serve production: metrics compare GREEN against BLUE")
+    return None

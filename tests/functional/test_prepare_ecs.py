@@ -1,0 +1,154 @@
+"""Prepare for an Amazon ECS native deployment, on answers shaped as AWS sends them (tests/events/aws/ecs, elbv2).
+
+Every call is queued on a conforming Stubber with the parameters Prepare must send.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+
+from common.models import HookRequest
+from ecs_hook.contract import EcsHookEvent
+from prepare.app import prepare
+from prepare.ecs_rules import listener_of, path_problem, request_for
+from tests.conftest import load_event
+from tests.support.stubs import aws_response, stubbed
+
+pytestmark = pytest.mark.functional
+
+DEPLOYMENTS = aws_response("ecs/DescribeServiceDeployments")
+DEPLOYMENT = DEPLOYMENTS["serviceDeployments"][0]
+REVISIONS = aws_response("ecs/DescribeServiceRevisions")
+TARGET, SOURCE = (r["serviceRevisionArn"] for r in REVISIONS["serviceRevisions"])
+ADVANCED = REVISIONS["serviceRevisions"][0]["loadBalancers"][0]["advancedConfiguration"]
+
+
+def request(stage: str, production: dict[str, float]) -> HookRequest:
+    return HookRequest.model_validate(
+        {
+            "deployment_id": DEPLOYMENT["serviceDeploymentArn"],
+            "lifecycle_event_hook_execution_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+            "ecs": {
+                "lifecycle_stage": stage,
+                "service_arn": DEPLOYMENT["serviceArn"],
+                "target_service_revision_arn": TARGET,
+                "production_traffic_weights": production,
+            },
+        }
+    )
+
+
+def queue(ecs: Any, elbv2: Any, ssm: Any, deployments: str, rule: str, config: dict[str, Any] | None) -> None:
+    arn = DEPLOYMENT["serviceDeploymentArn"]
+    ecs.add_response("describe_service_deployments", aws_response(deployments), {"serviceDeploymentArns": [arn]})
+    ecs.add_response("describe_service_revisions", REVISIONS, {"serviceRevisionArns": [TARGET, SOURCE]})
+    rule_arn = ADVANCED["productionListenerRule" if rule == "production" else "testListenerRule"]
+    elbv2.add_response("describe_rules", aws_response(f"elbv2/DescribeRules.{rule}"), {"RuleArns": [rule_arn]})
+    elbv2.add_response("describe_target_groups", aws_response("elbv2/DescribeTargetGroups"), {"Names": ["shop-green"]})
+    elbv2.add_response(
+        "describe_target_groups", aws_response("elbv2/DescribeTargetGroups.blue"), {"Names": ["shop-blue"]}
+    )
+    listeners = aws_response("elbv2/DescribeListeners.production")  # the test rule shares the production port
+    elbv2.add_response("describe_listeners", listeners, {"ListenerArns": [listener_of(rule_arn)]})
+    balancer = listeners["Listeners"][0]["LoadBalancerArn"]
+    elbv2.add_response(
+        "describe_load_balancers", aws_response("elbv2/DescribeLoadBalancers"), {"LoadBalancerArns": [balancer]}
+    )
+    names = ["/greenlight/default", "/greenlight/shop-cluster/shop"]
+    parameters = [{"Name": names[1], "Type": "String", "Value": json.dumps(config), "Version": 1}] if config else []
+    ssm.add_response(
+        "get_parameters",
+        {"Parameters": parameters, "InvalidParameters": names[: 2 - len(parameters)]},
+        {"Names": names, "WithDecryption": True},
+    )
+
+
+def run(stage: str, production: dict[str, float], deployments: str, rule: str, config: Any = None) -> Any:
+    with ExitStack() as stack:
+        ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
+        elbv2, elbv2_stub = stack.enter_context(stubbed("elbv2"))
+        ssm, ssm_stub = stack.enter_context(stubbed("ssm"))
+        codedeploy, _ = stack.enter_context(stubbed("codedeploy"))  # never called for ECS
+        queue(ecs_stub, elbv2_stub, ssm_stub, deployments, rule, config)
+        return prepare(request(stage, production), codedeploy, elbv2, ssm, "/greenlight", ecs)
+
+
+def test_post_test_traffic_shift_validates_green_through_the_test_rule() -> None:
+    output = run("POST_TEST_TRAFFIC_SHIFT", {SOURCE: 100.0, TARGET: 0.0}, "ecs/DescribeServiceDeployments", "test")
+    assert output.ready, output.results
+    plan = output.plan
+    assert (plan.engine, plan.stage, plan.strategy) == ("ecs", "POST_TEST_TRAFFIC_SHIFT", "BLUE_GREEN")
+    assert plan.lifecycle_event == "AfterAllowTestTraffic"  # what the config's default names
+    assert (plan.green.name, plan.blue.name) == ("shop-green", "shop-blue")
+    assert (plan.application_name, plan.deployment_group_name) == ("shop-cluster", "shop")
+    assert plan.test_url.endswith(":80")  # the test rule shares the production listener
+    # the test rule's conditions become what every request sends, wildcards filled
+    assert plan.test_request.host == "shop-test.x.example.com"
+    assert plan.test_request.headers == {"X-Greenlight-Test": "true"}
+    assert plan.test_request.query == {"canary": "1"}
+    assert plan.planned == {"health": True, "synthetic": True, "metrics": True}
+    assert plan.config["metrics"]["baseline"] is None  # BLUE_GREEN: nothing to compare in production yet
+
+
+def test_a_canary_step_judges_green_against_blue_through_the_production_rule() -> None:
+    weights = {SOURCE: 90.0, TARGET: 10.0}
+    config = {"metrics": {"lifecycle_events": ["PRODUCTION_TRAFFIC_SHIFT"]}}
+    output = run("PRODUCTION_TRAFFIC_SHIFT", weights, "ecs/DescribeServiceDeployments.canary", "production", config)
+    assert output.ready, output.results
+    plan = output.plan
+    assert (plan.stage, plan.strategy, plan.lifecycle_event) == (
+        "PRODUCTION_TRAFFIC_SHIFT",
+        "CANARY",
+        "BeforeAllowTraffic",
+    )
+    assert plan.planned == {"health": False, "synthetic": False, "metrics": True}
+    assert plan.config["metrics"]["baseline"] is not None  # the canary analysis: GREEN against BLUE
+    assert (plan.green.traffic_weight, plan.blue.traffic_weight) == (10.0, 90.0)
+    assert plan.test_request.path_patterns == ["/*"]
+
+
+def test_a_health_path_the_rule_does_not_route_is_a_clear_error() -> None:
+    rule = aws_response("elbv2/DescribeRules.test")["Rules"][0]
+    rule["Conditions"].append({"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}})
+    problem = path_problem(request_for(rule), ["/healthz"])
+    assert problem and "/api/*" in problem and "/healthz" in problem and "health.path" in problem
+    assert path_problem(request_for(rule), ["/api/health"]) is None
+
+
+def test_the_hook_event_reaches_prepare_as_the_request() -> None:
+    event = load_event("ecs_lifecycle_hook")
+    parsed = HookRequest.model_validate(EcsHookEvent.parse(event).workflow_input())
+    assert parsed.engine == "ecs" and parsed.ecs is not None
+    assert parsed.ecs.lifecycle_stage == "POST_TEST_TRAFFIC_SHIFT"
+    assert HookRequest(deployment_id="d-SHOP12345", lifecycle_event_hook_execution_id="h").engine == "codedeploy"
+
+
+def test_health_and_synthetic_requests_carry_what_the_test_rule_needs() -> None:
+    from common.config import SyntheticConfig
+    from common.ecs_models import TestRequest
+    from common.http import probe
+    from tests.support.servers import serve
+    from validate_synthetic.app import through_rule
+    from validate_synthetic.checks import check_synthetic
+
+    rule = request_for(aws_response("elbv2/DescribeRules.test")["Rules"][0])
+    with serve() as (url, behaviour):
+        # the health probe sends the rule's host and header
+        status, _ = probe(f"{url}/health?canary=1", 2.0, headers=rule.all_headers())
+        assert status == 200
+        # every synthetic request sends them too, and the query, whatever the scenario says
+        scenario = SyntheticConfig.model_validate(
+            {"total_requests": 3, "concurrency": 1, "requests": [{"path": "/api", "headers": {"host": "127.0.0.1"}}]}
+        )
+        outcome = check_synthetic(url, "/health", through_rule(scenario, "/health", rule), lambda ref: "")
+        assert outcome.status.value == "passed", outcome.reason
+    sent = behaviour.requests
+    assert len(sent) == 4
+    assert all(r["headers"]["Host"] == "shop-test.x.example.com" for r in sent)
+    assert all(r["headers"]["X-Greenlight-Test"] == "true" for r in sent)
+    assert all(r["path"].endswith("?canary=1") for r in sent)
+    assert through_rule(scenario, "/health", TestRequest()) is scenario  # CodeDeploy: nothing to add
