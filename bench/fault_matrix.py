@@ -9,8 +9,8 @@ import argparse
 import sys
 import time
 
-from tests.support.ecs_faults import ECS_FAULTS, ecs_markdown_table, run_ecs_fault
 from greenlight.engine.project import Project
+from tests.support.ecs_faults import ECS_FAULTS, ecs_markdown_table, run_ecs_fault
 from tests.support.faults import FAULTS, markdown_table, run_fault
 
 

@@ -77,7 +77,7 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
         console.print(_table(result))
     verdict = result.verdict.value if result.verdict else "none"
     console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
-    console.print(told_codedeploy(result))
+    console.print(told_codedeploy(result), soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(f"Put on EventBridge: {announced}")
 
