@@ -175,6 +175,8 @@ def _serve_connection(sock: socket.socket, behaviour: Hostile) -> None:
 @contextmanager
 def hostile_service(behaviour: Hostile) -> Iterator[str]:
     """Yields the base URL of a loopback service answering as `behaviour` says."""
+    if behaviour.mode == "gzip-bomb":
+        gzip_bomb()  # made before serving: compressing 256 MiB must not eat the first request's deadline
     listener = socket.create_server(("127.0.0.1", 0), backlog=128)
     listener.settimeout(0.05)
     stop = threading.Event()

@@ -17,6 +17,14 @@ QUICK: dict[str, Any] = {
 TIME_SCALE = 0.05
 
 
-def quick_config(**sections: dict[str, Any]) -> str:
-    """QUICK with some settings changed, e.g. quick_config(metrics={"dry_run": True}), as YAML."""
-    return yaml.safe_dump({name: {**QUICK[name], **sections.get(name, {})} for name in QUICK})
+def quick_config(alone: bool = False, **sections: dict[str, Any]) -> str:
+    """QUICK with some settings changed, e.g. quick_config(metrics={"dry_run": True}), as YAML.
+
+    `alone`: every other registered validation (one added later) is switched off, for a test whose outcome its
+    traffic would change (a probe of a failing health path adds 5xx answers to what the metrics read)."""
+    document = {name: {**QUICK[name], **sections.get(name, {})} for name in QUICK}
+    if alone:
+        from common.config import VALIDATIONS
+
+        document |= {name: {"enabled": False} for name in VALIDATIONS if name not in QUICK}
+    return yaml.safe_dump(document)

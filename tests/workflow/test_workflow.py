@@ -61,7 +61,9 @@ def test_a_good_release_passes_every_validation(project: Project) -> None:
 
 def test_health_failing_alone_fails_the_deployment(project: Project) -> None:
     # GIVEN a release whose health check fails, while its API answers (and unhealthy hosts are not a metric check)
-    text = quick_config(synthetic={"requests": [{"path": "/api/items"}]}, metrics={"max_unhealthy_hosts": None})
+    text = quick_config(
+        alone=True, synthetic={"requests": [{"path": "/api/items"}]}, metrics={"max_unhealthy_hosts": None}
+    )
     report = validate(project, Release(healthy=False), text)
     assert statuses(report) == {"health": "failed", "synthetic": "passed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
