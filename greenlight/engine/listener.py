@@ -19,11 +19,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from greenlight.engine.loopback import LoopbackServer
+from greenlight.engine.pool import ConnectionPool
 from greenlight.engine.upstream import (
     FAILURES,
     HOP_BY_HOP,
     RESPONSE_HEADER_LIMIT_BYTES,
+    Head,
     answer_for_target,
+    drain,
     open_response,
     relay_response,
 )
@@ -80,6 +83,11 @@ class TestListener:
         upstream = urlsplit(settings.upstream)
         self.upstream_host, self.upstream_port = upstream.hostname or "127.0.0.1", upstream.port or 80
         self.target = TargetState()
+        self._pool = ConnectionPool(
+            lambda: http.client.HTTPConnection(
+                self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
+            )
+        )
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -116,6 +124,7 @@ class TestListener:
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
+        self._pool.close()
         self.flush()
 
     # --- traffic
@@ -125,27 +134,36 @@ class TestListener:
         body = request.rfile.read(length) if length else None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         started = time.perf_counter()
-        upstream = http.client.HTTPConnection(
-            self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
-        )
-        try:
+        upstream, head = self._exchange(request.command, request.path, body, headers)
+        # TargetResponseTime ends when the target's head arrives (the access log's target_processing_time).
+        answer = ElbAnswer.of(head.response.status if head.response else None, head.failure)
+        self._record(answer, time.perf_counter() - started)
+        if head.response is None:
+            upstream.close()
+            answer_for_target(request, head.failure)
+        elif relay_response(request, head.response):
+            self._pool.give_back(upstream, head.response)
+        else:
+            upstream.close()
+
+    def _exchange(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPConnection, Head]:
+        """Send on a kept-alive connection when there is one; one the target closed meanwhile (a reset before any
+        answer) is dropped and the request sent once more on a new connection, as a pooling proxy does."""
+        while True:
+            upstream, reused = self._pool.take()
             head = open_response(
                 upstream,
-                request.command,
-                request.path,
+                method,
+                path,
                 body,
                 headers,
                 self.settings.upstream_timeout,
                 self.settings.max_response_header_bytes,
             )
-            # TargetResponseTime ends when the target's head arrives (the access log's target_processing_time).
-            answer = ElbAnswer.of(head.response.status if head.response else None, head.failure)
-            self._record(answer, time.perf_counter() - started)
-            if head.response is None:
-                answer_for_target(request, head.failure)
-            else:
-                relay_response(request, head.response)
-        finally:
+            if not (reused and head.failure == "reset"):
+                return upstream, head
             upstream.close()
 
     def _record(self, answer: ElbAnswer, elapsed: float) -> None:
@@ -215,6 +233,8 @@ class TestListener:
                 self.settings.health_timeout,
                 self.settings.max_response_header_bytes,
             )
+            if head.response is not None:
+                drain(connection, head.response, self.settings.health_timeout)
         finally:
             connection.close()  # as an ALB does after each health check
         if head.response is not None:

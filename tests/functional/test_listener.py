@@ -184,3 +184,35 @@ def test_a_body_cut_short_by_the_target_reaches_the_client_cut_short(cloudwatch:
                 answer.read()
         finally:
             listener.close()
+
+
+def test_connections_to_the_target_are_kept_open_and_reused(cloudwatch: Any) -> None:
+    # GIVEN a target that records which client port each request came from
+    with serve() as (url, behaviour):
+        listener = TestListener(ListenerSettings(upstream=url, health_interval=60, dimensions=GROUP), cloudwatch)
+        listener.start()
+        try:
+            # WHEN requests pass through the listener one after the other
+            assert send(listener, 20) == [200] * 20
+        finally:
+            listener.close()
+    # THEN they all travelled on one kept-alive connection to the target, as an ALB's would
+    assert len({request["client_port"] for request in behaviour.requests}) == 1
+
+
+def test_a_kept_connection_the_target_closed_is_replaced_without_an_error(cloudwatch: Any) -> None:
+    with serve() as (url, behaviour):
+        listener = TestListener(ListenerSettings(upstream=url, health_interval=60, dimensions=GROUP), cloudwatch)
+        listener.start()
+        try:
+            assert send(listener, 1) == [200]
+            # GIVEN the target closes its idle connections (a restart, an idle timeout)
+            behaviour.close_after = True
+            assert send(listener, 3) == [200] * 3
+        finally:
+            listener.close()
+    # THEN no request failed: the second reused the first connection, which the target then closed, and each
+    # later one found its kept connection closed and made a new one
+    ports = [request["client_port"] for request in behaviour.requests]
+    assert ports[0] == ports[1] and len(set(ports)) == 3
+    assert sums(cloudwatch, "HTTPCode_ELB_5XX_Count", GROUP[1:]) == 0

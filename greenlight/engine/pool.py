@@ -1,0 +1,72 @@
+"""The emulated ALB's connections to its target, kept open between requests as an ALB keeps them.
+
+An ALB reuses its connections to a target (HTTP keep-alive) instead of opening one per request: a service on a
+stock server with a listen backlog of 5 never sees a burst of new connections, whose overflowing SYNs would be
+dropped and retried a second later. A connection goes back to the pool only when its answer was read to the end
+and the target did not ask to close it; one the target closed while idle is noticed before it is reused.
+"""
+
+from __future__ import annotations
+
+import http.client
+import select
+import threading
+from collections.abc import Callable
+
+MAX_IDLE_CONNECTIONS = 64
+
+
+def _still_open(connection: http.client.HTTPConnection) -> bool:
+    """An idle connection is usable while nothing can be read from it: readable means closed (or garbage)."""
+    sock = connection.sock
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
+
+
+class ConnectionPool:
+    """Idle keep-alive connections to one target; `take` one (or a new, unconnected one), `give_back` it after."""
+
+    def __init__(self, factory: Callable[[], http.client.HTTPConnection], max_idle: int = MAX_IDLE_CONNECTIONS):
+        self._factory = factory
+        self._max_idle = max_idle
+        self._idle: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+        self.opened = 0  # connections made, for tests and figures
+
+    def take(self) -> tuple[http.client.HTTPConnection, bool]:
+        """A connection and whether it is a reused one (a reused one may still turn out closed by the target)."""
+        while True:
+            with self._lock:
+                connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                with self._lock:
+                    self.opened += 1
+                return self._factory(), False
+            if _still_open(connection):
+                return connection, True
+            connection.close()
+
+    def give_back(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse) -> None:
+        """Keep the connection when its answer is fully read and the target keeps it open; close it otherwise."""
+        # http.client marks a body read to its announced length as done (length 0) without closing the response,
+        # and sends nothing more on the connection until it is closed; closing it leaves the socket open.
+        finished = response.isclosed() or response.length == 0
+        if finished:
+            response.close()
+        reusable = finished and not response.will_close and connection.sock is not None
+        with self._lock:
+            if reusable and len(self._idle) < self._max_idle:
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
