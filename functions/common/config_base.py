@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from common.lifecycle import why_not
 from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES
 
 LifecycleEvent = Literal[
@@ -39,6 +40,24 @@ class ValidationConfig(Section):
         default_factory=lambda: [DEFAULT_LIFECYCLE_EVENT],
         description="The CodeDeploy lifecycle events at which this validation runs.",
     )
+
+    def needs(self) -> tuple[bool, bool]:
+        """Whether this validation needs the GREEN task set, and traffic routed to it; a validation's own section
+        says otherwise when it needs less (README: What runs at each lifecycle event)."""
+        return True, True
+
+    def settings_hint(self) -> str:
+        """What to change when this validation cannot run at an event it names."""
+        return "remove the event from lifecycle_events"
+
+    @model_validator(mode="after")
+    def runs_where_it_can(self) -> ValidationConfig:
+        needs_green, needs_traffic = self.needs()
+        for event in self.lifecycle_events if self.enabled else []:
+            problem = why_not(event, needs_green, needs_traffic)
+            if problem:
+                raise ValueError(f"lifecycle_events names {event}, but {problem}; {self.settings_hint()}")
+        return self
 
 
 class ReadLimitsConfig(ValidationConfig):

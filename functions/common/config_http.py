@@ -45,12 +45,29 @@ class HealthConfig(ReadLimitsConfig):
     interval_seconds: float = Field(2.0, ge=MIN_INTERVAL_SECONDS, le=60)
     timeout_seconds: int = Field(120, ge=1, le=780, description="Deadline for targets and HTTP to become healthy.")
     check_targets: bool = Field(True, description="Also require every GREEN target to be healthy in its target group.")
+    check_http: bool = Field(
+        True,
+        description="Probe `path` through the listener that routes to GREEN; off, only target health is checked "
+        "(what AfterInstall allows, before any listener routes to GREEN).",
+    )
     min_healthy_targets: int | None = Field(
         None,
         ge=1,
         le=10_000,
         description="Targets that must be registered and healthy; default: the GREEN task set's desired count.",
     )
+
+    def needs(self) -> tuple[bool, bool]:
+        return True, self.check_http
+
+    def settings_hint(self) -> str:
+        return "set health.check_http: false there to check only the GREEN target group's target health"
+
+    @model_validator(mode="after")
+    def something_to_check(self) -> HealthConfig:
+        if not (self.check_http or self.check_targets):
+            raise ValueError("health.check_http and health.check_targets are both false: nothing left to check")
+        return self
 
     @model_validator(mode="after")
     def request_fits_the_deadline(self) -> HealthConfig:

@@ -67,7 +67,7 @@ class Plan(Payload):
     lifecycle_event: str
     application_name: str
     deployment_group_name: str
-    green: TargetGroup
+    green: TargetGroup | None = None  # None before the replacement task set exists (BeforeInstall)
     blue: TargetGroup | None = None
     test_url: str
     config: dict[str, Any]

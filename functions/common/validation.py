@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from common.limits import EXPECTED_BUDGET_BYTES, OBSERVED_BUDGET_BYTES, REASON_LIMIT_CHARACTERS, bounded, cut_text
-from common.models import Plan, ValidationResult, ValidationStatus, utcnow
+from common.models import Plan, TargetGroup, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
 
 SectionT = TypeVar("SectionT", bound=BaseModel)
@@ -30,6 +30,16 @@ def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tupl
     plan = Plan.model_validate(event["plan"])
     bind_request(plan.request.deployment_id, plan.request.lifecycle_event_hook_execution_id)
     return plan, section_type.model_validate(plan.config[name])
+
+
+class NoGreenError(Exception):
+    """A validation that judges GREEN ran where there is no GREEN task set (Prepare never plans that)."""
+
+
+def green_of(plan: Plan) -> TargetGroup:
+    if plan.green is None:
+        raise NoGreenError(f"there is no GREEN task set at {plan.lifecycle_event} to validate")
+    return plan.green
 
 
 def _unredacted(value: Any) -> Any:

@@ -64,7 +64,12 @@ def prepare(
         test_url=found.test_url,
         config=greenlight_config.dump(config),
         config_source=sources,
-        planned={name: s.enabled and found.lifecycle_event in s.lifecycle_events for name, s in sections.items()},
+        # Config validation keeps each validation to the events where it can run (common.lifecycle); without a
+        # GREEN task set nothing that judges GREEN is planned, and a plan with nothing planned is Succeeded.
+        planned={
+            name: s.enabled and found.lifecycle_event in s.lifecycle_events and found.green is not None
+            for name, s in sections.items()
+        },
     )
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
     return PrepareOutput(request=request, ready=True, plan=plan)

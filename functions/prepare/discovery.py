@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from common import lifecycle
 from common.config import DEFAULT_LIFECYCLE_EVENT
 from common.models import TargetGroup
 
@@ -18,8 +19,6 @@ RUNNING = "InProgress"  # codedeploy LifecycleEventStatus of the hook being run
 ECS_TARGET = "ECSTarget"  # codedeploy DeploymentTargetType
 ECS_PLATFORM = "ECS"  # codedeploy ComputePlatform
 HTTPS = "HTTPS"  # elbv2 ProtocolEnum
-# Before production traffic moves, GREEN is reachable only through the test listener; after, through production.
-PRODUCTION_ROUTE_EVENTS = {"AfterAllowTraffic"}
 
 
 class DiscoveryError(Exception):
@@ -31,7 +30,7 @@ class Discovery:
     application_name: str
     deployment_group_name: str
     lifecycle_event: str
-    green: TargetGroup
+    green: TargetGroup | None  # None only where the table says GREEN does not exist yet (BeforeInstall)
     blue: TargetGroup | None
     test_url: str
 
@@ -97,10 +96,12 @@ def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, 
     ecs_target = _ecs_target(codedeploy, deployment_id)
     lifecycle_event = _current_lifecycle_event(ecs_target)
     green_set, blue_set = _task_set(ecs_target, GREEN_LABEL), _task_set(ecs_target, BLUE_LABEL)
-    if green_set is None:
+    if green_set is None and lifecycle.stage(lifecycle_event).green_exists:
         raise DiscoveryError(f"deployment {deployment_id} has no GREEN task set yet (no {GREEN_LABEL!r} task set)")
 
-    route = "prodTrafficRoute" if lifecycle_event in PRODUCTION_ROUTE_EVENTS else "testTrafficRoute"
+    # GREEN is reached through the production listener once it routes there, through the test listener before.
+    production = lifecycle.stage(lifecycle_event).green_route == lifecycle.PRODUCTION
+    route = "prodTrafficRoute" if production else "testTrafficRoute"
     routes: dict[str, Any] = dict(pairs[0])
     listener_arns = routes.get(route, {}).get("listenerArns", [])
     if not listener_arns:
@@ -110,7 +111,7 @@ def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, 
         application_name=application,
         deployment_group_name=group_name,
         lifecycle_event=lifecycle_event,
-        green=_target_group(elbv2, green_set),
+        green=_target_group(elbv2, green_set) if green_set else None,
         blue=_target_group(elbv2, blue_set) if blue_set else None,
         test_url=_listener_url(elbv2, listener_arns[0]),
     )

@@ -45,9 +45,9 @@ def queue_discovery(
         "get_deployment_target", target, {"deploymentId": DEPLOYMENT, "targetId": targets["targetIds"][0]}
     )
     labels = {t["taskSetLabel"] for t in target["deploymentTarget"]["ecsTarget"]["taskSetsInfo"]}
-    if "Green" not in labels:
-        return target
-    elbv2.add_response("describe_target_groups", aws_response("elbv2/DescribeTargetGroups"), {"Names": ["shop-green"]})
+    if "Green" in labels:  # not before the replacement task set exists (BeforeInstall)
+        green = aws_response("elbv2/DescribeTargetGroups")
+        elbv2.add_response("describe_target_groups", green, {"Names": ["shop-green"]})
     elbv2.add_response(
         "describe_target_groups", aws_response("elbv2/DescribeTargetGroups.blue"), {"Names": ["shop-blue"]}
     )
@@ -109,10 +109,31 @@ def test_at_after_allow_traffic_green_is_reached_through_the_production_listener
     assert plan["test_url"].endswith(":80")
 
 
-def test_at_before_install_there_is_no_green_task_set_yet() -> None:
+def test_at_before_install_only_blue_exists_and_a_ready_plan_plans_nothing() -> None:
+    # GIVEN GetDeploymentTarget at BeforeInstall: only the Blue task set (the replacement does not exist yet)
     output = run_prepare("BeforeInstall")
+    # THEN the plan is ready, without GREEN, and nothing is planned (Finalize then says Succeeded)
+    assert output["ready"] is True
+    plan = output["plan"]
+    assert plan["lifecycle_event"] == "BeforeInstall" and plan["green"] is None
+    assert plan["blue"]["name"] == "shop-blue"
+    assert set(plan["planned"].values()) == {False}
+
+
+def test_at_after_install_green_exists_and_only_target_health_may_be_planned() -> None:
+    config = "health: {lifecycle_events: [AfterInstall], check_http: false}\n"
+    output = run_prepare("AfterInstall", config_text=config)
+    assert output["ready"] is True
+    plan = output["plan"]
+    assert plan["green"]["name"] == "shop-green"
+    assert plan["planned"] == {"health": True, "synthetic": False, "metrics": False}
+
+
+def test_at_after_install_an_http_check_through_the_test_listener_is_refused_saying_why() -> None:
+    output = run_prepare("AfterInstall", config_text="synthetic: {lifecycle_events: [AfterInstall]}\n")
     assert output["ready"] is False
-    assert "no GREEN task set yet" in output["results"][0]["reason"]
+    reason = output["results"][0]["reason"]
+    assert "synthetic" in reason and "the test listener still sends to BLUE" in reason
 
 
 # A parameter holds UTF-8 text of at most 8 KB: the files that are not, or are larger, could not be stored.
