@@ -33,6 +33,23 @@ BODY_BUFFER_BUDGET_BYTES = 256 << 20
 SYNTHETIC_DEADLINE_SECONDS = 630  # the synthetic function's Lambda timeout is 660 s
 
 
+class TlsConfig(Section):
+    """How health and synthetic requests meet an HTTPS listener: the name its certificate must carry, sent as SNI and
+    Host. An ALB's certificate names the service's domain, never the load balancer's DNS name."""
+
+    server_name: TargetHost | None = Field(
+        None,
+        description="The name to verify the listener's certificate against and to send as SNI and Host; default: the "
+        "host-header condition of the listener rule forwarding to GREEN, else the name on the listener's ACM "
+        "certificate (DescribeCertificate DomainName, or a subject alternative name), when not a wildcard.",
+    )
+    verify: bool = Field(
+        True,
+        description="Verify the listener's certificate. false: any certificate is accepted (the test listener only); "
+        "the report says so.",
+    )
+
+
 class HealthConfig(ReadLimitsConfig):
     path: HealthPath = Field("/", description="Path requested through the test listener.")
     healthy_status_codes: list[Annotated[int, Field(ge=100, le=599)]] = Field(

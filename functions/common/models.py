@@ -70,6 +70,7 @@ class Plan(Payload):
     green: TargetGroup | None = None  # None before the replacement task set exists (BeforeInstall)
     blue: TargetGroup | None = None
     test_url: str
+    server_name: str | None = None  # for an HTTPS listener: verified, and sent as SNI and Host (Prepare's choice)
     config: dict[str, Any]
     config_source: list[str] = Field(default_factory=list)
     planned: dict[str, bool] = Field(default_factory=dict)

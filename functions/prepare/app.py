@@ -12,9 +12,11 @@ from common.aws import client, error_code
 from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
 from common.settings import PrepareSettings
-from prepare.discovery import DiscoveryError, discover
+from prepare import server_name
+from prepare.discovery import Discovery, DiscoveryError, discover
 
 if TYPE_CHECKING:
+    from mypy_boto3_acm import ACMClient
     from mypy_boto3_codedeploy import CodeDeployClient
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
     from mypy_boto3_ssm import SSMClient
@@ -40,20 +42,64 @@ def not_ready(request: HookRequest, reason: str) -> PrepareOutput:
     return PrepareOutput(request=request, ready=False, results=[result])
 
 
+class NoServerNameError(Exception):
+    """An HTTPS listener whose certificate's name neither the config nor AWS gives."""
+
+
+def server_name_for(
+    found: Discovery,
+    config: greenlight_config.GreenlightConfig,
+    elbv2: ElasticLoadBalancingv2Client,
+    acm: ACMClient | None,
+) -> str | None:
+    """For an HTTPS listener, the name to verify and send as SNI and Host: the config's, else what AWS exposes."""
+    if not found.https:
+        return None
+    name = config.tls.server_name
+    if name is None and found.green is not None:
+        name = server_name.from_rules(elbv2, found.listener_arn, found.green.arn)
+    if name is None and acm is not None:
+        name = server_name.from_certificate(acm, found.certificate_arns)
+    if name is None and config.tls.verify:
+        raise NoServerNameError(
+            f"the listener {found.test_url} is HTTPS and AWS names no single host for its certificate (no host-header "
+            "rule forwarding to GREEN, no ACM certificate with a name that is not a wildcard): set tls.server_name "
+            "to the name on its certificate, or tls.verify: false"
+        )
+    return name
+
+
+def planned_validations(found: Discovery, config: greenlight_config.GreenlightConfig) -> dict[str, bool]:
+    """Config validation keeps each validation to the events where it can run (common.lifecycle); without a GREEN
+    task set nothing that judges GREEN is planned, and a plan with nothing planned is Succeeded."""
+    sections = {name: getattr(config, name) for name in greenlight_config.VALIDATIONS}
+    return {
+        name: s.enabled and found.lifecycle_event in s.lifecycle_events and found.green is not None
+        for name, s in sections.items()
+    }
+
+
 def prepare(
-    request: HookRequest, codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, ssm: SSMClient, prefix: str
+    request: HookRequest,
+    codedeploy: CodeDeployClient,
+    elbv2: ElasticLoadBalancingv2Client,
+    ssm: SSMClient,
+    prefix: str,
+    acm: ACMClient | None = None,
 ) -> PrepareOutput:
+    """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say."""
     try:
         found = discover(codedeploy, elbv2, request.deployment_id)
         config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
-    except (DiscoveryError, greenlight_config.ConfigError) as error:
+        planned = planned_validations(found, config)
+        name = server_name_for(found, config, elbv2, acm) if any(planned.values()) else None
+    except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
         if error_code(error) in TRANSIENT_ERRORS:
             raise TransientError(str(error)) from error
         return not_ready(request, f"AWS refused a discovery call: {error}")
 
-    sections = {name: getattr(config, name) for name in greenlight_config.VALIDATIONS}
     plan = Plan(
         request=request,
         lifecycle_event=found.lifecycle_event,
@@ -62,14 +108,10 @@ def prepare(
         green=found.green,
         blue=found.blue,
         test_url=found.test_url,
+        server_name=name,
         config=greenlight_config.dump(config),
         config_source=sources,
-        # Config validation keeps each validation to the events where it can run (common.lifecycle); without a
-        # GREEN task set nothing that judges GREEN is planned, and a plan with nothing planned is Succeeded.
-        planned={
-            name: s.enabled and found.lifecycle_event in s.lifecycle_events and found.green is not None
-            for name, s in sections.items()
-        },
+        planned=planned,
     )
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
     return PrepareOutput(request=request, ready=True, plan=plan)
@@ -81,5 +123,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = HookRequest.model_validate(event)
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
     settings = PrepareSettings.from_environment()
-    output = prepare(request, client("codedeploy"), client("elbv2"), client("ssm"), settings.config_parameter_prefix)
+    output = prepare(
+        request,
+        client("codedeploy"),
+        client("elbv2"),
+        client("ssm"),
+        settings.config_parameter_prefix,
+        acm=client("acm"),
+    )
     return output.model_dump(mode="json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from common import lifecycle
@@ -33,6 +33,9 @@ class Discovery:
     green: TargetGroup | None  # None only where the table says GREEN does not exist yet (BeforeInstall)
     blue: TargetGroup | None
     test_url: str
+    listener_arn: str = ""
+    https: bool = False
+    certificate_arns: list[str] = field(default_factory=list)  # the listener's default certificate
 
 
 def _current_lifecycle_event(ecs_target: dict[str, Any]) -> str:
@@ -76,11 +79,12 @@ def _target_group(elbv2: ElasticLoadBalancingv2Client, task_set: dict[str, Any])
     )
 
 
-def _listener_url(elbv2: ElasticLoadBalancingv2Client, listener_arn: str) -> str:
-    listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
-    balancer = elbv2.describe_load_balancers(LoadBalancerArns=[listener["LoadBalancerArn"]])["LoadBalancers"][0]
+def _listener(elbv2: ElasticLoadBalancingv2Client, listener_arn: str) -> tuple[str, dict[str, Any]]:
+    """The URL requests reach GREEN through, and the listener as DescribeListeners gives it."""
+    listener = dict(elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0])
+    balancer = elbv2.describe_load_balancers(LoadBalancerArns=[str(listener["LoadBalancerArn"])])["LoadBalancers"][0]
     scheme = "https" if listener.get("Protocol") == HTTPS else "http"
-    return f"{scheme}://{balancer['DNSName']}:{listener['Port']}"
+    return f"{scheme}://{balancer['DNSName']}:{listener['Port']}", listener
 
 
 def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, deployment_id: str) -> Discovery:
@@ -107,11 +111,17 @@ def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, 
     if not listener_arns:
         raise DiscoveryError(f"deployment group {group_name} has no {route} listener for {lifecycle_event}")
 
+    green = _target_group(elbv2, green_set) if green_set else None
+    blue = _target_group(elbv2, blue_set) if blue_set else None
+    url, listener = _listener(elbv2, listener_arns[0])
     return Discovery(
         application_name=application,
         deployment_group_name=group_name,
         lifecycle_event=lifecycle_event,
-        green=_target_group(elbv2, green_set) if green_set else None,
-        blue=_target_group(elbv2, blue_set) if blue_set else None,
-        test_url=_listener_url(elbv2, listener_arns[0]),
+        green=green,
+        blue=blue,
+        test_url=url,
+        listener_arn=listener_arns[0],
+        https=listener.get("Protocol") == HTTPS,
+        certificate_arns=[str(c["CertificateArn"]) for c in listener.get("Certificates", []) if "CertificateArn" in c],
     )

@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client
 from common.config import HealthConfig
+from common.http import tls_target
 from common.observability import logger, tracer
 from common.validation import green_of, load, run
 from validate_health.checks import check_health
@@ -20,4 +21,5 @@ NAME = "health"
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, HealthConfig)
     url = plan.test_url.rstrip("/") + config.path
-    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), green_of(plan), url, config))
+    tls = tls_target(plan)
+    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), green_of(plan), url, config, tls))

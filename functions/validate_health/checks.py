@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from common import clock
 from common.config import HealthConfig
-from common.http import ReadLimits, probe
+from common.http import ReadLimits, TlsTarget, probe
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
 
@@ -53,7 +53,12 @@ def describe_targets(elbv2: ElasticLoadBalancingv2Client, target_group_arn: str)
 
 
 def poll(
-    elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: str, config: HealthConfig, expected_targets: int
+    elbv2: ElasticLoadBalancingv2Client,
+    green: TargetGroup,
+    url: str,
+    config: HealthConfig,
+    expected_targets: int,
+    tls: TlsTarget,
 ) -> Progress:
     """Poll targets, then HTTP, until enough consecutive good answers, the attempts run out or the deadline passes."""
     attempts = max(1, math.ceil(config.timeout_seconds / config.interval_seconds))
@@ -66,7 +71,7 @@ def poll(
             progress.target_states = describe_targets(elbv2, green.arn)
         if config.check_http and (not config.check_targets or progress.targets_ok(expected_targets)):
             # The check's deadline holds inside a probe too: a body trickling in cannot carry the check past it.
-            status, progress.last_answer = probe(url, min(config.request_timeout_seconds, remaining), limits)
+            status, progress.last_answer = probe(url, min(config.request_timeout_seconds, remaining), limits, tls)
             progress.probes += 1
             progress.consecutive = progress.consecutive + 1 if status in config.healthy_status_codes else 0
             if progress.consecutive >= config.consecutive_successes:
@@ -77,6 +82,13 @@ def poll(
             break
         clock.sleep(min(config.interval_seconds, max(deadline - time.monotonic(), 0.0)))
     return progress
+
+
+def tls_observed(url: str, tls: TlsTarget) -> dict[str, object]:
+    """For an HTTPS listener, the name verified (or that nothing was), so the report shows it."""
+    if not url.startswith("https:"):
+        return {}
+    return {"tls_server_name": tls.server_name, "tls_verified": tls.verify}
 
 
 def describe_target(target: dict[str, str]) -> str:
@@ -96,7 +108,15 @@ def targets_reason(progress: Progress, green: TargetGroup, expected_targets: int
     )
 
 
-def check_health(elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: str, config: HealthConfig) -> Outcome:
+def check_health(
+    elbv2: ElasticLoadBalancingv2Client,
+    green: TargetGroup,
+    url: str,
+    config: HealthConfig,
+    tls: TlsTarget | None = None,
+) -> Outcome:
+    """`tls` says how to meet an HTTPS listener (common.http.TlsTarget); for plain HTTP it changes nothing."""
+    tls = tls or TlsTarget()
     expected_targets = config.min_healthy_targets or max(green.desired_count, 1)
     expected = {
         "healthy_targets_at_least": expected_targets if config.check_targets else "not checked",
@@ -104,9 +124,10 @@ def check_health(elbv2: ElasticLoadBalancingv2Client, green: TargetGroup, url: s
         "status_codes": config.healthy_status_codes,
         "within_seconds": config.timeout_seconds,
     }
-    progress = poll(elbv2, green, url, config, expected_targets)
+    progress = poll(elbv2, green, url, config, expected_targets, tls)
     observed = {
         "url": url,
+        **tls_observed(url, tls),
         "targets": progress.target_states,
         "http_probes": progress.probes,
         "consecutive_successes": progress.consecutive,

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from common.config import SecretRef, SyntheticConfig
-from common.http import ReadLimits
+from common.http import ReadLimits, TlsTarget
 from common.models import ValidationStatus
 from common.validation import Outcome
 from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
@@ -60,9 +60,13 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
 
 
 def check_synthetic(
-    base_url: str, default_path: str, config: SyntheticConfig, resolve_secret: Callable[[SecretRef], str]
+    base_url: str,
+    default_path: str,
+    config: SyntheticConfig,
+    resolve_secret: Callable[[SecretRef], str],
+    tls: TlsTarget | None = None,
 ) -> Outcome:
-    requests = prepare_requests(base_url, config, default_path, resolve_secret)
+    requests = prepare_requests(base_url, config, default_path, resolve_secret, tls)
     traffic = run_traffic(
         requests,
         config.total_requests,
@@ -72,7 +76,10 @@ def check_synthetic(
         deadline_s=config.timeout_seconds,
         limits=ReadLimits(config.max_body_bytes, config.max_header_bytes),
     )
-    return judge(asyncio.run(traffic), config)
+    outcome = judge(asyncio.run(traffic), config)
+    if base_url.startswith("https:") and tls is not None:
+        outcome.observed |= {"tls_server_name": tls.server_name, "tls_verified": tls.verify}
+    return outcome
 
 
 def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:

@@ -36,6 +36,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         application=args.application,
         deployment_group=args.deployment_group,
         ssm_parameters=seeded_parameters(args.parameter),
+        https_server_name=args.https,
     )
     if not args.target_url.startswith(("http://", "https://")):
         raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")

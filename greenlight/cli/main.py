@@ -42,6 +42,12 @@ def _add_local_run(commands: Any) -> None:
         choices=["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"],
         help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
     )
+    run.add_argument(
+        "--https",
+        metavar="SERVER_NAME",
+        help="make the test listener HTTPS, with a certificate for SERVER_NAME made for this run (an ACM certificate "
+        "for the service's domain, as on AWS)",
+    )
     run.add_argument("--application", default="sample-service", help="the CodeDeploy application to play")
     run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group")
     run.add_argument(

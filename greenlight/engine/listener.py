@@ -10,6 +10,7 @@ real traffic. Metrics reach the local CloudWatch through `put_metric_data`, as a
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ class ListenerSettings:
     upstream_timeout: float = 10.0  # for the head, whole; then the idle time allowed between body chunks
     max_response_header_bytes: int = RESPONSE_HEADER_LIMIT_BYTES
     dimensions: list[dict[str, str]] = field(default_factory=list)
+    tls: ssl.SSLContext | None = None  # an HTTPS listener: its certificate, the TLS ending here as on an ALB
 
 
 class TestListener:
@@ -105,6 +107,11 @@ class TestListener:
                 return
 
         self._server = LoopbackServer(Handler)
+        if settings.tls is not None:
+            # The handshake happens on the first read, in the connection's own thread, never in the accept loop.
+            self._server.socket = settings.tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._threads = [
             threading.Thread(target=self._server.serve_forever, args=(0.02,), name="listener", daemon=True),
             threading.Thread(target=self._health_loop, name="listener-health", daemon=True),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from greenlight.engine import local_tls
 from greenlight.engine.executions import Run
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
@@ -44,6 +45,8 @@ class LocalRunOptions:
     ssm_parameters: dict[str, str] = field(default_factory=dict)
     # Overrides of template.yaml's parameter defaults (e.g. OutagePolicy), as `sam deploy` takes them.
     stack_parameters: dict[str, str] = field(default_factory=dict)
+    # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
+    https_server_name: str | None = None
 
 
 def read_config(path: Path) -> str:
@@ -100,6 +103,10 @@ def health_path_of(layers: list[Any]) -> str:
 
 
 def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
+    certificate = None
+    if options.https_server_name:
+        certificate, ca_pem = local_tls.issue(engine.clients["acm"], options.https_server_name)
+        engine.enter(local_tls.trusted(ca_pem))
     return create_deployment(
         engine.clients,
         options.target_url,
@@ -108,6 +115,7 @@ def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str)
         settings=engine.settings,
         application=options.application,
         deployment_group=options.deployment_group,
+        certificate=certificate,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from moto.backends import get_backend
 
 from greenlight.engine.listener import ListenerSettings, TestListener
+from greenlight.engine.local_tls import LocalCertificate
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.settings import EngineSettings
 
@@ -123,9 +124,15 @@ def _target_groups(elbv2: Any, vpc: str, health_path: str) -> dict[str, str]:
     }
 
 
-def _listener(elbv2: Any, balancer_arn: str, port: int, target_group_arn: str) -> str:
+def _listener(
+    elbv2: Any, balancer_arn: str, port: int, target_group_arn: str, certificate: LocalCertificate | None = None
+) -> str:
+    """An HTTP listener, or an HTTPS one whose default certificate is `certificate` (in the local ACM)."""
     action = {"Type": "forward", "TargetGroupArn": target_group_arn}
-    answer = elbv2.create_listener(LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=port, DefaultActions=[action])
+    tls: dict[str, Any] = {"Protocol": "HTTP"}
+    if certificate is not None:
+        tls = {"Protocol": "HTTPS", "Certificates": [{"CertificateArn": certificate.certificate_arn}]}
+    answer = elbv2.create_listener(LoadBalancerArn=balancer_arn, Port=port, DefaultActions=[action], **tls)
     return str(answer["Listeners"][0]["ListenerArn"])
 
 
@@ -165,9 +172,10 @@ def create_deployment(
     settings: EngineSettings | None = None,
     application: str = APPLICATION,
     deployment_group: str = DEPLOYMENT_GROUP,
+    certificate: LocalCertificate | None = None,
 ) -> LocalDeployment:
     """A blue/green ECS deployment of `application`/`deployment_group` paused at `lifecycle_event`, GREEN behind a
-    real loopback listener.
+    real loopback listener (HTTPS with `certificate`, made by greenlight.engine.local_tls).
 
     `settings` are the running engine's: its target health comes from the listener's own health checks.
     """
@@ -180,11 +188,16 @@ def create_deployment(
         {"Name": "TargetGroup", "Value": green.split(":", 5)[5]},
         {"Name": "LoadBalancer", "Value": balancer_dimension},
     ]
-    listener_settings = ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions)
+    listener_settings = ListenerSettings(
+        upstream=upstream,
+        health_path=health_path,
+        dimensions=dimensions,
+        tls=certificate.server_context if certificate else None,
+    )
     listener = TestListener(listener_settings, clients["cloudwatch"]).start()
     settings.target_health[green] = listener.target_health
     production = _listener(elbv2, balancer_arn, 80, groups["blue"])
-    test_listener = _listener(elbv2, balancer_arn, listener.port, green)
+    test_listener = _listener(elbv2, balancer_arn, listener.port, green, certificate)
     deployment_id = _deployment(clients, production, test_listener, application, deployment_group)
     backend = get_backend("codedeploy")[ACCOUNT][REGION]
     stand_in(backend).targets[deployment_id] = ecs_target(deployment_id, lifecycle_event)

@@ -22,7 +22,15 @@ PREFIX = "/greenlight"
 DEPLOYMENT = "d-SHOP12345"
 GROUP = aws_response("codedeploy/GetDeploymentGroup")["deploymentGroupInfo"]
 PAIR = GROUP["loadBalancerInfo"]["targetGroupPairInfoList"][0]
-LISTENER = {"test": "elbv2/DescribeListeners", "production": "elbv2/DescribeListeners.production"}
+LISTENER = {
+    "test": "elbv2/DescribeListeners",
+    "production": "elbv2/DescribeListeners.production",
+    "https": "elbv2/DescribeListeners.https",
+}
+
+
+HTTPS_LISTENER = aws_response("elbv2/DescribeListeners.https")["Listeners"][0]["ListenerArn"]
+CERTIFICATE = aws_response("elbv2/DescribeListeners.https")["Listeners"][0]["Certificates"][0]["CertificateArn"]
 
 
 def queue_discovery(
@@ -34,10 +42,12 @@ def queue_discovery(
     """
     target = aws_response(f"codedeploy/GetDeploymentTarget.{event}")
     codedeploy.add_response("get_deployment", aws_response("codedeploy/GetDeployment"), {"deploymentId": DEPLOYMENT})
+    group = aws_response("codedeploy/GetDeploymentGroup")
+    if route == "https":
+        pair = group["deploymentGroupInfo"]["loadBalancerInfo"]["targetGroupPairInfoList"][0]
+        pair["testTrafficRoute"]["listenerArns"] = [HTTPS_LISTENER]
     codedeploy.add_response(
-        "get_deployment_group",
-        aws_response("codedeploy/GetDeploymentGroup"),
-        {"applicationName": "shop", "deploymentGroupName": "shop-dg"},
+        "get_deployment_group", group, {"applicationName": "shop", "deploymentGroupName": "shop-dg"}
     )
     targets = aws_response("codedeploy/ListDeploymentTargets")
     codedeploy.add_response("list_deployment_targets", targets, {"deploymentId": DEPLOYMENT})
@@ -53,6 +63,8 @@ def queue_discovery(
     )
     listener_arn = PAIR["prodTrafficRoute" if route == "production" else "testTrafficRoute"]["listenerArns"][0]
     listeners = aws_response(LISTENER[route])
+    if route == "https":  # the story's variant: the test route names the HTTPS listener
+        listener_arn = HTTPS_LISTENER
     assert listeners["Listeners"][0]["ListenerArn"] == listener_arn  # the fixtures tell one story
     elbv2.add_response("describe_listeners", listeners, {"ListenerArns": [listener_arn]})
     balancer = listeners["Listeners"][0]["LoadBalancerArn"]
@@ -68,14 +80,28 @@ def queue_discovery(
     return target
 
 
-def run_prepare(event: str, route: str = "test", config_text: str | None = None) -> dict[str, Any]:
+def run_prepare(
+    event: str,
+    route: str = "test",
+    config_text: str | None = None,
+    rules: str | None = None,
+    certificate: str | None = None,
+) -> dict[str, Any]:
+    """Prepare on the fixtures; for the HTTPS listener, `rules` and `certificate` name the DescribeRules and
+    DescribeCertificate answers it reads for the server name (None: not read)."""
     request = HookRequest(deployment_id=DEPLOYMENT, lifecycle_event_hook_execution_id="hook-1")
     with ExitStack() as stack:
-        (codedeploy, codedeploy_stub), (elbv2, elbv2_stub), (ssm, ssm_stub) = (
-            stack.enter_context(stubbed(service)) for service in ("codedeploy", "elbv2", "ssm")
+        (codedeploy, codedeploy_stub), (elbv2, elbv2_stub), (ssm, ssm_stub), (acm, acm_stub) = (
+            stack.enter_context(stubbed(service)) for service in ("codedeploy", "elbv2", "ssm", "acm")
         )
         queue_discovery(codedeploy_stub, elbv2_stub, ssm_stub, event, route, config_text)
-        return prepare(request, codedeploy, elbv2, ssm, PREFIX).model_dump(mode="json")
+        if rules:
+            elbv2_stub.add_response(
+                "describe_rules", aws_response(rules), {"ListenerArn": HTTPS_LISTENER, "PageSize": 400}
+            )
+        if certificate:
+            acm_stub.add_response("describe_certificate", aws_response(certificate), {"CertificateArn": CERTIFICATE})
+        return prepare(request, codedeploy, elbv2, ssm, PREFIX, acm=acm).model_dump(mode="json")
 
 
 def test_at_after_allow_test_traffic_green_blue_and_the_test_listener_are_found() -> None:
@@ -134,6 +160,40 @@ def test_at_after_install_an_http_check_through_the_test_listener_is_refused_say
     assert output["ready"] is False
     reason = output["results"][0]["reason"]
     assert "synthetic" in reason and "the test listener still sends to BLUE" in reason
+
+
+def test_an_https_listener_is_verified_against_the_host_of_the_rule_forwarding_to_green() -> None:
+    plan = run_prepare("AfterAllowTestTraffic", "https", rules="elbv2/DescribeRules")["plan"]
+    assert plan["test_url"].startswith("https://shop-alb-") and plan["test_url"].endswith(":8443")
+    assert plan["server_name"] == "shop-test.example.com"  # the Host GREEN's rule requires
+
+
+def test_without_such_a_rule_the_name_on_the_listeners_acm_certificate_is_used() -> None:
+    plan = run_prepare(
+        "AfterAllowTestTraffic", "https", rules="elbv2/DescribeRules.default", certificate="acm/DescribeCertificate"
+    )["plan"]
+    assert plan["server_name"] == "shop.example.com"  # DescribeCertificate's DomainName, never the ALB's DNS name
+
+
+def test_a_wildcard_certificate_names_no_host_and_the_config_must_say() -> None:
+    output = run_prepare(
+        "AfterAllowTestTraffic",
+        "https",
+        rules="elbv2/DescribeRules.default",
+        certificate="acm/DescribeCertificate.wildcard",
+    )
+    assert output["ready"] is False
+    assert "set tls.server_name" in output["results"][0]["reason"]
+
+
+def test_the_configured_server_name_needs_no_lookup() -> None:
+    config = "tls: {server_name: orders.example.com}\n"
+    plan = run_prepare("AfterAllowTestTraffic", "https", config_text=config)["plan"]
+    assert plan["server_name"] == "orders.example.com"
+
+
+def test_a_plain_http_listener_has_no_server_name() -> None:
+    assert run_prepare("AfterAllowTestTraffic")["plan"]["server_name"] is None
 
 
 # A parameter holds UTF-8 text of at most 8 KB: the files that are not, or are larger, could not be stored.

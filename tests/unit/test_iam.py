@@ -26,7 +26,7 @@ class Scope:
 # From the Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/), its
 # pages "Actions, resources, and condition keys for ..." AWS CodeDeploy (list_awscodedeploy.html), Amazon CloudWatch
 # (list_amazoncloudwatch.html), Elastic Load Balancing V2, Amazon CloudWatch Logs, AWS Step Functions, AWS Systems
-# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2 and Amazon EventBridge.
+# Manager, AWS Certificate Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2 and Amazon EventBridge.
 # An action for which it lists no resource type is authorized against "*" only: any ARN in Resource is AccessDenied
 # (for the CodeDeploy target reads, in Prepare; for the callback, a verdict that never arrives).
 SCOPES: dict[str, Scope] = {
@@ -38,6 +38,9 @@ SCOPES: dict[str, Scope] = {
     "elasticloadbalancing:DescribeTargetGroups": Scope((), None),
     "elasticloadbalancing:DescribeListeners": Scope((), None),
     "elasticloadbalancing:DescribeLoadBalancers": Scope((), None),
+    "elasticloadbalancing:DescribeRules": Scope((), None),
+    # AWS Certificate Manager: DescribeCertificate on certificate/<id> (ACM user guide, "ACM API permissions").
+    "acm:DescribeCertificate": Scope(("certificate",), "certificate"),
     "elasticloadbalancing:DescribeTargetHealth": Scope((), None),
     "cloudwatch:GetMetricData": Scope(("dataset",), None, "dataset is for OTLP metrics; classic queries name none"),
     "cloudwatch:DescribeAlarms": Scope(
@@ -80,6 +83,7 @@ ARN_PREFIXES = {
     "secret": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:",
     "function": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:",
     "queue": "GetAtt:AWS::SQS::Queue",
+    "certificate": "arn:${AWS::Partition}:acm:${AWS::Region}:${AWS::AccountId}:certificate/",
     "event-bus": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default",
 }
 
