@@ -82,15 +82,25 @@ def custom_query(check: MetricCheck, period: int) -> dict[str, Any]:
 
 
 def fetch(
-    cloudwatch: CloudWatchClient, queries: list[dict[str, Any]], start: datetime, end: datetime
+    cloudwatch: CloudWatchClient,
+    queries: list[dict[str, Any]],
+    start: datetime,
+    end: datetime,
+    latest: dict[str, datetime] | None = None,
 ) -> dict[str, list[float]]:
-    """Every value of every query over every page, by query id (an id CloudWatch returned nothing for is absent)."""
+    """Every value of every query over every page, by query id (an id CloudWatch returned nothing for is absent).
+
+    `latest`, when given, receives each query's latest period with data (its timestamp: the period's start).
+    """
     values: dict[str, list[float]] = {}
     kwargs: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
     while True:
         response = cloudwatch.get_metric_data(**kwargs)
         for result in response["MetricDataResults"]:
             values.setdefault(result["Id"], []).extend(float(v) for v in result.get("Values", []))
+            if latest is not None and result.get("Timestamps"):
+                newest = max(result["Timestamps"])
+                latest[result["Id"]] = max(newest, latest.get(result["Id"], newest))
         if not response.get("NextToken"):
             return values
         kwargs["NextToken"] = response["NextToken"]

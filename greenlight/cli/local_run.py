@@ -37,11 +37,14 @@ def command_local_run(args: argparse.Namespace) -> int:
         deployment_group=args.deployment_group,
         ssm_parameters=seeded_parameters(args.parameter),
         https_server_name=args.https,
+        metrics_delay_s=args.metrics_delay,
     )
     if not args.target_url.startswith(("http://", "https://")):
         raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
+    if not 0 <= args.metrics_delay <= 3600:
+        raise UsageError("--metrics-delay must be between 0 and 3600 seconds")
     if args.config:
         options.config_text = read_config(args.config)
     if args.mock_config:

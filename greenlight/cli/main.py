@@ -43,6 +43,14 @@ def _add_local_run(commands: Any) -> None:
         help="the CodeDeploy hook being run (default AfterAllowTestTraffic)",
     )
     run.add_argument(
+        "--metrics-delay",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long after its minute ends the local CloudWatch has the ALB's metrics, scaled by --time-scale "
+        "(default 60: on AWS a minute or more)",
+    )
+    run.add_argument(
         "--https",
         metavar="SERVER_NAME",
         help="make the test listener HTTPS, with a certificate for SERVER_NAME made for this run (an ACM certificate "

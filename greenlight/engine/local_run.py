@@ -45,6 +45,8 @@ class LocalRunOptions:
     ssm_parameters: dict[str, str] = field(default_factory=dict)
     # Overrides of template.yaml's parameter defaults (e.g. OutagePolicy), as `sam deploy` takes them.
     stack_parameters: dict[str, str] = field(default_factory=dict)
+    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale.
+    metrics_delay_s: float = 60.0
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
     https_server_name: str | None = None
 
@@ -151,6 +153,7 @@ def run_local(
         project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
         options.stack_parameters,
     )  # fmt: skip
+    engine.settings.alb_metrics_delay_s = options.metrics_delay_s
     prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
     seeded = seeded_parameters(prefix, options)
     health_path = health_path_of(config_layers(prefix, options, seeded))
