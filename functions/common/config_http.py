@@ -167,6 +167,20 @@ class RequestSpec(Section):
         return self
 
 
+class CompareWithBlueConfig(Section):
+    """The scenario also sent to BLUE through the production listener, in the same window, and GREEN's latencies
+    compared with BLUE's answers to the same requests by a rank-sum test (Mann-Whitney U), as Kayenta does."""
+
+    alpha: float = Field(0.01, gt=0, lt=1, description="GREEN is slower only when the test's p-value is below this.")
+    max_slower_probability: float = Field(
+        0.6,
+        ge=0.5,
+        le=1,
+        description="And when a GREEN answer is slower than a BLUE one with a probability above this (0.5: even).",
+    )
+    min_samples: int = Field(20, ge=5, le=100_000, description="Fewer good answers from either: inconclusive.")
+
+
 class SyntheticConfig(ReadLimitsConfig):
     requests: list[RequestSpec] = Field(
         default_factory=list, max_length=100, description="The scenario; empty means GET the health path."
@@ -185,6 +199,9 @@ class SyntheticConfig(ReadLimitsConfig):
     )
     min_success_ratio: float = Field(0.99, ge=0, le=1)
     max_p99_ms: float = Field(1000.0, gt=0, le=3_600_000)
+    compare_with_blue: CompareWithBlueConfig | None = Field(
+        None, description="Send the scenario to BLUE too, through the production listener, and compare latencies."
+    )
     allowed_hosts: list[TargetHost] = Field(
         default_factory=list,
         max_length=100,

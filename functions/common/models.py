@@ -71,6 +71,7 @@ class Plan(Payload):
     blue: TargetGroup | None = None
     test_url: str
     server_name: str | None = None  # for an HTTPS listener: verified, and sent as SNI and Host (Prepare's choice)
+    blue_url: str | None = None  # the production listener while it routes to BLUE, when synthetic compares with it
     config: dict[str, Any]
     config_source: list[str] = Field(default_factory=list)
     planned: dict[str, bool] = Field(default_factory=dict)

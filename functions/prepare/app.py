@@ -13,7 +13,7 @@ from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, Va
 from common.observability import bind_request, logger, tracer
 from common.settings import PrepareSettings
 from prepare import server_name
-from prepare.discovery import Discovery, DiscoveryError, discover
+from prepare.discovery import Discovery, DiscoveryError, discover, production_url
 
 if TYPE_CHECKING:
     from mypy_boto3_acm import ACMClient
@@ -93,6 +93,8 @@ def prepare(
         config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
         planned = planned_validations(found, config)
         name = server_name_for(found, config, elbv2, acm) if any(planned.values()) else None
+        compares = planned["synthetic"] and config.synthetic.compare_with_blue is not None and found.blue is not None
+        blue_url = production_url(elbv2, found) if compares else None
     except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
@@ -109,6 +111,7 @@ def prepare(
         blue=found.blue,
         test_url=found.test_url,
         server_name=name,
+        blue_url=blue_url,
         config=greenlight_config.dump(config),
         config_source=sources,
         planned=planned,

@@ -36,6 +36,14 @@ class Discovery:
     listener_arn: str = ""
     https: bool = False
     certificate_arns: list[str] = field(default_factory=list)  # the listener's default certificate
+    production_listener_arn: str = ""  # routes to BLUE until AllowTraffic
+
+
+def production_url(elbv2: ElasticLoadBalancingv2Client, found: Discovery) -> str | None:
+    """The URL of the production listener while it still routes to BLUE (before AllowTraffic), else None."""
+    if lifecycle.stage(found.lifecycle_event).green_route != lifecycle.TEST or not found.production_listener_arn:
+        return None
+    return _listener(elbv2, found.production_listener_arn)[0]
 
 
 def _current_lifecycle_event(ecs_target: dict[str, Any]) -> str:
@@ -111,6 +119,7 @@ def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, 
     if not listener_arns:
         raise DiscoveryError(f"deployment group {group_name} has no {route} listener for {lifecycle_event}")
 
+    production_arns = routes.get("prodTrafficRoute", {}).get("listenerArns", [])
     green = _target_group(elbv2, green_set) if green_set else None
     blue = _target_group(elbv2, blue_set) if blue_set else None
     url, listener = _listener(elbv2, listener_arns[0])
@@ -124,4 +133,5 @@ def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, 
         listener_arn=listener_arns[0],
         https=listener.get("Protocol") == HTTPS,
         certificate_arns=[str(c["CertificateArn"]) for c in listener.get("Certificates", []) if "CertificateArn" in c],
+        production_listener_arn=production_arns[0] if production_arns else "",
     )

@@ -37,6 +37,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run(
         NAME,
         config.dry_run,
-        lambda: check_synthetic(plan.test_url, health_path, config, resolve, tls_target(plan)),
+        lambda: check_synthetic(plan.test_url, health_path, config, resolve, tls_target(plan), plan.blue_url),
         redact=redactor.scrub,
     )

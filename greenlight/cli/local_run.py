@@ -38,9 +38,11 @@ def command_local_run(args: argparse.Namespace) -> int:
         ssm_parameters=seeded_parameters(args.parameter),
         https_server_name=args.https,
         metrics_delay_s=args.metrics_delay,
+        blue_url=args.blue_url,
     )
-    if not args.target_url.startswith(("http://", "https://")):
-        raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")
+    for flag, url in (("--target-url", args.target_url), ("--blue-url", args.blue_url or "http://")):
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"{flag} must be an http(s) URL, got {url!r}")
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
     if not 0 <= args.metrics_delay <= 3600:

@@ -51,6 +51,11 @@ def _add_local_run(commands: Any) -> None:
         "(default 60: on AWS a minute or more)",
     )
     run.add_argument(
+        "--blue-url",
+        help="the release in production (BLUE), served behind the production listener: what synthetic.compare_with_"
+        "blue and the metrics baseline compare GREEN with",
+    )
+    run.add_argument(
         "--https",
         metavar="SERVER_NAME",
         help="make the test listener HTTPS, with a certificate for SERVER_NAME made for this run (an ACM certificate "

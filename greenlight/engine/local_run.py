@@ -47,6 +47,8 @@ class LocalRunOptions:
     stack_parameters: dict[str, str] = field(default_factory=dict)
     # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale.
     metrics_delay_s: float = 60.0
+    # The BLUE service behind the production listener (without it the production listener has nothing behind it).
+    blue_url: str | None = None
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
     https_server_name: str | None = None
 
@@ -118,6 +120,7 @@ def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str)
         application=options.application,
         deployment_group=options.deployment_group,
         certificate=certificate,
+        blue_upstream=options.blue_url,
     )
 
 
@@ -175,4 +178,4 @@ def run_local(
             mocked = options.mock_config is not None
             return result_of(run, deployment.callbacks(), mocked=mocked, events=engine.recorded_events())
         finally:
-            deployment.listener.close()
+            deployment.close()

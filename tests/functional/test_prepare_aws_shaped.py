@@ -192,6 +192,27 @@ def test_the_configured_server_name_needs_no_lookup() -> None:
     assert plan["server_name"] == "orders.example.com"
 
 
+def test_comparing_with_blue_finds_the_production_listener_while_it_routes_to_blue() -> None:
+    request = HookRequest(deployment_id=DEPLOYMENT, lifecycle_event_hook_execution_id="hook-1")
+    with ExitStack() as stack:
+        (codedeploy, codedeploy_stub), (elbv2, elbv2_stub), (ssm, ssm_stub) = (
+            stack.enter_context(stubbed(service)) for service in ("codedeploy", "elbv2", "ssm")
+        )
+        config = "synthetic: {compare_with_blue: {}}\n"
+        queue_discovery(codedeploy_stub, elbv2_stub, ssm_stub, "AfterAllowTestTraffic", "test", config)
+        production = aws_response("elbv2/DescribeListeners.production")
+        elbv2_stub.add_response(
+            "describe_listeners", production, {"ListenerArns": PAIR["prodTrafficRoute"]["listenerArns"]}
+        )
+        balancer = production["Listeners"][0]["LoadBalancerArn"]
+        elbv2_stub.add_response(
+            "describe_load_balancers", aws_response("elbv2/DescribeLoadBalancers"), {"LoadBalancerArns": [balancer]}
+        )
+        plan = prepare(request, codedeploy, elbv2, ssm, PREFIX).model_dump(mode="json")["plan"]
+    dns = aws_response("elbv2/DescribeLoadBalancers")["LoadBalancers"][0]["DNSName"]
+    assert plan["blue_url"] == f"http://{dns}:80" and plan["test_url"] == f"http://{dns}:8080"
+
+
 def test_a_plain_http_listener_has_no_server_name() -> None:
     assert run_prepare("AfterAllowTestTraffic")["plan"]["server_name"] is None
 
