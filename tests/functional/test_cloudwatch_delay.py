@@ -12,6 +12,7 @@ from moto import mock_aws
 
 from greenlight.engine import patches
 from greenlight.engine.settings import EngineSettings, installed
+from tests.support.metric_sums import sums
 
 pytestmark = pytest.mark.functional
 
@@ -31,17 +32,7 @@ def put(cloudwatch: Any, namespace: str, at: datetime) -> None:
 
 
 def readable(cloudwatch: Any, namespace: str) -> float:
-    now = datetime.now(UTC)
-    answer = cloudwatch.get_metric_statistics(
-        Namespace=namespace,
-        MetricName="RequestCount",
-        Dimensions=DIMENSIONS,
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now + timedelta(minutes=1),
-        Period=60,
-        Statistics=["Sum"],
-    )
-    return float(sum(point["Sum"] for point in answer["Datapoints"]))
+    return sums(cloudwatch, "RequestCount", DIMENSIONS, namespace, minutes=10)
 
 
 def test_an_albs_minute_is_readable_after_it_ends_and_the_delay_passes(cloudwatch: Any) -> None:

@@ -7,7 +7,6 @@ import json
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -16,6 +15,7 @@ from moto import mock_aws
 
 from greenlight.engine.listener import NAMESPACE, ListenerSettings, TestListener
 from tests.support.hostile import Hostile, hostile_service
+from tests.support.metric_sums import sums as metric_sums
 from tests.support.servers import Behaviour, closed_port, serve
 
 pytestmark = pytest.mark.functional
@@ -30,17 +30,7 @@ def cloudwatch() -> Iterator[Any]:
 
 
 def sums(cloudwatch: Any, name: str, dimensions: list[dict[str, str]]) -> float:
-    now = datetime.now(UTC)
-    answer = cloudwatch.get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=dimensions,
-        StartTime=now - timedelta(minutes=5),
-        EndTime=now + timedelta(minutes=1),
-        Period=60,
-        Statistics=["Sum"],
-    )
-    return float(sum(point["Sum"] for point in answer["Datapoints"]))
+    return metric_sums(cloudwatch, name, dimensions, NAMESPACE)
 
 
 def send(listener: TestListener, count: int) -> list[int]:

@@ -146,21 +146,22 @@ def test_targets_draining_from_an_earlier_deployment_are_not_counted() -> None:
     assert outcome.status is ValidationStatus.PASSED
 
 
-def test_a_target_still_initial_is_reported_as_not_yet_healthy() -> None:
-    initial = [("10.0.0.1", "healthy", ""), ("10.0.0.2", "initial", "Elb.RegistrationInProgress")]
+def failing_reason(targets: list[tuple[str, str, str]]) -> str:
     with serve() as (url, _):
-        outcome = check_health(FakeElb(initial), GREEN, url + "/health", config(timeout_seconds=2))
+        outcome = check_health(FakeElb(targets), GREEN, url + "/health", config(timeout_seconds=2))
     assert outcome.status is ValidationStatus.FAILED
-    assert "10.0.0.2:80 (not yet healthy: still registering or in its first health checks)" in outcome.reason
-    assert "RegistrationInProgress" not in outcome.reason
+    return outcome.reason
+
+
+def test_a_target_still_initial_is_reported_as_not_yet_healthy() -> None:
+    reason = failing_reason([("10.0.0.1", "healthy", ""), ("10.0.0.2", "initial", "Elb.RegistrationInProgress")])
+    assert "10.0.0.2:80 (not yet healthy: still registering or in its first health checks)" in reason
+    assert "RegistrationInProgress" not in reason
 
 
 def test_draining_targets_are_named_apart_when_green_is_short() -> None:
-    short = [("10.0.0.1", "healthy", ""), ("10.0.0.9", "draining", "Target.DeregistrationInProgress")]
-    with serve() as (url, _):
-        outcome = check_health(FakeElb(short), GREEN, url + "/health", config(timeout_seconds=2))
-    assert outcome.status is ValidationStatus.FAILED
-    assert "1 healthy of 2 expected targets (1 draining from an earlier deployment, not counted)" in outcome.reason
+    reason = failing_reason([("10.0.0.1", "healthy", ""), ("10.0.0.9", "draining", "Target.DeregistrationInProgress")])
+    assert "1 healthy of 2 expected targets (1 draining from an earlier deployment, not counted)" in reason
 
 
 def test_with_http_off_only_target_health_is_checked() -> None:
