@@ -112,10 +112,15 @@ def open_response(
 
 
 def drain(connection: http.client.HTTPConnection, response: http.client.HTTPResponse, timeout: float) -> None:
-    """Read and drop up to one chunk of body, within `timeout`: closing with the target's answer unread would reset
-    the connection while the target still writes (a broken pipe in its log for every health check)."""
+    """Read and drop a short body of announced length, within `timeout`: closing with the target's answer unread
+    resets the connection while the target may still write (a broken pipe in its log for every health check). Any
+    other body (endless, chunked, or on a connection the target closes itself) is left unread: the health check's
+    thread must never wait on it."""
+    bounded = response.length is not None and response.length <= RELAY_CHUNK_BYTES
+    if not bounded or response.will_close or connection.sock is None:
+        return
     with deadline(connection, timeout), suppress(OSError, ValueError, http.client.HTTPException):
-        response.read(RELAY_CHUNK_BYTES)
+        response.read()
 
 
 def relay(response: http.client.HTTPResponse, out: BufferedIOBase, chunked: bool) -> bool:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 REDOS_EXPECTATION = {"headers": {"X-Bait": "^(a+)+$"}}  # exponential in a backtracking engine on the bait
 JSON_EXPECTATION = {"json": [{"path": "a", "exists": True}]}
-# Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 0.75 s.
+# Task timeouts x 0.005: Prepare and Finalize 0.45 s, health 4.35 s, synthetic 3.45 s, metrics 2.25 s.
 TIGHT_TIMEOUTS = 0.005
 VERDICT, OUTAGE_ALLOWED = "Greenlight Verdict", "Greenlight Outage Allowed"
 ALLOW = {"stack_parameters": {"OutagePolicy": "allow"}}
@@ -106,7 +106,7 @@ FAULTS = [
               f"{title} Errored", "Failed", _break(f"Validate{title}Function", _hang(seconds)),
               options={"timeout_scale": TIGHT_TIMEOUTS}, evidence="States.Timeout")
         for name, title, seconds in (("health", "Health", 5.5), ("synthetic", "Synthetic", 4.5),
-                                     ("metrics", "Metrics", 1.5))
+                                     ("metrics", "Metrics", 3.0))
     ],
     Fault("prepare-api-error", "CodeDeploy GetDeployment refused (DeploymentDoesNotExist)",
           "Prepare: not ready, reason from AWS", "Failed",
