@@ -89,7 +89,8 @@ class TestListener:
         self._pool = ConnectionPool(
             lambda: http.client.HTTPConnection(
                 self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
-            )
+            ),
+            opening_wait_s=self.settings.upstream_timeout,
         )
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -170,6 +171,7 @@ class TestListener:
                 self.settings.upstream_timeout,
                 self.settings.max_response_header_bytes,
             )
+            self._pool.settle(upstream)
             if not (reused and head.failure == "reset"):
                 return upstream, head
             upstream.close()

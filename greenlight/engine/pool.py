@@ -4,6 +4,11 @@ An ALB reuses its connections to a target (HTTP keep-alive) instead of opening o
 stock server with a listen backlog of 5 never sees a burst of new connections, whose overflowing SYNs would be
 dropped and retried a second later. A connection goes back to the pool only when its answer was read to the end
 and the target did not ask to close it; one the target closed while idle is noticed before it is reused.
+
+New connections are opened at most MAX_OPENING at a time, each until its first answer (an answer proves the target
+accepted it): the emulated ALB is one process on one host, so a first burst of requests would otherwise put all
+its SYNs in the target's accept queue at once and overflow a backlog of 5, which an ALB's nodes, spread over
+hosts and zones, do not do to a target on a real network.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import threading
 from collections.abc import Callable
 
 MAX_IDLE_CONNECTIONS = 64
+MAX_OPENING = 4  # fewer than a stock server's accept queue (listen backlog 5) holds
 
 
 def _still_open(connection: http.client.HTTPConnection) -> bool:
@@ -31,25 +37,50 @@ def _still_open(connection: http.client.HTTPConnection) -> bool:
 class ConnectionPool:
     """Idle keep-alive connections to one target; `take` one (or a new, unconnected one), `give_back` it after."""
 
-    def __init__(self, factory: Callable[[], http.client.HTTPConnection], max_idle: int = MAX_IDLE_CONNECTIONS):
+    def __init__(
+        self,
+        factory: Callable[[], http.client.HTTPConnection],
+        opening_wait_s: float,
+        max_idle: int = MAX_IDLE_CONNECTIONS,
+    ):
+        """`opening_wait_s` bounds the wait for an opening slot; past it the connection is opened anyway."""
         self._factory = factory
+        self._opening_wait_s = opening_wait_s
         self._max_idle = max_idle
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
+        self._opening = threading.Semaphore(MAX_OPENING)
+        self._unproven: set[int] = set()  # connections holding an opening slot until their first answer
         self.opened = 0  # connections made, for tests and figures
 
     def take(self) -> tuple[http.client.HTTPConnection, bool]:
-        """A connection and whether it is a reused one (a reused one may still turn out closed by the target)."""
+        """A connection and whether it is a reused one (a reused one may still turn out closed by the target).
+        Call `settle` once the request has its head (or failed)."""
         while True:
             with self._lock:
                 connection = self._idle.pop() if self._idle else None
             if connection is None:
-                with self._lock:
-                    self.opened += 1
-                return self._factory(), False
+                return self._open(), False
             if _still_open(connection):
                 return connection, True
             connection.close()
+
+    def _open(self) -> http.client.HTTPConnection:
+        slot = self._opening.acquire(timeout=self._opening_wait_s)
+        connection = self._factory()
+        with self._lock:
+            self.opened += 1
+            if slot:
+                self._unproven.add(id(connection))
+        return connection
+
+    def settle(self, connection: http.client.HTTPConnection) -> None:
+        """The request on `connection` has its answer's head, or failed: its opening slot, if any, is free."""
+        with self._lock:
+            held = id(connection) in self._unproven
+            self._unproven.discard(id(connection))
+        if held:
+            self._opening.release()
 
     def give_back(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse) -> None:
         """Keep the connection when its answer is fully read and the target keeps it open; close it otherwise."""
