@@ -229,6 +229,10 @@ class TestListener:
 
     def _health_check(self) -> tuple[bool, tuple[str, str]]:
         """One check as the ALB makes it: whether it passed, and the reason code and description if not."""
+        with self._pool.opening_slot(self.settings.health_timeout):
+            return self._health_check_on_new_connection()
+
+    def _health_check_on_new_connection(self) -> tuple[bool, tuple[str, str]]:
         connection = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
         )

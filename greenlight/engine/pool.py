@@ -13,10 +13,11 @@ hosts and zones, do not do to a target on a real network.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import select
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 MAX_IDLE_CONNECTIONS = 64
 MAX_OPENING = 4  # fewer than a stock server's accept queue (listen backlog 5) holds
@@ -73,6 +74,17 @@ class ConnectionPool:
             if slot:
                 self._unproven.add(id(connection))
         return connection
+
+    @contextlib.contextmanager
+    def opening_slot(self, wait_s: float) -> Iterator[None]:
+        """Hold an opening slot for a connection outside the pool (a health check's) while it lasts, waiting for one
+        at most `wait_s`: health checks every few milliseconds would otherwise fill the accept queue on their own."""
+        slot = self._opening.acquire(timeout=wait_s)
+        try:
+            yield
+        finally:
+            if slot:
+                self._opening.release()
 
     def settle(self, connection: http.client.HTTPConnection) -> None:
         """The request on `connection` has its answer's head, or failed: its opening slot, if any, is free."""
