@@ -92,6 +92,7 @@ bench: venv
 	$(BIN)/python -m bench.fault_matrix
 	$(BIN)/python -m bench.hostile_services
 	$(BIN)/python -m bench.bad_configs
+	$(BIN)/python -m bench.metrics_delay
 
 clean:
 	rm -rf $(VENV) .venv-checkov .venv-sam .pytest_cache .mypy_cache .ruff_cache .aws-sam

@@ -28,6 +28,7 @@ from common.config_http import (
     RequestSpec,
     SecretRef,
     SyntheticConfig,
+    TlsConfig,
 )
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
 from common.config_text import ConfigTextError, decode, load_text
@@ -59,6 +60,7 @@ __all__ = [
     "SecretRef",
     "Section",
     "SyntheticConfig",
+    "TlsConfig",
     "ValidationConfig",
     "dump",
     "json_schema",
@@ -83,6 +85,7 @@ class GreenlightConfig(Section):
         InconclusivePolicy.FAIL, description="What an inconclusive validation means for the verdict."
     )
     fail_fast: bool = Field(False, description="End the run at the first failed validation.")
+    tls: TlsConfig = Field(default_factory=TlsConfig, description="How requests meet an HTTPS listener.")
     health: HealthConfig = Field(default_factory=HealthConfig)
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)

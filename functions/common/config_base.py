@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.ecs_stages import EcsStage
+from common.lifecycle import why_not
 from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES
 
 # CodeDeploy's lifecycle events, and Amazon ECS's lifecycle stages: a validation runs at a stage named here or at
@@ -57,6 +58,24 @@ class ValidationConfig(Section):
         description="The CodeDeploy lifecycle events or Amazon ECS lifecycle stages at which this validation runs; "
         "a CodeDeploy event also covers the ECS stage it stands for (AfterAllowTestTraffic: POST_TEST_TRAFFIC_SHIFT).",
     )
+
+    def needs(self) -> tuple[bool, bool]:
+        """Whether this validation needs the GREEN task set, and traffic routed to it; a validation's own section
+        says otherwise when it needs less (README: What runs at each lifecycle event)."""
+        return True, True
+
+    def settings_hint(self) -> str:
+        """What to change when this validation cannot run at an event it names."""
+        return "remove the event from lifecycle_events"
+
+    @model_validator(mode="after")
+    def runs_where_it_can(self) -> ValidationConfig:
+        needs_green, needs_traffic = self.needs()
+        for event in self.lifecycle_events if self.enabled else []:
+            problem = why_not(event, needs_green, needs_traffic)
+            if problem:
+                raise ValueError(f"lifecycle_events names {event}, but {problem}; {self.settings_hint()}")
+        return self
 
 
 class ReadLimitsConfig(ValidationConfig):

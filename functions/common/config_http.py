@@ -35,6 +35,23 @@ BODY_BUFFER_BUDGET_BYTES = 256 << 20
 SYNTHETIC_DEADLINE_SECONDS = 630  # the synthetic function's Lambda timeout is 660 s
 
 
+class TlsConfig(Section):
+    """How health and synthetic requests meet an HTTPS listener: the name its certificate must carry, sent as SNI and
+    Host. An ALB's certificate names the service's domain, never the load balancer's DNS name."""
+
+    server_name: TargetHost | None = Field(
+        None,
+        description="The name to verify the listener's certificate against and to send as SNI and Host; default: the "
+        "host-header condition of the listener rule forwarding to GREEN, else the name on the listener's ACM "
+        "certificate (DescribeCertificate DomainName, or a subject alternative name), when not a wildcard.",
+    )
+    verify: bool = Field(
+        True,
+        description="Verify the listener's certificate. false: any certificate is accepted (the test listener only); "
+        "the report says so.",
+    )
+
+
 class HealthConfig(ReadLimitsConfig):
     path: HealthPath = Field("/", description="Path requested through the test listener.")
     healthy_status_codes: list[Annotated[int, Field(ge=100, le=599)]] = Field(
@@ -47,12 +64,29 @@ class HealthConfig(ReadLimitsConfig):
     interval_seconds: float = Field(2.0, ge=MIN_INTERVAL_SECONDS, le=60)
     timeout_seconds: int = Field(120, ge=1, le=780, description="Deadline for targets and HTTP to become healthy.")
     check_targets: bool = Field(True, description="Also require every GREEN target to be healthy in its target group.")
+    check_http: bool = Field(
+        True,
+        description="Probe `path` through the listener that routes to GREEN; off, only target health is checked "
+        "(what AfterInstall allows, before any listener routes to GREEN).",
+    )
     min_healthy_targets: int | None = Field(
         None,
         ge=1,
         le=10_000,
         description="Targets that must be registered and healthy; default: the GREEN task set's desired count.",
     )
+
+    def needs(self) -> tuple[bool, bool]:
+        return True, self.check_http
+
+    def settings_hint(self) -> str:
+        return "set health.check_http: false there to check only the GREEN target group's target health"
+
+    @model_validator(mode="after")
+    def something_to_check(self) -> HealthConfig:
+        if not (self.check_http or self.check_targets):
+            raise ValueError("health.check_http and health.check_targets are both false: nothing left to check")
+        return self
 
     @model_validator(mode="after")
     def request_fits_the_deadline(self) -> HealthConfig:
@@ -143,6 +177,20 @@ class RequestSpec(Section):
         return self
 
 
+class CompareWithBlueConfig(Section):
+    """The scenario also sent to BLUE through the production listener, in the same window, and GREEN's latencies
+    compared with BLUE's answers to the same requests by a rank-sum test (Mann-Whitney U), as Kayenta does."""
+
+    alpha: float = Field(0.01, gt=0, lt=1, description="GREEN is slower only when the test's p-value is below this.")
+    max_slower_probability: float = Field(
+        0.6,
+        ge=0.5,
+        le=1,
+        description="And when a GREEN answer is slower than a BLUE one with a probability above this (0.5: even).",
+    )
+    min_samples: int = Field(20, ge=5, le=100_000, description="Fewer good answers from either: inconclusive.")
+
+
 class SyntheticConfig(ReadLimitsConfig):
     requests: list[RequestSpec] = Field(
         default_factory=list, max_length=100, description="The scenario; empty means GET the health path."
@@ -161,6 +209,9 @@ class SyntheticConfig(ReadLimitsConfig):
     )
     min_success_ratio: float = Field(0.99, ge=0, le=1)
     max_p99_ms: float = Field(1000.0, gt=0, le=3_600_000)
+    compare_with_blue: CompareWithBlueConfig | None = Field(
+        None, description="Send the scenario to BLUE too, through the production listener, and compare latencies."
+    )
     allowed_hosts: list[TargetHost] = Field(
         default_factory=list,
         max_length=100,

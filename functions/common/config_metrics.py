@@ -9,6 +9,9 @@ from pydantic import Field, field_validator, model_validator
 
 from common.config_base import NoDataPolicy, Section, ValidationConfig, WaitBefore
 
+# The metrics function's Lambda timeout is 420 s: the wait for the data, and its reads, fit well inside.
+MAX_DATA_WAIT_SECONDS = 360
+
 
 class Comparison(str, Enum):
     LT = "<"
@@ -62,6 +65,14 @@ class MetricsConfig(ValidationConfig):
         description="ALB metrics are standard resolution: CloudWatch serves them in multiples of 60 s.",
     )
     window_seconds: int = Field(300, ge=60, le=10800, description="How far back from the read the window reaches.")
+    data_timeout_seconds: int = Field(
+        300,
+        ge=0,
+        le=MAX_DATA_WAIT_SECONDS,
+        description="How long to poll for CloudWatch to publish the window's last period (ALB metrics appear a "
+        "minute or more after the period ends) before judging what is there.",
+    )
+    poll_interval_seconds: int = Field(10, ge=1, le=60, description="Time between reads while waiting for the data.")
     min_request_count: int = Field(
         20, ge=0, le=1_000_000_000, description="Below this, the result is inconclusive, not failed."
     )

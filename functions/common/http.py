@@ -9,6 +9,8 @@ malformed answer is named, never raised: it is the service that is wrong.
 from __future__ import annotations
 
 import asyncio
+import os
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,12 +18,54 @@ from typing import Any
 
 import aiohttp
 from aiohttp import http_exceptions
+from yarl import URL
 
+from common.config_http import TlsConfig
+from common.models import Plan
 from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, HEADER_LINE_BYTES, MAX_HEADER_COUNT
 
 TIMEOUT, CONNECTION = "timeout", "connection"
 MALFORMED_STATUS, HEADER_OVER, MALFORMED_HEADER = "malformed status line", "header over limit", "malformed header"
 TRUNCATED, MALFORMED = "truncated body", "malformed answer"
+TLS_CERTIFICATE = "TLS certificate"
+# A CA file trusted besides the system's (the local engine's own CA for its HTTPS listener); unset on Lambda.
+CA_BUNDLE_VARIABLE = "GREENLIGHT_CA_BUNDLE"
+
+
+@dataclass(frozen=True)
+class TlsTarget:
+    """How to meet an HTTPS listener: the name its certificate must carry (SNI, verification and Host), or no
+    verification at all. For plain HTTP it changes nothing."""
+
+    server_name: str | None = None
+    verify: bool = True
+
+    def options(self, url: URL) -> dict[str, Any]:
+        """aiohttp request options for `url`: its SSL context (or none: not verified) and the name for SNI."""
+        if url.scheme != "https":
+            return {}
+        context: ssl.SSLContext | bool = ssl_context() if self.verify else False
+        return {"ssl": context} | ({"server_hostname": self.server_name} if self.server_name else {})
+
+    def host_header(self, url: URL) -> dict[str, str]:
+        """The Host header a client of `server_name` sends (with the port when it is not the scheme's default)."""
+        if url.scheme != "https" or not self.server_name:
+            return {}
+        return {"Host": self.server_name if url.is_default_port() else f"{self.server_name}:{url.port}"}
+
+
+def tls_target(plan: Plan) -> TlsTarget:
+    """How this run meets an HTTPS listener: Prepare's server name, and whether the config verifies it."""
+    return TlsTarget(plan.server_name, TlsConfig.model_validate(plan.config.get("tls", {})).verify)
+
+
+def ssl_context() -> ssl.SSLContext:
+    """The system's trusted CAs, and the file named by GREENLIGHT_CA_BUNDLE when it is set."""
+    context = ssl.create_default_context()
+    extra = os.environ.get(CA_BUNDLE_VARIABLE)
+    if extra:
+        context.load_verify_locations(cafile=extra)
+    return context
 
 
 @dataclass(frozen=True)
@@ -134,6 +178,10 @@ async def fetch(
         return Answer(None, _ms(started), problem=TIMEOUT, detail=detail)
     except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as error:
         return Answer(getattr(error, "status", None), _ms(started), problem=answer_problem(error))
+    except aiohttp.ClientConnectorCertificateError as error:
+        why = str(getattr(error.certificate_error, "verify_message", error)).rstrip(".")
+        detail = f"{TLS_CERTIFICATE} not accepted: {why}"
+        return Answer(None, _ms(started), problem=TLS_CERTIFICATE, detail=detail)
     except aiohttp.ClientConnectorError as error:
         cause = error.os_error
         detail = f"{type(cause).__name__}: {cause.strerror or cause}"
@@ -146,23 +194,31 @@ def describe(answer: Answer) -> str:
     """One phrase for a person: `HTTP 200`, `no complete answer within 2 s`, `malformed status line`."""
     if answer.problem is None:
         return f"HTTP {answer.status}"
-    return answer.detail if answer.problem in (TIMEOUT, CONNECTION) and answer.detail else answer.problem
+    return (
+        answer.detail if answer.problem in (TIMEOUT, CONNECTION, TLS_CERTIFICATE) and answer.detail else answer.problem
+    )
 
 
-async def _probe(url: str, deadline_s: float, limits: ReadLimits, headers: Mapping[str, str]) -> Answer:
+async def _probe(url: str, deadline_s: float, limits: ReadLimits, tls: TlsTarget, headers: Mapping[str, str]) -> Answer:
     connector = aiohttp.TCPConnector(force_close=True)  # a new connection per probe, as a health check makes
     async with session(connector) as client:
-        request = {"method": "GET", "url": url, "headers": {"User-Agent": "greenlight-health", **headers}}
+        target = URL(url)
+        sent = {"User-Agent": "greenlight-health"} | tls.host_header(target) | dict(headers)
+        request = {"method": "GET", "url": target, "headers": sent, **tls.options(target)}
         return await fetch(client, request, limits, deadline_s, keep_body=False)
 
 
 def probe(
-    url: str, timeout: float, limits: ReadLimits | None = None, headers: Mapping[str, str] | None = None
+    url: str,
+    timeout: float,
+    limits: ReadLimits | None = None,
+    tls: TlsTarget | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[int | None, str]:
     """One GET, no redirects followed, over within `timeout` seconds, body drained up to the cap and dropped.
     `headers` are what a listener rule's conditions need (an ECS test rule's host or header).
 
     Returns the status (None when no usable answer came back) and a description of the answer.
     """
-    answer = asyncio.run(_probe(url, timeout, limits or ReadLimits(), headers or {}))
+    answer = asyncio.run(_probe(url, timeout, limits or ReadLimits(), tls or TlsTarget(), headers or {}))
     return (answer.status if answer.problem is None else None), describe(answer)

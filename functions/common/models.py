@@ -74,9 +74,11 @@ class Plan(Payload):
     lifecycle_event: str
     application_name: str
     deployment_group_name: str
-    green: TargetGroup
+    green: TargetGroup | None = None  # None before the replacement task set exists (BeforeInstall)
     blue: TargetGroup | None = None
     test_url: str
+    server_name: str | None = None  # for an HTTPS listener: verified, and sent as SNI and Host (Prepare's choice)
+    blue_url: str | None = None  # the production listener while it routes to BLUE, when synthetic compares with it
     config: dict[str, Any]
     config_source: list[str] = Field(default_factory=list)
     planned: dict[str, bool] = Field(default_factory=dict)

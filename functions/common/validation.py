@@ -18,7 +18,7 @@ from common.limits import (
     charts_within_budget,
     cut_text,
 )
-from common.models import Plan, ValidationResult, ValidationStatus, utcnow
+from common.models import Plan, TargetGroup, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
 
 SectionT = TypeVar("SectionT", bound=BaseModel)
@@ -38,6 +38,16 @@ def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tupl
     plan = Plan.model_validate(event["plan"])
     bind_request(plan.request.deployment_id, plan.request.lifecycle_event_hook_execution_id)
     return plan, section_type.model_validate(plan.config[name])
+
+
+class NoGreenError(Exception):
+    """A validation that judges GREEN ran where there is no GREEN task set (Prepare never plans that)."""
+
+
+def green_of(plan: Plan) -> TargetGroup:
+    if plan.green is None:
+        raise NoGreenError(f"there is no GREEN task set at {plan.lifecycle_event} to validate")
+    return plan.green
 
 
 def _unredacted(value: Any) -> Any:

@@ -51,6 +51,6 @@ def build_report(given: FinalizeInput, results: list[ValidationResult]) -> Verdi
         report.application_name = plan.application_name
         report.deployment_group_name = plan.deployment_group_name
         report.test_url = plan.test_url
-        report.green_target_group = plan.green.name
+        report.green_target_group = plan.green.name if plan.green else None
         report.config_source = plan.config_source
     return report

@@ -12,12 +12,14 @@ from common.aws import client, error_code
 from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
 from common.settings import PrepareSettings
-from prepare.discovery import Discovery, DiscoveryError, discover
+from prepare import server_name
+from prepare.discovery import Discovery, DiscoveryError, discover, production_url
 from prepare.ecs_discovery import EcsDiscovery, discover_ecs
 from prepare.ecs_plan import complete
 from prepare.ecs_stages import runs_at
 
 if TYPE_CHECKING:
+    from mypy_boto3_acm import ACMClient
     from mypy_boto3_codedeploy import CodeDeployClient
     from mypy_boto3_ecs import ECSClient
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
@@ -52,6 +54,45 @@ def find(
     return discover(codedeploy, elbv2, request.deployment_id)
 
 
+class NoServerNameError(Exception):
+    """An HTTPS listener whose certificate's name neither the config nor AWS gives."""
+
+
+def server_name_for(
+    found: Discovery,
+    config: greenlight_config.GreenlightConfig,
+    elbv2: ElasticLoadBalancingv2Client,
+    acm: ACMClient | None,
+) -> str | None:
+    """For an HTTPS listener, the name to verify and send as SNI and Host: the config's, else what AWS exposes."""
+    if not found.https:
+        return None
+    name = config.tls.server_name
+    if name is None and found.green is not None:
+        name = server_name.from_rules(elbv2, found.listener_arn, found.green.arn)
+    if name is None and acm is not None:
+        name = server_name.from_certificate(acm, found.certificate_arns)
+    if name is None and config.tls.verify:
+        raise NoServerNameError(
+            f"the listener {found.test_url} is HTTPS and AWS names no single host for its certificate (no host-header "
+            "rule forwarding to GREEN, no ACM certificate with a name that is not a wildcard): set tls.server_name "
+            "to the name on its certificate, or tls.verify: false"
+        )
+    return name
+
+
+def planned_validations(found: Discovery, config: greenlight_config.GreenlightConfig) -> dict[str, bool]:
+    """Config validation keeps each validation to the events where it can run (common.lifecycle); an ECS stage runs
+    what names it or its CodeDeploy equivalent; without a GREEN task set nothing that judges GREEN is planned, and
+    a plan with nothing planned is Succeeded."""
+    stage = getattr(found, "stage", None)
+    sections = {name: getattr(config, name) for name in greenlight_config.VALIDATIONS}
+    return {
+        name: s.enabled and runs_at(s.lifecycle_events, found.lifecycle_event, stage) and found.green is not None
+        for name, s in sections.items()
+    }
+
+
 def prepare(
     request: HookRequest,
     codedeploy: CodeDeployClient,
@@ -59,18 +100,23 @@ def prepare(
     ssm: SSMClient,
     prefix: str,
     ecs: ECSClient | None = None,
+    acm: ACMClient | None = None,
 ) -> PrepareOutput:
+    """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say."""
     try:
         found = find(request, codedeploy, elbv2, ecs)
         config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
-    except (DiscoveryError, greenlight_config.ConfigError) as error:
+        planned = planned_validations(found, config)
+        name = server_name_for(found, config, elbv2, acm) if any(planned.values()) else None
+        compares = planned["synthetic"] and config.synthetic.compare_with_blue is not None and found.blue is not None
+        blue_url = production_url(elbv2, found) if compares else None
+    except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
         if error_code(error) in TRANSIENT_ERRORS:
             raise TransientError(str(error)) from error
         return not_ready(request, f"AWS refused a discovery call: {error}")
 
-    sections = {name: getattr(config, name) for name in greenlight_config.VALIDATIONS}
     plan = Plan(
         request=request,
         lifecycle_event=found.lifecycle_event,
@@ -79,12 +125,11 @@ def prepare(
         green=found.green,
         blue=found.blue,
         test_url=found.test_url,
+        server_name=name,
+        blue_url=blue_url,
         config=greenlight_config.dump(config),
         config_source=sources,
-        planned={
-            name: s.enabled and runs_at(s.lifecycle_events, found.lifecycle_event, getattr(found, "stage", None))
-            for name, s in sections.items()
-        },
+        planned=planned,
     )
     if isinstance(found, EcsDiscovery) and (problem := complete(plan, found, config)):
         return not_ready(request, problem)
@@ -99,6 +144,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     bind_request(request.deployment_id, request.lifecycle_event_hook_execution_id)
     settings = PrepareSettings.from_environment()
     output = prepare(
-        request, client("codedeploy"), client("elbv2"), client("ssm"), settings.config_parameter_prefix, client("ecs")
+        request,
+        client("codedeploy"),
+        client("elbv2"),
+        client("ssm"),
+        settings.config_parameter_prefix,
+        ecs=client("ecs"),
+        acm=client("acm"),
     )
     return output.model_dump(mode="json")

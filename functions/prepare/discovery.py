@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from common import lifecycle
 from common.config import DEFAULT_LIFECYCLE_EVENT
 from common.models import TargetGroup
 
@@ -18,8 +19,6 @@ RUNNING = "InProgress"  # codedeploy LifecycleEventStatus of the hook being run
 ECS_TARGET = "ECSTarget"  # codedeploy DeploymentTargetType
 ECS_PLATFORM = "ECS"  # codedeploy ComputePlatform
 HTTPS = "HTTPS"  # elbv2 ProtocolEnum
-# Before production traffic moves, GREEN is reachable only through the test listener; after, through production.
-PRODUCTION_ROUTE_EVENTS = {"AfterAllowTraffic"}
 
 
 class DiscoveryError(Exception):
@@ -31,9 +30,20 @@ class Discovery:
     application_name: str
     deployment_group_name: str
     lifecycle_event: str
-    green: TargetGroup
+    green: TargetGroup | None  # None only where the table says GREEN does not exist yet (BeforeInstall)
     blue: TargetGroup | None
     test_url: str
+    listener_arn: str = ""
+    https: bool = False
+    certificate_arns: list[str] = field(default_factory=list)  # the listener's default certificate
+    production_listener_arn: str = ""  # routes to BLUE until AllowTraffic
+
+
+def production_url(elbv2: ElasticLoadBalancingv2Client, found: Discovery) -> str | None:
+    """The URL of the production listener while it still routes to BLUE (before AllowTraffic), else None."""
+    if lifecycle.stage(found.lifecycle_event).green_route != lifecycle.TEST or not found.production_listener_arn:
+        return None
+    return _listener(elbv2, found.production_listener_arn)[0]
 
 
 def _current_lifecycle_event(ecs_target: dict[str, Any]) -> str:
@@ -77,11 +87,17 @@ def _target_group(elbv2: ElasticLoadBalancingv2Client, task_set: dict[str, Any])
     )
 
 
-def _listener_url(elbv2: ElasticLoadBalancingv2Client, listener_arn: str) -> str:
-    listener = elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0]
-    balancer = elbv2.describe_load_balancers(LoadBalancerArns=[listener["LoadBalancerArn"]])["LoadBalancers"][0]
+def _listener(elbv2: ElasticLoadBalancingv2Client, listener_arn: str) -> tuple[str, dict[str, Any]]:
+    """The URL requests reach GREEN through, and the listener as DescribeListeners gives it."""
+    listener = dict(elbv2.describe_listeners(ListenerArns=[listener_arn])["Listeners"][0])
+    balancer = elbv2.describe_load_balancers(LoadBalancerArns=[str(listener["LoadBalancerArn"])])["LoadBalancers"][0]
     scheme = "https" if listener.get("Protocol") == HTTPS else "http"
-    return f"{scheme}://{balancer['DNSName']}:{listener['Port']}"
+    return f"{scheme}://{balancer['DNSName']}:{listener['Port']}", listener
+
+
+def certificates(listener: dict[str, Any]) -> list[str]:
+    """The ARNs of a listener's certificates, as DescribeListeners lists them (its default certificate)."""
+    return [str(c["CertificateArn"]) for c in listener.get("Certificates", []) if "CertificateArn" in c]
 
 
 def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, deployment_id: str) -> Discovery:
@@ -97,20 +113,30 @@ def discover(codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, 
     ecs_target = _ecs_target(codedeploy, deployment_id)
     lifecycle_event = _current_lifecycle_event(ecs_target)
     green_set, blue_set = _task_set(ecs_target, GREEN_LABEL), _task_set(ecs_target, BLUE_LABEL)
-    if green_set is None:
+    if green_set is None and lifecycle.stage(lifecycle_event).green_exists:
         raise DiscoveryError(f"deployment {deployment_id} has no GREEN task set yet (no {GREEN_LABEL!r} task set)")
 
-    route = "prodTrafficRoute" if lifecycle_event in PRODUCTION_ROUTE_EVENTS else "testTrafficRoute"
+    # GREEN is reached through the production listener once it routes there, through the test listener before.
+    production = lifecycle.stage(lifecycle_event).green_route == lifecycle.PRODUCTION
+    route = "prodTrafficRoute" if production else "testTrafficRoute"
     routes: dict[str, Any] = dict(pairs[0])
     listener_arns = routes.get(route, {}).get("listenerArns", [])
     if not listener_arns:
         raise DiscoveryError(f"deployment group {group_name} has no {route} listener for {lifecycle_event}")
 
+    production_arns = routes.get("prodTrafficRoute", {}).get("listenerArns", [])
+    green = _target_group(elbv2, green_set) if green_set else None
+    blue = _target_group(elbv2, blue_set) if blue_set else None
+    url, listener = _listener(elbv2, listener_arns[0])
     return Discovery(
         application_name=application,
         deployment_group_name=group_name,
         lifecycle_event=lifecycle_event,
-        green=_target_group(elbv2, green_set),
-        blue=_target_group(elbv2, blue_set) if blue_set else None,
-        test_url=_listener_url(elbv2, listener_arns[0]),
+        green=green,
+        blue=blue,
+        test_url=url,
+        listener_arn=listener_arns[0],
+        https=listener.get("Protocol") == HTTPS,
+        certificate_arns=certificates(listener),
+        production_listener_arn=production_arns[0] if production_arns else "",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from common.ecs_models import EcsContext, TestRequest
-from prepare.discovery import Discovery, DiscoveryError, _listener_url, _target_group
+from prepare.discovery import HTTPS, Discovery, DiscoveryError, _listener, _target_group, certificates
 from prepare.ecs_rules import listener_of, request_for
 from prepare.ecs_stages import codedeploy_event, uses_production_rule
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 GRADUAL_STRATEGIES = {"LINEAR", "CANARY"}  # ecs DeploymentStrategy values that shift production in steps
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EcsDiscovery(Discovery):
     stage: str
     strategy: str
@@ -123,6 +123,7 @@ def discover_ecs(
     blue_weight = sum(weights.get(arn, 0.0) for arn in source_arns)
     strategy = str(deployment.get("deploymentConfiguration", {}).get("strategy", ""))
     cluster, service = _names(str(deployment.get("serviceArn") or (context.service_arn if context else "")))
+    url, listener = _listener(elbv2, listener_of(rule_arn))
     return EcsDiscovery(
         application_name=cluster,
         deployment_group_name=service,
@@ -131,7 +132,10 @@ def discover_ecs(
         blue=_group(elbv2, blue_arn, _summary(deployment, source_arns[0]) if source_arns else {}, blue_weight)
         if blue_arn
         else None,
-        test_url=_listener_url(elbv2, listener_of(rule_arn)),
+        test_url=url,
+        listener_arn=listener_of(rule_arn),
+        https=listener.get("Protocol") == HTTPS,
+        certificate_arns=certificates(listener),
         stage=stage,
         strategy=strategy,
         test_request=request_for(rule),

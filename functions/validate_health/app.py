@@ -9,8 +9,9 @@ from yarl import URL
 
 from common.aws import client
 from common.config import HealthConfig
+from common.http import tls_target
 from common.observability import logger, tracer
-from common.validation import load, run
+from common.validation import green_of, load, run
 from validate_health.checks import check_health
 
 NAME = "health"
@@ -24,4 +25,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if plan.test_request.query:
         url = str(URL(url).update_query(plan.test_request.query))
     headers = plan.test_request.all_headers()  # what the listener rule needs to send the probe to GREEN
-    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), plan.green, url, config, headers))
+    tls = tls_target(plan)
+    return run(NAME, config.dry_run, lambda: check_health(client("elbv2"), green_of(plan), url, config, tls, headers))

@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING
 
 from common import clock
 from common.config import HealthConfig
-from common.http import ReadLimits, probe
+from common.http import ReadLimits, TlsTarget, probe
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
 
 if TYPE_CHECKING:
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
 
-HEALTHY = "healthy"  # elbv2 TargetHealthStateEnum
+# elbv2 TargetHealthStateEnum. A draining target is leaving the group (a previous deployment's task, deregistering):
+# an ALB sends it no new requests, so it is not one of GREEN's targets. An initial one is not healthy *yet*: it is
+# registering or in its first health checks.
+HEALTHY, DRAINING, INITIAL = "healthy", "draining", "initial"
 
 
 @dataclass
@@ -27,9 +30,14 @@ class Progress:
     attempts: int = 0
     last_answer: str = "no request sent yet"
 
+    @property
+    def serving(self) -> list[dict[str, str]]:
+        """GREEN's targets as the ALB routes to them: every registered target but those draining away."""
+        return [t for t in self.target_states if t["state"] != DRAINING]
+
     def targets_ok(self, expected: int) -> bool:
-        healthy = [t for t in self.target_states if t["state"] == HEALTHY]
-        return len(healthy) == len(self.target_states) and len(healthy) >= expected
+        healthy = [t for t in self.serving if t["state"] == HEALTHY]
+        return len(healthy) == len(self.serving) and len(healthy) >= expected
 
 
 def describe_targets(elbv2: ElasticLoadBalancingv2Client, target_group_arn: str) -> list[dict[str, str]]:
@@ -50,6 +58,7 @@ def poll(
     url: str,
     config: HealthConfig,
     expected_targets: int,
+    tls: TlsTarget,
     headers: dict[str, str] | None = None,
 ) -> Progress:
     """Poll targets, then HTTP, until enough consecutive good answers, the attempts run out or the deadline passes."""
@@ -61,17 +70,44 @@ def poll(
         progress.attempts += 1
         if config.check_targets and not progress.targets_ok(expected_targets):
             progress.target_states = describe_targets(elbv2, green.arn)
-        if not config.check_targets or progress.targets_ok(expected_targets):
+        if config.check_http and (not config.check_targets or progress.targets_ok(expected_targets)):
             # The check's deadline holds inside a probe too: a body trickling in cannot carry the check past it.
-            status, progress.last_answer = probe(url, min(config.request_timeout_seconds, remaining), limits, headers)
+            answer = probe(url, min(config.request_timeout_seconds, remaining), limits, tls, headers)
+            status, progress.last_answer = answer
             progress.probes += 1
             progress.consecutive = progress.consecutive + 1 if status in config.healthy_status_codes else 0
             if progress.consecutive >= config.consecutive_successes:
                 break
             if progress.consecutive > 0:
                 continue  # successes are counted back to back, as a load balancer's health check does
+        elif not config.check_http and progress.targets_ok(expected_targets):
+            break
         clock.sleep(min(config.interval_seconds, max(deadline - time.monotonic(), 0.0)))
     return progress
+
+
+def tls_observed(url: str, tls: TlsTarget) -> dict[str, object]:
+    """For an HTTPS listener, the name verified (or that nothing was), so the report shows it."""
+    if not url.startswith("https:"):
+        return {}
+    return {"tls_server_name": tls.server_name, "tls_verified": tls.verify}
+
+
+def describe_target(target: dict[str, str]) -> str:
+    if target["state"] == INITIAL:  # Elb.RegistrationInProgress / Elb.InitialHealthChecking: not a fault yet
+        return f"{target['target']} (not yet healthy: still registering or in its first health checks)"
+    return f"{target['target']} ({target['state']}: {target['reason'] or 'no reason given'})"
+
+
+def targets_reason(progress: Progress, green: TargetGroup, expected_targets: int, config: HealthConfig) -> str:
+    not_healthy = [describe_target(t) for t in progress.serving if t["state"] != HEALTHY]
+    healthy = len(progress.serving) - len(not_healthy)
+    draining = len(progress.target_states) - len(progress.serving)
+    aside = f" ({draining} draining from an earlier deployment, not counted)" if draining else ""
+    return (
+        f"GREEN target group {green.name} has {healthy} healthy of {expected_targets} expected targets{aside} after "
+        f"{config.timeout_seconds} s; not healthy: {', '.join(not_healthy) or 'none'}."
+    )
 
 
 def check_health(
@@ -79,8 +115,12 @@ def check_health(
     green: TargetGroup,
     url: str,
     config: HealthConfig,
+    tls: TlsTarget | None = None,
     headers: dict[str, str] | None = None,
 ) -> Outcome:
+    """`tls` says how to meet an HTTPS listener (common.http.TlsTarget); for plain HTTP it changes nothing.
+    `headers` are what the listener rule needs to send the probe to GREEN (an ECS test rule's conditions)."""
+    tls = tls or TlsTarget()
     expected_targets = config.min_healthy_targets or max(green.desired_count, 1)
     expected = {
         "healthy_targets_at_least": expected_targets if config.check_targets else "not checked",
@@ -88,26 +128,21 @@ def check_health(
         "status_codes": config.healthy_status_codes,
         "within_seconds": config.timeout_seconds,
     }
-    progress = poll(elbv2, green, url, config, expected_targets, headers)
+    progress = poll(elbv2, green, url, config, expected_targets, tls, headers)
     observed = {
         "url": url,
+        **tls_observed(url, tls),
         "targets": progress.target_states,
         "http_probes": progress.probes,
         "consecutive_successes": progress.consecutive,
         "last_answer": progress.last_answer,
     }
     if config.check_targets and not progress.targets_ok(expected_targets):
-        unhealthy = [
-            f"{t['target']} ({t['state']}: {t['reason'] or 'no reason given'})"
-            for t in progress.target_states
-            if t["state"] != HEALTHY
-        ]
-        detail = ", ".join(unhealthy) or "none unhealthy"
-        reason = (
-            f"GREEN target group {green.name} has {len(progress.target_states) - len(unhealthy)} healthy of "
-            f"{expected_targets} expected targets after {config.timeout_seconds} s; unhealthy: {detail}."
-        )
+        reason = targets_reason(progress, green, expected_targets, config)
         return Outcome(ValidationStatus.FAILED, reason, observed, expected, progress.attempts)
+    if not config.check_http:
+        reason = f"All {len(progress.serving)} GREEN targets healthy in {green.name} (no HTTP check at this event)."
+        return Outcome(ValidationStatus.PASSED, reason, observed, expected, progress.attempts)
     if progress.consecutive < config.consecutive_successes:
         reason = (
             f"GET {url} did not answer {config.healthy_status_codes} {config.consecutive_successes} times in a row "

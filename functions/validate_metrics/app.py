@@ -10,7 +10,7 @@ from common.aws import client
 from common.config import MetricsConfig
 from common.models import utcnow
 from common.observability import logger, tracer
-from common.validation import load, run
+from common.validation import green_of, load, run
 from validate_metrics.checks import check_metrics
 
 NAME = "metrics"
@@ -23,5 +23,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run(
         NAME,
         config.dry_run,
-        lambda: check_metrics(client("cloudwatch"), plan.green, plan.blue, config, plan.prepared_at, utcnow()),
+        lambda: check_metrics(client("cloudwatch"), green_of(plan), plan.blue, config, plan.prepared_at, utcnow()),
     )

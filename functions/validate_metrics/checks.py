@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from common import clock
 from common.config import Comparison, MetricsConfig
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
 from validate_metrics.alarms import alarm_checks
 from validate_metrics.judging import SEVERITY, CheckResult, aggregate, inconclusive, judge
+from validate_metrics.publication import Publication, read_published
 from validate_metrics.queries import (
     CONNECTION_ERRORS,
     ELB_NAMESPACE,
@@ -21,7 +24,6 @@ from validate_metrics.queries import (
     builtin_queries,
     custom_query,
     custom_query_id,
-    fetch,
     query_id,
     values_of,
     window,
@@ -151,35 +153,39 @@ def check_metrics(
     config: MetricsConfig,
     prepared_at: datetime,
     now: datetime,
+    sleep: Callable[[float], None] = clock.sleep,
 ) -> Outcome:
+    """Judge the window from the deployment's start to the end of the current period, once CloudWatch published it
+    (validate_metrics.publication), or at the deadline."""
     start, end = window(prepared_at, now, config)
     queries = builtin_queries("green", green, config.period_seconds)
     if config.baseline is not None and blue is not None:
         queries += builtin_queries("blue", blue, config.period_seconds)
     queries += [custom_query(check, config.period_seconds) for check in config.checks]
-    points = fetch(cloudwatch, queries, start, end)
+    points, publication = read_published(cloudwatch, queries, (start, end), config, sleep)
     values = values_of(points)
     results = (
         builtin_checks(values, config, green) + baseline_checks(values, config, blue) + custom_checks(values, config)
     )
     decided = [result for result in [*results, *alarm_checks(cloudwatch, config)] if result is not None]
-    judged = outcome(decided, start, end)
+    judged = outcome(decided, start, end, publication)
     judged.charts = metric_series(points, config, start, end)
     return judged
 
 
-def outcome(decided: list[CheckResult], start: datetime, end: datetime) -> Outcome:
+def outcome(decided: list[CheckResult], start: datetime, end: datetime, publication: Publication) -> Outcome:
     observed = {
         "window": {"start": start.isoformat(), "end": end.isoformat()},
+        "publication": publication.as_dict(),
         "checks": [r.as_dict() for r in decided],
     }
     expected = {r.name: r.threshold for r in decided}
     if not decided:
-        reason = "No metric check applied (all ignored for lack of data)."
+        reason = "No metric check applied (all ignored for lack of data)." + publication.note()
         return Outcome(ValidationStatus.PASSED, reason, observed, expected)
     status = min((r.status for r in decided), key=SEVERITY.index)
     if status is ValidationStatus.PASSED:
         reason = f"{len(decided)} metric checks passed over {int((end - start).total_seconds())} s."
     else:
         reason = "; ".join(f"{r.name} {r.decision}" for r in decided if r.status is status) + "."
-    return Outcome(status, reason, observed, expected)
+    return Outcome(status, reason + publication.note(), observed, expected)

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.aws import client
 from common.config import HealthConfig, RequestSpec, SecretRef, SyntheticConfig
 from common.ecs_models import TestRequest
+from common.http import tls_target
 from common.observability import logger, tracer
 from common.redact import Redactor
 from common.validation import load, run
@@ -58,6 +59,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run(
         NAME,
         config.dry_run,
-        lambda: check_synthetic(plan.test_url, health_path, config, resolve),
+        lambda: check_synthetic(plan.test_url, health_path, config, resolve, tls_target(plan), plan.blue_url),
         redact=redactor.scrub,
     )

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import math
 from collections import Counter
 from collections.abc import Callable
 
 from common.config import SecretRef, SyntheticConfig
-from common.http import ReadLimits
+from common.http import ReadLimits, TlsTarget
 from common.limits import cut_text
 from common.models import ValidationStatus
+from common.ranksum import percentile
 from common.validation import Outcome
+from validate_synthetic.baseline import compare, with_comparison
 from validate_synthetic.charts import distinct_failures, synthetic_charts
 from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of an already sorted list."""
-    if not sorted_values:
-        return 0.0
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 def failure_kind(sample: Sample) -> str:
@@ -55,21 +48,41 @@ def summarize(samples: list[Sample]) -> dict[str, object]:
 
 
 def check_synthetic(
-    base_url: str, default_path: str, config: SyntheticConfig, resolve_secret: Callable[[SecretRef], str]
+    base_url: str,
+    default_path: str,
+    config: SyntheticConfig,
+    resolve_secret: Callable[[SecretRef], str],
+    tls: TlsTarget | None = None,
+    blue_url: str | None = None,
 ) -> Outcome:
-    requests = prepare_requests(base_url, config, default_path, resolve_secret)
-    traffic = run_traffic(
-        requests,
-        config.total_requests,
-        config.duration_seconds,
-        config.concurrency,
-        config.request_timeout_seconds,
-        deadline_s=config.timeout_seconds,
-        limits=ReadLimits(config.max_body_bytes, config.max_header_bytes),
-    )
-    samples = asyncio.run(traffic)
-    outcome = judge(samples, config)
-    outcome.charts = synthetic_charts(samples)
+    """Send the scenario to GREEN (and, with `compare_with_blue`, to BLUE at `blue_url` at the same time), judge."""
+    requests = prepare_requests(base_url, config, default_path, resolve_secret, tls)
+    comparing = config.compare_with_blue is not None and blue_url is not None
+    blue_requests = prepare_requests(blue_url, config, default_path, resolve_secret, tls) if blue_url else []
+    limits = ReadLimits(config.max_body_bytes, config.max_header_bytes)
+
+    async def send_all() -> list[list[Sample]]:
+        sends = [
+            run_traffic(
+                batch,
+                config.total_requests,
+                config.duration_seconds,
+                config.concurrency,
+                config.request_timeout_seconds,
+                deadline_s=config.timeout_seconds,
+                limits=limits,
+            )
+            for batch in ([requests, blue_requests] if comparing else [requests])
+        ]
+        return list(await asyncio.gather(*sends))
+
+    green, *blue = asyncio.run(send_all())
+    outcome = judge(green, config)
+    if base_url.startswith("https:") and tls is not None:
+        outcome.observed |= {"tls_server_name": tls.server_name, "tls_verified": tls.verify}
+    if config.compare_with_blue is not None:
+        outcome = with_comparison(outcome, compare(green, blue[0] if blue else None, config.compare_with_blue))
+    outcome.charts = synthetic_charts(green)
     return outcome
 
 

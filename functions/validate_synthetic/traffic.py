@@ -60,6 +60,7 @@ class PreparedRequest:
     headers: dict[str, str]
     body: bytes | None
     expect: Expectation
+    options: dict[str, Any] = field(default_factory=dict)  # TLS: the SSL context and the server name for SNI
 
     @property
     def needs_body(self) -> bool:
@@ -132,23 +133,36 @@ def _headers(spec: RequestSpec, allowed: set[str], resolve_secret: Callable[[Sec
 
 
 def prepare_requests(
-    base_url: str, config: SyntheticConfig, default_path: str, resolve_secret: Callable[[SecretRef], str]
+    base_url: str,
+    config: SyntheticConfig,
+    default_path: str,
+    resolve_secret: Callable[[SecretRef], str],
+    tls: http.TlsTarget | None = None,
 ) -> list[PreparedRequest]:
-    """Build every request once; refuse any that would leave the allowed hosts. Secrets live only in the headers."""
+    """Build every request once; refuse any that would leave the allowed hosts. Secrets live only in the headers.
+
+    A request to an HTTPS listener carries its server name (`tls`) as SNI and Host, and is verified against it.
+    """
+    tls = tls or http.TlsTarget()
     base = URL(base_url)
-    allowed = allowed_set(str(base.host), config.allowed_hosts)
+    listener_names = [tls.server_name] if tls.server_name else []
+    allowed = allowed_set(str(base.host), [*config.allowed_hosts, *listener_names])
     specs = config.requests or [RequestSpec(path=default_path)]
     prepared = []
     for index, spec in enumerate(specs):
         host = check_host(spec.host or str(base.host), allowed)
-        headers = _headers(spec, allowed, resolve_secret)
+        to_listener = spec.host is None
+        given = _headers(spec, allowed, resolve_secret)
+        own_host = any(name.lower() == "host" for name in given)
+        headers = (tls.host_header(base) if to_listener and not own_host else {}) | given
         body = None
         if spec.body is not None:
             body = spec.body.encode() if isinstance(spec.body, str) else json.dumps(spec.body).encode()
             headers.setdefault("Content-Type", "application/json" if not isinstance(spec.body, str) else "text/plain")
         url = URL.build(scheme=base.scheme, host=host, port=base.port, path=spec.path, query=spec.query or None)
         label = spec.name or f"#{index} {spec.method} {spec.path}"
-        prepared.append(PreparedRequest(label, spec.method, url, headers, body, spec.expect))
+        options = tls.options(url) if to_listener else {}
+        prepared.append(PreparedRequest(label, spec.method, url, headers, body, spec.expect, options))
     return prepared
 
 
@@ -157,7 +171,13 @@ async def send(
 ) -> Sample:
     """One request, over within `deadline_s`; the answer judged, or its failure kind recorded."""
     started = time.perf_counter()
-    exchange = {"method": request.method, "url": request.url, "headers": request.headers, "data": request.body}
+    exchange = {
+        "method": request.method,
+        "url": request.url,
+        "headers": request.headers,
+        "data": request.body,
+        **request.options,
+    }
     try:
         answer = await http.fetch(session, exchange, limits, deadline_s, keep_body=request.needs_body)
     except HostNotAllowedError:

@@ -40,6 +40,19 @@ def check_stage(stage: str) -> None:
         raise UsageError(f"--stage must be one of {', '.join(ECS_STAGES)}, got {stage!r}")
 
 
+def check_arguments(args: argparse.Namespace) -> None:
+    """What argparse cannot check alone; a bad value is a usage error (exit 2), never a run."""
+    for flag, url in (("--target-url", args.target_url), ("--blue-url", args.blue_url or "http://")):
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"{flag} must be an http(s) URL, got {url!r}")
+    if args.controller == "ecs":
+        check_stage(args.stage)
+    if args.time_scale < 0:
+        raise UsageError("--time-scale must be 0 or more")
+    if not 0 <= args.metrics_delay <= 3600:
+        raise UsageError("--metrics-delay must be between 0 and 3600 seconds")
+
+
 def command_local_run(args: argparse.Namespace) -> int:
     options = LocalRunOptions(
         target_url=args.target_url,
@@ -51,13 +64,11 @@ def command_local_run(args: argparse.Namespace) -> int:
         controller=args.controller,
         stage=args.stage,
         strategy=args.strategy,
+        https_server_name=args.https,
+        metrics_delay_s=args.metrics_delay,
+        blue_url=args.blue_url,
     )
-    if not args.target_url.startswith(("http://", "https://")):
-        raise UsageError(f"--target-url must be an http(s) URL, got {args.target_url!r}")
-    if args.controller == "ecs":
-        check_stage(args.stage)
-    if args.time_scale < 0:
-        raise UsageError("--time-scale must be 0 or more")
+    check_arguments(args)
     if args.config:
         options.config_text = read_config(args.config)
     if args.mock_config:

@@ -67,6 +67,25 @@ def _add_local_run(commands: Any) -> None:
         help="with --controller ecs: the deployment strategy (LINEAR and CANARY shift production in steps)",
     )
     run.add_argument(
+        "--metrics-delay",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long after its minute ends the local CloudWatch has the ALB's metrics, scaled by --time-scale "
+        "(default 60: on AWS a minute or more)",
+    )
+    run.add_argument(
+        "--blue-url",
+        help="the release in production (BLUE), served behind the production listener: what synthetic.compare_with_"
+        "blue and the metrics baseline compare GREEN with",
+    )
+    run.add_argument(
+        "--https",
+        metavar="SERVER_NAME",
+        help="make the test listener HTTPS, with a certificate for SERVER_NAME made for this run (an ACM certificate "
+        "for the service's domain, as on AWS)",
+    )
+    run.add_argument(
         "--parameter",
         action="append",
         default=[],

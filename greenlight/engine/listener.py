@@ -10,6 +10,7 @@ real traffic. Metrics reach the local CloudWatch through `put_metric_data`, as a
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -20,17 +21,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from greenlight.engine.loopback import LoopbackServer
+from greenlight.engine.pool import ConnectionPool
 from greenlight.engine.upstream import (
     FAILURES,
     HOP_BY_HOP,
     RESPONSE_HEADER_LIMIT_BYTES,
+    Head,
     answer_for_target,
+    drain,
     open_response,
     relay_response,
 )
 
 NAMESPACE = "AWS/ApplicationELB"
 CLOSE_JOIN_S = 5.0  # a health check under way ends within its timeout; a flush within moto's answer
+DRAIN_SECONDS = 0.2  # what a health check waits for the rest of a short body before closing
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class ListenerSettings:
     dimensions: list[dict[str, str]] = field(default_factory=list)
     # ECS: the test listener rule's conditions; a request that does not satisfy them never reaches GREEN
     routes_to_green: Callable[[str, str, Any], bool] | None = None
+    tls: ssl.SSLContext | None = None  # an HTTPS listener: its certificate, the TLS ending here as on an ALB
 
 
 def answer_elsewhere(request: BaseHTTPRequestHandler) -> None:
@@ -96,6 +102,12 @@ class TestListener:
         upstream = urlsplit(settings.upstream)
         self.upstream_host, self.upstream_port = upstream.hostname or "127.0.0.1", upstream.port or 80
         self.target = TargetState()
+        self._pool = ConnectionPool(
+            lambda: http.client.HTTPConnection(
+                self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
+            ),
+            opening_wait_s=self.settings.upstream_timeout,
+        )
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -113,6 +125,11 @@ class TestListener:
                 return
 
         self._server = LoopbackServer(Handler)
+        if settings.tls is not None:
+            # The handshake happens on the first read, in the connection's own thread, never in the accept loop.
+            self._server.socket = settings.tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._threads = [
             threading.Thread(target=self._server.serve_forever, args=(0.02,), name="listener", daemon=True),
             threading.Thread(target=self._health_loop, name="listener-health", daemon=True),
@@ -137,6 +154,7 @@ class TestListener:
         for thread in self._threads[1:]:
             if thread.is_alive():
                 thread.join(timeout=CLOSE_JOIN_S)
+        self._pool.close()
         self.flush()
 
     # --- traffic
@@ -150,27 +168,37 @@ class TestListener:
             return
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         started = time.perf_counter()
-        upstream = http.client.HTTPConnection(
-            self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
-        )
-        try:
+        upstream, head = self._exchange(request.command, request.path, body, headers)
+        # TargetResponseTime ends when the target's head arrives (the access log's target_processing_time).
+        answer = ElbAnswer.of(head.response.status if head.response else None, head.failure)
+        self._record(answer, time.perf_counter() - started)
+        if head.response is None:
+            upstream.close()
+            answer_for_target(request, head.failure)
+        elif relay_response(request, head.response):
+            self._pool.give_back(upstream, head.response)
+        else:
+            upstream.close()
+
+    def _exchange(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPConnection, Head]:
+        """Send on a kept-alive connection when there is one; one the target closed meanwhile (a reset before any
+        answer) is dropped and the request sent once more on a new connection, as a pooling proxy does."""
+        while True:
+            upstream, reused = self._pool.take()
             head = open_response(
                 upstream,
-                request.command,
-                request.path,
+                method,
+                path,
                 body,
                 headers,
                 self.settings.upstream_timeout,
                 self.settings.max_response_header_bytes,
             )
-            # TargetResponseTime ends when the target's head arrives (the access log's target_processing_time).
-            answer = ElbAnswer.of(head.response.status if head.response else None, head.failure)
-            self._record(answer, time.perf_counter() - started)
-            if head.response is None:
-                answer_for_target(request, head.failure)
-            else:
-                relay_response(request, head.response)
-        finally:
+            self._pool.settle(upstream)
+            if not (reused and head.failure == "reset"):
+                return upstream, head
             upstream.close()
 
     def _record(self, answer: ElbAnswer, elapsed: float) -> None:
@@ -226,6 +254,10 @@ class TestListener:
 
     def _health_check(self) -> tuple[bool, tuple[str, str]]:
         """One check as the ALB makes it: whether it passed, and the reason code and description if not."""
+        with self._pool.opening_slot(self.settings.health_timeout):
+            return self._health_check_on_new_connection()
+
+    def _health_check_on_new_connection(self) -> tuple[bool, tuple[str, str]]:
         connection = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
         )
@@ -240,6 +272,8 @@ class TestListener:
                 self.settings.health_timeout,
                 self.settings.max_response_header_bytes,
             )
+            if head.response is not None:
+                drain(connection, head.response, min(self.settings.health_timeout, DRAIN_SECONDS))
         finally:
             connection.close()  # as an ALB does after each health check
         if head.response is not None:

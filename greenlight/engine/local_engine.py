@@ -33,7 +33,20 @@ STATE_MACHINE_NAME = "greenlight-validation"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
 VALIDATOR_WAIT_FLOOR = 0.02
-CLIENTS = ("stepfunctions", "lambda", "iam", "codedeploy", "elbv2", "ec2", "cloudwatch", "ssm", "logs", "events", "sqs")
+CLIENTS = (
+    "stepfunctions",
+    "lambda",
+    "iam",
+    "codedeploy",
+    "elbv2",
+    "ec2",
+    "cloudwatch",
+    "ssm",
+    "logs",
+    "events",
+    "sqs",
+    "acm",
+)
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
@@ -145,6 +158,10 @@ class LocalEngine:
         from common.observability import logger  # loaded from the task root by load_handler
 
         self._stack.enter_context(process.stream_of(logger.registered_handler, self.log))
+
+    def enter(self, context: contextlib.AbstractContextManager[Any]) -> Any:
+        """Keep `context` open until the engine stops (what a run sets up for its own length, e.g. a trusted CA)."""
+        return self._stack.enter_context(context)
 
     def recorded_events(self) -> list[dict[str, Any]]:
         """Every event greenlight put on the default bus so far, as a rule's target received it."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from greenlight.engine import local_tls
 from greenlight.engine.executions import Run
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
@@ -49,6 +50,12 @@ class LocalRunOptions:
     stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
     strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
     rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
+    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale.
+    metrics_delay_s: float = 60.0
+    # The BLUE service behind the production listener (without it the production listener has nothing behind it).
+    blue_url: str | None = None
+    # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
+    https_server_name: str | None = None
 
 
 def read_config(path: Path) -> str:
@@ -105,6 +112,10 @@ def health_path_of(layers: list[Any]) -> str:
 
 
 def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
+    certificate = None
+    if options.https_server_name:
+        certificate, ca_pem = local_tls.issue(engine.clients["acm"], options.https_server_name)
+        engine.enter(local_tls.trusted(ca_pem))
     return create_deployment(
         engine.clients,
         options.target_url,
@@ -113,6 +124,8 @@ def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str)
         settings=engine.settings,
         application=options.application,
         deployment_group=options.deployment_group,
+        certificate=certificate,
+        blue_upstream=options.blue_url,
     )
 
 
@@ -182,6 +195,7 @@ def run_local(
         project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
         options.stack_parameters,
     )  # fmt: skip
+    engine.settings.alb_metrics_delay_s = options.metrics_delay_s
     prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
     seeded = seeded_parameters(prefix, options)
     health_path = health_path_of(config_layers(prefix, options, seeded))
@@ -202,4 +216,4 @@ def run_local(
             mocked = options.mock_config is not None
             return result_of(run, deployment.callbacks(), mocked=mocked, events=engine.recorded_events())
         finally:
-            deployment.listener.close()
+            deployment.close()

@@ -9,6 +9,7 @@ from typing import Any
 from moto.backends import get_backend
 
 from greenlight.engine.listener import ListenerSettings, TestListener
+from greenlight.engine.local_tls import LocalCertificate
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.settings import EngineSettings
 
@@ -24,6 +25,12 @@ class LocalDeployment:
     listener: TestListener
     green_target_group_arn: str
     settings: EngineSettings  # the engine's, for faults it injects into this deployment
+    blue_listener: TestListener | None = None  # the production listener, when a BLUE service is given
+
+    def close(self) -> None:
+        self.listener.close()
+        if self.blue_listener is not None:
+            self.blue_listener.close()
 
     def callbacks(self) -> list[dict[str, Any]]:
         """Every PutLifecycleEventHookExecutionStatus call for this deployment, in order, accepted or not."""
@@ -123,9 +130,15 @@ def _target_groups(elbv2: Any, vpc: str, health_path: str) -> dict[str, str]:
     }
 
 
-def _listener(elbv2: Any, balancer_arn: str, port: int, target_group_arn: str) -> str:
+def _listener(
+    elbv2: Any, balancer_arn: str, port: int, target_group_arn: str, certificate: LocalCertificate | None = None
+) -> str:
+    """An HTTP listener, or an HTTPS one whose default certificate is `certificate` (in the local ACM)."""
     action = {"Type": "forward", "TargetGroupArn": target_group_arn}
-    answer = elbv2.create_listener(LoadBalancerArn=balancer_arn, Protocol="HTTP", Port=port, DefaultActions=[action])
+    tls: dict[str, Any] = {"Protocol": "HTTP"}
+    if certificate is not None:
+        tls = {"Protocol": "HTTPS", "Certificates": [{"CertificateArn": certificate.certificate_arn}]}
+    answer = elbv2.create_listener(LoadBalancerArn=balancer_arn, Port=port, DefaultActions=[action], **tls)
     return str(answer["Listeners"][0]["ListenerArn"])
 
 
@@ -156,6 +169,32 @@ def _deployment(
     return str(answer["deploymentId"])
 
 
+@dataclass
+class _EmulatedAlb:
+    """Starts the loopback listeners of one load balancer, each in front of a target group's service."""
+
+    clients: dict[str, Any]
+    settings: EngineSettings
+    balancer_dimension: str
+    health_path: str
+    certificate: LocalCertificate | None
+
+    def listen(self, target_group_arn: str, upstream: str) -> TestListener:
+        dimensions = [
+            {"Name": "TargetGroup", "Value": target_group_arn.split(":", 5)[5]},
+            {"Name": "LoadBalancer", "Value": self.balancer_dimension},
+        ]
+        listener_settings = ListenerSettings(
+            upstream=upstream,
+            health_path=self.health_path,
+            dimensions=dimensions,
+            tls=self.certificate.server_context if self.certificate else None,
+        )
+        listener = TestListener(listener_settings, self.clients["cloudwatch"]).start()
+        self.settings.target_health[target_group_arn] = listener.target_health
+        return listener
+
+
 def create_deployment(
     clients: dict[str, Any],
     upstream: str,
@@ -165,9 +204,12 @@ def create_deployment(
     settings: EngineSettings | None = None,
     application: str = APPLICATION,
     deployment_group: str = DEPLOYMENT_GROUP,
+    certificate: LocalCertificate | None = None,
+    blue_upstream: str | None = None,
 ) -> LocalDeployment:
     """A blue/green ECS deployment of `application`/`deployment_group` paused at `lifecycle_event`, GREEN behind a
-    real loopback listener.
+    real loopback listener (HTTPS with `certificate`, made by greenlight.engine.local_tls). With `blue_upstream`, the
+    production listener is a loopback listener too, routing to that service as BLUE.
 
     `settings` are the running engine's: its target health comes from the listener's own health checks.
     """
@@ -176,16 +218,14 @@ def create_deployment(
     vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
     groups = _target_groups(elbv2, vpc, health_path)
     green = groups["green"]
-    dimensions = [
-        {"Name": "TargetGroup", "Value": green.split(":", 5)[5]},
-        {"Name": "LoadBalancer", "Value": balancer_dimension},
-    ]
-    listener_settings = ListenerSettings(upstream=upstream, health_path=health_path, dimensions=dimensions)
-    listener = TestListener(listener_settings, clients["cloudwatch"]).start()
-    settings.target_health[green] = listener.target_health
-    production = _listener(elbv2, balancer_arn, 80, groups["blue"])
-    test_listener = _listener(elbv2, balancer_arn, listener.port, green)
+    emulated = _EmulatedAlb(clients, settings, balancer_dimension, health_path, certificate)
+    listener = emulated.listen(groups["green"], upstream)
+    blue_listener = emulated.listen(groups["blue"], blue_upstream) if blue_upstream else None
+    production_port = blue_listener.port if blue_listener else 80
+    production = _listener(elbv2, balancer_arn, production_port, groups["blue"], certificate if blue_listener else None)
+    test_listener = _listener(elbv2, balancer_arn, listener.port, green, certificate)
     deployment_id = _deployment(clients, production, test_listener, application, deployment_group)
     backend = get_backend("codedeploy")[ACCOUNT][REGION]
     stand_in(backend).targets[deployment_id] = ecs_target(deployment_id, lifecycle_event)
-    return LocalDeployment(deployment_id, hook_execution_id or f"hook-{deployment_id}", listener, green, settings)
+    hook = hook_execution_id or f"hook-{deployment_id}"
+    return LocalDeployment(deployment_id, hook, listener, green, settings, blue_listener)

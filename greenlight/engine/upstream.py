@@ -63,6 +63,15 @@ def deadline(connection: http.client.HTTPConnection, seconds: float) -> Iterator
         timer.cancel()
 
 
+def quick_ack(connection: http.client.HTTPConnection) -> None:
+    """ACK the target's answer at once: a target that writes its head and body apart (Python's http.server does)
+    has its body held by Nagle's algorithm until the head is ACKed, and a delayed ACK costs 40 ms an answer on a
+    kept-alive connection. Linux resets the flag as it goes, so it is set again for each request."""
+    if connection.sock is not None and hasattr(socket, "TCP_QUICKACK"):
+        with suppress(OSError):
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+
+
 def head_bytes(response: http.client.HTTPResponse) -> int:
     return sum(len(name) + len(value) + 4 for name, value in response.getheaders())
 
@@ -76,16 +85,19 @@ def open_response(
     timeout: float,
     header_limit: int = RESPONSE_HEADER_LIMIT_BYTES,
 ) -> Head:
-    """Connect, send the request and read the head within `timeout`, bounded; the body is left to `relay`."""
-    try:
-        connection.connect()
-    except TimeoutError:
-        return Head(None, "connect-timeout")
-    except OSError:
-        return Head(None, "refused")
+    """Connect (unless the connection is a kept-alive one), send the request and read the head within `timeout`,
+    bounded; the body is left to `relay`."""
+    if connection.sock is None:
+        try:
+            connection.connect()
+        except TimeoutError:
+            return Head(None, "connect-timeout")
+        except OSError:
+            return Head(None, "refused")
     with deadline(connection, timeout) as fired:
         try:
             connection.request(method, path, body=body, headers=headers)
+            quick_ack(connection)
             response = connection.getresponse()
         except TimeoutError:
             return Head(None, "timeout")
@@ -97,6 +109,18 @@ def open_response(
         response.close()
         return Head(None, "malformed")
     return Head(response)
+
+
+def drain(connection: http.client.HTTPConnection, response: http.client.HTTPResponse, timeout: float) -> None:
+    """Read and drop a short body of announced length, within `timeout`: closing with the target's answer unread
+    resets the connection while the target may still write (a broken pipe in its log for every health check). Any
+    other body (endless, chunked, or on a connection the target closes itself) is left unread: the health check's
+    thread must never wait on it."""
+    bounded = response.length is not None and response.length <= RELAY_CHUNK_BYTES
+    if not bounded or response.will_close or connection.sock is None:
+        return
+    with deadline(connection, timeout), suppress(OSError, ValueError, http.client.HTTPException):
+        response.read()
 
 
 def relay(response: http.client.HTTPResponse, out: BufferedIOBase, chunked: bool) -> bool:
@@ -126,8 +150,8 @@ def answer_for_target(request: BaseHTTPRequestHandler, failure: str | None) -> N
         request.wfile.write(payload)
 
 
-def relay_response(request: BaseHTTPRequestHandler, response: http.client.HTTPResponse) -> None:
-    """The target's answer, streamed: with its length when it gave one, chunked otherwise."""
+def relay_response(request: BaseHTTPRequestHandler, response: http.client.HTTPResponse) -> bool:
+    """The target's answer, streamed: with its length when it gave one, chunked otherwise. False when cut short."""
     request.send_response(response.status)
     for name, value in response.getheaders():
         if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
@@ -139,5 +163,10 @@ def relay_response(request: BaseHTTPRequestHandler, response: http.client.HTTPRe
     else:
         request.send_header("Transfer-Encoding", "chunked")
     request.end_headers()
-    if not bodiless and not relay(response, request.wfile, chunked=length is None):
+    if bodiless:
+        response.close()  # nothing follows the head: the exchange is over and the connection reusable
+        return True
+    if not relay(response, request.wfile, chunked=length is None):
         request.close_connection = True  # cut short: the client must not wait for the rest
+        return False
+    return True

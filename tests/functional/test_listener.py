@@ -7,7 +7,6 @@ import json
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -16,6 +15,7 @@ from moto import mock_aws
 
 from greenlight.engine.listener import NAMESPACE, ListenerSettings, TestListener
 from tests.support.hostile import Hostile, hostile_service
+from tests.support.metric_sums import sums as metric_sums
 from tests.support.servers import Behaviour, closed_port, serve
 
 pytestmark = pytest.mark.functional
@@ -30,17 +30,7 @@ def cloudwatch() -> Iterator[Any]:
 
 
 def sums(cloudwatch: Any, name: str, dimensions: list[dict[str, str]]) -> float:
-    now = datetime.now(UTC)
-    answer = cloudwatch.get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=dimensions,
-        StartTime=now - timedelta(minutes=5),
-        EndTime=now + timedelta(minutes=1),
-        Period=60,
-        Statistics=["Sum"],
-    )
-    return float(sum(point["Sum"] for point in answer["Datapoints"]))
+    return metric_sums(cloudwatch, name, dimensions, NAMESPACE)
 
 
 def send(listener: TestListener, count: int) -> list[int]:
@@ -184,3 +174,36 @@ def test_a_body_cut_short_by_the_target_reaches_the_client_cut_short(cloudwatch:
                 answer.read()
         finally:
             listener.close()
+
+
+def test_connections_to_the_target_are_kept_open_and_reused(cloudwatch: Any) -> None:
+    # GIVEN a target that records which client port each request came from
+    with serve() as (url, behaviour):
+        listener = TestListener(ListenerSettings(upstream=url, health_interval=60, dimensions=GROUP), cloudwatch)
+        listener.start()
+        try:
+            # WHEN requests pass through the listener one after the other
+            assert send(listener, 20) == [200] * 20
+        finally:
+            listener.close()
+    # THEN they travelled on kept-alive connections to the target, as an ALB's would: one, or a second when a
+    # request arrived while the previous one's connection was still on its way back to the pool
+    assert len({request["client_port"] for request in behaviour.requests}) <= 2
+
+
+def test_a_kept_connection_the_target_closed_is_replaced_without_an_error(cloudwatch: Any) -> None:
+    with serve() as (url, behaviour):
+        listener = TestListener(ListenerSettings(upstream=url, health_interval=60, dimensions=GROUP), cloudwatch)
+        listener.start()
+        try:
+            assert send(listener, 1) == [200]
+            # GIVEN the target closes its idle connections (a restart, an idle timeout)
+            behaviour.close_after = True
+            assert send(listener, 3) == [200] * 3
+        finally:
+            listener.close()
+    # THEN no request failed: the second reused the first connection, which the target then closed, and each
+    # later one found its kept connection closed and made a new one
+    ports = [request["client_port"] for request in behaviour.requests]
+    assert ports[0] == ports[1] and len(set(ports)) == 3
+    assert sums(cloudwatch, "HTTPCode_ELB_5XX_Count", GROUP[1:]) == 0

@@ -137,3 +137,35 @@ def test_target_check_can_be_switched_off() -> None:
         outcome = check_health(elb, GREEN, url + "/health", config(check_targets=False))
     assert outcome.status is ValidationStatus.PASSED
     assert elb.calls == 0
+
+
+def test_targets_draining_from_an_earlier_deployment_are_not_counted() -> None:
+    draining = [*HEALTHY, ("10.0.0.9", "draining", "Target.DeregistrationInProgress")]
+    with serve() as (url, _):
+        outcome = check_health(FakeElb(draining), GREEN, url + "/health", config())
+    assert outcome.status is ValidationStatus.PASSED
+
+
+def failing_reason(targets: list[tuple[str, str, str]]) -> str:
+    with serve() as (url, _):
+        outcome = check_health(FakeElb(targets), GREEN, url + "/health", config(timeout_seconds=2))
+    assert outcome.status is ValidationStatus.FAILED
+    return outcome.reason
+
+
+def test_a_target_still_initial_is_reported_as_not_yet_healthy() -> None:
+    reason = failing_reason([("10.0.0.1", "healthy", ""), ("10.0.0.2", "initial", "Elb.RegistrationInProgress")])
+    assert "10.0.0.2:80 (not yet healthy: still registering or in its first health checks)" in reason
+    assert "RegistrationInProgress" not in reason
+
+
+def test_draining_targets_are_named_apart_when_green_is_short() -> None:
+    reason = failing_reason([("10.0.0.1", "healthy", ""), ("10.0.0.9", "draining", "Target.DeregistrationInProgress")])
+    assert "1 healthy of 2 expected targets (1 draining from an earlier deployment, not counted)" in reason
+
+
+def test_with_http_off_only_target_health_is_checked() -> None:
+    with serve() as (url, behaviour):
+        outcome = check_health(FakeElb(HEALTHY), GREEN, url + "/health", config(check_http=False))
+    assert outcome.status is ValidationStatus.PASSED
+    assert behaviour.requests == [] and "no HTTP check" in outcome.reason

@@ -41,7 +41,9 @@ def seed(
     latency_s: float = 0.05,
     unhealthy: float = 0,
     connection_errors: int = 0,
+    published: bool = True,
 ) -> None:
+    """Traffic a minute ago; `published`: CloudWatch also has the current minute (the read needs not wait)."""
     dimensions = [{"Name": "TargetGroup", "Value": group.dimension}, {"Name": "LoadBalancer", "Value": LB}]
     at = NOW - timedelta(minutes=1)
     data = [
@@ -54,10 +56,22 @@ def seed(
     cloudwatch.put_metric_data(
         Namespace="AWS/ApplicationELB", MetricData=[{**d, "Timestamp": at, "Dimensions": dimensions} for d in data]
     )
+    if published:
+        publish_through_now(cloudwatch, group)
+
+
+def publish_through_now(cloudwatch: Any, group: TargetGroup) -> None:
+    """The health-count data point an ALB reports for every minute, for the current one: CloudWatch published it."""
+    dimensions = [{"Name": "TargetGroup", "Value": group.dimension}, {"Name": "LoadBalancer", "Value": LB}]
+    heartbeat = {"MetricName": "UnHealthyHostCount", "Value": 0.0, "Unit": "Count", "Timestamp": NOW}
+    cloudwatch.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=[{**heartbeat, "Dimensions": dimensions}])
 
 
 def run(cloudwatch: Any, blue: TargetGroup | None = None, **overrides: Any) -> Any:
-    return check_metrics(cloudwatch, GREEN, blue, MetricsConfig.model_validate(overrides), PREPARED, NOW)
+    naps: list[float] = []
+    return check_metrics(
+        cloudwatch, GREEN, blue, MetricsConfig.model_validate(overrides), PREPARED, NOW, sleep=naps.append
+    )
 
 
 def test_healthy_traffic_passes_with_every_query_reported(cloudwatch: Any) -> None:
@@ -219,7 +233,7 @@ def test_a_healthy_green_passes_on_the_answer_cloudwatch_gives() -> None:
         dimension="targetgroup/shop-green/fedcba9876543210",
         load_balancer_dimension="app/shop-alb/50dc6c495c0c9188",
     )
-    config = MetricsConfig()
+    config = MetricsConfig(data_timeout_seconds=0)  # one read: the fixture's minutes are not the current one
     start, end = window(PREPARED, NOW, config)
     with stubbed("cloudwatch") as (client, stubber):
         expected = {"MetricDataQueries": builtin_queries("green", green, 60), "StartTime": start, "EndTime": end}
@@ -286,3 +300,37 @@ def test_a_baseline_with_no_blue_task_set_says_so(cloudwatch: Any) -> None:
     outcome = run(cloudwatch, None, baseline={"max_p99_ratio": None})
     assert outcome.status is ValidationStatus.INCONCLUSIVE
     assert outcome.reason == "5xx_rate_vs_blue no BLUE task set to compare with."
+
+
+def test_the_read_waits_until_cloudwatch_published_the_windows_last_minute(cloudwatch: Any) -> None:
+    # GIVEN traffic whose last minute CloudWatch publishes only after three polls
+    seed(cloudwatch, GREEN, requests=300, errors=0, published=False)
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            publish_through_now(cloudwatch, GREEN)
+
+    # WHEN the metrics are read
+    outcome = check_metrics(cloudwatch, GREEN, None, MetricsConfig(), PREPARED, NOW, sleep=nap)
+    # THEN it polled every 10 s until the data was there, then judged it
+    assert naps == [10, 10, 10]
+    assert outcome.observed["publication"] | {"last_period": None} == {
+        "last_period": None,
+        "published": True,
+        "waited_seconds": 30,
+        "reads": 4,
+    }
+    assert outcome.status is ValidationStatus.PASSED, outcome.reason
+
+
+def test_data_never_published_is_judged_at_the_deadline_and_the_reason_says_so(cloudwatch: Any) -> None:
+    naps: list[float] = []
+    config = MetricsConfig(data_timeout_seconds=25, no_data="inconclusive")
+    outcome = check_metrics(cloudwatch, GREEN, None, config, PREPARED, NOW, sleep=naps.append)
+    assert naps == [10, 10, 5]  # never past the deadline
+    assert outcome.status is ValidationStatus.INCONCLUSIVE
+    assert outcome.observed["publication"]["published"] is False
+    assert "CloudWatch had not published the period from" in outcome.reason
+    assert "after 25 s of polling" in outcome.reason

@@ -26,6 +26,7 @@ class Behaviour:
     error_every: int = 0  # every Nth request answers 500
     reset: bool = False  # close the connection with RST instead of answering
     hang_s: float = 0.0  # accept, then say nothing for this long
+    close_after: bool = False  # close the connection after answering, without saying so (an idle timeout)
     redirect_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -72,6 +73,8 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+            if behaviour.close_after:
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer  # noqa: N815
 

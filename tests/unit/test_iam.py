@@ -26,8 +26,8 @@ class Scope:
 # From the Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/), its
 # pages "Actions, resources, and condition keys for ..." AWS CodeDeploy (list_awscodedeploy.html), Amazon CloudWatch
 # (list_amazoncloudwatch.html), Elastic Load Balancing V2, Amazon CloudWatch Logs, AWS Step Functions, AWS Systems
-# Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2, Amazon EventBridge and Amazon Elastic Container
-# Service (service-deployment and service-revision resource types).
+# Manager, AWS Certificate Manager, AWS Secrets Manager, AWS Lambda, Amazon SQS, Amazon EC2, Amazon EventBridge and
+# Amazon Elastic Container Service (service-deployment and service-revision resource types).
 # An action for which it lists no resource type is authorized against "*" only: any ARN in Resource is AccessDenied
 # (for the CodeDeploy target reads, in Prepare; for the callback, a verdict that never arrives).
 SCOPES: dict[str, Scope] = {
@@ -39,8 +39,10 @@ SCOPES: dict[str, Scope] = {
     "elasticloadbalancing:DescribeTargetGroups": Scope((), None),
     "elasticloadbalancing:DescribeListeners": Scope((), None),
     "elasticloadbalancing:DescribeLoadBalancers": Scope((), None),
-    "elasticloadbalancing:DescribeTargetHealth": Scope((), None),
     "elasticloadbalancing:DescribeRules": Scope((), None),
+    # AWS Certificate Manager: DescribeCertificate on certificate/<id> (ACM user guide, "ACM API permissions").
+    "acm:DescribeCertificate": Scope(("certificate",), "certificate"),
+    "elasticloadbalancing:DescribeTargetHealth": Scope((), None),
     "ecs:DescribeServiceDeployments": Scope(("service", "service-deployment"), "service-deployment"),
     "ecs:DescribeServiceRevisions": Scope(("service", "service-revision"), "service-revision"),
     "cloudwatch:GetMetricData": Scope(("dataset",), None, "dataset is for OTLP metrics; classic queries name none"),
@@ -86,6 +88,7 @@ ARN_PREFIXES = {
     "queue": "GetAtt:AWS::SQS::Queue",
     "service-deployment": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-deployment/",
     "service-revision": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-revision/",
+    "certificate": "arn:${AWS::Partition}:acm:${AWS::Region}:${AWS::AccountId}:certificate/",
     "event-bus": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default",
 }
 

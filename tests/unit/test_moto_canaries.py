@@ -56,6 +56,17 @@ def test_cloudwatch_still_has_no_percentile_statistics() -> None:
     assert ORIGINALS["statistics"](statistics, "p99") is None
 
 
+def test_cloudwatch_still_serves_every_data_point_the_moment_it_is_put() -> None:
+    from datetime import UTC, datetime
+
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    backend = CloudWatchBackend("us-east-1", "123456789012")
+    datum = {"MetricName": "RequestCount", "Value": 1.0, "Timestamp": datetime.now(UTC)}
+    backend.put_metric_data("AWS/ApplicationELB", [datum])
+    assert [d.name for d in ORIGINALS["all_metrics"](backend)] == ["RequestCount"]
+
+
 def test_target_health_is_still_always_healthy_upstream() -> None:
     assert "health_for" in inspect.getsource(ORIGINALS["describe_target_health"])
 

@@ -1,4 +1,11 @@
-"""CloudWatch's statistics as AWS computes them: percentiles (`p99`) and metric math's arithmetic."""
+"""CloudWatch as AWS runs it: percentiles (`p99`), metric math's arithmetic, and the delay of an ALB's metrics.
+
+An ALB sends its metrics per 60-second period, and CloudWatch has a period's data points a while after the period
+ends ("a minute or more"; the ALB metrics page says only that they are sent in 60-second intervals). moto has every
+data point the moment it is put. Here a period of `AWS/ApplicationELB` data becomes readable, all at once, when it
+has ended and the engine's `alb_metrics_delay_s` more has passed, both scaled by the engine's time scale (as its
+Wait states are): at time scale 1 exactly as on AWS, at 0 at once.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,17 @@ import ast
 import math
 import operator
 import re
+import time
 from typing import Any
 
 import moto.cloudwatch.models as cloudwatch_models
-from moto.cloudwatch.models import Statistics
+from moto.cloudwatch.models import CloudWatchBackend, MetricDatumBase, Statistics
 
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
+from greenlight.engine.settings import current
+
+ALB_NAMESPACE = "AWS/ApplicationELB"
+ALB_PERIOD_S = 60  # an ALB sends its metrics per minute
 
 _PERCENTILE = re.compile(r"p(\d{1,2}(?:\.\d+)?)")
 _ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
@@ -61,7 +73,31 @@ def parse_expression(expression: str, results: list[dict[str, Any]]) -> tuple[li
     return values, kept
 
 
+def readable_from(period_start: float, delay_s: float, time_scale: float) -> float:
+    """When a period of an ALB's data becomes readable: its end plus the delay, in the engine's scaled time."""
+    return period_start + (ALB_PERIOD_S + delay_s) * time_scale
+
+
+def get_all_metrics(self: CloudWatchBackend) -> list[MetricDatumBase]:
+    """Every data point, but an ALB's only once CloudWatch would have published their period."""
+    data: list[MetricDatumBase] = ORIGINALS["all_metrics"](self)
+    settings = current()
+    if settings is None or settings.time_scale <= 0:
+        return data
+    now = time.time()
+
+    def readable(datum: MetricDatumBase) -> bool:
+        if datum.namespace != ALB_NAMESPACE:
+            return True
+        stamp = datum.timestamp.timestamp()
+        period_start = stamp - stamp % ALB_PERIOD_S
+        return now >= readable_from(period_start, settings.alb_metrics_delay_s, settings.time_scale)
+
+    return [datum for datum in data if readable(datum)]
+
+
 PATCHES: PatchList = [
     (Statistics, "get_statistics_for_type", get_statistics_for_type),
     (cloudwatch_models, "parse_expression", parse_expression),
+    (CloudWatchBackend, "get_all_metrics", get_all_metrics),
 ]

@@ -11,7 +11,7 @@ from typing import Any
 
 import moto.cloudwatch.models as cloudwatch_models
 from moto.awslambda.models import LambdaFunction
-from moto.cloudwatch.models import Statistics
+from moto.cloudwatch.models import CloudWatchBackend, Statistics
 from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.responses import BaseResponse
 from moto.ecs.responses import EC2ContainerServiceResponse
@@ -43,6 +43,7 @@ ORIGINALS: dict[str, Any] = {
     "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
     "sfn_to_boto_names": dict(StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES),
     "statistics": Statistics.get_statistics_for_type,
+    "all_metrics": CloudWatchBackend.get_all_metrics,
     "parse_expression": getattr(cloudwatch_models, "parse_expression"),  # noqa: B009
     "codedeploy_methods": {
         name

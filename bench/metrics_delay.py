@@ -1,0 +1,71 @@
+"""Time to verdict with CloudWatch's delay: polling for published data (the defaults) against a fixed bake time.
+
+The demo's good and bad releases, validated by the real workflow on the local engine at time scale 1, the local
+CloudWatch publishing the ALB's metrics `--delay` seconds after each minute ends (as AWS does, "a minute or
+more"). Two ways of waiting for the metrics:
+
+- defaults: `bake_seconds: 60`, then read and read again every 10 s until the window's last minute is published;
+- fixed bake: `bake_seconds: 180` (what the example config used to need), then one read, no polling;
+- read once: `bake_seconds: 60`, then one read (what the defaults did before they polled).
+
+Run from the repo root: `python -m bench.metrics_delay [--delay 60] [--only defaults|fixed|once]` (each run takes
+minutes: it waits as AWS makes one wait).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import yaml
+
+from greenlight.cli.demo import DEMO_CONFIG
+from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
+from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.project import Project
+
+APPROACHES = {
+    "defaults": {},
+    "fixed": {"bake_seconds": 180, "data_timeout_seconds": 0},
+    "once": {"data_timeout_seconds": 0},
+}
+
+
+def config_for(approach: str) -> str:
+    document = yaml.safe_load(DEMO_CONFIG)
+    document["metrics"] = {**document["metrics"], **APPROACHES[approach]}
+    return yaml.safe_dump(document)
+
+
+def run(project: Project, release: Release, approach: str, delay: float) -> None:
+    with SampleService(release) as service:
+        options = LocalRunOptions(
+            target_url=service.url, config_text=config_for(approach), time_scale=1.0, metrics_delay_s=delay
+        )
+        started = time.monotonic()
+        report = run_local(options, project)
+        seconds = time.monotonic() - started
+    metrics = next((v for v in report.validations if v.name == "metrics"), None)
+    publication = metrics.observed.get("publication", {}) if metrics else {}
+    print(
+        f"{approach:8} {release.version:7} verdict {report.verdict.value if report.verdict else None:9} "
+        f"in {seconds:6.1f} s; metrics {metrics.status.value if metrics else '-':12} "
+        f"published={publication.get('published')} polled {publication.get('waited_seconds')} s; "
+        f"{metrics.reason if metrics else ''}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delay", type=float, default=60.0, help="seconds after a minute ends (default 60)")
+    parser.add_argument("--only", choices=sorted(APPROACHES), help="run one approach")
+    args = parser.parse_args()
+    project = Project.find()
+    for approach in [args.only] if args.only else list(APPROACHES):
+        for release in (GOOD, BAD):
+            run(project, release, approach, args.delay)
+
+
+if __name__ == "__main__":
+    main()

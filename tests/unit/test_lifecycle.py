@@ -1,0 +1,79 @@
+"""What may run at each lifecycle event (README: What runs at each lifecycle event), enforced by the config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from common import lifecycle
+from common.config import ConfigError, validate
+
+pytestmark = pytest.mark.unit
+
+EVENTS = list(lifecycle.STAGES)
+ROUTED = ["AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
+
+
+def only(section: str, events: list[str], **settings: Any) -> dict[str, Any]:
+    """A config running `section` at `events` and every other validation nowhere it could not."""
+    document: dict[str, Any] = {name: {"enabled": False} for name in ("health", "synthetic", "metrics")}
+    document[section] = {"lifecycle_events": events, **settings}
+    return document
+
+
+def test_the_table_covers_every_ecs_hook_in_codedeploys_order() -> None:
+    assert EVENTS == [
+        "BeforeInstall",
+        "AfterInstall",
+        "AfterAllowTestTraffic",
+        "BeforeAllowTraffic",
+        "AfterAllowTraffic",
+    ]
+
+
+@pytest.mark.parametrize("section", ["health", "synthetic", "metrics"])
+def test_nothing_that_judges_green_may_run_before_install(section: str) -> None:
+    with pytest.raises(ConfigError, match=rf"{section}: .*BeforeInstall.*there is no GREEN task set yet"):
+        validate(only(section, ["BeforeInstall"], **({"check_http": False} if section == "health" else {})), "t")
+
+
+@pytest.mark.parametrize("section", ["synthetic", "metrics"])
+def test_traffic_checks_are_refused_after_install_saying_why(section: str) -> None:
+    with pytest.raises(ConfigError, match=r"AfterInstall.*the test listener still sends to BLUE.*would test BLUE"):
+        validate(only(section, ["AfterInstall"]), "t")
+
+
+def test_health_after_install_needs_http_off_and_says_how() -> None:
+    with pytest.raises(ConfigError, match=r"set health\.check_http: false"):
+        validate(only("health", ["AfterInstall"]), "t")
+    config = validate(only("health", ["AfterInstall"], check_http=False), "t")
+    assert config.health.check_targets and not config.health.check_http
+
+
+@pytest.mark.parametrize("event", ROUTED)
+@pytest.mark.parametrize("section", ["health", "synthetic", "metrics"])
+def test_every_validation_may_run_once_a_listener_routes_to_green(section: str, event: str) -> None:
+    assert event in getattr(validate(only(section, [event]), "t"), section).lifecycle_events
+
+
+def test_a_disabled_section_may_name_any_event() -> None:
+    document = only("synthetic", ["BeforeInstall"])
+    document["synthetic"]["enabled"] = False
+    assert validate(document, "t").synthetic.enabled is False
+
+
+def test_health_must_check_something() -> None:
+    with pytest.raises(ConfigError, match="nothing left to check"):
+        validate({"health": {"check_http": False, "check_targets": False}}, "t")
+
+
+def test_the_production_listener_reaches_green_only_after_allow_traffic() -> None:
+    routes = {event: lifecycle.stage(event).green_route for event in EVENTS}
+    assert routes == {
+        "BeforeInstall": None,
+        "AfterInstall": None,
+        "AfterAllowTestTraffic": lifecycle.TEST,
+        "BeforeAllowTraffic": lifecycle.TEST,
+        "AfterAllowTraffic": lifecycle.PRODUCTION,
+    }

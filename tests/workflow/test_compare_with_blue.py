@@ -1,0 +1,48 @@
+"""The synthetic scenario sent to GREEN and, through the production listener, to BLUE in the same window; the two
+latency distributions compared by the Mann-Whitney U test, its figures in the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from greenlight.cli.sample_service import GOOD, Release, SampleService
+from greenlight.engine.local_run import LocalRunOptions, run_local
+from greenlight.engine.project import Project
+from greenlight.engine.results import LocalRunResult
+from tests.support.quick_config import TIME_SCALE, quick_config
+
+pytestmark = pytest.mark.workflow
+
+SLOWER = Release(version="v2-slower", slow_ratio=1.0, slow_seconds=0.1)  # healthy, well under every limit
+COMPARING = quick_config(
+    synthetic={"total_requests": 60, "requests": [{"path": "/api/items"}], "compare_with_blue": {}},
+    metrics={"enabled": False},
+)
+
+
+def run(project: Project, green: Release) -> LocalRunResult:
+    with SampleService(green) as green_service, SampleService(GOOD) as blue_service:
+        options = LocalRunOptions(
+            target_url=green_service.url, blue_url=blue_service.url, config_text=COMPARING, time_scale=TIME_SCALE
+        )
+        return run_local(options, project)
+
+
+def synthetic_of(report: LocalRunResult) -> tuple[str, str, dict[str, object]]:
+    synthetic = next(v for v in report.validations if v.name == "synthetic")
+    return synthetic.status, synthetic.reason, synthetic.observed["vs_blue"]
+
+
+def test_a_release_slower_than_production_on_the_same_requests_fails(project: Project) -> None:
+    status, reason, vs_blue = synthetic_of(run(project, SLOWER))
+    assert status == "failed"
+    assert "GREEN is slower than BLUE on the same requests" in reason
+    assert vs_blue["compared"] is True and vs_blue["blue_answers"] == 60
+    assert float(vs_blue["p_value"]) < 0.01 and float(vs_blue["probability_green_slower"]) > 0.6  # type: ignore[arg-type]
+
+
+def test_a_release_as_fast_as_production_passes_with_the_figures_in_the_report(project: Project) -> None:
+    status, reason, vs_blue = synthetic_of(run(project, GOOD))
+    assert status == "passed", reason
+    assert "no slower than BLUE on the same requests" in reason
+    assert {"u", "p_value", "probability_green_slower", "blue_p50_ms"} <= set(vs_blue)
