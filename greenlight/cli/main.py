@@ -54,6 +54,22 @@ def _add_local_run(commands: Any) -> None:
     )
     run.add_argument("--application", default="sample-service", help="the CodeDeploy application (ECS: cluster)")
     run.add_argument("--deployment-group", default="sample-service-dg", help="its deployment group (ECS: service)")
+    _add_deployment_world(run)
+    run.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="seed the local Parameter Store (a config layer, an {ssm:} header value, a bypass); @FILE reads FILE",
+    )
+    run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
+    run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
+    run.add_argument("--report", type=Path, metavar="FILE", help="also write the verdict as an HTML page to FILE")
+    run.add_argument("--verbose", action="store_true", help="print the raw trace of the states as they run")
+
+
+def _add_deployment_world(run: argparse.ArgumentParser) -> None:
+    """What the local AWS plays: the deployment engine and its stage, the listener's TLS, BLUE, CloudWatch's delay."""
     _add_controller(run)
     run.add_argument(
         "--stage",
@@ -85,17 +101,6 @@ def _add_local_run(commands: Any) -> None:
         help="make the test listener HTTPS, with a certificate for SERVER_NAME made for this run (an ACM certificate "
         "for the service's domain, as on AWS)",
     )
-    run.add_argument(
-        "--parameter",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="seed the local Parameter Store (a config layer, an {ssm:} header value, a bypass); @FILE reads FILE",
-    )
-    run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
-    run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
-    run.add_argument("--report", type=Path, metavar="FILE", help="also write the verdict as an HTML page to FILE")
-    run.add_argument("--verbose", action="store_true", help="print the raw trace of the states as they run")
 
 
 def _parser() -> argparse.ArgumentParser:

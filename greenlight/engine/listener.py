@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 from greenlight.engine.loopback import LoopbackServer
 from greenlight.engine.pool import ConnectionPool
 from greenlight.engine.upstream import (
-    FAILURES,
     HOP_BY_HOP,
     RESPONSE_HEADER_LIMIT_BYTES,
+    ElbAnswer,
     Head,
+    answer_elsewhere,
     answer_for_target,
     drain,
     open_response,
@@ -36,22 +37,6 @@ from greenlight.engine.upstream import (
 NAMESPACE = "AWS/ApplicationELB"
 CLOSE_JOIN_S = 5.0  # a health check under way ends within its timeout; a flush within moto's answer
 DRAIN_SECONDS = 0.2  # what a health check waits for the rest of a short body before closing
-
-
-@dataclass(frozen=True)
-class ElbAnswer:
-    """What the load balancer answered a request with, and whether that answer came from the target."""
-
-    status: int | None = None
-    from_target: bool = False
-    connection_error: bool = False  # no connection to the target could be established
-
-    @classmethod
-    def of(cls, target_status: int | None, failure: str | None) -> ElbAnswer:
-        if target_status is not None:
-            return cls(target_status, from_target=True)
-        status, connection_error = FAILURES.get(failure or "", (502, False))
-        return cls(status, connection_error=connection_error)
 
 
 @dataclass
@@ -77,18 +62,6 @@ class ListenerSettings:
     # ECS: the test listener rule's conditions; a request that does not satisfy them never reaches GREEN
     routes_to_green: Callable[[str, str, Any], bool] | None = None
     tls: ssl.SSLContext | None = None  # an HTTPS listener: its certificate, the TLS ending here as on an ALB
-
-
-def answer_elsewhere(request: BaseHTTPRequestHandler) -> None:
-    """A request the test rule does not match goes to the production rule's target group (BLUE), which the local
-    engine does not run: answered 503, as an ALB answers for a target group without targets, and kept out of
-    GREEN's metrics."""
-    payload = b"503 Service Temporarily Unavailable (not routed to GREEN: the test rule's conditions were not met)"
-    request.send_response(503)
-    request.send_header("Content-Length", str(len(payload)))
-    request.end_headers()
-    if request.command != "HEAD":
-        request.wfile.write(payload)
 
 
 class TestListener:

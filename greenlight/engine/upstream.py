@@ -139,6 +139,22 @@ def relay(response: http.client.HTTPResponse, out: BufferedIOBase, chunked: bool
     return True
 
 
+@dataclass(frozen=True)
+class ElbAnswer:
+    """What the load balancer answered a request with, and whether that answer came from the target."""
+
+    status: int | None = None
+    from_target: bool = False
+    connection_error: bool = False  # no connection to the target could be established
+
+    @classmethod
+    def of(cls, target_status: int | None, failure: str | None) -> ElbAnswer:
+        if target_status is not None:
+            return cls(target_status, from_target=True)
+        status, connection_error = FAILURES.get(failure or "", (502, False))
+        return cls(status, connection_error=connection_error)
+
+
 def answer_for_target(request: BaseHTTPRequestHandler, failure: str | None) -> None:
     """The ALB's own answer when the target gave none it could use: 504 after a timeout, 502 otherwise."""
     status, _ = FAILURES.get(failure or "", (502, False))
@@ -170,3 +186,15 @@ def relay_response(request: BaseHTTPRequestHandler, response: http.client.HTTPRe
         request.close_connection = True  # cut short: the client must not wait for the rest
         return False
     return True
+
+
+def answer_elsewhere(request: BaseHTTPRequestHandler) -> None:
+    """A request the test rule does not match goes to the production rule's target group (BLUE), which the local
+    engine does not run: answered 503, as an ALB answers for a target group without targets, and kept out of
+    GREEN's metrics."""
+    payload = b"503 Service Temporarily Unavailable (not routed to GREEN: the test rule's conditions were not met)"
+    request.send_response(503)
+    request.send_header("Content-Length", str(len(payload)))
+    request.end_headers()
+    if request.command != "HEAD":
+        request.wfile.write(payload)
