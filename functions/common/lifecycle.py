@@ -26,10 +26,12 @@ STAGES = {
     "AfterAllowTestTraffic": Stage(green_exists=True, green_route=TEST),
     "BeforeAllowTraffic": Stage(green_exists=True, green_route=TEST),
     "AfterAllowTraffic": Stage(green_exists=True, green_route=PRODUCTION),
-    # Amazon ECS's lifecycle stages (ECS developer guide, "Lifecycle hooks for Amazon ECS service deployments"):
-    # before scale-up there are no GREEN tasks; after it they run but no rule routes to them; while test traffic
-    # shifts the test rule's weights are changing; from POST_TEST_TRAFFIC_SHIFT the test rule routes to GREEN,
-    # from PRODUCTION_TRAFFIC_SHIFT the production rule does (prepare.ecs_stages uses it there).
+}
+# Amazon ECS's lifecycle stages (ECS developer guide, "Lifecycle hooks for Amazon ECS service deployments"), in
+# their order: before scale-up there are no GREEN tasks; after it they run but no rule routes to them; while test
+# traffic shifts the test rule's weights are changing; from POST_TEST_TRAFFIC_SHIFT the test rule routes to GREEN,
+# from PRODUCTION_TRAFFIC_SHIFT the production rule does (prepare.ecs_stages sends requests through it there).
+ECS_TABLE = {
     "RECONCILE_SERVICE": Stage(green_exists=False, green_route=None),
     "PRE_SCALE_UP": Stage(green_exists=False, green_route=None),
     "POST_SCALE_UP": Stage(green_exists=True, green_route=None),
@@ -44,8 +46,8 @@ NOT_ROUTED = "no listener routes to GREEN yet (the test listener still sends to 
 
 
 def stage(event: str) -> Stage:
-    """The event's stage; an event outside the table (never from CodeDeploy for ECS) is treated as routed by test."""
-    return STAGES.get(event, Stage(green_exists=True, green_route=TEST))
+    """The event's (or ECS stage's) stage; one outside both tables is treated as routed by test."""
+    return STAGES.get(event) or ECS_TABLE.get(event) or Stage(green_exists=True, green_route=TEST)
 
 
 def why_not(event: str, needs_green: bool, needs_traffic: bool) -> str | None:

@@ -123,15 +123,16 @@ def discover_ecs(
     blue_weight = sum(weights.get(arn, 0.0) for arn in source_arns)
     strategy = str(deployment.get("deploymentConfiguration", {}).get("strategy", ""))
     cluster, service = _names(str(deployment.get("serviceArn") or (context.service_arn if context else "")))
+    green = _group(elbv2, green_arn, _summary(deployment, target_arn), green_weight)
+    blue_summary = _summary(deployment, source_arns[0]) if source_arns else {}
+    blue = _group(elbv2, blue_arn, blue_summary, blue_weight) if blue_arn else None
     url, listener = _listener(elbv2, listener_of(rule_arn))
     return EcsDiscovery(
         application_name=cluster,
         deployment_group_name=service,
         lifecycle_event=codedeploy_event(stage),
-        green=_group(elbv2, green_arn, _summary(deployment, target_arn), green_weight),
-        blue=_group(elbv2, blue_arn, _summary(deployment, source_arns[0]) if source_arns else {}, blue_weight)
-        if blue_arn
-        else None,
+        green=green,
+        blue=blue,
         test_url=url,
         listener_arn=listener_of(rule_arn),
         https=listener.get("Protocol") == HTTPS,

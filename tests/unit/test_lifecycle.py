@@ -77,3 +77,18 @@ def test_the_production_listener_reaches_green_only_after_allow_traffic() -> Non
         "BeforeAllowTraffic": lifecycle.TEST,
         "AfterAllowTraffic": lifecycle.PRODUCTION,
     }
+
+
+def test_ecs_stages_offer_what_their_codedeploy_equivalents_do() -> None:
+    # PRE_SCALE_UP ~ BeforeInstall, POST_SCALE_UP ~ AfterInstall, POST_TEST_TRAFFIC_SHIFT ~ AfterAllowTestTraffic,
+    # POST_PRODUCTION_TRAFFIC_SHIFT ~ AfterAllowTraffic (AWS's migration guide from CodeDeploy to ECS blue/green)
+    pairs = {
+        "PRE_SCALE_UP": "BeforeInstall",
+        "POST_SCALE_UP": "AfterInstall",
+        "POST_TEST_TRAFFIC_SHIFT": "AfterAllowTestTraffic",
+        "POST_PRODUCTION_TRAFFIC_SHIFT": "AfterAllowTraffic",
+    }
+    for ecs_stage, event in pairs.items():
+        assert lifecycle.stage(ecs_stage) == lifecycle.stage(event), ecs_stage
+    assert lifecycle.why_not("TEST_TRAFFIC_SHIFT", True, True) is not None  # the test rule's weights still shift
+    assert lifecycle.why_not("POST_SCALE_UP", True, False) is None  # target health alone can run there
