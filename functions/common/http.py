@@ -59,6 +59,24 @@ def tls_target(plan: Plan) -> TlsTarget:
     return TlsTarget(plan.server_name, TlsConfig.model_validate(plan.config.get("tls", {})).verify)
 
 
+@dataclass(frozen=True)
+class GreenRequest:
+    """Where a GET reaches GREEN through the listener, and what it must carry to get there."""
+
+    url: str
+    tls: TlsTarget = field(default_factory=TlsTarget)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def toward_green(plan: Plan, path: str) -> GreenRequest:
+    """`path` on the listener that routes to GREEN, with what its rule needs (an ECS test rule's host, header and
+    query conditions) and the TLS name of an HTTPS listener."""
+    url = plan.test_url.rstrip("/") + path
+    if plan.test_request.query:
+        url = str(URL(url).update_query(plan.test_request.query))
+    return GreenRequest(url, tls_target(plan), plan.test_request.all_headers())
+
+
 def ssl_context() -> ssl.SSLContext:
     """The system's trusted CAs, and the file named by GREENLIGHT_CA_BUNDLE when it is set."""
     context = ssl.create_default_context()
