@@ -84,6 +84,8 @@ def _refuse_existing(name: str, project: Project) -> None:
         raise ScaffoldError(f"a validation named {name!r} exists already ({existing[0]}); nothing was changed")
     if substitution_name(name) in PLACEHOLDER.findall(project.definition_text()):
         raise ScaffoldError(f"the state machine already invokes ${{{substitution_name(name)}}}; nothing was changed")
+    # Read as text, not through the registry: importing common.config here would leave the checklist run after the
+    # scaffold with the config as it was before the new section.
     if f" {name}: " in (root / CONFIG).read_text():
         raise ScaffoldError(f"the config already has a '{name}' section; nothing was changed")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import TASK_TIMEOUT_MARGIN_S, title
+from greenlight.authoring.generate import function_timeout, registry
 from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunOptions, run_local
@@ -102,15 +103,11 @@ def _per_validation() -> list[Fault]:
     """A crash and a timeout of each validation's function, for every validation in the registry: an error result,
     which fails the deployment unless the validation is in dry run (a new one starts so)."""
     project = Project.find(ROOT)
-    project.add_task_root()
-    from common.config import VALIDATION_SECTIONS
-
-    timeouts = {spec.handler: spec.timeout for spec in project.functions().values()}
     faults = []
-    for name, section in VALIDATION_SECTIONS.items():
+    for name, section in registry(project).items():
         function = f"Validate{title(name)}Function"
         expected = "Succeeded" if section().dry_run else "Failed"
-        task_timeout_s = (timeouts[f"validate_{name}.app.handler"] + TASK_TIMEOUT_MARGIN_S) * TIGHT_TIMEOUTS
+        task_timeout_s = (function_timeout(project, name) + TASK_TIMEOUT_MARGIN_S) * TIGHT_TIMEOUTS
         faults += [
             Fault(
                 f"{name}-raises",
