@@ -6,22 +6,16 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client
-from common.config import HealthConfig, RequestSpec, SecretRef, SyntheticConfig
+from common.config import HealthConfig, RequestSpec, SyntheticConfig
 from common.ecs_models import TestRequest
 from common.http import tls_target
 from common.observability import logger, tracer
 from common.redact import Redactor
+from common.secrets import redacting_resolver
 from common.validation import load, run
 from validate_synthetic.checks import check_synthetic
 
 NAME = "synthetic"
-
-
-def resolve_secret(reference: SecretRef) -> str:
-    if reference.ssm:
-        return str(client("ssm").get_parameter(Name=reference.ssm, WithDecryption=True)["Parameter"]["Value"])
-    return str(client("secretsmanager").get_secret_value(SecretId=reference.secretsmanager)["SecretString"])
 
 
 def through_rule(config: SyntheticConfig, default_path: str, rule: TestRequest) -> SyntheticConfig:
@@ -52,10 +46,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     config = through_rule(config, health_path, plan.test_request)
     # Each secret is registered as it is read, so whatever the service echoes of it is cut from the result.
     redactor = Redactor()
-
-    def resolve(reference: SecretRef) -> str:
-        return redactor.add(resolve_secret(reference))
-
+    resolve = redacting_resolver(redactor)
     return run(
         NAME,
         config.dry_run,

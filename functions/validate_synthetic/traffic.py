@@ -20,9 +20,8 @@ import aiohttp
 from yarl import URL
 
 from common import bounded_json, http
-from common.config import Expectation, JsonAssertion, RequestSpec, SecretRef, SyntheticConfig
-from common.patterns import search
-from validate_synthetic.guard import (
+from common.config import Expectation, RequestSpec, SecretRef, SyntheticConfig
+from common.guard import (
     GuardedResolver,
     HostNotAllowedError,
     allowed_set,
@@ -30,13 +29,11 @@ from validate_synthetic.guard import (
     check_host_header,
     guarded_socket,
 )
+from common.json_paths import assertion_failure
+from common.patterns import search
+from common.secrets import header_value
 
-MISSING = object()
 REFUSED_HOST = "refused-host"
-
-
-class SecretValueError(ValueError):
-    """A secret that cannot be sent as a header value (the message never includes it)."""
 
 
 @dataclass
@@ -67,31 +64,6 @@ class PreparedRequest:
         return bool(self.expect.json_body)
 
 
-def json_path(document: Any, path: str) -> Any:
-    current = document
-    for part in path.split("."):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.lstrip("-").isdigit() and -len(current) <= int(part) < len(current):
-            current = current[int(part)]
-        else:
-            return MISSING
-    return current
-
-
-def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
-    value = json_path(document, assertion.path)
-    if assertion.exists is not None and (value is not MISSING) != assertion.exists:
-        return f"json {assertion.path} {'missing' if value is MISSING else 'present'}"
-    if "equals" in assertion.model_fields_set and value != assertion.equals:
-        return (
-            f"json {assertion.path} = {value if value is not MISSING else 'missing'!r}, expected {assertion.equals!r}"
-        )
-    if assertion.matches is not None and (value is MISSING or not search(assertion.matches, str(value))):
-        return f"json {assertion.path} does not match /{assertion.matches}/"
-    return None
-
-
 def expectation_failures(expect: Expectation, status: int, headers: Any, body: bytes, latency_ms: float) -> list[str]:
     failures = []
     if status not in expect.status:
@@ -115,9 +87,7 @@ def _headers(spec: RequestSpec, allowed: set[str], resolve_secret: Callable[[Sec
     """The request's headers, secrets resolved; every Host header is checked whatever its source."""
     headers: dict[str, str] = {"User-Agent": "greenlight-synthetic"}
     for name, given in spec.headers.items():
-        value = resolve_secret(given) if isinstance(given, SecretRef) else given
-        if isinstance(given, SecretRef) and any(c in value for c in "\r\n\0"):
-            raise SecretValueError(f"header {name} read from a secret holds a line break or NUL; it cannot be sent")
+        value = header_value(name, resolve_secret(given)) if isinstance(given, SecretRef) else given
         if name.lower() == "host":
             try:
                 check_host_header(value, allowed)

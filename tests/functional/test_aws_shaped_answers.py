@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.stub import ANY
 
-import validate_synthetic.app
+import common.secrets
 from common import clock
 from common.config import HealthConfig, SecretRef
 from common.models import TargetGroup, ValidationStatus
@@ -101,8 +101,8 @@ def test_secret_header_values_are_read_as_aws_answers_them(
     )
     with stubbed(service) as (client, stubber):
         stubber.add_response(operation, answer, params)
-        monkeypatch.setattr(validate_synthetic.app, "client", lambda name: client)
-        value = validate_synthetic.app.resolve_secret(reference)
+        monkeypatch.setattr(common.secrets, "client", lambda name: client)
+        value = common.secrets.resolve_secret(reference)
     assert value == (answer["Parameter"]["Value"] if reference.ssm else answer["SecretString"])
 
 
