@@ -21,6 +21,14 @@ from common.config_base import (
     Section,
     ValidationConfig,
 )
+from common.config_checks import (
+    CHECK_FUNCTION_PREFIX_CONTEXT,
+    DEFAULT_CHECK_FUNCTION_PREFIX,
+    MAX_CHECKS,
+    CheckConfig,
+    LambdaCheck,
+    WebhookCheck,
+)
 from common.config_http import (
     Expectation,
     HealthConfig,
@@ -40,10 +48,12 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
 __all__ = [
+    "DEFAULT_CHECK_FUNCTION_PREFIX",
     "DEFAULT_LIFECYCLE_EVENT",
     "VALIDATIONS",
     "VALIDATION_SECTIONS",
     "BaselineConfig",
+    "CheckConfig",
     "Comparison",
     "ConfigError",
     "Expectation",
@@ -51,6 +61,7 @@ __all__ = [
     "HealthConfig",
     "InconclusivePolicy",
     "JsonAssertion",
+    "LambdaCheck",
     "LifecycleEvent",
     "MetricCheck",
     "MetricsConfig",
@@ -62,6 +73,7 @@ __all__ = [
     "SyntheticConfig",
     "TlsConfig",
     "ValidationConfig",
+    "WebhookCheck",
     "dump",
     "json_schema",
     "load",
@@ -89,6 +101,18 @@ class GreenlightConfig(Section):
     health: HealthConfig = Field(default_factory=HealthConfig)
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    webhooks: list[WebhookCheck] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Custom checks a service team runs as an HTTP service: each is POSTed the deployment's document "
+        "and answers passed, failed or inconclusive (docs/custom-checks.md).",
+    )
+    lambda_checks: list[LambdaCheck] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Custom checks a service team runs as a Lambda function named with the stack's "
+        "CheckFunctionPrefix: invoked with the same document, answering the same way (docs/custom-checks.md).",
+    )
     # greenlight new-validation: the section of each validation it added is a field above this line.
 
     @model_validator(mode="after")
@@ -100,6 +124,30 @@ class GreenlightConfig(Section):
                 f"({duration:g}): metrics are read after the bake time and must cover the synthetic traffic"
             )
         return self
+
+    @model_validator(mode="after")
+    def checks_are_distinct(self) -> GreenlightConfig:
+        """Each check's name names its result beside the built-in validations': one name, one result."""
+        checks = self.checks()
+        if len(checks) > MAX_CHECKS:
+            raise ValueError(f"webhooks and lambda_checks name {len(checks)} checks together; at most {MAX_CHECKS}")
+        seen: set[str] = set()
+        reserved = set(_validation_sections()) | RESERVED_CHECK_NAMES
+        for check in checks:
+            if check.name in reserved:
+                raise ValueError(f"a check may not be named {check.name}, the name of greenlight's own step")
+            if check.name in seen:
+                raise ValueError(f"two checks are named {check.name}; each check's result needs its own name")
+            seen.add(check.name)
+        return self
+
+    def checks(self) -> list[CheckConfig]:
+        """The custom checks, webhooks first, in the order the config lists them."""
+        return [*self.webhooks, *self.lambda_checks]
+
+
+# Names of steps that report as a result of their own (a failed state's result is named after it).
+RESERVED_CHECK_NAMES = frozenset({"prepare", "validate", "finalize", "checks"})
 
 
 def _validation_sections() -> dict[str, type[ValidationConfig]]:
@@ -153,9 +201,14 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def validate(document: dict[str, Any], source: str) -> GreenlightConfig:
+def validate(
+    document: dict[str, Any], source: str, check_function_prefix: str = DEFAULT_CHECK_FUNCTION_PREFIX
+) -> GreenlightConfig:
+    """The config, or ConfigError naming each offending field. `check_function_prefix` is the stack's
+    CheckFunctionPrefix: a Lambda check's function must start with it."""
     try:
-        return GreenlightConfig.model_validate(document)
+        context = {CHECK_FUNCTION_PREFIX_CONTEXT: check_function_prefix}
+        return GreenlightConfig.model_validate(document, context=context)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in problem['loc'] if part not in UNION_TAGS) or '(top level)'}: "

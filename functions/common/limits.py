@@ -9,6 +9,7 @@ each result gets a budget well under both.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024
@@ -22,6 +23,22 @@ EXPECTED_BUDGET_BYTES = 2 * 1024
 CHARTS_BUDGET_BYTES = 8 * 1024
 RESULT_BUDGET_BYTES = 24 * 1024
 CUT_MARK = "… (cut)"
+
+
+@dataclass(frozen=True)
+class ResultBudgets:
+    """How much of a result's reason, observed and expected values is kept."""
+
+    reason_characters: int = REASON_LIMIT_CHARACTERS
+    observed_bytes: int = OBSERVED_BUDGET_BYTES
+    expected_bytes: int = EXPECTED_BUDGET_BYTES
+
+
+VALIDATION_BUDGETS = ResultBudgets()
+# A custom check's result, one of up to ten (common.config_checks.MAX_CHECKS) in the `Run Checks` Map's output and in
+# Finalize's input: under 6 KiB each, so all of them together stay under 64 KiB.
+CHECK_BUDGETS = ResultBudgets(reason_characters=1_000, observed_bytes=3 * 1024, expected_bytes=1024)
+CHECK_RESULT_BUDGET_BYTES = 6 * 1024
 
 
 def size(document: Any) -> int:

@@ -29,6 +29,12 @@ class HookSettings(FunctionSettings):
 @dataclass(frozen=True)
 class PrepareSettings(FunctionSettings):
     config_parameter_prefix: str = "/greenlight"  # where the config lives in SSM Parameter Store
+    check_function_prefix: str = "greenlight-check-"  # the stack's CheckFunctionPrefix: Lambda checks must start so
+
+
+@dataclass(frozen=True)
+class CustomChecksSettings(FunctionSettings):
+    check_function_prefix: str = "greenlight-check-"  # the stack's CheckFunctionPrefix: the only functions it invokes
 
 
 @dataclass(frozen=True)

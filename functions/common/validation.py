@@ -10,14 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from common.limits import (
-    EXPECTED_BUDGET_BYTES,
-    OBSERVED_BUDGET_BYTES,
-    REASON_LIMIT_CHARACTERS,
-    bounded,
-    charts_within_budget,
-    cut_text,
-)
+from common.limits import VALIDATION_BUDGETS, ResultBudgets, bounded, charts_within_budget, cut_text
 from common.models import Plan, TargetGroup, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
 
@@ -55,13 +48,17 @@ def _unredacted(value: Any) -> Any:
 
 
 def run(
-    name: str, dry_run: bool, check: Callable[[], Outcome], redact: Callable[[Any], Any] = _unredacted
+    name: str,
+    dry_run: bool,
+    check: Callable[[], Outcome],
+    redact: Callable[[Any], Any] = _unredacted,
+    budgets: ResultBudgets = VALIDATION_BUDGETS,
 ) -> dict[str, Any]:
     """Run one check; an exception becomes an `error` result, so a broken check never hides the others.
 
     Everything reported (reason, observed, expected, the log of an exception) passes through `redact` first, so a
-    secret the check used never leaves, whole or cut; then the result is bounded (common.limits): however much a
-    check saw, it stays far below Step Functions' limits.
+    secret the check used never leaves, whole or cut; then the result is bounded (common.limits, `budgets`): however
+    much a check saw, it stays far below Step Functions' limits.
     """
     started_at, started = utcnow(), time.perf_counter()
     try:
@@ -77,9 +74,9 @@ def run(
     result = ValidationResult(
         name=name,
         status=outcome.status,
-        reason=cut_text(redact(outcome.reason), REASON_LIMIT_CHARACTERS),
-        observed=bounded(redact(outcome.observed), OBSERVED_BUDGET_BYTES),
-        expected=bounded(redact(outcome.expected), EXPECTED_BUDGET_BYTES),
+        reason=cut_text(redact(outcome.reason), budgets.reason_characters),
+        observed=bounded(redact(outcome.observed), budgets.observed_bytes),
+        expected=bounded(redact(outcome.expected), budgets.expected_bytes),
         charts=charts_within_budget(redact(outcome.charts)),
         attempts=outcome.attempts,
         started_at=started_at,
