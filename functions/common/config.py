@@ -223,7 +223,13 @@ def parameter_names(prefix: str, application: str, deployment_group: str) -> lis
     return [f"{prefix}/default", f"{prefix}/{application}/{deployment_group}"]
 
 
-def load(ssm: SSMClient, prefix: str, application: str, deployment_group: str) -> tuple[GreenlightConfig, list[str]]:
+def load(
+    ssm: SSMClient,
+    prefix: str,
+    application: str,
+    deployment_group: str,
+    check_function_prefix: str = DEFAULT_CHECK_FUNCTION_PREFIX,
+) -> tuple[GreenlightConfig, list[str]]:
     """Read the SSM layers that exist, merge them over the defaults, validate. Returns the config and its sources."""
     names = parameter_names(prefix, application, deployment_group)
     response = ssm.get_parameters(Names=names, WithDecryption=True)
@@ -234,7 +240,7 @@ def load(ssm: SSMClient, prefix: str, application: str, deployment_group: str) -
         if name in found:
             document = merge(document, parse_document(found[name], f"ssm:{name}"))
             sources.append(f"ssm:{name}")
-    return validate(document, " + ".join(sources)), sources
+    return validate(document, " + ".join(sources), check_function_prefix), sources
 
 
 def dump(config: GreenlightConfig) -> dict[str, Any]:

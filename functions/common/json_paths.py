@@ -1,5 +1,4 @@
-"""Where in a JSON body an assertion looks, in one form the check understands: dotted, `data.items.0.id`; and
-what an assertion (`exists`, `equals`, `matches`) finds there.
+"""Where in a JSON body an assertion looks, in one form the check understands: dotted, `data.items.0.id`.
 
 People also write the JSONPath that names one value (`$.data.items[0].id`, `$['data']["items"][0]`, or
 `items[0].id`): it is normalised to the dotted form when the config is validated. What selects many values
@@ -10,12 +9,7 @@ message, because it could never match and would stop a good release.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
-
-from common.patterns import search
-
-if TYPE_CHECKING:
-    from common.config_http import JsonAssertion
+from typing import Any
 
 _SEGMENT = re.compile(r"""\.([^.\[\]'"]+)|\[\s*(-?\d+)\s*\]|\[\s*(['"])(.*?)\3\s*\]""")
 _MANY = re.compile(r"[*?@():,]")
@@ -82,17 +76,3 @@ def json_path(document: Any, path: str) -> Any:
         else:
             return MISSING
     return current
-
-
-def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
-    """What the assertion found wrong in the document, in a few words; None when it holds."""
-    value = json_path(document, assertion.path)
-    if assertion.exists is not None and (value is not MISSING) != assertion.exists:
-        return f"json {assertion.path} {'missing' if value is MISSING else 'present'}"
-    if "equals" in assertion.model_fields_set and value != assertion.equals:
-        return (
-            f"json {assertion.path} = {value if value is not MISSING else 'missing'!r}, expected {assertion.equals!r}"
-        )
-    if assertion.matches is not None and (value is MISSING or not search(assertion.matches, str(value))):
-        return f"json {assertion.path} does not match /{assertion.matches}/"
-    return None

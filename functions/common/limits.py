@@ -39,6 +39,9 @@ VALIDATION_BUDGETS = ResultBudgets()
 # Finalize's input: under 6 KiB each, so all of them together stay under 64 KiB.
 CHECK_BUDGETS = ResultBudgets(reason_characters=1_000, observed_bytes=3 * 1024, expected_bytes=1024)
 CHECK_RESULT_BUDGET_BYTES = 6 * 1024
+# The plan travels in every state's payload, beside the results in Finalize's: 3 validations x 24 KiB, 10 checks x 6
+# KiB and the plan stay under 200 KiB (Prepare refuses a larger plan, naming it).
+PLAN_BUDGET_BYTES = 64 * 1024
 
 
 def size(document: Any) -> int:

@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from common import bounded_json
+from common.assertions import assertion_failure
 from common.check_contract import CheckAnswer
 from common.config import CheckConfig
-from common.json_paths import assertion_failure
 from common.models import ValidationStatus
 from common.validation import Outcome
 

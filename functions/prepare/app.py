@@ -9,7 +9,9 @@ from botocore.exceptions import ClientError
 
 from common import config as greenlight_config
 from common.aws import client, error_code
-from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, ValidationStatus
+from common.config import WebhookCheck
+from common.limits import PLAN_BUDGET_BYTES, size
+from common.models import HookRequest, Plan, PlannedCheck, PrepareOutput, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
 from common.settings import PrepareSettings
 from prepare import server_name
@@ -93,6 +95,36 @@ def planned_validations(found: Discovery, config: greenlight_config.GreenlightCo
     }
 
 
+def planned_checks(found: Discovery, config: greenlight_config.GreenlightConfig) -> list[PlannedCheck]:
+    """Each custom check, with whether it runs at this event as a validation would (the `Run Checks` Map's items)."""
+    stage = getattr(found, "stage", None)
+
+    def runs_here(events: list[str]) -> bool:
+        return runs_at(events, found.lifecycle_event, stage) and found.green is not None
+
+    return [
+        PlannedCheck(
+            name=check.name,
+            kind="webhook" if isinstance(check, WebhookCheck) else "lambda",
+            planned=check.enabled and runs_here(list[str](check.lifecycle_events)),
+            enabled=check.enabled,
+            dry_run=check.dry_run,
+        )
+        for check in config.checks()
+    ]
+
+
+def plan_too_large(plan: Plan) -> str | None:
+    """Every state's payload holds the plan: past its budget, a clear refusal now rather than a data limit later."""
+    plan_size = size(plan.model_dump(mode="json"))
+    if plan_size <= PLAN_BUDGET_BYTES:
+        return None
+    return (
+        f"the plan is {plan_size} bytes, over the {PLAN_BUDGET_BYTES} greenlight allows so that every state's payload "
+        "stays far below Step Functions' 256 KiB; shorten the config (synthetic request bodies, expectations)"
+    )
+
+
 def prepare(
     request: HookRequest,
     codedeploy: CodeDeployClient,
@@ -101,13 +133,18 @@ def prepare(
     prefix: str,
     ecs: ECSClient | None = None,
     acm: ACMClient | None = None,
+    check_function_prefix: str = greenlight_config.DEFAULT_CHECK_FUNCTION_PREFIX,
 ) -> PrepareOutput:
-    """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say."""
+    """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say.
+    `check_function_prefix` is the stack's CheckFunctionPrefix, which a Lambda check's function must start with."""
     try:
         found = find(request, codedeploy, elbv2, ecs)
-        config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
+        application, group = found.application_name, found.deployment_group_name
+        config, sources = greenlight_config.load(ssm, prefix, application, group, check_function_prefix)
         planned = planned_validations(found, config)
-        name = server_name_for(found, config, elbv2, acm) if any(planned.values()) else None
+        checks = planned_checks(found, config)
+        anything = any(planned.values()) or any(check.planned for check in checks)
+        name = server_name_for(found, config, elbv2, acm) if anything else None
         compares = planned["synthetic"] and config.synthetic.compare_with_blue is not None and found.blue is not None
         blue_url = production_url(elbv2, found) if compares else None
     except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError) as error:
@@ -130,8 +167,11 @@ def prepare(
         config=greenlight_config.dump(config),
         config_source=sources,
         planned=planned,
+        checks=checks,
     )
     if isinstance(found, EcsDiscovery) and (problem := complete(plan, found, config)):
+        return not_ready(request, problem)
+    if problem := plan_too_large(plan):
         return not_ready(request, problem)
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
     return PrepareOutput(request=request, ready=True, plan=plan)
@@ -151,5 +191,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         settings.config_parameter_prefix,
         ecs=client("ecs"),
         acm=client("acm"),
+        check_function_prefix=settings.check_function_prefix,
     )
     return output.model_dump(mode="json")

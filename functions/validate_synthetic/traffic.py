@@ -20,6 +20,7 @@ import aiohttp
 from yarl import URL
 
 from common import bounded_json, http
+from common.assertions import assertion_failure
 from common.config import Expectation, RequestSpec, SecretRef, SyntheticConfig
 from common.guard import (
     GuardedResolver,
@@ -29,7 +30,6 @@ from common.guard import (
     check_host_header,
     guarded_socket,
 )
-from common.json_paths import assertion_failure
 from common.patterns import search
 from common.secrets import header_value
 

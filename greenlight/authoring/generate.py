@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import VALIDATE_STATE, branch, state_label, title
+from greenlight.authoring.asl_checks import CHECKS_HANDLER, checks_branch
 from greenlight.engine.project import Project
 
 if TYPE_CHECKING:
@@ -38,15 +39,19 @@ def registry(project: Project) -> dict[str, type[ValidationConfig]]:
 
 
 def function_timeout(project: Project, name: str) -> int:
-    handler = f"validate_{name}.app.handler"
+    return _handler_timeout(project, f"validate_{name}.app.handler", f"the config has a '{name}' validation but")
+
+
+def _handler_timeout(project: Project, handler: str, why: str) -> int:
     for spec in project.functions().values():
         if spec.handler == handler:
             return spec.timeout
-    raise GenerateError(f"the config has a '{name}' validation but template.yaml has no function with {handler}")
+    raise GenerateError(f"{why} template.yaml has no function with {handler}")
 
 
 def validate_branches(project: Project) -> list[dict[str, Any]]:
-    """One branch per registered validation (greenlight.authoring.asl.branch), with its section's Wait if any."""
+    """One branch per registered validation (greenlight.authoring.asl.branch), with its section's Wait if any, and
+    the custom checks' branch last (greenlight.authoring.asl_checks)."""
     branches = []
     for name, section in registry(project).items():
         wait = section.wait_before
@@ -55,7 +60,8 @@ def validate_branches(project: Project) -> list[dict[str, Any]]:
             seconds_path = f"$.plan.config.{name}.{wait.seconds_field}"
             before = (wait.state, {"Type": "Wait", "Comment": wait.comment, "SecondsPath": seconds_path})
         branches.append(branch(name, function_timeout(project, name), before))
-    return branches
+    checks_timeout = _handler_timeout(project, CHECKS_HANDLER, "the config has custom checks but")
+    return [*branches, checks_branch(checks_timeout)]
 
 
 def definition_text(project: Project) -> str:

@@ -72,7 +72,8 @@ def test_each_checklist_item_is_written_and_the_registry_generates_the_rest(scaf
         assert name in json.loads((scaffolded / "docs/config.schema.json").read_text())["properties"]
     definition = parse_definition((scaffolded / "statemachines/validation.asl.json").read_text())
     starts = [b["StartAt"] for b in definition["States"]["Validate"]["Branches"]]
-    assert starts[-2:] == ["Login Flow Planned?", "Cert Expiry Planned?"]
+    # ... each new branch after the built-in validations', the custom checks' Map still last
+    assert starts[-3:] == ["Login Flow Planned?", "Cert Expiry Planned?", "Custom Checks Planned?"]
     assert (
         definition["TimeoutSeconds"]
         == parse_definition((ROOT / "statemachines/validation.asl.json").read_text())["TimeoutSeconds"]

@@ -63,6 +63,12 @@ SCOPES: dict[str, Scope] = {
     "ssm:GetParameters": Scope(("parameter",), "parameter"),
     "secretsmanager:GetSecretValue": Scope(("secret",), "secret"),
     "lambda:InvokeFunction": Scope(("function",), "function"),
+    # Config layers past SSM's 8 KB (Amazon S3; AWS AppConfig: both Data API actions name the `configuration` type,
+    # application/<id>/environment/<id>/configuration/<id>).
+    "s3:GetObject": Scope(("accesspointobject", "object"), "object"),
+    "s3:GetObjectVersion": Scope(("accesspointobject", "object"), "object"),
+    "appconfig:StartConfigurationSession": Scope(("configuration",), "configuration"),
+    "appconfig:GetLatestConfiguration": Scope(("configuration",), "configuration"),
     "sqs:SendMessage": Scope(("queue",), "queue"),
     # Amazon EventBridge: both of its bus types name event-bus/<name>; greenlight puts on the default bus only.
     "events:PutEvents": Scope(("event-bus", "event-busv2"), "event-bus"),
@@ -90,6 +96,9 @@ ARN_PREFIXES = {
     "service-revision": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-revision/",
     "certificate": "arn:${AWS::Partition}:acm:${AWS::Region}:${AWS::AccountId}:certificate/",
     "event-bus": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default",
+    "object": "arn:${AWS::Partition}:s3:::${ConfigBucketName}/",
+    "configuration": "arn:${AWS::Partition}:appconfig:${AWS::Region}:${AWS::AccountId}:application/"
+    "${ConfigAppConfigApplicationId}/environment/",
 }
 
 CALLBACK = "codedeploy:PutLifecycleEventHookExecutionStatus"
