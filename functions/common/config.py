@@ -1,14 +1,16 @@
 """The greenlight config: one pydantic model, the JSON Schema generated from it, and the layered loading.
 
 Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the
-SSM parameter `<prefix>/<application>/<deployment group>`. Each parameter holds YAML or JSON, read strictly
-(common.config_text). The sections live in common.config_base, common.config_http and common.config_metrics.
+SSM parameter `<prefix>/<application>/<deployment group>` (read by common.config_load; a parameter may point at a
+larger layer in S3 or AppConfig, common.config_layers). Each layer holds YAML or JSON, read strictly
+(common.config_text). The sections live in common.config_base, common.config_http, common.config_metrics and
+common.config_checks.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -39,13 +41,18 @@ from common.config_http import (
     TlsConfig,
 )
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
-from common.config_text import ConfigTextError, decode, load_text
+from common.config_text import (
+    MAX_CONFIG_BYTES,
+    MAX_LAYER_BYTES,
+    SSM_LIMIT_WHY,
+    STORE_LIMIT_WHY,
+    ConfigTextError,
+    decode,
+    load_text,
+)
 from common.config_types import SECRET_TAG, TEXT_TAG
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
-
-if TYPE_CHECKING:
-    from mypy_boto3_ssm import SSMClient
 
 __all__ = [
     "DEFAULT_CHECK_FUNCTION_PREFIX",
@@ -76,7 +83,6 @@ __all__ = [
     "WebhookCheck",
     "dump",
     "json_schema",
-    "load",
     "merge",
     "parameter_names",
     "parse_bytes",
@@ -168,10 +174,12 @@ def json_schema() -> dict[str, Any]:
     return GreenlightConfig.model_json_schema(by_alias=True)
 
 
-def parse_document(text: str, source: str) -> dict[str, Any]:
-    """Parse one YAML/JSON layer, strictly (common.config_text); the layer must be a mapping."""
+def parse_document(text: str, source: str, large: bool = False) -> dict[str, Any]:
+    """Parse one YAML/JSON layer, strictly (common.config_text); the layer must be a mapping. `large`: a layer from S3
+    or AppConfig, which may hold up to MAX_LAYER_BYTES instead of an SSM parameter's 8 KB."""
+    limit, why = (MAX_LAYER_BYTES, STORE_LIMIT_WHY) if large else (MAX_CONFIG_BYTES, SSM_LIMIT_WHY)
     try:
-        document = load_text(text) if text.strip() else {}
+        document = load_text(text, limit, why) if text.strip() else {}
     except ConfigTextError as error:
         raise ConfigError(f"config {source} {error}") from error
     if document is None:
@@ -181,13 +189,14 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     return document
 
 
-def parse_bytes(data: bytes, source: str) -> dict[str, Any]:
+def parse_bytes(data: bytes, source: str, large: bool = False) -> dict[str, Any]:
     """Parse a layer read as bytes (a file): refused when over the size limit or not UTF-8."""
+    limit, why = (MAX_LAYER_BYTES, STORE_LIMIT_WHY) if large else (MAX_CONFIG_BYTES, SSM_LIMIT_WHY)
     try:
-        text = decode(data)
+        text = decode(data, limit, why)
     except ConfigTextError as error:
         raise ConfigError(f"config {source} {error}") from error
-    return parse_document(text, source)
+    return parse_document(text, source, large)
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -221,26 +230,6 @@ def validate(
 def parameter_names(prefix: str, application: str, deployment_group: str) -> list[str]:
     prefix = "/" + prefix.strip("/")
     return [f"{prefix}/default", f"{prefix}/{application}/{deployment_group}"]
-
-
-def load(
-    ssm: SSMClient,
-    prefix: str,
-    application: str,
-    deployment_group: str,
-    check_function_prefix: str = DEFAULT_CHECK_FUNCTION_PREFIX,
-) -> tuple[GreenlightConfig, list[str]]:
-    """Read the SSM layers that exist, merge them over the defaults, validate. Returns the config and its sources."""
-    names = parameter_names(prefix, application, deployment_group)
-    response = ssm.get_parameters(Names=names, WithDecryption=True)
-    found = {parameter["Name"]: parameter["Value"] for parameter in response.get("Parameters", [])}
-    document: dict[str, Any] = {}
-    sources = ["defaults"]
-    for name in names:
-        if name in found:
-            document = merge(document, parse_document(found[name], f"ssm:{name}"))
-            sources.append(f"ssm:{name}")
-    return validate(document, " + ".join(sources), check_function_prefix), sources
 
 
 def dump(config: GreenlightConfig) -> dict[str, Any]:

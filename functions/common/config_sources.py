@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from common.config import GreenlightConfig, dump, merge, parse_document, validate
+from common.config import DEFAULT_CHECK_FUNCTION_PREFIX, GreenlightConfig, dump, merge, parse_document, validate
 
 DEFAULTS = "defaults"
 Path = tuple[str, ...]
@@ -20,6 +20,7 @@ Path = tuple[str, ...]
 class Layer:
     source: str  # how reports name it: ssm:/greenlight/default, file:greenlight.yaml
     text: str
+    large: bool = False  # read from S3 or AppConfig, or a file standing for one: up to 64 KiB (common.config_text)
 
 
 def leaves(document: Any, prefix: Path = ()) -> list[Path]:
@@ -33,7 +34,7 @@ def layered(layers: list[Layer]) -> tuple[dict[str, Any], dict[Path, str]]:
     document: dict[str, Any] = {}
     sources: dict[Path, str] = {}
     for layer in layers:
-        given = parse_document(layer.text, layer.source)
+        given = parse_document(layer.text, layer.source, layer.large)
         document = merge(document, given)
         for path in leaves(given):
             sources = {p: s for p, s in sources.items() if p[: len(path)] != path}  # a layer replaces what is below
@@ -53,9 +54,11 @@ def source_of(path: Path, sources: dict[Path, str]) -> str:
     return DEFAULTS
 
 
-def effective(layers: list[Layer]) -> tuple[GreenlightConfig, dict[str, Any], dict[Path, str]]:
+def effective(
+    layers: list[Layer], check_function_prefix: str = DEFAULT_CHECK_FUNCTION_PREFIX
+) -> tuple[GreenlightConfig, dict[str, Any], dict[Path, str]]:
     """Validate the layers as Prepare would (ConfigError names the field); the config, its dump, each leaf's source."""
     document, sources = layered(layers)
-    config = validate(document, label(layers))
+    config = validate(document, label(layers), check_function_prefix)
     dumped = dump(config)
     return config, dumped, {path: source_of(path, sources) for path in leaves(dumped)}

@@ -30,6 +30,8 @@ class HookSettings(FunctionSettings):
 class PrepareSettings(FunctionSettings):
     config_parameter_prefix: str = "/greenlight"  # where the config lives in SSM Parameter Store
     check_function_prefix: str = "greenlight-check-"  # the stack's CheckFunctionPrefix: Lambda checks must start so
+    config_bucket_name: str = ""  # the stack's ConfigBucketName: the one bucket config layers may live in
+    config_appconfig_application_id: str = ""  # the stack's ConfigAppConfigApplicationId, likewise for AppConfig
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common import config as greenlight_config
+from common import config_load
 from common.aws import client, error_code
 from common.config import WebhookCheck
+from common.config_layers import LayerStores
 from common.limits import PLAN_BUDGET_BYTES, size
 from common.models import HookRequest, Plan, PlannedCheck, PrepareOutput, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
 TRANSIENT_ERRORS = {
+    "SlowDown",
+    "InternalServerException",
     "Throttling",
     "ThrottlingException",
     "TooManyRequestsException",
@@ -134,13 +138,15 @@ def prepare(
     ecs: ECSClient | None = None,
     acm: ACMClient | None = None,
     check_function_prefix: str = greenlight_config.DEFAULT_CHECK_FUNCTION_PREFIX,
+    stores: LayerStores | None = None,
 ) -> PrepareOutput:
     """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say.
-    `check_function_prefix` is the stack's CheckFunctionPrefix, which a Lambda check's function must start with."""
+    `check_function_prefix` is the stack's CheckFunctionPrefix, which a Lambda check's function must start with;
+    `stores`, where config layers past 8 KB may be read (none when not given)."""
     try:
         found = find(request, codedeploy, elbv2, ecs)
         application, group = found.application_name, found.deployment_group_name
-        config, sources = greenlight_config.load(ssm, prefix, application, group, check_function_prefix)
+        config, sources = config_load.load(ssm, prefix, application, group, check_function_prefix, stores)
         planned = planned_validations(found, config)
         checks = planned_checks(found, config)
         anything = any(planned.values()) or any(check.planned for check in checks)
@@ -177,6 +183,17 @@ def prepare(
     return PrepareOutput(request=request, ready=True, plan=plan)
 
 
+def layer_stores(settings: PrepareSettings) -> LayerStores:
+    """The stack's bucket and AppConfig application for layers past 8 KB, with a client for each one configured."""
+    bucket, application = settings.config_bucket_name, settings.config_appconfig_application_id
+    return LayerStores(
+        bucket=bucket,
+        appconfig_application=application,
+        s3=client("s3") if bucket else None,
+        appconfig=client("appconfigdata") if application else None,
+    )
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -192,5 +209,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         ecs=client("ecs"),
         acm=client("acm"),
         check_function_prefix=settings.check_function_prefix,
+        stores=layer_stores(settings),
     )
     return output.model_dump(mode="json")

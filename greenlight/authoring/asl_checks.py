@@ -102,8 +102,9 @@ def checks_branch(function_timeout_s: int) -> dict[str, Any]:
         "States": {
             "Custom Checks Planned?": {
                 "Type": "Choice",
-                "Comment": "A plan written before custom checks existed (an older or mocked plan) runs none.",
-                "Choices": [{"Variable": "$.plan.checks", "IsPresent": True, "Next": RUN_CHECKS_STATE}],
+                "Comment": "Only a plan with a check runs the Map; one written before custom checks existed (an older "
+                "or mocked plan) runs none.",
+                "Choices": [{"Variable": "$.plan.checks[0]", "IsPresent": True, "Next": RUN_CHECKS_STATE}],
                 "Default": "No Custom Checks",
             },
             "No Custom Checks": {"Type": "Pass", "Result": [], "End": True},

@@ -34,6 +34,10 @@ class EngineSettings:
     invoke_faults_after: dict[str, Callable[[], None]] = field(default_factory=dict)  # run once the handler returned
     target_health: dict[str, Callable[[], list[dict[str, Any]]]] = field(default_factory=dict)  # target group ARN
     mock_config: dict[str, Any] = field(default_factory=dict)  # the MockConfigFile in use, if any
+    # AWS AppConfig configurations (moto has no AppConfig Data): (application, environment, profile) -> (content,
+    # version label); and each session's token -> its configuration (patches.appconfigdata).
+    appconfig: dict[tuple[str, str, str], tuple[bytes, str]] = field(default_factory=dict)
+    appconfig_sessions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def inject_api_faults(self, service: str, operation: str, *error_codes: str) -> None:
         """The next calls of `operation` (snake_case) are answered with these error codes, in order."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from common.config import ConfigError, load
+from common.config import ConfigError
+from common.config_load import load
 from common.config_sources import DEFAULTS, Layer, effective, label, layered
 from tests.support.stubs import aws_response, stubbed
 

@@ -1,0 +1,107 @@
+"""Custom checks in the real workflow: a team's webhook service and Lambda checks judge GREEN beside the built-ins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import yaml
+
+from greenlight.cli.sample_service import GOOD, SampleService
+from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
+from greenlight.engine.project import Project
+from greenlight.engine.results import LocalRunResult
+from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.servers import Behaviour, serve
+
+pytestmark = pytest.mark.workflow
+
+FUNCTIONS = "tests.support.check_functions"
+
+
+def run_with_checks(project: Project, checks: dict[str, Any], **options: Any) -> LocalRunResult:
+    """A good release of the sample service, the quick config, and these custom checks."""
+    text = quick_config() + yaml.safe_dump(checks)
+    with SampleService(GOOD) as service:
+        given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, **options)
+        return run_local(given, project)
+
+
+def result(report: LocalRunResult, name: str) -> Any:
+    [found] = [v for v in report.validations if v.name == name]
+    return found
+
+
+def test_a_webhook_answering_failed_stops_the_release_naming_the_check_and_its_reason(project: Project) -> None:
+    answer = {"status": "failed", "reason": "checkout answered 500 for 3 of 10 orders", "observed": {"errors": 3}}
+    with serve(Behaviour(body=answer)) as (url, behaviour):
+        report = run_with_checks(project, {"webhooks": [{"name": "smoke", "url": f"{url}/smoke", "dry_run": False}]})
+    assert report.verdict == "Failed"
+    assert "smoke (failed: checkout answered 500 for 3 of 10 orders)" in report.reason
+    assert result(report, "smoke").observed["errors"] == 3
+    # ... the webhook was asked once, about this deployment, with GREEN's test URL
+    [request] = behaviour.requests
+    assert b'"test_url": "http://127.0.0.1:' in request["body"] and b'"group": "sample-service-dg"' in request["body"]
+    assert [c.status for c in report.callbacks if c.accepted] == ["Failed"]
+
+
+def test_a_webhook_answering_passed_lets_a_healthy_release_through(project: Project) -> None:
+    with serve(Behaviour(body={"status": "passed", "reason": "10 orders placed"})) as (url, _):
+        report = run_with_checks(project, {"webhooks": [{"name": "smoke", "url": url, "dry_run": False}]})
+    assert report.verdict == "Succeeded", report.reason
+    assert result(report, "smoke").status == "passed" and "smoke" in report.reason
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "named"),
+    [
+        (Behaviour(body={"verdict": "ok"}), "is not a check answer"),
+        (Behaviour(hang_s=10), "no complete answer within 1 s"),
+    ],
+    ids=["malformed", "slow"],
+)
+def test_a_malformed_or_slow_answer_is_an_error_within_its_deadline(
+    project: Project, behaviour: Behaviour, named: str
+) -> None:
+    with serve(behaviour) as (url, _):
+        started = time.monotonic()
+        report = run_with_checks(project, {"webhooks": [{"name": "smoke", "url": url, "timeout_seconds": 1}]})
+        took = time.monotonic() - started
+    smoke = result(report, "smoke")
+    assert smoke.status == "error" and named in smoke.reason
+    assert smoke.duration_ms < 3000 and took < 60
+    # ... a new check starts in dry run: its error is reported, and the release still goes through
+    assert smoke.dry_run and report.verdict == "Succeeded"
+
+
+def test_lambda_checks_run_the_handler_given_for_their_function(project: Project) -> None:
+    checks = {
+        "lambda_checks": [
+            {"name": "seen", "function": "greenlight-check-seen", "dry_run": False},
+            {"name": "migrations", "function": "greenlight-check-migrations:live", "dry_run": False},
+            {"name": "crashes", "function": "greenlight-check-crashes"},
+            {"name": "hangs", "function": "greenlight-check-hangs", "timeout_seconds": 1},
+        ]
+    }
+    functions = {
+        "greenlight-check-seen": f"{FUNCTIONS}:passes",
+        "greenlight-check-migrations": f"{FUNCTIONS}:fails",
+        "greenlight-check-crashes": f"{FUNCTIONS}:raises",
+        "greenlight-check-hangs": f"{FUNCTIONS}:hangs",
+    }
+    report = run_with_checks(project, checks, check_functions=functions)
+    seen, migrations = result(report, "seen"), result(report, "migrations")
+    assert seen.status == "passed" and "seen saw sample-service-dg at http://127.0.0.1:" in seen.reason
+    assert migrations.status == "failed" and migrations.reason == "orders table is missing the column shipped_at"
+    crashes, hangs = result(report, "crashes"), result(report, "hangs")
+    assert crashes.status == "error" and "greenlight-check-crashes failed (" in crashes.reason
+    assert "KeyError: 'orders_table'" in crashes.reason
+    assert hangs.status == "error" and "gave no answer within 1 s" in hangs.reason
+    assert report.verdict == "Failed" and "migrations (failed" in report.reason and "crashes" not in report.reason
+
+
+def test_a_lambda_check_outside_the_prefix_is_refused_before_anything_runs(project: Project) -> None:
+    checks = {"lambda_checks": [{"name": "db", "function": "payments-db-check"}]}
+    with pytest.raises(LocalRunError, match="does not start with greenlight-check-, the stack's CheckFunctionPrefix"):
+        run_with_checks(project, checks)
