@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.ecs_models import Engine
 
-ANSWER_REASON_CHARACTERS = 2_000
+ANSWER_REASON_CHARACTERS = 1_000  # common.limits.CHECK_BUDGETS keeps as much of a check's reason
 # What greenlight reads of an answer (a webhook's body, a function's payload); more is an `error` saying so.
 MAX_ANSWER_BYTES = 1 << 20
 
@@ -82,9 +82,12 @@ class CheckAnswer(Contract):
     )
 
 
+DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic generates
+
+
 def request_schema() -> dict[str, Any]:
-    return {"$id": "check-request.schema.json", **CheckRequest.model_json_schema()}
+    return {"$schema": DIALECT, "$id": "check-request.schema.json", **CheckRequest.model_json_schema()}
 
 
 def answer_schema() -> dict[str, Any]:
-    return {"$id": "check-answer.schema.json", **CheckAnswer.model_json_schema()}
+    return {"$schema": DIALECT, "$id": "check-answer.schema.json", **CheckAnswer.model_json_schema()}

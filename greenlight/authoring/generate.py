@@ -1,5 +1,5 @@
 """What the validation registry generates, and the project commits: the `Validate` Parallel's branches, the
-config's JSON Schema and the MockConfigFile's mocked plans.
+config's JSON Schema, the custom checks' request and answer schemas, and the MockConfigFile's mocked plans.
 
 The registry is the config model (common.config.VALIDATION_SECTIONS): each section of type ValidationConfig is a
 validation. `greenlight generate` writes the generated files; `greenlight generate --check` (run by `make lint`)
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from common.config_base import ValidationConfig
 
 SCHEMA = Path("docs") / "config.schema.json"
+# The contract of a custom check (common.check_contract): what a webhook or Lambda check receives and answers.
+CHECK_SCHEMAS = {
+    "request_schema": Path("docs") / "check-request.schema.json",
+    "answer_schema": Path("docs") / "check-answer.schema.json",
+}
 MOCK_CONFIG = Path("tests") / "MockConfigFile.json"
 # Mocked plans that stand for what an older greenlight wrote: kept as written, so a new validation is skipped there.
 FROZEN_PLANS = frozenset({"PrepareOlderPlan"})
@@ -75,6 +80,13 @@ def schema_text(project: Project) -> str:
     from common.config import json_schema
 
     return _json(json_schema())
+
+
+def check_schema_texts(project: Project) -> list[Generated]:
+    project.add_task_root()
+    from common import check_contract
+
+    return [Generated(path, _json(getattr(check_contract, function)())) for function, path in CHECK_SCHEMAS.items()]
 
 
 def _passed_result(name: str, dry_run: bool) -> dict[str, Any]:
@@ -143,6 +155,7 @@ class Generated:
 def generated(project: Project) -> list[Generated]:
     definition_uri, _ = project.state_machine()
     files = [Generated(Path(definition_uri), definition_text(project)), Generated(SCHEMA, schema_text(project))]
+    files += check_schema_texts(project)
     mock_text = mock_config_text(project)
     if mock_text is not None:
         files.append(Generated(MOCK_CONFIG, mock_text))

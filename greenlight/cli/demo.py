@@ -37,6 +37,11 @@ synthetic:
 metrics:
   bake_seconds: 60
   min_request_count: 50
+# The team's own check, a webhook the sample service serves: it places orders on GREEN and answers passed or failed.
+webhooks:
+  - name: smoke
+    url: {service_url}/checks/smoke
+    dry_run: false
 """
 
 
@@ -47,8 +52,9 @@ def _validate(release: Release, as_json: bool, verbose: bool, controller: str) -
             sys.stderr.write(
                 f"\n== Deploying {release.version} of the sample service ({service.url}) with {engine} ==\n"
             )
+        config_text = DEMO_CONFIG.replace("{service_url}", service.url)
         options = LocalRunOptions(
-            target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05, controller=controller
+            target_url=service.url, config_text=config_text, time_scale=0.05, controller=controller
         )
         with watching(sys.stderr, as_json, verbose) as on_state:
             return run_local(options, on_state=on_state)
