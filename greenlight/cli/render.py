@@ -78,6 +78,9 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     verdict = result.verdict.value if result.verdict else "none"
     console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
     console.print(told_codedeploy(result), soft_wrap=True)
+    sources = result.report.config_source if result.report else []
+    if len(sources) > 1:  # where each config layer came from (SSM, or S3 or AppConfig through a parameter)
+        console.print("Config: " + " + ".join(sources), soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(f"Put on EventBridge: {announced}")
 
