@@ -32,16 +32,19 @@ class ResultBudgets:
     reason_characters: int = REASON_LIMIT_CHARACTERS
     observed_bytes: int = OBSERVED_BUDGET_BYTES
     expected_bytes: int = EXPECTED_BUDGET_BYTES
+    charts_bytes: int = CHARTS_BUDGET_BYTES
 
 
 VALIDATION_BUDGETS = ResultBudgets()
-# A custom check's result, one of up to ten (common.config_checks.MAX_CHECKS) in the `Run Checks` Map's output and in
-# Finalize's input: under 6 KiB each, so all of them together stay under 64 KiB.
-CHECK_BUDGETS = ResultBudgets(reason_characters=1_000, observed_bytes=3 * 1024, expected_bytes=1024)
-CHECK_RESULT_BUDGET_BYTES = 6 * 1024
-# The plan travels in every state's payload, beside the results in Finalize's: 3 validations x 24 KiB, 10 checks x 6
-# KiB and the plan stay under 200 KiB (Prepare refuses a larger plan, naming it).
-PLAN_BUDGET_BYTES = 64 * 1024
+# A custom check's result, one of up to ten (common.config_checks.MAX_CHECKS) in the `Run Custom Checks` Map's output
+# and in Finalize's input: at most 7 KiB each (a reason of 1,000 characters of up to 4 bytes; no chart data).
+CHECK_BUDGETS = ResultBudgets(reason_characters=1_000, observed_bytes=2 * 1024, expected_bytes=512, charts_bytes=0)
+CHECK_RESULT_BUDGET_BYTES = 7 * 1024
+# The plan travels in every state's payload, beside the results in Validate's output and Finalize's input. It holds
+# the config, which may come from a layer of 64 KiB (common.config_text.MAX_LAYER_BYTES): Prepare refuses a larger
+# plan, naming it. With every validation's result and ten checks' at their budgets, Finalize's input stays under
+# 220 KiB (tests/unit/test_limits.py builds that case); real runs are a few tens of KiB.
+PLAN_BUDGET_BYTES = 96 * 1024
 
 
 def size(document: Any) -> int:
@@ -76,8 +79,8 @@ def bounded(values: dict[str, Any], budget: int) -> dict[str, Any]:
     return {"cut": f"{size(values)} bytes of values left out to fit Step Functions' payload limit"}
 
 
-def charts_within_budget(charts: dict[str, Any]) -> dict[str, Any]:
+def charts_within_budget(charts: dict[str, Any], budget: int = CHARTS_BUDGET_BYTES) -> dict[str, Any]:
     """The chart data as is, or a note instead of it when it would not fit its budget."""
-    if size(charts) <= CHARTS_BUDGET_BYTES:
+    if not charts or size(charts) <= budget:
         return charts
     return {"cut": f"{size(charts)} bytes of chart data left out to fit Step Functions' payload limit"}

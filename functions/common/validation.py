@@ -77,7 +77,7 @@ def run(
         reason=cut_text(redact(outcome.reason), budgets.reason_characters),
         observed=bounded(redact(outcome.observed), budgets.observed_bytes),
         expected=bounded(redact(outcome.expected), budgets.expected_bytes),
-        charts=charts_within_budget(redact(outcome.charts)),
+        charts=charts_within_budget(redact(outcome.charts), budgets.charts_bytes),
         attempts=outcome.attempts,
         started_at=started_at,
         duration_ms=int((time.perf_counter() - started) * 1000),
