@@ -212,19 +212,15 @@ def test_the_custom_checks_results_count_like_a_validations(
 ) -> None:
     # GIVEN the Validate Parallel's output: a result per validation, and the custom checks' branch's list
     checks = [result("smoke", "failed"), result("db", "failed", dry_run=True)]
-    given = with_checks(
-        event([result("health", "passed"), checks]), [planned_check("smoke"), planned_check("db", True)]
-    )
+    validations = [result("health", "passed"), result("metrics", "passed")]
+    given = with_checks(event([*validations, checks]), [planned_check("smoke"), planned_check("db", True)])
     report = run_finalize(given, codedeploy, ssm, events)
     # THEN each check is a validation of the report, the one counted blocks, the dry-run one is reported only
     assert [v["name"] for v in report["validations"]] == ["health", "metrics", "smoke", "db"]
     assert report["verdict"] == "Failed" and report["reason"] == "Blocked by smoke (failed: smoke failed)"
     detail = events.of_type("Greenlight Verdict")[0]["detail"]
-    assert {v["name"]: v["status"] for v in detail["validations"]} == {
-        "health": "passed",
-        "smoke": "failed",
-        "db": "failed",
-    }
+    statuses = {v["name"]: v["status"] for v in detail["validations"]}
+    assert statuses == {"health": "passed", "metrics": "passed", "smoke": "failed", "db": "failed"}
 
 
 def test_a_check_cut_short_by_fail_fast_or_switched_off_says_so(codedeploy: RecordingCodeDeploy, ssm: Any) -> None:
