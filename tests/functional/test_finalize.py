@@ -218,7 +218,7 @@ def test_the_custom_checks_results_count_like_a_validations(
     # THEN each check is a validation of the report, the one counted blocks, the dry-run one is reported only
     assert [v["name"] for v in report["validations"]] == ["health", "metrics", "smoke", "db"]
     assert report["verdict"] == "Failed" and report["reason"] == "Blocked by smoke (failed: smoke failed)"
-    detail = events.of_type("Greenlight Verdict")[0]["detail"]
+    [detail] = events.of_type("Greenlight Verdict")
     statuses = {v["name"]: v["status"] for v in detail["validations"]}
     assert statuses == {"health": "passed", "metrics": "passed", "smoke": "failed", "db": "failed"}
 
