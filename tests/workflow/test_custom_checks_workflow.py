@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from greenlight.cli.sample_service import GOOD, SampleService
+from greenlight.cli.sample_service import GOOD, Release, SampleService
 from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
@@ -105,3 +105,19 @@ def test_a_lambda_check_outside_the_prefix_is_refused_before_anything_runs(proje
     checks = {"lambda_checks": [{"name": "db", "function": "payments-db-check"}]}
     with pytest.raises(LocalRunError, match="does not start with greenlight-check-, the stack's CheckFunctionPrefix"):
         run_with_checks(project, checks)
+
+
+def test_the_example_check_stops_a_broken_release_as_a_lambda_check(project: Project) -> None:
+    """examples/custom-checks/, given by file as the handler of its function, as a team would try it."""
+    checks = {
+        "lambda_checks": [{"name": "orders-smoke", "function": "greenlight-check-orders-smoke", "dry_run": False}]
+    }
+    handler = str(project.root / "examples" / "custom-checks" / "src" / "smoke_check.py") + ":handler"
+    text = quick_config() + yaml.safe_dump(checks)
+    with SampleService(Release(version="v4-broken", error_ratio=1.0)) as service:
+        given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE)
+        given.check_functions = {"greenlight-check-orders-smoke": handler}
+        report = run_local(given, project)
+    smoke = result(report, "orders-smoke")
+    assert smoke.status == "failed" and smoke.reason == "/api/items: HTTP 500"
+    assert report.verdict == "Failed" and "orders-smoke (failed: /api/items: HTTP 500)" in report.reason
