@@ -122,7 +122,12 @@ def test_an_existing_name_is_refused_with_exit_2_changing_nothing(scaffolded: Pa
     assert digest(scaffolded) == before
 
 
-@pytest.mark.parametrize("name", ["Bad-Name", "x", "health"])
+@pytest.mark.parametrize("name", ["Bad-Name", "x", "health", "webhooks", "custom_check"])
 def test_bad_or_existing_names_are_refused(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new-validation", name]) == 2
     assert capsys.readouterr().err.startswith("greenlight: ")
+
+
+def test_a_name_whose_states_the_custom_checks_branch_has_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-validation", "custom_check"]) == 2
+    assert "already has a state named 'Custom Check Done'" in capsys.readouterr().err
