@@ -90,12 +90,9 @@ def evaluate(document: dict[str, Any]) -> dict[str, Any]:
     if checked < len(SMOKE_PATHS):
         reason = f"ran out of time after {checked} of {len(SMOKE_PATHS)} paths"
         return {"status": "inconclusive", "reason": reason, "observed": observed}
-    group = f"{document['application']}/{document['group']}"
-    return {
-        "status": "passed",
-        "reason": f"{checked} paths answered 200 with JSON on GREEN of {group}",
-        "observed": observed,
-    }
+    paths = f"{checked} path{'' if checked == 1 else 's'}"
+    reason = f"{paths} answered 200 with JSON on GREEN of {document['application']}/{document['group']}"
+    return {"status": "passed", "reason": reason, "observed": observed}
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
