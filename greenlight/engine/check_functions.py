@@ -63,6 +63,12 @@ def load(reference: str) -> Handler:
     return handler  # type: ignore[no-any-return]
 
 
+def load_all(functions: dict[str, str], prefix: str) -> dict[str, Handler]:
+    """Each function's handler (name -> `module:function`), loaded now, before anything runs."""
+    parsed = [parse(f"{name}={reference}", prefix) for name, reference in functions.items()]
+    return {name: load(reference) for name, reference in parsed}
+
+
 def qualifiers(config: Any) -> dict[str, set[str]]:
     """The aliases or versions each Lambda check of the config names (`name:alias`), by function name."""
     found: dict[str, set[str]] = {}

@@ -123,18 +123,6 @@ def checked_config(layers: list[Any], check_function_prefix: str) -> Any:
     return config
 
 
-def check_handlers(options: LocalRunOptions, prefix: str) -> dict[str, check_functions.Handler]:
-    """Each --check-function's handler, loaded now: a name outside the prefix or a handler that does not load is a
-    LocalRunError before anything runs."""
-    try:
-        parsed = [
-            check_functions.parse(f"{name}={reference}", prefix) for name, reference in options.check_functions.items()
-        ]
-        return {name: check_functions.load(reference) for name, reference in parsed}
-    except check_functions.CheckFunctionError as error:
-        raise LocalRunError(str(error)) from error
-
-
 def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
     certificate = None
     if options.https_server_name:
@@ -229,7 +217,10 @@ def run_local(
     seeded = seeded_parameters(prefix, options)
     config = checked_config(config_layers(prefix, options, seeded), function_prefix)
     health_path = config.health.path
-    handlers = check_handlers(options, function_prefix)
+    try:
+        handlers = check_functions.load_all(options.check_functions, function_prefix)
+    except check_functions.CheckFunctionError as error:
+        raise LocalRunError(str(error)) from error
     with engine:
         layer_objects.store(engine.clients, engine.settings, options.objects)
         aliases = check_functions.qualifiers(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -121,3 +122,25 @@ def test_the_example_check_stops_a_broken_release_as_a_lambda_check(project: Pro
     smoke = result(report, "orders-smoke")
     assert smoke.status == "failed" and smoke.reason == "/api/items: HTTP 500"
     assert report.verdict == "Failed" and "orders-smoke (failed: /api/items: HTTP 500)" in report.reason
+
+
+def test_on_the_ecs_path_a_check_reaches_green_through_the_test_rule(project: Project) -> None:
+    """The document names the test rule's header; the sample service's own smoke check GETs GREEN with it: on ECS's
+    shared port, without it the listener would not route the request to GREEN."""
+    answer = {"status": "passed", "reason": "recorded"}
+    with SampleService(GOOD) as service, serve(Behaviour(body=answer)) as (recorder, behaviour):
+        webhooks = [
+            {"name": "smoke", "url": f"{service.url}/checks/smoke", "dry_run": False},
+            {"name": "record", "url": recorder},
+        ]
+        text = quick_config() + yaml.safe_dump({"webhooks": webhooks})
+        given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, controller="ecs")
+        report = run_local(given, project)
+    [request] = behaviour.requests
+    document = json.loads(request["body"])
+    assert (
+        document["engine"] == "ecs" and document["stage"] == "POST_TEST_TRAFFIC_SHIFT" and document["green"]["headers"]
+    )
+    smoke = result(report, "smoke")
+    assert smoke.status == "passed" and smoke.observed["statuses"] == [200] * 20, smoke.reason
+    assert report.hook_status == "SUCCEEDED"
