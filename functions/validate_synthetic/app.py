@@ -54,11 +54,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     redactor = Redactor()
 
     def resolve(reference: SecretRef) -> str:
-        return redactor.add(resolve_secret(reference))
+        return redactor.add(resolve_secret(reference), source=f"the secret {reference.label()}")
 
     return run(
         NAME,
         config.dry_run,
         lambda: check_synthetic(plan.test_url, health_path, config, resolve, tls_target(plan), plan.blue_url),
-        redact=redactor.scrub,
+        redactor,
     )

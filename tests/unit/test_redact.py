@@ -52,7 +52,7 @@ def test_nothing_registered_changes_nothing() -> None:
 
 def test_run_cuts_secrets_from_the_result() -> None:
     outcome = Outcome(ValidationStatus.FAILED, f"saw {SECRET}", {"sample": SECRET}, {"header": SECRET})
-    result = run("synthetic", False, lambda: outcome, redact=redactor().scrub)
+    result = run("synthetic", False, lambda: outcome, redactor())
     assert SECRET not in json.dumps(result)
     assert result["reason"] == f"saw {MARK}" and result["observed"] == {"sample": MARK}
 
@@ -61,7 +61,7 @@ def test_run_cuts_secrets_from_an_exception_and_its_log(caplog: pytest.LogCaptur
     def check() -> Outcome:
         raise ValueError(f"the service said {SECRET}")
 
-    result = run("synthetic", False, check, redact=redactor().scrub)
+    result = run("synthetic", False, check, redactor())
     assert result["status"] == "error" and MARK in result["reason"] and SECRET not in result["reason"]
     [record] = [r for r in caplog.records if r.getMessage() == "Validation could not run"]
     logged = json.dumps(record.__dict__, default=str)
