@@ -126,7 +126,9 @@ class Bypass(Payload):
     """An audited bypass in force: the validations ran and reported, the verdict is `Succeeded` until it expires."""
 
     parameter: str  # the SSM parameter it was read from
-    by: str
+    by: str  # who the value says set it
+    written_by: str | None = None  # who wrote the parameter, as AWS recorded it (LastModifiedUser)
+    written_by_unread: str | None = None  # why that could not be read, when it could not
     reason: str
     expires_at: datetime
     verdict_without_bypass: Verdict | None = None  # what the validations alone decided

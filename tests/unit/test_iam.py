@@ -61,6 +61,7 @@ SCOPES: dict[str, Scope] = {
     "states:DescribeExecution": Scope(("execution", "express"), "execution"),
     "ssm:GetParameter": Scope(("parameter",), "parameter"),
     "ssm:GetParameters": Scope(("parameter",), "parameter"),
+    "ssm:GetParameterHistory": Scope(("parameter",), "parameter"),
     "secretsmanager:GetSecretValue": Scope(("secret",), "secret"),
     "lambda:InvokeFunction": Scope(("function",), "function"),
     "sqs:SendMessage": Scope(("queue",), "queue"),
