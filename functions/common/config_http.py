@@ -23,8 +23,8 @@ from common.config_types import (
     HeaderValue,
     HealthPath,
     HttpPath,
-    RequestHeaderName,
     Pattern,
+    RequestHeaderName,
     TargetHost,
     check_host_header,
 )

@@ -114,7 +114,9 @@ HeaderName = Annotated[
 RequestHeaderName = Annotated[
     HeaderName,
     AfterValidator(_request_header),
-    Field(description="A header a request sends: not hop-by-hop or framing (Connection, Transfer-Encoding, Proxy-*...)."),
+    Field(
+        description="A header a request sends: not hop-by-hop or framing (Connection, Transfer-Encoding, Proxy-*...)."
+    ),
 ]
 HeaderValue = Annotated[
     str,

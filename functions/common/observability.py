@@ -22,7 +22,6 @@ SERVICE = "greenlight"
 METRICS_NAMESPACE = "Greenlight"
 
 
-
 class RedactingFilter(logging.Filter):
     """Cuts the running check's secrets from a record's message, arguments and extra keys."""
 

@@ -51,11 +51,7 @@ def _repr_body(text: str, quote_character: str) -> str:
 def _markupsafe(text: str) -> str:
     """HTML escaping as Jinja2 (markupsafe) writes it: numeric entities for both quotes."""
     return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
     )
 
 

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import logging
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,9 @@ STATE_MACHINE_NAME = "greenlight-validation"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
 VALIDATOR_WAIT_FLOOR = 0.02
+# moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
+_ONE_AT_A_TIME = threading.RLock()
+BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
 CLIENTS = (
     "stepfunctions",
     "lambda",
@@ -75,8 +79,16 @@ def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str])
     return merged
 
 
+class EngineBusyError(RuntimeError):
+    """Another local run held the process's engine for longer than BUSY_WAIT_S."""
+
+
 class LocalEngine:
-    """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.wait(...)`."""
+    """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.wait(...)`.
+
+    Engines in one process run one after another: moto's AWS is process-wide, so a second engine entered while one
+    runs in another thread waits for it (saying so in its log), instead of failing on moto's shared state.
+    """
 
     def __init__(
         self,
@@ -101,23 +113,34 @@ class LocalEngine:
         self.event_recorder: EventRecorder | None = None
 
     def __enter__(self) -> LocalEngine:
-        patches.apply()
-        self.settings.run = egress.open_run()
-        self._stack.callback(self.settings.run.close)
-        self._stack.enter_context(installed(self.settings))
-        self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
-        self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
-        self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
-        self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
-        self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+        if not _ONE_AT_A_TIME.acquire(blocking=False):
+            self.log.write("waiting for the local run already under way in this process (one engine at a time)\n")
+            if not _ONE_AT_A_TIME.acquire(timeout=BUSY_WAIT_S):
+                raise EngineBusyError(
+                    f"another local run in this process held the engine for {BUSY_WAIT_S:g} s; local runs in one "
+                    "process run one at a time (moto's AWS is process-wide): run this one in another process"
+                )
+        self._stack.callback(_ONE_AT_A_TIME.release)
         try:
+            patches.apply()
+            self.settings.run = egress.open_run()
+            self._stack.callback(self.settings.run.close)
+            self._stack.enter_context(installed(self.settings))
+            self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
+            self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+            self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
+            self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
+            self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
             self._deploy()
         except BaseException:
             self._stack.close()
             raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            # End the handlers still running (a synthetic check mid-traffic) before moto goes away under them.
+            self.settings.run.close(interrupt=True)
         self._stack.close()
 
     def _deploy(self) -> None:
