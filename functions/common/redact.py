@@ -61,7 +61,7 @@ ESCAPES: tuple[Callable[[str], str], ...] = (
     lambda s: _repr_body(s, "'"),
     lambda s: _repr_body(s, '"'),
     lambda s: quote(s, safe=""),
-    lambda s: quote(s),
+    lambda s: quote(s, safe="/"),
     lambda s: quote_plus(s, safe=""),
     html.escape,
     lambda s: html.escape(s, quote=False),
