@@ -59,7 +59,7 @@ def run(name: str, dry_run: bool, check: Callable[[], Outcome], redactor: Redact
     the log of an exception) before anything is bounded. Then the result is bounded (common.limits): however much a
     check saw, it stays far below Step Functions' limits.
     """
-    redactor = redactor or Redactor()
+    redactor = Redactor() if redactor is None else redactor
     started_at, started = utcnow(), time.perf_counter()
     with in_force(redactor):
         try:

@@ -26,11 +26,12 @@ from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import Run, follow
 from greenlight.engine.mock_config import MockConfigError, answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
-from greenlight.engine.project import FunctionSpec, Project, ProjectError, resolve, substitute
+from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
+STACK_NAME = "greenlight-local"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
 VALIDATOR_WAIT_FLOOR = 0.02
@@ -50,6 +51,8 @@ CLIENTS = (
     "events",
     "sqs",
     "acm",
+    "secretsmanager",
+    "sts",
 )
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
@@ -149,7 +152,9 @@ class LocalEngine:
         iam = self.clients["iam"]
         role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+        refs["AWS::StackName"] = STACK_NAME
         refs |= self.parameters
+        refs |= {f"{logical_id}Role.Arn": role for logical_id in functions}  # SAM's generated role of each function
         for logical_id, spec in functions.items():
             name = f"greenlight-local-{logical_id}"
             arn = self.clients["lambda"].create_function(
@@ -163,6 +168,7 @@ class LocalEngine:
             self.function_names[logical_id] = name
             refs |= {logical_id: name, f"{logical_id}.Arn": arn}
             self.settings.handlers[name] = self.project.load_handler(spec)
+        refs |= self._roles(iam, refs, principal=role)
         self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
         # moto 5.2.5 starts no execution through an alias ARN (StateMachineDoesNotExist): the alias resolves to the
@@ -181,6 +187,25 @@ class LocalEngine:
         from common.observability import logger  # loaded from the task root by load_handler
 
         self._stack.enter_context(process.stream_of(logger.registered_handler, self.log))
+
+    def _roles(self, iam: Any, refs: dict[str, str], principal: str) -> dict[str, str]:
+        """Create the template's own roles (what the functions assume, e.g. SecretReaderRole), and have their trust and
+        permission policies enforced (patches/access). Locally every function runs as `principal`."""
+        created = {}
+        for logical_id, resource in self.project.resources.items():
+            if resource.get("Type") != "AWS::IAM::Role":
+                continue
+            properties = rendered(resource["Properties"], refs)
+            arn = iam.create_role(
+                RoleName=f"greenlight-local-{logical_id}"[:64],
+                Path=properties.get("Path", "/"),
+                AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"]),
+            )["Role"]["Arn"]
+            policies = [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
+            trust = properties["AssumeRolePolicyDocument"]
+            self.settings.iam_roles[arn] = {"trust": trust, "principal": principal, "policies": policies}
+            created[f"{logical_id}.Arn"] = arn
+        return created
 
     def enter(self, context: contextlib.AbstractContextManager[Any]) -> Any:
         """Keep `context` open until the engine stops (what a run sets up for its own length, e.g. a trusted CA)."""
