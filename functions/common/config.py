@@ -2,7 +2,8 @@
 
 Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the
 SSM parameter `<prefix>/<application>/<deployment group>`. Each parameter holds YAML or JSON, read strictly
-(common.config_text); common.config_sources reads and merges them, remembering which layer set what. The sections live in common.config_base, common.config_http and common.config_metrics.
+(common.config_text); common.config_sources reads and merges them, remembering which layer set what. The
+sections live in common.config_base, common.config_http and common.config_metrics.
 """
 
 from __future__ import annotations

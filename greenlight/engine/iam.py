@@ -76,14 +76,16 @@ def _matches(pattern: str, value: str, context: Mapping[str, Any]) -> bool:
 
 
 def _action_matches(patterns: Any, action: str) -> bool:
-    service, _, name = action.partition(":")
-    for pattern in _as_list(patterns):
-        p_service, _, p_name = str(pattern).partition(":")
-        if pattern == "*" or (
-            p_service.lower() == service.lower() and _pattern(p_name.lower()).fullmatch(name.lower())
-        ):
-            return True
-    return False
+    """Action names are case-insensitive (IAM User Guide, "IAM JSON policy elements: Action")."""
+    return any(
+        pattern == "*" or _pattern(str(pattern).lower()).fullmatch(action.lower()) is not None
+        for pattern in _as_list(patterns)
+    )
+
+
+def _equals(wanted: str, value: str, context: Mapping[str, Any]) -> bool:
+    resolved = _substitute(wanted, context)
+    return resolved is not None and resolved.replace("\0", "") == value
 
 
 def _condition_holds(operator: str, key: str, wanted: Any, context: Mapping[str, Any]) -> bool:
@@ -93,14 +95,9 @@ def _condition_holds(operator: str, key: str, wanted: Any, context: Mapping[str,
     present = context.get(key)
     if present is None:
         return operator.startswith("ForAllValues:")  # IAM: ForAllValues on a missing key is true
-    values = _as_list(present)
-    if base == "StringEquals":
-        check = lambda value: any(
-            value == (_substitute(str(w), context) or "\0").replace("\0", "") for w in _as_list(wanted)
-        )  # noqa: E731
-    else:
-        check = lambda value: any(_matches(str(w), value, context) for w in _as_list(wanted))  # noqa: E731
-    return all(check(v) for v in values) if operator.startswith("ForAllValues:") else any(check(v) for v in values)
+    compare = _equals if base == "StringEquals" else _matches
+    results = [any(compare(str(w), value, context) for w in _as_list(wanted)) for value in _as_list(present)]
+    return all(results) if operator.startswith("ForAllValues:") else any(results)
 
 
 def _statement_applies(statement: Mapping[str, Any], request: Request, principal: str | None) -> bool:

@@ -91,6 +91,9 @@ def test_dry_run_failure_does_not_hold_up_a_good_release(project: Project) -> No
     assert accepted(report) == ["Succeeded"]
 
 
+TOKEN = "/greenlight/tenants/sample-service/sample-service-dg/api-token"  # the local run's deployment group's
+
+
 def test_secret_header_never_reaches_logs_reports_or_the_execution(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,15 +109,13 @@ def test_secret_header_never_reaches_logs_reports_or_the_execution(
         return run
 
     def store_secret(engine: LocalEngine, deployment: LocalDeployment) -> None:
-        engine.clients["ssm"].put_parameter(
-            Name="/greenlight/tenants/sample-service/sample-service-dg/api-token", Value=secret, Type="SecureString"
-        )
+        engine.clients["ssm"].put_parameter(Name=TOKEN, Value=secret, Type="SecureString")
 
     monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
     scenario = [
         {
             "path": "/api/items",
-            "headers": {"Authorization": {"ssm": "/greenlight/tenants/sample-service/sample-service-dg/api-token"}},
+            "headers": {"Authorization": {"ssm": TOKEN}},
             "expect": {"status": [418]},
         }
     ]
@@ -184,9 +185,7 @@ def test_a_secret_the_service_echoes_never_leaves(
         return run
 
     def deployment_with_secret(clients: dict[str, Any], *args: Any, **kwargs: Any) -> LocalDeployment:
-        clients["ssm"].put_parameter(
-            Name="/greenlight/tenants/sample-service/sample-service-dg/api-token", Value=secret, Type="SecureString"
-        )
+        clients["ssm"].put_parameter(Name=TOKEN, Value=secret, Type="SecureString")
         return original_deployment(clients, *args, **kwargs)
 
     monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
@@ -194,7 +193,7 @@ def test_a_secret_the_service_echoes_never_leaves(
     scenario = [
         {
             "path": "/api/items",
-            "headers": {"Authorization": {"ssm": "/greenlight/tenants/sample-service/sample-service-dg/api-token"}},
+            "headers": {"Authorization": {"ssm": TOKEN}},
             "expect": expectation,
         }
     ]
