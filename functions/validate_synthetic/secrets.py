@@ -98,7 +98,7 @@ class SecretReader:
         store, name = name_of(reference)
         session = self._scoped()
         if store == "ssm":
-            ssm = session.client("ssm", config=CLIENT_CONFIG)  # type: ignore[call-overload]
-            return str(ssm.get_parameter(Name=reference.ssm, WithDecryption=True)["Parameter"]["Value"])
-        secrets = session.client("secretsmanager", config=CLIENT_CONFIG)  # type: ignore[call-overload]
+            ssm = session.client("ssm", config=CLIENT_CONFIG)
+            return str(ssm.get_parameter(Name=str(reference.ssm), WithDecryption=True)["Parameter"]["Value"])
+        secrets = session.client("secretsmanager", config=CLIENT_CONFIG)
         return str(secrets.get_secret_value(SecretId=name)["SecretString"])
