@@ -252,6 +252,6 @@ def test_a_layer_naming_another_teams_secret_is_not_ready_naming_the_reference()
     [result] = output["results"]
     assert result["status"] == "error"
     assert "synthetic.requests.0.headers.Authorization (from ssm:/greenlight/shop/shop-dg)" in result["reason"]
-    assert "{ssm: /greenlight/tenants/payments/p-dg/key} is outside the deployment group's namespace" in (
-        result["reason"]
+    assert (
+        "{ssm: /greenlight/tenants/payments/p-dg/key} is outside the deployment group's namespace" in (result["reason"])
     )
