@@ -77,7 +77,7 @@ def name_of(reference: SecretRef) -> tuple[str, str]:
             raise SecretScopeError(f"{reference.label()} is not an SSM parameter name (/a/b, letters, digits, _.-)")
         return "ssm", name
     name = str(reference.secretsmanager)
-    if not SECRET_NAME.match(name) or "//" in name:
+    if not SECRET_NAME.match(name) or "//" in name or {".", ".."} & set(name.split("/")):
         raise SecretScopeError(
             f"{reference.label()} is not a Secrets Manager secret name (letters, digits, /_+=.@-; not an ARN)"
         )

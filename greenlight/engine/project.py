@@ -151,17 +151,19 @@ def resolve(value: Any, refs: dict[str, str]) -> str:
         return refs[value["Ref"]]
     if isinstance(value, dict) and "Fn::GetAtt" in value:
         return refs[".".join(value["Fn::GetAtt"])]
-    if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        template, variables = value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else (value["Fn::Sub"], {})
+        known = {**refs, **{name: resolve(given, refs) for name, given in variables.items()}}
 
         def one(match: re.Match[str]) -> str:
             literal, name = match.groups()
             if literal:
                 return "${" + name + "}"
-            if name not in refs:
+            if name not in known and name not in refs:
                 raise ProjectError(f"the local engine cannot resolve ${{{name}}} in {value}")
-            return refs[name]
+            return known[name] if name in known else refs[name]
 
-        return _SUB_VARIABLE.sub(one, value["Fn::Sub"])
+        return _SUB_VARIABLE.sub(one, str(template))
     if isinstance(value, dict):
         raise ProjectError(f"the local engine cannot resolve {value}")
     return str(value)

@@ -177,3 +177,44 @@ def test_an_explicit_deny_wins_and_unknown_elements_are_refused_not_guessed() ->
     assert iam.decision(both, iam.Request("ssm:GetParameter", "x")) == "Deny"
     with pytest.raises(iam.UnsupportedPolicyError):
         iam.decision({"Statement": [{"Effect": "Allow", "NotAction": "x", "Resource": "*"}]}, iam.Request("a:b"))
+
+
+class Unresolved(dict[str, str]):
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> str:
+        return f"unresolved-{key}"
+
+
+def test_no_other_role_of_the_stack_can_read_a_secret() -> None:
+    """Prepare reads config layers under the same prefix, Finalize the bypass: neither may read the secret
+    namespaces (Prepare's policy denies them), so only a SecretReaderRole session ever reads a secret."""
+    from tests.support.template import translated
+
+    resources = translated(str(ROOT))["Resources"]
+    secrets = [
+        ("ssm:GetParameters", parameter("/greenlight/tenants/orders/orders-dg/api-key")),
+        ("ssm:GetParameter", parameter("/greenlight/tenants/orders/orders-dg/api-key")),
+        ("ssm:GetParameters", parameter("/greenlight/shared/token")),
+        ("secretsmanager:GetSecretValue", secret("greenlight/tenants/orders/orders-dg/api-key")),
+    ]
+    refs = Unresolved(REFS)  # another function's name or ARN: no parameter or secret, whatever it is
+    roles = {name: r for name, r in resources.items() if r["Type"] == "AWS::IAM::Role" and name != "SecretReaderRole"}
+    assert "PrepareFunctionRole" in roles and "FinalizeFunctionRole" in roles
+    readable = []
+    for name, role in roles.items():
+        documents = [
+            rendered(p["PolicyDocument"], refs) for p in role["Properties"].get("Policies", []) if "PolicyDocument" in p
+        ]
+        readable += [
+            f"{name}: {action} {resource}"
+            for action, resource in secrets
+            if iam.session_allows(documents, None, iam.Request(action, resource))
+        ]
+    assert readable == []
+    # ... while Prepare still reads the config layers
+    prepare = [rendered(p["PolicyDocument"], refs) for p in roles["PrepareFunctionRole"]["Properties"]["Policies"]]
+    assert iam.session_allows(
+        prepare, None, iam.Request("ssm:GetParameters", parameter("/greenlight/orders/orders-dg"))
+    )

@@ -61,6 +61,7 @@ def test_a_layer_may_name_its_own_groups_secrets(reference: SecretRef, platform:
         (ssm("/greenlight/tenants/orders/orders-dg/key:"), "is not an SSM parameter name"),
         (secret("arn:aws:secretsmanager:us-east-1:123456789012:secret:greenlight/tenants/orders/orders-dg/k"), "ARN"),
         (secret("greenlight/tenants/orders/orders-dg//k"), "not a Secrets Manager secret name"),
+        (secret("greenlight/tenants/orders/orders-dg/../../payments/payments-dg/k"), "not a Secrets Manager secret"),
     ],
 )
 def test_a_team_layer_is_refused_everything_else_naming_the_reference(reference: SecretRef, why: str) -> None:
