@@ -93,12 +93,17 @@ def spellings(secret: str) -> set[str]:
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
+def _alternation(forms: set[str], flags: int = 0) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))), flags)
+
+
 class Redactor:
     """Collects the secrets of one run and cuts them out of anything reported."""
 
     def __init__(self) -> None:
         self._forms: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._any_case: re.Pattern[str] | None = None
 
     def add(self, secret: str, source: str = "a secret") -> str:
         """Register a secret (returned unchanged, so resolution and registration are one step).
@@ -110,17 +115,28 @@ class Redactor:
                 f"{source} holds {len(secret)} characters; a secret must have at least {MIN_SECRET_LENGTH} (a shorter "
                 "value is found inside ordinary text, so greenlight cannot keep it out of reports): use a longer one"
             )
-        self._forms |= spellings(secret)
-        # Longest first: where one form contains another, the whole of it is cut.
-        alternatives = sorted(self._forms, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
+        forms = spellings(secret)
+        self._forms |= forms | {form.lower() for form in forms}
+        # Longest first: where one form contains another, the whole of it is cut. Matched on the lowered text (a
+        # plain alternation is twenty times faster than one with IGNORECASE), unless lowering changes its length.
+        self._pattern = _alternation({form for form in self._forms if form == form.lower()})
+        self._any_case = _alternation(self._forms, re.IGNORECASE)
         return secret
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
     def text(self, text: str) -> str:
-        return self._pattern.sub(MARK, text) if self._pattern is not None else text
+        if self._pattern is None or self._any_case is None:
+            return text
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer ("İ"): positions would not line up
+            return self._any_case.sub(MARK, text)
+        kept, last = [], 0
+        for match in self._pattern.finditer(lowered):
+            kept += [text[last : match.start()], MARK]
+            last = match.end()
+        return "".join(kept) + text[last:] if kept else text
 
     def scrub(self, value: Any) -> Any:
         """`value` with every secret cut out of its strings, keys included, however deep."""
