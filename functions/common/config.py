@@ -1,10 +1,10 @@
 """The greenlight config: one pydantic model, the JSON Schema generated from it, and the layered loading.
 
 Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the
-SSM parameter `<prefix>/<application>/<deployment group>` (read by common.config_load; a parameter may point at a
-larger layer in S3 or AppConfig, common.config_layers). Each layer holds YAML or JSON, read strictly
-(common.config_text). The sections live in common.config_base, common.config_http, common.config_metrics and
-common.config_checks.
+SSM parameter `<prefix>/<application>/<deployment group>`. Each holds YAML or JSON, read strictly
+(common.config_text), or points at a larger layer in S3 or AppConfig (common.config_layers); common.config_sources
+reads and merges them, remembering which layer set what. The sections live in common.config_base,
+common.config_http, common.config_metrics and common.config_checks.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from yarl import URL
 from common import addresses
 from common.config_base import Section, ValidationConfig
 from common.config_http import HeaderSource, JsonAssertion
-from common.config_types import HeaderName
+from common.config_types import RequestHeaderName
 
 CHECK_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,47}$"
 MAX_CHECKS = 10  # webhooks and Lambda checks together; each result is bounded (common.limits), so the plan's is too
@@ -28,23 +28,8 @@ MAX_URL_LENGTH = 2048
 DEFAULT_CHECK_FUNCTION_PREFIX = "greenlight-check-"
 CHECK_FUNCTION_PREFIX_CONTEXT = "check_function_prefix"
 FUNCTION_PATTERN = re.compile(r"^([A-Za-z0-9_-]{1,64})(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$")
-# Set by greenlight for every webhook request, or framing and connection headers a client must own.
-WEBHOOK_OWN_HEADERS = frozenset(
-    {
-        "host",
-        "content-type",
-        "content-length",
-        "transfer-encoding",
-        "connection",
-        "keep-alive",
-        "te",
-        "trailer",
-        "upgrade",
-        "proxy-authorization",
-        "proxy-authenticate",
-        "proxy-connection",
-    }
-)
+# Set by greenlight for every webhook request (the hop-by-hop and framing headers RequestHeaderName refuses too).
+WEBHOOK_OWN_HEADERS = frozenset({"host", "content-type"})
 
 
 def _webhook_url(url: str) -> str:
@@ -116,7 +101,7 @@ class CheckConfig(ValidationConfig):
 
 class WebhookCheck(CheckConfig):
     url: WebhookUrl
-    headers: dict[HeaderName, HeaderSource] = Field(
+    headers: dict[RequestHeaderName, HeaderSource] = Field(
         default_factory=dict,
         max_length=50,
         description="Sent with the document: a value, or a secret read at run time: {ssm: name} or {secretsmanager: "
@@ -129,8 +114,7 @@ class WebhookCheck(CheckConfig):
         for name in headers:
             if name.lower() in WEBHOOK_OWN_HEADERS:
                 raise ValueError(
-                    f"header {name} is set by greenlight or by the connection (the URL names the host, the document "
-                    "is JSON); remove it"
+                    f"header {name} is set by greenlight (the URL names the host, the document is JSON); remove it"
                 )
         return headers
 

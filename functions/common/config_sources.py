@@ -8,11 +8,25 @@ list whole) or an empty mapping; a value no layer set comes from the model's def
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from common.config import DEFAULT_CHECK_FUNCTION_PREFIX, GreenlightConfig, dump, merge, parse_document, validate
+from common.config import (
+    DEFAULT_CHECK_FUNCTION_PREFIX,
+    ConfigError,
+    GreenlightConfig,
+    dump,
+    merge,
+    parameter_names,
+    parse_document,
+    validate,
+)
+from common.config_layers import LayerError, LayerStores, read_layer
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm import SSMClient
 
 DEFAULTS = "defaults"
+POINTS_AT = " -> "  # in a layer's source: the parameter, then the object or configuration it points at
 Path = tuple[str, ...]
 
 
@@ -62,3 +76,23 @@ def effective(
     config = validate(document, label(layers), check_function_prefix)
     dumped = dump(config)
     return config, dumped, {path: source_of(path, sources) for path in leaves(dumped)}
+
+
+def read_layers(
+    ssm: SSMClient, prefix: str, application: str, deployment_group: str, stores: LayerStores | None = None
+) -> list[Layer]:
+    """The layers of this deployment group that exist, the default first (what Prepare merges): each SSM parameter's
+    value, or the layer in S3 or AppConfig it points at (common.config_layers; ConfigError when it cannot be read)."""
+    names = parameter_names(prefix, application, deployment_group)
+    response = ssm.get_parameters(Names=names, WithDecryption=True)
+    found = {parameter["Name"]: parameter["Value"] for parameter in response.get("Parameters", [])}
+    try:
+        read = [read_layer(found[name], f"ssm:{name}", stores or LayerStores()) for name in names if name in found]
+    except LayerError as error:
+        raise ConfigError(str(error)) from error
+    return [Layer(layer.source, layer.text, layer.large) for layer in read]
+
+
+def parameter_of(source: str) -> str:
+    """The SSM parameter a layer's source names, whether it held the layer or pointed at it elsewhere."""
+    return source.split(POINTS_AT, 1)[0]

@@ -68,14 +68,24 @@ class TargetGroup(Payload):
 
 
 class PlannedCheck(Payload):
-    """One custom check as the `Run Checks` Map iterates over it: what the ASL reads of it, and whether it runs here.
-    Its settings stay in the plan's config (webhooks, lambda_checks), found by name."""
+    """One custom check as the `Run Custom Checks` Map iterates over it: what the ASL reads of it, and whether it
+    runs here. Its settings stay in the plan's config (webhooks, lambda_checks), found by name."""
 
     name: str
     kind: Literal["webhook", "lambda"]
     planned: bool  # it runs at this lifecycle event
     enabled: bool = True
     dry_run: bool = True
+
+
+class SecretGrant(Payload):
+    """What the synthetic function may read (common.secret_scope): its deployment group's namespace, and the exact
+    shared secrets the platform's default layer names. Names only, never a value."""
+
+    application: str
+    deployment_group: str
+    shared_ssm: list[str] = Field(default_factory=list)
+    shared_secretsmanager: list[str] = Field(default_factory=list)
 
 
 class Plan(Payload):
@@ -98,6 +108,7 @@ class Plan(Payload):
     stage: str | None = None  # the ECS lifecycle stage; lifecycle_event is then its CodeDeploy equivalent
     strategy: str | None = None  # the ECS deployment strategy (BLUE_GREEN, LINEAR, CANARY)
     test_request: TestRequest = Field(default_factory=TestRequest)
+    secrets: SecretGrant | None = None  # None: the config names no secret
     prepared_at: datetime = Field(default_factory=utcnow)
 
 
@@ -146,7 +157,9 @@ class Bypass(Payload):
     """An audited bypass in force: the validations ran and reported, the verdict is `Succeeded` until it expires."""
 
     parameter: str  # the SSM parameter it was read from
-    by: str
+    by: str  # who the value says set it
+    written_by: str | None = None  # who wrote the parameter, as AWS recorded it (LastModifiedUser)
+    written_by_unread: str | None = None  # why that could not be read, when it could not
     reason: str
     expires_at: datetime
     verdict_without_bypass: Verdict | None = None  # what the validations alone decided

@@ -1,17 +1,21 @@
-"""Header values read from SSM Parameter Store or Secrets Manager at run time: the one place a check reads them.
+"""Header values read from SSM Parameter Store or Secrets Manager at run time: the one path every check reads them by.
 
-Synthetic requests and webhook checks both resolve `{ssm: name}` and `{secretsmanager: id}` here, and register each
-value with the run's Redactor as it is read, so whatever a service or a check's answer echoes of it is cut out of
-everything reported.
+Synthetic requests and webhook checks both resolve `{ssm: name}` and `{secretsmanager: id}` here: through a session
+of SecretReaderRole scoped to the deployment group under test (common.secret_reader, which Prepare's grant names;
+common.secret_scope decides what a layer may name), each value registered with the check's Redactor as it is read,
+so whatever a service or a check's answer echoes of it is cut out of everything reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from common.aws import client
 from common.config_http import SecretRef
+from common.models import Plan
 from common.redact import Redactor
+from common.secret_reader import SecretReader
+from common.secret_scope import Namespaces
+from common.settings import SyntheticSettings
 
 FORBIDDEN_IN_HEADERS = "\r\n\0"
 SecretResolver = Callable[[SecretRef], str]
@@ -21,13 +25,6 @@ class SecretValueError(ValueError):
     """A secret that cannot be sent as a header value (the message never includes it)."""
 
 
-def resolve_secret(reference: SecretRef) -> str:
-    """The secret's value, read with this function's own credentials."""
-    if reference.ssm:
-        return str(client("ssm").get_parameter(Name=reference.ssm, WithDecryption=True)["Parameter"]["Value"])
-    return str(client("secretsmanager").get_secret_value(SecretId=reference.secretsmanager)["SecretString"])
-
-
 def header_value(name: str, value: str) -> str:
     """A secret's value as a header value; SecretValueError (naming the header, never the value) when it cannot be."""
     if any(character in value for character in FORBIDDEN_IN_HEADERS):
@@ -35,10 +32,12 @@ def header_value(name: str, value: str) -> str:
     return value
 
 
-def redacting_resolver(redactor: Redactor) -> SecretResolver:
-    """Resolve each reference and register its value with `redactor` in one step."""
+def resolver(plan: Plan, settings: SyntheticSettings, redactor: Redactor, sts: object = None) -> SecretResolver:
+    """Read each reference through the plan's scoped session, and register its value with `redactor` in one step."""
+    spaces = Namespaces(settings.config_parameter_prefix, settings.secrets_prefix)
+    reader = SecretReader(plan.secrets, spaces, settings.secret_reader_role_arn, sts)
 
     def resolve(reference: SecretRef) -> str:
-        return redactor.add(resolve_secret(reference))
+        return redactor.add(reader.read(reference), source=f"the secret {reference.label()}")
 
     return resolve

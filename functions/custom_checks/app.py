@@ -14,7 +14,7 @@ from common.limits import CHECK_BUDGETS
 from common.models import Plan, PlannedCheck
 from common.observability import bind_request, logger, tracer
 from common.redact import Redactor
-from common.secrets import redacting_resolver
+from common.secrets import resolver
 from common.settings import CustomChecksSettings
 from common.validation import run
 from custom_checks.checks import find_check, run_check
@@ -27,12 +27,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     item = PlannedCheck.model_validate(event["check"])
     bind_request(plan.request.deployment_id, plan.request.lifecycle_event_hook_execution_id)
     settings = CustomChecksSettings.from_environment()
+    # Header secrets are read as synthetic ones are: scoped to this deployment group, cut from all that is reported.
     redactor = Redactor()
-    resolve = redacting_resolver(redactor)
+    resolve = resolver(plan, settings, redactor)
     return run(
         item.name,
         item.dry_run,
         lambda: run_check(plan, find_check(plan, item, settings.check_function_prefix), resolve),
-        redact=redactor.scrub,
+        redactor,
         budgets=CHECK_BUDGETS,
     )

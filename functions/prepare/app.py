@@ -8,19 +8,18 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common import config as greenlight_config
-from common import config_load
+from common import config_sources, secret_scope
 from common.aws import client, error_code
-from common.config import WebhookCheck
 from common.config_layers import LayerStores
-from common.limits import PLAN_BUDGET_BYTES, size
-from common.models import HookRequest, Plan, PlannedCheck, PrepareOutput, ValidationResult, ValidationStatus
+from common.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
-from common.settings import PrepareSettings
+from common.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
 from prepare import server_name
 from prepare.discovery import Discovery, DiscoveryError, discover, production_url
 from prepare.ecs_discovery import EcsDiscovery, discover_ecs
 from prepare.ecs_plan import complete
 from prepare.ecs_stages import runs_at
+from prepare.planning import plan_too_large, planned_checks
 
 if TYPE_CHECKING:
     from mypy_boto3_acm import ACMClient
@@ -99,34 +98,16 @@ def planned_validations(found: Discovery, config: greenlight_config.GreenlightCo
     }
 
 
-def planned_checks(found: Discovery, config: greenlight_config.GreenlightConfig) -> list[PlannedCheck]:
-    """Each custom check, with whether it runs at this event as a validation would (the `Run Checks` Map's items)."""
-    stage = getattr(found, "stage", None)
-
-    def runs_here(events: list[str]) -> bool:
-        return runs_at(events, found.lifecycle_event, stage) and found.green is not None
-
-    return [
-        PlannedCheck(
-            name=check.name,
-            kind="webhook" if isinstance(check, WebhookCheck) else "lambda",
-            planned=check.enabled and runs_here(list[str](check.lifecycle_events)),
-            enabled=check.enabled,
-            dry_run=check.dry_run,
-        )
-        for check in config.checks()
-    ]
-
-
-def plan_too_large(plan: Plan) -> str | None:
-    """Every state's payload holds the plan: past its budget, a clear refusal now rather than a data limit later."""
-    plan_size = size(plan.model_dump(mode="json"))
-    if plan_size <= PLAN_BUDGET_BYTES:
-        return None
-    return (
-        f"the plan is {plan_size} bytes, over the {PLAN_BUDGET_BYTES} greenlight allows so that every state's payload "
-        "stays far below Step Functions' 256 KiB; shorten the config (synthetic request bodies, expectations)"
-    )
+def load_config(
+    ssm: SSMClient, spaces: secret_scope.Namespaces, found: Discovery, check_function_prefix: str, stores: LayerStores
+) -> tuple[greenlight_config.GreenlightConfig, list[str], SecretGrant | None]:
+    """The config of this deployment group, its sources, and the secrets it may read (SecretScopeError if it names
+    one its layer may not: common.secret_scope). A layer may come from S3 or AppConfig (common.config_layers)."""
+    application, group = found.application_name, found.deployment_group_name
+    layers = config_sources.read_layers(ssm, spaces.config_prefix, application, group, stores)
+    config, _, leaf_sources = config_sources.effective(layers, check_function_prefix)
+    secrets = secret_scope.grant(config, leaf_sources, application, group, spaces)
+    return config, config_sources.label(layers).split(" + "), secrets
 
 
 def prepare(
@@ -137,6 +118,7 @@ def prepare(
     prefix: str,
     ecs: ECSClient | None = None,
     acm: ACMClient | None = None,
+    secrets_prefix: str = DEFAULT_SECRETS_PREFIX,
     check_function_prefix: str = greenlight_config.DEFAULT_CHECK_FUNCTION_PREFIX,
     stores: LayerStores | None = None,
 ) -> PrepareOutput:
@@ -145,15 +127,15 @@ def prepare(
     `stores`, where config layers past 8 KB may be read (none when not given)."""
     try:
         found = find(request, codedeploy, elbv2, ecs)
-        application, group = found.application_name, found.deployment_group_name
-        config, sources = config_load.load(ssm, prefix, application, group, check_function_prefix, stores)
+        spaces = secret_scope.Namespaces(prefix, secrets_prefix)
+        config, sources, secrets = load_config(ssm, spaces, found, check_function_prefix, stores or LayerStores())
         planned = planned_validations(found, config)
         checks = planned_checks(found, config)
         anything = any(planned.values()) or any(check.planned for check in checks)
         name = server_name_for(found, config, elbv2, acm) if anything else None
         compares = planned["synthetic"] and config.synthetic.compare_with_blue is not None and found.blue is not None
         blue_url = production_url(elbv2, found) if compares else None
-    except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError) as error:
+    except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError, secret_scope.SecretScopeError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
         if error_code(error) in TRANSIENT_ERRORS:
@@ -174,6 +156,7 @@ def prepare(
         config_source=sources,
         planned=planned,
         checks=checks,
+        secrets=secrets,
     )
     if isinstance(found, EcsDiscovery) and (problem := complete(plan, found, config)):
         return not_ready(request, problem)
@@ -208,6 +191,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         settings.config_parameter_prefix,
         ecs=client("ecs"),
         acm=client("acm"),
+        secrets_prefix=settings.secrets_prefix,
         check_function_prefix=settings.check_function_prefix,
         stores=layer_stores(settings),
     )

@@ -11,7 +11,8 @@ from common.ecs_models import TestRequest
 from common.http import tls_target
 from common.observability import logger, tracer
 from common.redact import Redactor
-from common.secrets import redacting_resolver
+from common.secrets import resolver
+from common.settings import SyntheticSettings
 from common.validation import load, run
 from validate_synthetic.checks import check_synthetic
 
@@ -44,12 +45,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
     health_path = HealthConfig.model_validate(plan.config["health"]).path
     config = through_rule(config, health_path, plan.test_request)
-    # Each secret is registered as it is read, so whatever the service echoes of it is cut from the result.
+    # Each secret is read through a session scoped to this deployment group (common.secrets) and registered as it is
+    # read, so whatever the service echoes of it is cut from the result.
     redactor = Redactor()
-    resolve = redacting_resolver(redactor)
+    resolve = resolver(plan, SyntheticSettings.from_environment(), redactor)
     return run(
         NAME,
         config.dry_run,
         lambda: check_synthetic(plan.test_url, health_path, config, resolve, tls_target(plan), plan.blue_url),
-        redact=redactor.scrub,
+        redactor,
     )

@@ -81,27 +81,25 @@ def ssm_layers(args: argparse.Namespace) -> list[Layer]:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from common.config import ConfigError, parameter_names
+    from common.config import ConfigError
     from common.config_layers import LayerStores
-    from common.config_load import read_layers
-    from common.config_sources import Layer
+    from common.config_sources import read_layers
 
     if not (args.application and args.deployment_group):
         raise UsageError("--from-ssm needs --application and --deployment-group")
-    names = parameter_names(args.prefix, args.application, args.deployment_group)
     stores = LayerStores(
         bucket=args.config_bucket,
         appconfig_application=args.appconfig_application,
         s3=boto3.client("s3", region_name=args.region) if args.config_bucket else None,
         appconfig=boto3.client("appconfigdata", region_name=args.region) if args.appconfig_application else None,
     )
+    ssm = boto3.client("ssm", region_name=args.region)
     try:
-        read = read_layers(boto3.client("ssm", region_name=args.region), names, stores)
+        return read_layers(ssm, args.prefix, args.application, args.deployment_group, stores)
     except (BotoCoreError, ClientError) as error:
         raise UsageError(f"AWS refused: {error}") from error
     except ConfigError as error:
         raise UsageError(f"{error} (--config-bucket and --appconfig-application name the stack's)") from error
-    return [Layer(layer.source, layer.text, layer.large) for layer in read]
 
 
 def render(dumped: dict[str, Any], sources: dict[tuple[str, ...], str], path: tuple[str, ...] = ()) -> list[str]:

@@ -38,6 +38,11 @@ class EngineSettings:
     # version label); and each session's token -> its configuration (patches.appconfigdata).
     appconfig: dict[tuple[str, str, str], tuple[bytes, str]] = field(default_factory=dict)
     appconfig_sessions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # IAM for the template's roles (patches/access): role ARN -> its trust policy, the principal it trusts locally
+    # and its policies, rendered; a session's access key -> its role, session tags and session policy; what was denied.
+    iam_roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    iam_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    iam_denied: list[str] = field(default_factory=list)
 
     def inject_api_faults(self, service: str, operation: str, *error_codes: str) -> None:
         """The next calls of `operation` (snake_case) are answered with these error codes, in order."""

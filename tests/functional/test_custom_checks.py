@@ -13,9 +13,10 @@ from botocore.stub import ANY
 import common.secrets
 from common.check_contract import CheckRequest
 from common.config import LambdaCheck, SecretRef, WebhookCheck
+from common.limits import CHECK_BUDGETS
 from common.models import Plan, PlannedCheck, ValidationStatus
 from common.redact import MARK, Redactor
-from common.secrets import redacting_resolver
+from common.settings import SyntheticSettings
 from common.validation import run
 from custom_checks.checks import UnknownCheckError, find_check, run_check
 from tests.support.hostile import Hostile, hostile_service
@@ -156,16 +157,18 @@ def test_expectations_judge_a_json_path_of_the_answer() -> None:
 
 
 def test_a_secret_header_is_sent_and_never_reported_even_when_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN a webhook whose Authorization header is a secret, and a service that echoes it back in its answer
-    monkeypatch.setattr(common.secrets, "resolve_secret", resolve)
+    # GIVEN a webhook whose Authorization header is a secret (read through the group's scoped session), and a service
+    # that echoes it back in its answer
+    monkeypatch.setattr(common.secrets.SecretReader, "read", lambda self, reference: SECRET)
     redactor = Redactor()
-    headers = {"Authorization": {"secretsmanager": "greenlight/orders/orders-dg/hook"}}
+    resolve = common.secrets.resolver(plan(), SyntheticSettings(), redactor)
+    headers = {"Authorization": {"secretsmanager": "greenlight/tenants/orders/orders-dg/hook"}}
     expect = {"json": [{"path": "echo", "equals": "nothing"}]}
     with hostile_service(Hostile("echo", hostile_health=True)) as url:
         check = webhook(url, headers=headers, expect=expect)
-        result = run("smoke", True, lambda: run_check(plan(), check, redacting_resolver(redactor)), redactor.scrub)
+        result = run("smoke", True, lambda: run_check(plan(), check, resolve), redactor, budgets=CHECK_BUDGETS)
     # THEN the check ran, the service saw the secret, and the result quotes the echo with the secret cut out
-    assert result["status"] == "failed"
+    assert result["status"] == "failed" and "echo" in json.dumps(result["observed"])
     assert SECRET not in json.dumps(result) and MARK in json.dumps(result)
 
 

@@ -12,7 +12,7 @@ from botocore.response import StreamingBody
 
 from common.config import ConfigError
 from common.config_layers import LayerError, LayerStores, is_pointer, read_layer
-from common.config_load import load
+from common.config_sources import effective, read_layers
 from common.config_text import MAX_LAYER_BYTES
 from tests.support.stubs import aws_response, stubbed
 
@@ -140,7 +140,7 @@ def test_an_appconfig_layer_is_read_through_one_session() -> None:
 
 
 def test_prepare_loads_a_large_layer_with_the_same_strict_reader() -> None:
-    """Through load(), as Prepare reads it: the parameter's pointer followed, YAML read strictly, sources named."""
+    """As Prepare reads it (read_layers, effective): the pointer followed, YAML read strictly, sources named."""
     duplicate = "synthetic: {total_requests: 10}\nsynthetic: {total_requests: 20}\n" + "# pad\n" * 2000
     names = ["/greenlight/default", "/greenlight/orders/orders-dg"]
     parameters = aws_response("ssm/GetParameters")["Parameters"][:1]
@@ -151,11 +151,14 @@ def test_prepare_loads_a_large_layer_with_the_same_strict_reader() -> None:
             ssm_stubber.add_response("get_parameters", answer, {"Names": names, "WithDecryption": True})
             s3_stubber.add_response("get_object", s3_answer(text))
             if outcome is None:
-                config, sources = load(ssm, "/greenlight", "orders", "orders-dg", stores=stores(s3=s3))
-                assert len(config.synthetic.requests) == 100 and sources[1].startswith(f"ssm:{names[1]} -> {POINTER}")
+                layers = read_layers(ssm, "/greenlight", "orders", "orders-dg", stores(s3=s3))
+                config, _, _ = effective(layers)
+                assert len(config.synthetic.requests) == 100 and layers[0].source.startswith(
+                    f"ssm:{names[1]} -> {POINTER}"
+                )
                 continue
             with pytest.raises(ConfigError, match=outcome):
-                load(ssm, "/greenlight", "orders", "orders-dg", stores=stores(s3=s3))
+                effective(read_layers(ssm, "/greenlight", "orders", "orders-dg", stores(s3=s3)))
 
 
 def test_a_value_left_in_ssm_is_still_capped_at_its_8_kb() -> None:
@@ -165,4 +168,4 @@ def test_a_value_left_in_ssm_is_still_capped_at_its_8_kb() -> None:
         answer = {"Parameters": [parameter], "InvalidParameters": [names[1]]}
         stubber.add_response("get_parameters", answer, {"Names": names, "WithDecryption": True})
         with pytest.raises(ConfigError, match=r"over the 8192 bytes a config may have \(an SSM parameter's 8 KB\)"):
-            load(ssm, "/greenlight", "orders", "orders-dg", stores=stores())
+            effective(read_layers(ssm, "/greenlight", "orders", "orders-dg", stores()))

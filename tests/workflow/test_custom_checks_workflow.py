@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from greenlight.cli.sample_service import GOOD, Release, SampleService
+from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
@@ -21,12 +22,14 @@ pytestmark = pytest.mark.workflow
 FUNCTIONS = "tests.support.check_functions"
 
 
-def run_with_checks(project: Project, checks: dict[str, Any], **options: Any) -> LocalRunResult:
+def run_with_checks(
+    project: Project, checks: dict[str, Any], before_start: Any = None, **options: Any
+) -> LocalRunResult:
     """A good release of the sample service, the quick config, and these custom checks."""
     text = quick_config() + yaml.safe_dump(checks)
     with SampleService(GOOD) as service:
         given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, **options)
-        return run_local(given, project)
+        return run_local(given, project, before_start=before_start)
 
 
 def result(report: LocalRunResult, name: str) -> Any:
@@ -144,3 +147,53 @@ def test_on_the_ecs_path_a_check_reaches_green_through_the_test_rule(project: Pr
     smoke = result(report, "smoke")
     assert smoke.status == "passed" and smoke.observed["statuses"] == [200] * 20, smoke.reason
     assert report.hook_status == "SUCCEEDED"
+
+
+OWN_TOKEN = "/greenlight/tenants/sample-service/sample-service-dg/smoke-token"
+THEIRS, THEIR_SECRET = "/greenlight/tenants/payments/payments-dg/api-key", "payments-secret-Qw8Zr2"
+
+
+def token_check(url: str, name: str) -> dict[str, Any]:
+    return {"webhooks": [{"name": "smoke", "url": url, "dry_run": False, "headers": {"X-Token": {"ssm": name}}}]}
+
+
+def test_a_webhook_header_secret_of_its_own_group_is_sent_and_never_reported(project: Project) -> None:
+    token = "own-token-7Hq2Lm9x"
+    echoed = {"status": "failed", "reason": f"token {token} is not the one we expect"}
+    with serve(Behaviour(body=echoed)) as (url, behaviour):
+        report = run_with_checks(project, token_check(url, OWN_TOKEN), ssm_parameters={OWN_TOKEN: token})
+    # THEN the webhook got the secret, read through the group's scoped session, and nothing reported holds it
+    assert behaviour.requests[0]["headers"]["X-Token"] == token
+    assert result(report, "smoke").reason == "token [redacted] is not the one we expect"
+    assert token not in report.model_dump_json()
+
+
+def test_a_cross_tenant_reference_in_a_webhook_header_is_refused_and_never_read(project: Project) -> None:
+    with serve(Behaviour(body={"status": "passed", "reason": "ok"})) as (url, behaviour):
+        report = run_with_checks(project, token_check(url, THEIRS), ssm_parameters={THEIRS: THEIR_SECRET})
+    assert report.verdict == "Failed"
+    assert "webhooks.0.headers.X-Token (from ssm:/greenlight/sample-service/sample-service-dg)" in report.reason
+    assert f"{{ssm: {THEIRS}}} is outside the deployment group's namespace" in report.reason
+    assert behaviour.requests == [] and THEIR_SECRET not in report.model_dump_json()
+
+
+def test_with_prepares_check_broken_aws_still_refuses_another_teams_secret_to_a_webhook(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN greenlight's own check broken: it lets every reference through
+    import common.secret_scope
+
+    monkeypatch.setattr(common.secret_scope, "refusal", lambda *args, **kwargs: None)
+    engines: list[LocalEngine] = []
+    with serve(Behaviour(body={"status": "passed", "reason": "ok"})) as (url, behaviour):
+        report = run_with_checks(
+            project,
+            token_check(url, THEIRS),
+            ssm_parameters={THEIRS: THEIR_SECRET},
+            before_start=lambda engine, _: engines.append(engine),
+        )
+    # THEN the read through the session tagged sample-service/sample-service-dg is AccessDenied by the role's policy
+    smoke = result(report, "smoke")
+    assert smoke.status == "error" and "AccessDeniedException" in smoke.reason
+    assert engines[0].settings.iam_denied == [f"ssm:GetParameter arn:aws:ssm:us-east-1:123456789012:parameter{THEIRS}"]
+    assert behaviour.requests == [] and THEIR_SECRET not in report.model_dump_json()
