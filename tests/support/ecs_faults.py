@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from greenlight.cli.sample_service import GOOD, SampleService
+from greenlight.engine.ecs_run import execution_arn_of
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.support.quick_config import TIME_SCALE, quick_config
@@ -32,7 +33,8 @@ def _stop_while_running(engine: LocalEngine, deployment: EcsDeployment, seen: di
 
     def stop(engine: LocalEngine, deployment: EcsDeployment, answer: dict[str, Any]) -> None:
         if len(deployment.answers) == 2:
-            arn = engine.execution_arn_for_hook(deployment.hook_execution_id)
+            arn = execution_arn_of(engine, deployment)
+            assert arn is not None, "the hook named no execution"
             engine.clients["stepfunctions"].stop_execution(executionArn=arn, error="Operator", cause="stopped")
 
     deployment.after_answer = stop
