@@ -66,7 +66,7 @@ def direction(event: EcsHookEvent, deployment: Callable[[], ServiceDeploymentVie
     stage = event.lifecycle_stage
     if stage not in RECURRING_STAGES:
         return Direction("forward", f"ECS invokes {stage} only going forward")
-    if stage == "PRODUCTION_TRAFFIC_SHIFT" and guide_rollback(event):
+    if guide_rollback(event):
         return Direction("rollback", "ECS is rolling back: the target revision has 0 % of production, the other 100 %")
     try:
         view = read(deployment)
