@@ -97,7 +97,7 @@ ECS_FAULTS = [
     EcsFault("ecs-call-after-verdict", "ECS calls again after the verdict (3 more calls)",
              "the same SUCCEEDED each time; nothing restarts", "SUCCEEDED", _late_calls,
              evidence="All validations passed", executions=1),
-    EcsFault("ecs-rollback", "ECS rolls back (PRODUCTION_TRAFFIC_SHIFT, GREEN without production weight)",
+    EcsFault("ecs-rollback", "ECS rolls back (PRODUCTION_TRAFFIC_SHIFT, GREEN at 0 % and BLUE at 100 % of production)",
              "SUCCEEDED at once; no workflow", "SUCCEEDED",
              options={"rollback": True, "stage": "PRODUCTION_TRAFFIC_SHIFT"}, evidence="rolling back", executions=0),
     EcsFault("ecs-invocation-storm", "10 invocations of the first call at once", "one execution; IN_PROGRESS to all",
