@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from common.ecs_models import ecs_names
 from common.observability import count, logger
 from ecs_hook.contract import EcsHookEvent
 
@@ -23,6 +22,7 @@ def failed(
         count("Verdict_Failed")
         if start_failed:
             count("StartFailed")
+        from common.ecs_models import ecs_names
         from common.models import Verdict, VerdictReport
         from common.notifications import announce_verdict
 
