@@ -145,7 +145,7 @@ def test_the_native_walkthrough_clears_the_vpc_settings_in_a_form_sam_accepts(
 ) -> None:
     example, calls = walked
     if example != "ecs-native" or any(c.get("skipped") for c in calls if c["cli"] == "sam"):
-        pytest.skip("the ecs-native walkthrough with the pinned SAM CLI")
+        pytest.skip("about the ecs-native walkthrough, parsed by the pinned SAM CLI (.venv-sam)")
     overrides = [c["call"]["parameters"].get("parameter_overrides") for c in calls if c["cli"] == "sam"]
     assert {"VpcSubnetIds": "", "VpcSecurityGroupIds": ""} in overrides
     assert {
