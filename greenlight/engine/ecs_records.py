@@ -5,7 +5,7 @@ for one stage and step of an `EcsDeployment`."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from moto.backends import get_backend
 
@@ -13,8 +13,19 @@ from greenlight.engine.ecs_payloads import FULL, production_steps
 from greenlight.engine.patches.ecs import ecs_stand_in
 from greenlight.engine.standin import ACCOUNT, REGION
 
-if TYPE_CHECKING:
-    from greenlight.engine.ecs_controller import EcsDeployment
+
+class EcsDeployment(Protocol):
+    """What the records need of greenlight.engine.ecs_controller.EcsDeployment (a protocol: no import cycle)."""
+
+    deployment_arn: str
+    service_arn: str
+    target_revision_arn: str
+    source_revision_arn: str
+    stage: str
+    strategy: str
+    rollback: bool
+    wiring: dict[str, Any]
+
 
 ECS_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}"
 # botocore's ServiceDeploymentLifecycleStage has no PRE_PRODUCTION_TRAFFIC_SHIFT; the guide does not say what ECS
