@@ -13,11 +13,12 @@ CHECKOV_CHECKS := CKV_AWS_60,CKV_AWS_61,CKV_AWS_62,CKV_AWS_63,CKV_AWS_66,CKV_AWS
 SAM_PYTHONS := 3.12.1:3.13.0:3.11.7
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov scaffold-check clean browser
+.PHONY: help venv demo test test-fast lint pr bench sfn-local sam-build checkov scaffold-check clean browser
 
 help:
 	@echo "make demo    run the real workflow locally against a sample service (good and bad release)"
 	@echo "make test    run the test suite"
+	@echo "make test-fast  the unit and functional tests that take milliseconds (no engine run, no other program)"
 	@echo "make lint    ruff, mypy strict, cfn-lint (+ serverless rules), state machine checks, checkov, sam build"
 	@echo "make pr      lint + test: what CI runs"
 	@echo "make scaffold-check  add two validations to a copy of the tree; make lint and make test pass there"
@@ -48,8 +49,16 @@ browser:
 		echo "no chromium and no root apt-get here: the report's browser test will skip"; \
 	fi
 
+# Tests run in several processes: half of the suite's time is waiting (servers, deadlines), so more than the cores.
+TEST_PROCESSES ?= 4
+PYTEST := $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
+
 test: venv browser
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The inner loop: the unit and functional tiers without the tests marked `engine` or `tool` (tests/conftest.py).
+test-fast: venv
+	$(PYTEST) -m "(unit or functional) and not engine and not tool" tests/unit tests/functional
 
 $(CHECKOV):
 	$(PYTHON) -m venv .venv-checkov

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import logging
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,26 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
 }
+
+
+_CLIENTS: dict[str, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def engine_clients() -> dict[str, Any]:
+    """The engine's own clients, made once per process and shared by every engine it runs.
+
+    moto gives each mock a new default boto3 session, so clients made per engine reload every service model
+    (about half a second); these are made from one session of their own. They reach moto whichever engine runs,
+    since moto's hook is in every session made after moto was imported (and the conformance check with it).
+    """
+    with _CLIENTS_LOCK:
+        if not _CLIENTS:
+            session = boto3.session.Session(
+                aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION
+            )
+            _CLIENTS.update({name: session.client(name) for name in CLIENTS})  # type: ignore[call-overload]
+        return dict(_CLIENTS)
 
 
 def _zip() -> bytes:
@@ -109,7 +130,7 @@ class LocalEngine:
         self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
         self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
         self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
-        self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+        self.clients = engine_clients()
         try:
             self._deploy()
         except BaseException:

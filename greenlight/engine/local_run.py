@@ -50,8 +50,9 @@ class LocalRunOptions:
     stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
     strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
     rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
-    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale.
-    metrics_delay_s: float = 60.0
+    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale;
+    # None: at once, with no period's end awaited (for runs that are not about the delay, e.g. quick tests).
+    metrics_delay_s: float | None = 60.0
     # The BLUE service behind the production listener (without it the production listener has nothing behind it).
     blue_url: str | None = None
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).

@@ -15,6 +15,9 @@ QUICK: dict[str, Any] = {
     "metrics": {"bake_seconds": 40, "min_request_count": 10},
 }
 TIME_SCALE = 0.05
+# What a quick run passes to LocalRunOptions: waits scaled, and CloudWatch publishing at once (a test about the
+# publication delay sets metrics_delay_s itself).
+QUICK_RUN: dict[str, Any] = {"time_scale": TIME_SCALE, "metrics_delay_s": None}
 
 
 def quick_config(alone: bool = False, **sections: dict[str, Any]) -> str:

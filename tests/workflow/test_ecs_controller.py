@@ -18,7 +18,7 @@ from greenlight.engine.ecs_controller import TEST_HEADER
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
 pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
@@ -50,7 +50,7 @@ def service(kind: str) -> Iterator[tuple[str, Behaviour | None]]:
 def run(project: Project, kind: str, controller: str) -> tuple[LocalRunResult, Behaviour | None]:
     with service(kind) as (url, behaviour):
         options = LocalRunOptions(
-            target_url=url, config_text=quick_config(), time_scale=TIME_SCALE, deadline_s=60.0, controller=controller
+            target_url=url, config_text=quick_config(), **QUICK_RUN, deadline_s=60.0, controller=controller
         )
         return run_local(options, project), behaviour
 
