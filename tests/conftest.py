@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ENGINE_CALLS = ("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault(")
 ENGINE_FIXTURES = {"engine", "failing_page", "scaffolded"}
 # `tool`: another program in a subprocess (cfn-lint's rules, checkov, lint-imports, the AWS CLI, a browser, python).
-TOOL_CALLS = ("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", "main([\"lint\"")
+TOOL_CALLS = ("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"')
 TOOL_FIXTURES = {"chromium", "scaffolded"}
 
 

@@ -70,9 +70,7 @@ def engine_clients() -> dict[str, Any]:
     """
     with _CLIENTS_LOCK:
         if not _CLIENTS:
-            session = boto3.session.Session(
-                aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION
-            )
+            session = boto3.session.Session(region_name=REGION)  # credentials: the engine's LOCAL_ENVIRONMENT
             _CLIENTS.update({name: session.client(name) for name in CLIENTS})  # type: ignore[call-overload]
         return dict(_CLIENTS)
 
