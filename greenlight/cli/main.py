@@ -14,8 +14,7 @@ from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview, report
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError
-from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
-from greenlight.engine.mock_config import MockConfigError
+from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.engine.project import ProjectError
 
 

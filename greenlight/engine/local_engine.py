@@ -24,7 +24,8 @@ from moto.core.exceptions import JsonRESTError
 from greenlight.engine import conformance, egress, patches, process
 from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import Run, follow
-from greenlight.engine.mock_config import MockConfigError, answer_problems
+from greenlight.engine.interface import MockConfigError
+from greenlight.engine.mock_config import answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
 from greenlight.engine.project import FunctionSpec, Project, ProjectError, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from greenlight.engine import local_tls
 from greenlight.engine.executions import Run
+from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
 
@@ -18,13 +19,6 @@ if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
-
-DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
-DEFAULT_DEADLINE_S = 900.0
-
-
-class LocalRunError(Exception):
-    """The local run cannot start as asked (an invalid config, for instance); the message is one line."""
 
 
 @dataclass

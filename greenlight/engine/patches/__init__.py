@@ -1,7 +1,8 @@
 """Everything the local engine changes in moto, by what it patches, pinned to one moto version.
 
 The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
-errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution). The services:
+errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `progress` (an execution's
+events wake who follows it). The services:
 `codedeploy`, `ecs`, `elbv2`, `cloudwatch`. And `faults` (injected error answers). Each patch closes a gap measured
 in moto 5.2.5 (docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.settings`);
 outside an engine moto behaves as shipped. tests/unit/test_moto_canaries.py fails the day an upgrade moves or
@@ -22,12 +23,13 @@ from greenlight.engine.patches import (
     elbv2,
     faults,
     lambda_invoke,
+    progress,
     stepfunctions,
     waits,
 )
 from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
 
-MODULES = (lambda_invoke, waits, asl, stepfunctions, codedeploy, ecs, elbv2, cloudwatch, faults)
+MODULES = (lambda_invoke, waits, asl, stepfunctions, progress, codedeploy, ecs, elbv2, cloudwatch, faults)
 _LOCK = threading.Lock()
 _applied: list[bool] = []
 
