@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from greenlight.cli.main import entry
 
-from greenlight.cli.main import main
-
-sys.exit(main())
+entry()

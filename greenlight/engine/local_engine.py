@@ -27,6 +27,7 @@ from greenlight.engine.executions import Run, follow
 from greenlight.engine.interface import MockConfigError
 from greenlight.engine.mock_config import answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
+from greenlight.engine.models import shared_boto3_session
 from greenlight.engine.project import FunctionSpec, Project, ProjectError, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
@@ -55,6 +56,9 @@ LOCAL_ENVIRONMENT = {
     "AWS_SECRET_ACCESS_KEY": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
+    # moto's EC2 backend makes 1,300 sample AMIs each time it is made, and a mock makes it again when it starts and
+    # when it stops: a second and more per run, for images no local run uses (moto's documented setting).
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
 
@@ -66,12 +70,13 @@ def engine_clients() -> dict[str, Any]:
     """The engine's own clients, made once per process and shared by every engine it runs.
 
     moto gives each mock a new default boto3 session, so clients made per engine reload every service model
-    (about half a second); these are made from one session of their own. They reach moto whichever engine runs,
-    since moto's hook is in every session made after moto was imported (and the conformance check with it).
+    (about half a second); these are made from the process's shared session (greenlight.engine.models). They reach
+    moto whichever engine runs, since moto's hook is in every session made after moto was imported (and the
+    conformance check with it).
     """
     with _CLIENTS_LOCK:
         if not _CLIENTS:
-            session = boto3.session.Session(region_name=REGION)  # credentials: the engine's LOCAL_ENVIRONMENT
+            session = shared_boto3_session(REGION)  # credentials: the engine's LOCAL_ENVIRONMENT
             _CLIENTS.update({name: session.client(name) for name in CLIENTS})  # type: ignore[call-overload]
         return dict(_CLIENTS)
 
@@ -127,6 +132,9 @@ class LocalEngine:
         self._stack.enter_context(installed(self.settings))
         self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
         self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+        # moto empties boto3's default session for the mock (and restores it when the mock stops): the functions'
+        # clients come from it, so they get the shared one, whose service models are read already.
+        boto3.DEFAULT_SESSION = shared_boto3_session(REGION)
         self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
         self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
         self.clients = engine_clients()
