@@ -53,10 +53,17 @@ class MetricsConfig(ValidationConfig):
     wait_before: ClassVar[WaitBefore | None] = WaitBefore(
         "Wait For Bake Time",
         "bake_seconds",
-        "Let GREEN take test traffic before reading its metrics; waiting here costs nothing.",
+        "An observation time before the metrics are read, if the config asks for one (the read itself waits for "
+        "the run's traffic to be published); waiting here costs nothing.",
     )
 
-    bake_seconds: int = Field(60, ge=0, le=2400, description="Observation time before the metrics are read.")
+    bake_seconds: int = Field(
+        0,
+        ge=0,
+        le=2400,
+        description="Observation time before the metrics are read. None is needed for greenlight's own traffic: the "
+        "read waits until CloudWatch has published the minute it ends in.",
+    )
     period_seconds: int = Field(
         60,
         ge=60,

@@ -321,6 +321,7 @@ def test_the_read_waits_until_cloudwatch_published_the_windows_last_minute(cloud
         "published": True,
         "waited_seconds": 30,
         "reads": 4,
+        "waited_for": "the minute of the read",
     }
     assert outcome.status is ValidationStatus.PASSED, outcome.reason
 
