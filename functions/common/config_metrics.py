@@ -79,7 +79,7 @@ class MetricsConfig(ValidationConfig):
         description="How long to poll for CloudWatch to publish the window's last period (ALB metrics appear a "
         "minute or more after the period ends) before judging what is there.",
     )
-    poll_interval_seconds: int = Field(10, ge=1, le=60, description="Time between reads while waiting for the data.")
+    poll_interval_seconds: int = Field(5, ge=1, le=60, description="Time between reads while waiting for the data.")
     min_request_count: int = Field(
         20, ge=0, le=1_000_000_000, description="Below this, the result is inconclusive, not failed."
     )

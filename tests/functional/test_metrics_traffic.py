@@ -52,7 +52,7 @@ def test_the_read_waits_until_the_last_requests_are_published(cloudwatch: Any) -
     outcome = read(
         cloudwatch, Traffic(requests=300), naps, lambda n: n == 2 and seed(cloudwatch, GREEN, 200, 0, 0.05, 0, 0, False)
     )
-    assert naps == [10, 10]
+    assert naps == [5, 5]
     assert outcome.observed["publication"]["published"] is True
     assert outcome.observed["checks"][0]["value"] == 0.0  # 5xx rate over all 300
 
@@ -73,7 +73,7 @@ def test_traffic_of_a_duration_waits_for_the_minute_it_ends_in(cloudwatch: Any) 
     naps: list[float] = []
     ends_by = NOW + timedelta(minutes=2)
     outcome = read(cloudwatch, Traffic(ends_by=ends_by), naps, lambda n: n == 3 and heartbeat(cloudwatch, 2))
-    assert naps == [10, 10, 10]
+    assert naps == [5, 5, 5]
     assert outcome.observed["publication"]["published"] is True
     assert outcome.observed["publication"]["last_period"].startswith(ends_by.replace(second=0).isoformat()[:16])
 
