@@ -80,7 +80,7 @@ def read_published(
         end = max(window(prepared_at, now + timedelta(seconds=waited), config)[1], through_last)
         points = fetch(cloudwatch, queries, start, end)
         reads += 1
-        if _complete(points, traffic, last_period):
+        if _complete(points, traffic, last_period, now + timedelta(seconds=waited), config.period_seconds):
             return points, (start, end), Publication(last_period, True, waited, reads, traffic.describe())
         if waited >= config.data_timeout_seconds:
             return points, (start, end), Publication(last_period, False, waited, reads, traffic.describe())
@@ -99,12 +99,13 @@ def _last_period(traffic: Traffic, now: datetime, end: datetime, config: Metrics
     return end - timedelta(seconds=config.period_seconds)
 
 
-def _complete(points: Points, traffic: Traffic, last_period: datetime) -> bool:
+def _complete(points: Points, traffic: Traffic, last_period: datetime, read_at: datetime, period_s: int) -> bool:
     beats = [stamp for stamp, _ in points.get(HEARTBEAT, [])]
     if traffic.requests is not None:
         requests = points.get(REQUESTS_ID, [])
         if sum(value for _, value in requests) >= traffic.requests:
             return True
-        # It stopped short (a deadline, a crash): a published minute after its last request holds none.
-        return bool(requests) and max(beats, default=None) is not None and max(beats) > max(s for s, _ in requests)
+        # It stopped short (a deadline, a crash): a period after its last request, over and published, holds none.
+        over = [beat for beat in beats if beat + timedelta(seconds=period_s) <= read_at]
+        return bool(requests) and bool(over) and max(over) > max(stamp for stamp, _ in requests)
     return max(beats, default=None) is not None and max(beats) >= last_period

@@ -42,7 +42,6 @@ CLIENTS = (
     "iam",
     "codedeploy",
     "elbv2",
-    "ec2",
     "cloudwatch",
     "ssm",
     "logs",

@@ -1,14 +1,17 @@
 """One botocore session for the whole process, so each AWS service model is read from disk once.
 
 Each botocore session reads the service models it needs (JSON files, several MB for some) and keeps them; a new
-session reads them again. The conformance check, the ASL patches, the engine's own clients and, while an engine
-runs, the functions' clients (boto3's default session) all use this one.
+session reads them again. The conformance check, the ASL patches, the engine's own clients, moto's lists of regions
+and, while an engine runs, the functions' clients (boto3's default session) all use this one.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 from functools import cache
+from typing import Any
 
 import boto3.session
 import botocore.session
@@ -34,3 +37,23 @@ def shared_boto3_session(region: str) -> boto3.session.Session:
 def service_model(service: str) -> ServiceModel:
     with _LOCK:
         return shared_botocore_session().get_service_model(service)
+
+
+def _shared_for_moto(*args: Any, **kwargs: Any) -> boto3.session.Session:
+    return shared_boto3_session("us-east-1")
+
+
+def import_moto_with_shared_sessions() -> None:
+    """Import moto's EC2 models (which ELBv2's and ECS's import) with boto3.Session standing for the shared session,
+    and have every moto backend list its regions through it: moto makes sessions of its own for that (three at
+    import, each reading the 4.5 MB EC2 model again; one per backend class), about a second of a run's start."""
+    if "moto.ec2.models" not in sys.modules:
+        original = boto3.Session
+        boto3.Session = _shared_for_moto  # type: ignore[assignment,misc]
+        try:
+            importlib.import_module("moto.ec2.models")
+        finally:
+            boto3.Session = original  # type: ignore[misc]
+    from moto.core.base_backend import AccountSpecificBackend
+
+    AccountSpecificBackend.get_session = classmethod(_shared_for_moto)  # type: ignore[assignment,method-assign]

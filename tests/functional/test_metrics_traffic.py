@@ -58,13 +58,13 @@ def test_the_read_waits_until_the_last_requests_are_published(cloudwatch: Any) -
 
 
 def test_traffic_that_stopped_short_is_judged_once_a_later_minute_holds_no_request(cloudwatch: Any) -> None:
-    # GIVEN 100 of 300 requests (synthetic stopped at its deadline), and CloudWatch has published a later minute
+    # GIVEN 100 of 300 requests (synthetic stopped at its deadline) a minute ago
     seed(cloudwatch, GREEN, requests=100, errors=0, published=False)
-    heartbeat(cloudwatch, 0)
+    heartbeat(cloudwatch, 0)  # the minute of the read: published so far, not over
     naps: list[float] = []
     outcome = read(cloudwatch, Traffic(requests=300), naps)
-    # THEN no wait for requests that never come
-    assert naps == [] and outcome.observed["publication"]["published"] is True
+    # THEN it waited for that later minute to be over, not for requests that never come
+    assert 0 < sum(naps) <= 60 and outcome.observed["publication"]["published"] is True
 
 
 def test_traffic_of_a_duration_waits_for_the_minute_it_ends_in(cloudwatch: Any) -> None:

@@ -14,8 +14,12 @@ from __future__ import annotations
 import threading
 from importlib.metadata import version
 
-from greenlight.engine import conformance, egress
-from greenlight.engine.patches import (
+from greenlight.engine.models import import_moto_with_shared_sessions
+
+import_moto_with_shared_sessions()  # before the patches import moto's services (greenlight.engine.models says why)
+
+from greenlight.engine import conformance, egress  # noqa: E402
+from greenlight.engine.patches import (  # noqa: E402
     asl,
     cloudwatch,
     codedeploy,
@@ -27,7 +31,7 @@ from greenlight.engine.patches import (
     stepfunctions,
     waits,
 )
-from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
+from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO  # noqa: E402
 
 MODULES = (lambda_invoke, waits, asl, stepfunctions, progress, codedeploy, ecs, elbv2, cloudwatch, faults)
 _LOCK = threading.Lock()
