@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,7 +24,9 @@ from greenlight.cli.demo import DEMO_CONFIG
 from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import LocalRunResult
 
 ALB_PERIOD_S = 60  # an ALB's metrics come per minute
 TRAFFIC_VALIDATIONS = ("health", "synthetic")  # what sends requests through the test listener
