@@ -8,7 +8,6 @@ Run from the repo root: `python -m bench.synthetic_vs_hey [--requests N] [--conc
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import shutil
 import socket
@@ -63,12 +62,12 @@ def run_hey(url: str, requests: int, concurrency: int) -> tuple[float, float, fl
 def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, float, float]:
     from common.config import SyntheticConfig
     from validate_synthetic.checks import percentile
-    from validate_synthetic.traffic import prepare_requests, run_traffic
+    from validate_synthetic.traffic import prepare_requests, run_loop, run_traffic
 
     config = SyntheticConfig(total_requests=requests, concurrency=concurrency)
     prepared = prepare_requests(url, config, "/", lambda reference: "")
     started = time.perf_counter()
-    samples = asyncio.run(run_traffic(prepared, requests, None, concurrency, config.request_timeout_seconds))
+    samples = run_loop(run_traffic(prepared, requests, None, concurrency, config.request_timeout_seconds))
     elapsed = time.perf_counter() - started
     assert all(sample.ok for sample in samples), "every benchmark request should succeed"
     latencies = sorted(sample.latency_ms for sample in samples)
