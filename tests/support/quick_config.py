@@ -12,8 +12,9 @@ import yaml
 QUICK: dict[str, Any] = {
     "health": {"path": "/health", "interval_seconds": 1, "timeout_seconds": 20, "request_timeout_seconds": 0.3},
     "synthetic": {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 0.5},
-    # A run whose synthetic requests never all arrive (a crash, a hang) is judged after 3 s at the time scale.
-    "metrics": {"min_request_count": 10, "data_timeout_seconds": 60},
+    # A run whose synthetic requests never all arrive (a crash, a hang) is judged after 7.5 s at the time scale:
+    # longer than the local CloudWatch's delay at the CLI's defaults (60 s after the minute, 6 s at 0.05).
+    "metrics": {"min_request_count": 10, "data_timeout_seconds": 150},
 }
 TIME_SCALE = 0.05
 # What a quick run passes to LocalRunOptions: waits scaled, and CloudWatch publishing at once (a test about the
