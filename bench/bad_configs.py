@@ -50,8 +50,9 @@ def main() -> None:
     exits_2 = sum(1 for code, one_line, _, _ in results if code == 2 and one_line)
     print(
         f"{exits_2} of {len(results)} bad configs exit 2 with one line naming the cause (aim: all); slowest "
-        f"{max(r[2] for r in results):.2f} s (no aim: most of it is importing the engine; `greenlight config check` "
-        f"refuses the same files in under 1 s), highest peak RSS {max(r[3] for r in results):.0f} MB (aim: under 200 MB)"
+        f"{max(r[2] for r in results):.2f} s (no aim: most of it is importing the engine; `greenlight config "
+        f"check` refuses the same files in under 1 s), highest peak RSS {max(r[3] for r in results):.0f} MB "
+        "(aim: under 200 MB)"
     )
 
 

@@ -1,11 +1,12 @@
 """`greenlight local run` against services built to break it, each in its own process, with its peak memory.
 
-Run from the repo root: `python -m bench.hostile_services` (or `--cases trickle redos`). For each hostile
-behaviour a loopback service answers every path (the health path too, except for the ReDoS bait, whose
-health path answers well so the health check shows it is not starved) and `greenlight local run` runs at time
-scale 1 with the config below (metrics off: they read CloudWatch, not the answers, and would wait out its delay). Printed per case: the verdict and CodeDeploy's callback, each validation's
-status and failure kind, the wall time against the configured deadlines, and the run's peak RSS (the child's
-own rusage). Nothing leaves the machine: the services listen on 127.0.0.1 and every answer stops after 60 s.
+Run from the repo root: `python -m bench.hostile_services` (or `--cases trickle redos`). For each hostile behaviour
+a loopback service answers every path (the health path too, except for the ReDoS bait, whose health path answers
+well so the health check shows it is not starved) and `greenlight local run` runs at time scale 1 with the config
+below (metrics off: they read CloudWatch, not the answers, and would wait out its delay). Printed per case: the
+verdict and CodeDeploy's callback, each validation's status and failure kind, the wall time against the configured
+deadlines, and the run's peak RSS (the child's own rusage). Nothing leaves the machine: the services listen on
+127.0.0.1 and every answer stops after 60 s.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The synthetic engine against `hey` (Debian package `hey`), on the same loopback server, in one run.
 
-Prints requests/s of both and their ratio, and both p50/p99. Aims: against a server answering at once
-(`--server-delay-ms 0`), at least 0.9 of hey's requests per second and a p99 within 10% of hey's; at 5 ms of think
-time (the default), at least hey's (1.0). The server runs in its own process (aiohttp), so neither client shares its interpreter.
-Run from the repo root: `python -m bench.synthetic_vs_hey [--requests N] [--concurrency C] [--rounds R]`.
+Prints requests/s of both and their ratio, and both p50/p99. Aims: against a server answering at once (`--server-
+delay-ms 0`), at least 0.9 of hey's requests per second and a p99 within 10% of hey's; at 5 ms of think time (the
+default), at least hey's (1.0). The server runs in its own process (aiohttp), so neither client shares its
+interpreter. Run from the repo root: `python -m bench.synthetic_vs_hey [--requests N] [--concurrency C] [--rounds
+R]`.
 """
 
 from __future__ import annotations
