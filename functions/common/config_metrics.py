@@ -56,6 +56,7 @@ class MetricsConfig(ValidationConfig):
         "An observation time before the metrics are read, if the config asks for one (the read itself waits for "
         "the run's traffic to be published); waiting here costs nothing.",
     )
+    per_target_group: ClassVar[bool] = True  # reads GREEN's target group: a weighted production step is judged too
 
     bake_seconds: int = Field(
         0,

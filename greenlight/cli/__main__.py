@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from greenlight.cli.main import entry
+from greenlight.cli.entry import run
 
-entry()
+run()

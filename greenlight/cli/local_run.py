@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from greenlight.cli.render import exit_code, render
 from greenlight.cli.report import write_local_run_page
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
 from greenlight.engine.project import Project
+
+# The only stages ECS re-invokes in a rollback (ECS developer guide, "Lifecycle hooks during rollback").
+ROLLBACK_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
 
 
 def seeded_parameters(given: list[str]) -> dict[str, str]:
@@ -47,13 +51,23 @@ def check_arguments(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} must be an http(s) URL, got {url!r}")
     if args.controller == "ecs":
         check_stage(args.stage)
+    if getattr(args, "rollback", False) and (args.controller != "ecs" or args.stage not in ROLLBACK_STAGES):
+        raise UsageError("--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT")
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
     if not 0 <= args.metrics_delay <= 3600:
         raise UsageError("--metrics-delay must be between 0 and 3600 seconds")
 
 
+def quiet_libraries() -> None:
+    """moto's and asyncio's own log lines go to the engine's log (--log-file), never to this terminal: a handler
+    stopped by Ctrl-C makes both log what they saw, after the run's log has closed."""
+    for name in ("moto", "asyncio"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+
+
 def command_local_run(args: argparse.Namespace) -> int:
+    quiet_libraries()
     options = LocalRunOptions(
         target_url=args.target_url,
         time_scale=args.time_scale,
@@ -64,6 +78,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         controller=args.controller,
         stage=args.stage,
         strategy=args.strategy,
+        rollback=getattr(args, "rollback", False),
         https_server_name=args.https,
         metrics_delay_s=args.metrics_delay,
         blue_url=args.blue_url,

@@ -4,7 +4,6 @@ preview and check, the bypass, the verdict as a page."""
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from importlib.metadata import version
@@ -14,7 +13,14 @@ from typing import Any
 from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview, report
-from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.cli.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_SUCCEEDED,
+    EXIT_USAGE,
+    INTERRUPTED,
+    UsageError,
+)
 from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.engine.project import ProjectError
 
@@ -81,6 +87,12 @@ def _add_deployment_world(run: argparse.ArgumentParser) -> None:
         default="BLUE_GREEN",
         choices=["BLUE_GREEN", "LINEAR", "CANARY"],
         help="with --controller ecs: the deployment strategy (LINEAR and CANARY shift production in steps)",
+    )
+    run.add_argument(
+        "--rollback",
+        action="store_true",
+        help="with --controller ecs: invoke the hook as ECS does while it rolls back (TEST_TRAFFIC_SHIFT or "
+        "PRODUCTION_TRAFFIC_SHIFT, GREEN at 0 %% of production)",
     )
     run.add_argument(
         "--metrics-delay",
@@ -188,15 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE
-
-
-def entry() -> None:
-    """The `greenlight` command: main, then exit without collecting the engine's millions of objects one by one
-    (seconds of interpreter shutdown after a local run; the process ends anyway)."""
-    code = main()
-    gc.freeze()
-    sys.exit(code)
+    except KeyboardInterrupt:
+        # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
+        sys.stderr.write(INTERRUPTED)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
-    entry()
+    sys.exit(main())

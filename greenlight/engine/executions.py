@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -46,7 +47,21 @@ def follow(
     sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None = None
 ) -> Run:
     """Follow the execution until it ends or the deadline passes (then it is stopped, and ends ABORTED), reading it
-    again only when it recorded an event or ended."""
+    again only when it recorded an event or ended.
+
+    Interrupted (Ctrl-C), it stops the execution before the KeyboardInterrupt goes on: no further state starts.
+    """
+    try:
+        return _follow(sfn, execution_arn, deadline_s, on_state)
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            sfn.stop_execution(
+                executionArn=execution_arn, error="Greenlight.Interrupted", cause="the run was interrupted"
+            )
+        raise
+
+
+def _follow(sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None) -> Run:
     started, deadline = time.monotonic(), time.monotonic() + deadline_s
     seen = 0
     while True:

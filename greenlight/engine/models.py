@@ -18,6 +18,25 @@ import botocore.session
 from botocore.model import ServiceModel
 
 _LOCK = threading.Lock()
+REGION = "us-east-1"  # the local engine's (greenlight.engine.standin)
+# The services the engine itself calls (the stand-in's setup, the recorded events, the run's reads).
+CLIENTS = (
+    "stepfunctions",
+    "lambda",
+    "iam",
+    "codedeploy",
+    "elbv2",
+    "cloudwatch",
+    "ssm",
+    "logs",
+    "events",
+    "sqs",
+    "acm",
+    "secretsmanager",
+    "sts",
+)
+_CLIENTS: dict[str, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
 
 
 @cache
@@ -39,8 +58,22 @@ def service_model(service: str) -> ServiceModel:
         return shared_botocore_session().get_service_model(service)
 
 
+def engine_clients() -> dict[str, Any]:
+    """The engine's own clients, made once per process and shared by every engine it runs.
+
+    moto gives each mock a new default boto3 session, so clients made per engine reload every service model
+    (about half a second); these come from the shared session. They reach moto whichever engine runs, since moto's
+    hook is in every session made after moto was imported (and the conformance check with it).
+    """
+    with _CLIENTS_LOCK:
+        if not _CLIENTS:
+            session = shared_boto3_session(REGION)  # credentials: the first engine's LOCAL_ENVIRONMENT
+            _CLIENTS.update({name: session.client(name) for name in CLIENTS})  # type: ignore[call-overload]
+        return dict(_CLIENTS)
+
+
 def _shared_for_moto(*args: Any, **kwargs: Any) -> boto3.session.Session:
-    return shared_boto3_session("us-east-1")
+    return shared_boto3_session(REGION)
 
 
 def import_moto_with_shared_sessions() -> None:

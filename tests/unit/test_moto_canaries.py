@@ -129,6 +129,19 @@ def test_an_execution_still_cannot_start_through_an_alias() -> None:
     assert "isnumeric" in source and "aliases" not in source  # versions only, never an alias ARN
 
 
+def test_ssm_history_still_names_no_writer() -> None:
+    assert '"LastModifiedUser"] = "N/A"' in inspect.getsource(ORIGINALS["ssm_describe"])
+
+
+def test_sts_still_keeps_no_session_tags_and_iam_is_still_unenforced() -> None:
+    """patches/access enforces the template's roles' IAM: moto neither keeps the tags AssumeRole passes nor checks a
+    trust or session policy."""
+    from moto.sts.models import STSBackend
+
+    assert "tags" not in inspect.signature(STSBackend.assume_role).parameters
+    assert "policy" in inspect.signature(STSBackend.assume_role).parameters
+
+
 def test_moto_still_tells_nobody_when_an_execution_records_an_event_or_ends() -> None:
     # patches/progress wakes who follows an execution; the day moto notifies by itself, the patch can go
     assert "_publish_history_event" in inspect.getsource(ORIGINALS["add_event"])
