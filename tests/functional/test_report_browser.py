@@ -50,7 +50,7 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def failing_page(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    config = quick_config(synthetic={"requests": SCENARIO, "total_requests": 120})
+    config = quick_config(synthetic={"requests": SCENARIO, "total_requests": 120, "min_success_ratio": 0.99})
     with SampleService(BAD) as service:
         options = LocalRunOptions(target_url=service.url, config_text=config, **QUICK_RUN)
         result = run_local(options, project)

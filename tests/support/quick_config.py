@@ -11,7 +11,9 @@ import yaml
 # the metrics are read once the local CloudWatch has the synthetic requests (validate_metrics.traffic).
 QUICK: dict[str, Any] = {
     "health": {"path": "/health", "interval_seconds": 1, "timeout_seconds": 20, "request_timeout_seconds": 0.3},
-    "synthetic": {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 0.5},
+    # 0.95 of 40: a request or two that a loaded test machine delays past 0.5 s does not fail a good release;
+    # every fault the tests inject fails far more than two.
+    "synthetic": {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 0.5, "min_success_ratio": 0.95},
     # A run whose synthetic requests never all arrive (a crash, a hang) is judged after 7.5 s at the time scale:
     # longer than the local CloudWatch's delay at the CLI's defaults (60 s after the minute, 6 s at 0.05).
     "metrics": {"min_request_count": 10, "data_timeout_seconds": 150},
