@@ -374,3 +374,18 @@ def test_a_payload_that_changes_after_its_steps_execution_ended_gets_that_execut
     assert response["hookStatus"] == ("SUCCEEDED" if verdict == "Succeeded" else "FAILED")
     assert response["hookDetails"][DETAILS_KEY]["execution"] == execution
     assert verdict in response["hookDetails"][DETAILS_KEY]["reason"]
+
+
+def test_a_forward_test_traffic_shift_carrying_productions_weights_as_they_are_is_judged() -> None:
+    # The API reference's TEST_TRAFFIC_SHIFT: "The blue service revision handles 100% of the production traffic", while
+    # GREEN takes test traffic. Production weights GREEN 0 / BLUE 100 there describe going forward as well as a
+    # rollback: the guide's definition does not settle it, ECS's status does.
+    event = guide("TEST_TRAFFIC_SHIFT")  # test weights: GREEN 100
+    event["executionDetails"]["productionTrafficWeights"] = {GREEN: 0, BLUE: 100}
+    with stubbed("stepfunctions") as (sfn, stubber):
+        starts(stubber, name(event))
+        assert call(sfn, event, deployment("IN_PROGRESS"))["hookStatus"] == "IN_PROGRESS"  # judged
+    with stubbed("stepfunctions") as (sfn, _):
+        response = call(sfn, event, deployment("ROLLBACK_IN_PROGRESS"))
+    assert response["hookStatus"] == "SUCCEEDED"
+    assert "ROLLBACK_IN_PROGRESS" in response["hookDetails"][DETAILS_KEY]["reason"]
