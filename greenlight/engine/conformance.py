@@ -170,7 +170,7 @@ HOOK_DETAIL_KEYS = ("serviceArn", "targetServiceRevisionArn", "testTrafficWeight
 ECS_ARN = r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:"
 HOOK_ARNS = {
     "resourceArn": re.compile(ECS_ARN + r"service-deployment/[^/]+/[^/]+/[^/]+"),
-    "serviceArn": re.compile(ECS_ARN + r"service/[^/]+/[^/]+"),
+    "serviceArn": re.compile(ECS_ARN + r"service/[^/]+(/[^/]+)?"),  # the short form: services created before 2021
     "targetServiceRevisionArn": re.compile(ECS_ARN + r"service-revision/[^/]+/[^/]+/[^/]+"),
 }
 REVISION_ARN = HOOK_ARNS["targetServiceRevisionArn"]

@@ -50,14 +50,15 @@ def queue(
     ecs: Any,
     elbv2: Any,
     ssm: Any,
-    deployments: str,
+    deployments: str | dict[str, Any],
     rule: str,
     config: dict[str, Any] | None,
     revisions: dict[str, Any] = REVISIONS,
     rules: dict[str, Any] | None = None,
 ) -> None:
     arn = DEPLOYMENT["serviceDeploymentArn"]
-    ecs.add_response("describe_service_deployments", aws_response(deployments), {"serviceDeploymentArns": [arn]})
+    answer = aws_response(deployments) if isinstance(deployments, str) else deployments
+    ecs.add_response("describe_service_deployments", answer, {"serviceDeploymentArns": [arn]})
     ecs.add_response("describe_service_revisions", revisions, {"serviceRevisionArns": [TARGET, SOURCE]})
     rule_arn = ADVANCED["productionListenerRule" if rule == "production" else "testListenerRule"]
     answer = rules or aws_response(f"elbv2/DescribeRules.{rule}")
@@ -82,7 +83,12 @@ def queue(
 
 
 def run(
-    stage: str, production: dict[str, float], deployments: str, rule: str, config: Any = None, **answers: Any
+    stage: str,
+    production: dict[str, float],
+    deployments: str | dict[str, Any],
+    rule: str,
+    config: Any = None,
+    **answers: Any,
 ) -> Any:
     with ExitStack() as stack:
         ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
@@ -228,3 +234,64 @@ def test_requests_through_a_rule_that_forwards_to_blue_too_are_refused() -> None
     output = run("POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "test", rules=rules)
     assert not output.ready
     assert "forwards to GREEN 10 and to shop-blue 90 now" in output.results[0].reason
+
+
+def test_compare_with_blue_is_refused_on_ecs_saying_why_never_a_false_inconclusive() -> None:
+    # On ECS the test and production rules share one listener and every request carries the test rule's conditions,
+    # so greenlight has no route to BLUE alone for the same requests: the config is refused with the reason, at once.
+    config = {"synthetic": {"compare_with_blue": {}}}
+    output = run("POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "test", config)
+    assert not output.ready
+    [problem] = output.results
+    assert "synthetic.compare_with_blue" in problem.reason and "Amazon ECS" in problem.reason
+    assert "metrics.baseline" in problem.reason  # what to use instead
+
+
+def short_arn_deployment() -> dict[str, Any]:
+    """A service created before 2021 keeps its short ARN, service/<name> (ECS developer guide, "Migrate an Amazon ECS
+    short service ARN to a long ARN"); the cluster is the deployment's clusterArn."""
+    answer = copy.deepcopy(DEPLOYMENTS)
+    answer["serviceDeployments"][0]["serviceArn"] = "arn:aws:ecs:us-east-1:123456789012:service/shop"
+    return dict(check("ecs", "DescribeServiceDeployments", answer))
+
+
+def test_a_service_with_a_short_arn_is_validated_at_its_cluster_and_service_level() -> None:
+    output = run("POST_TEST_TRAFFIC_SHIFT", {}, short_arn_deployment(), "test")
+    assert output.ready, output.results
+    assert (output.plan.application_name, output.plan.deployment_group_name) == ("shop-cluster", "shop")
+
+
+def test_a_network_load_balancer_service_is_refused_saying_so() -> None:
+    # With an NLB, ECS names listeners, not rules ("Must be RuleArn for ALB or ListenerArn for NLB": developer guide,
+    # "Troubleshooting Amazon ECS blue/green deployments"); greenlight tests through an ALB listener rule.
+    revisions = copy.deepcopy(REVISIONS)
+    listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/shop-nlb/0123456789abcdef/fedcba98"
+    for revision in revisions["serviceRevisions"]:
+        for balancer in revision["loadBalancers"]:
+            balancer["advancedConfiguration"]["productionListenerRule"] = listener
+            balancer["advancedConfiguration"]["testListenerRule"] = listener.replace("fedcba98", "76543210")
+        for balancer in revision.get("resolvedConfiguration", {}).get("loadBalancers", []):
+            balancer["productionListenerRule"] = listener
+    check("ecs", "DescribeServiceRevisions", revisions)
+    with ExitStack() as stack:
+        ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
+        elbv2, _ = stack.enter_context(stubbed("elbv2"))  # nothing is asked of ELB
+        ssm, _ = stack.enter_context(stubbed("ssm"))
+        codedeploy, _ = stack.enter_context(stubbed("codedeploy"))
+        arn = DEPLOYMENT["serviceDeploymentArn"]
+        ecs_stub.add_response("describe_service_deployments", DEPLOYMENTS, {"serviceDeploymentArns": [arn]})
+        ecs_stub.add_response("describe_service_revisions", revisions, {"serviceRevisionArns": [TARGET, SOURCE]})
+        output = prepare(request("POST_TEST_TRAFFIC_SHIFT", {}), codedeploy, elbv2, ssm, "/greenlight", ecs)
+    assert not output.ready
+    [problem] = output.results
+    assert "Network Load Balancer" in problem.reason and "Application Load Balancer" in problem.reason
+
+
+def test_a_canary_step_whose_payload_has_no_weights_takes_the_weights_ecs_requested() -> None:
+    # The guide is silent on a step's weights (tests/events/ecs/README.md, reading B: {}): the service deployment's
+    # requested production weights say how production is shared, so the step is still judged GREEN against BLUE.
+    config = {"metrics": {"lifecycle_events": ["PRODUCTION_TRAFFIC_SHIFT"]}}
+    output = run("PRODUCTION_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments.canary", "production", config)
+    assert output.ready, output.results
+    assert (output.plan.green.traffic_weight, output.plan.blue.traffic_weight) == (10.0, 90.0)
+    assert output.plan.config["metrics"]["baseline"] is not None
