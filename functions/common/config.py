@@ -21,6 +21,7 @@ from common.config_base import (
     Section,
     ValidationConfig,
 )
+from common.config_errors import phrase
 from common.config_http import (
     Expectation,
     HealthConfig,
@@ -30,7 +31,6 @@ from common.config_http import (
     SyntheticConfig,
     TlsConfig,
 )
-from common.config_errors import phrase
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
 from common.config_text import ConfigTextError, decode, load_text
 

@@ -170,7 +170,10 @@ class Expectation(Section):
         description="The share of this request's answers that may be slower than max_latency_ms (0: none).",
     )
     max_p99_ms: float | None = Field(
-        None, gt=0, le=3_600_000, description="This request's own p99 latency (its complete answers) must be at most this."
+        None,
+        gt=0,
+        le=3_600_000,
+        description="This request's own p99 latency (its complete answers) must be at most this.",
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -44,12 +44,20 @@ class Sample:
     request: str
     status: int | None
     latency_ms: float
-    error: str | None = None  # the failure kind: "timeout", "connection", "refused-host", "body over 1 MiB", ...
+    error: str | None = None  # the failure kind: "timeout", "connection refused", "refused-host", "body over 1 MiB"
     failed_expectations: list[str] = field(default_factory=list)
+    slow: bool = False  # a right answer slower than its request's max_latency_ms (judged per request, not here)
+    detail: str = ""  # the failure for a person: "connection refused by 10.0.1.5:8080"
 
     @property
     def ok(self) -> bool:
+        """A right answer, however slow: latency is judged per request kind and overall (validate_synthetic.checks)."""
         return self.error is None and not self.failed_expectations
+
+    @property
+    def complete(self) -> bool:
+        """An answer whose latency says something about the service (a cut-off or refused one does not)."""
+        return self.status is not None and self.error is None
 
 
 @dataclass
@@ -92,7 +100,8 @@ def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
     return None
 
 
-def expectation_failures(expect: Expectation, status: int, headers: Any, body: bytes, latency_ms: float) -> list[str]:
+def expectation_failures(expect: Expectation, status: int, headers: Any, body: bytes) -> list[str]:
+    """What is wrong with an answer (status, headers, JSON); its latency is judged apart (Sample.slow)."""
     failures = []
     if status not in expect.status:
         failures.append(f"status {status}, expected {expect.status}")
@@ -106,8 +115,6 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
             failures.append(str(error))
         else:
             failures.extend(f for a in expect.json_body if (f := assertion_failure(document, a)))
-    if expect.max_latency_ms is not None and latency_ms > expect.max_latency_ms:
-        failures.append(f"took {latency_ms:.0f} ms, budget {expect.max_latency_ms:g} ms")
     return failures
 
 
@@ -183,10 +190,18 @@ async def send(
     except HostNotAllowedError:
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, REFUSED_HOST)
     if answer.problem is not None:
-        return Sample(request.label, answer.status, answer.latency_ms, answer.problem)
+        return Sample(request.label, answer.status, answer.latency_ms, answer.problem, detail=answer.detail)
     assert answer.status is not None  # an answer without a problem has its status
-    failures = expectation_failures(request.expect, answer.status, answer.headers, answer.body, answer.latency_ms)
-    return Sample(request.label, answer.status, answer.latency_ms, None, failures)
+    failures = expectation_failures(request.expect, answer.status, answer.headers, answer.body)
+    budget = request.expect.max_latency_ms
+    return Sample(
+        request.label,
+        answer.status,
+        answer.latency_ms,
+        None,
+        failures,
+        budget is not None and answer.latency_ms > budget,
+    )
 
 
 async def run_traffic(
