@@ -11,6 +11,7 @@ from common.http import ReadLimits, TlsTarget
 from common.limits import cut_text
 from common.models import ValidationStatus
 from common.ranksum import percentile
+from common.standin_signals import no_blue_here
 from common.validation import Outcome
 from validate_synthetic.baseline import compare, with_comparison
 from validate_synthetic.charts import distinct_failures, synthetic_charts
@@ -58,7 +59,7 @@ def check_synthetic(
 ) -> Outcome:
     """Send the scenario to GREEN (and, with `compare_with_blue`, to BLUE at `blue_url` at the same time), judge."""
     requests = prepare_requests(base_url, config, default_path, resolve_secret, tls)
-    comparing = config.compare_with_blue is not None and blue_url is not None
+    comparing = config.compare_with_blue is not None and blue_url is not None and not no_blue_here()
     blue_requests = prepare_requests(blue_url, config, default_path, resolve_secret, tls) if blue_url else []
     limits = ReadLimits(config.max_body_bytes, config.max_header_bytes)
 
@@ -82,7 +83,8 @@ def check_synthetic(
     if base_url.startswith("https:") and tls is not None:
         outcome.observed |= {"tls_server_name": tls.server_name, "tls_verified": tls.verify}
     if config.compare_with_blue is not None:
-        outcome = with_comparison(outcome, compare(green, blue[0] if blue else None, config.compare_with_blue))
+        compared = compare(green, blue[0] if blue else None, config.compare_with_blue, blue_served=not no_blue_here())
+        outcome = with_comparison(outcome, compared)
     outcome.charts = synthetic_charts(green)
     return outcome
 
