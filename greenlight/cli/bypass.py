@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError
+from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError, aws_problem
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -72,8 +72,8 @@ def command_bypass(args: argparse.Namespace) -> int:
 
     name = parameter_name(args)
     expires_in = duration(args.expires_in) if args.bypass_command == "set" else None
-    ssm: SSMClient = boto3.client("ssm", region_name=args.region)
     try:
+        ssm: SSMClient = boto3.client("ssm", region_name=args.region)
         if args.bypass_command == "set" and expires_in is not None:
             identity = boto3.client("sts", region_name=args.region).get_caller_identity()["Arn"]
             return set_bypass(ssm, name, f"{args.by} ({identity})" if args.by else identity, args.reason, expires_in)
@@ -81,7 +81,7 @@ def command_bypass(args: argparse.Namespace) -> int:
             return clear_bypass(ssm, name)
         return show_bypass(ssm, name)
     except (BotoCoreError, ClientError) as error:
-        raise UsageError(f"AWS refused: {error}") from error
+        raise UsageError(aws_problem(error)) from error
 
 
 def set_bypass(ssm: SSMClient, name: str, by: str, reason: str, expires_in: timedelta) -> int:

@@ -18,7 +18,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from greenlight.cli.render import progress_printer
+from greenlight.cli.render import progress_printer, time_scale_note
 from greenlight.engine.project import Project
 
 OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "inconclusive": "yellow"}
@@ -157,11 +157,16 @@ class LiveView:
 
 
 @contextmanager
-def watching(stream: TextIO, as_json: bool, verbose: bool) -> Iterator[Callable[[dict[str, Any]], None] | None]:
-    """The `on_state` of a run: nothing with --json, the raw trace with --verbose, the live view otherwise."""
+def watching(
+    stream: TextIO, as_json: bool, verbose: bool, time_scale: float = 1.0
+) -> Iterator[Callable[[dict[str, Any]], None] | None]:
+    """The `on_state` of a run: nothing with --json, the raw trace with --verbose, the live view otherwise; a
+    time-scaled run says so first, since its elapsed times are real seconds and its config's are not."""
     if as_json:
         yield None
         return
+    if note := time_scale_note(time_scale):
+        stream.write(note + "\n")
     definition = json.loads(Project.find().definition_text())
     with LiveView(definition, stream, progress_printer(stream) if verbose else None) as view:
         yield view.on_state

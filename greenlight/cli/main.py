@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview, report
-from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem
 from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.mock_config import MockConfigError
 from greenlight.engine.project import ProjectError
@@ -188,6 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        return quiet_after_broken_pipe()
+    except Exception as error:
+        if not type(error).__module__.startswith("botocore"):
+            raise
+        sys.stderr.write(f"greenlight: {aws_problem(error)}\n")  # an AWS call made outside a command's own handling
+        return EXIT_USAGE
+
+
+def quiet_after_broken_pipe() -> int:
+    """The reader of stdout went away (`greenlight ... | head`): end quietly, as a shell tool does. stdout is pointed
+    at /dev/null so the interpreter's last flush finds no broken pipe either (Python's docs, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -48,7 +48,28 @@ def told_codedeploy(result: LocalRunResult) -> str:
     if result.engine == "ecs":
         return f"{ran} in {result.execution.duration_s:.2f} s; {hook_summary(result)}."
     told = result.callback.status.value if result.callback else "nothing"
-    return f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    sentence = f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    if result.mocked and result.callback is None:
+        verdict = result.verdict.value if result.verdict else "none"
+        sentence += (
+            f" With --mock-config, Finalize's answer is the mocked one, which calls nobody back; the exit status "
+            f"({exit_code(result)}) is that of the mocked verdict, {verdict}."
+        )
+    elif result.callback is None:
+        sentence += f" No verdict reached CodeDeploy, so the exit status is {exit_code(result)}."
+    return sentence
+
+
+def time_scale_note(time_scale: float) -> str:
+    """What a time-scaled run's figures mean; nothing at 1 (real time, as on AWS)."""
+    if time_scale == 1:
+        return ""
+    if time_scale == 0:
+        return "Time scale 0: waits were skipped; times shown are real seconds."
+    return (
+        f"Time-scaled x{time_scale:g}: waits, retry intervals and the validators' deadlines took {time_scale:g} of "
+        f"their configured seconds (a 60 s bake time took {60 * time_scale:g} s); times shown are real seconds."
+    )
 
 
 def _table(result: LocalRunResult) -> Table:
@@ -78,6 +99,8 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     verdict = result.verdict.value if result.verdict else "none"
     console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
     console.print(told_codedeploy(result), soft_wrap=True)
+    if note := time_scale_note(result.time_scale):
+        console.print(note, soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(f"Put on EventBridge: {announced}")
 
