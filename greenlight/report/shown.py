@@ -1,0 +1,75 @@
+"""Words for the page: the one-line headline, and every value as a person reads it (never a Python repr)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.models import ValidationStatus
+from greenlight.report.view import ReportView
+
+HEADLINE_CAUSE_CHARACTERS = 160  # the first cause, as far as one line holds it; the whole reason is below
+
+
+def shown(value: Any) -> str:
+    """A value as text: no `None`, `True`, braces or quotes."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{key.replace('_', ' ')} {shown(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(shown(item) for item in value) or "none"
+    return str(value)
+
+
+def _first_cause(reason: str) -> str:
+    cause = reason.split("; ", maxsplit=1)[0].rstrip(".")
+    if len(cause) > HEADLINE_CAUSE_CHARACTERS:
+        cause = cause[: HEADLINE_CAUSE_CHARACTERS - 1].rsplit(" ", 1)[0] + "…"
+    return cause
+
+
+def headline(view: ReportView) -> str:
+    """What was decided and the first cause, in one line."""
+    report = view.report
+    if report is None:
+        status = view.execution_status or "unknown"
+        return f"No verdict: the execution ended {status}" + (f" ({view.error})" if view.error else "") + "."
+    counted = [v for v in report.validations if not v.dry_run and v.status is not ValidationStatus.SKIPPED]
+    order = [ValidationStatus.FAILED, ValidationStatus.ERROR, ValidationStatus.INCONCLUSIVE]
+    blocking = sorted((v for v in counted if v.status in order), key=lambda v: order.index(v.status))
+    if report.bypass is not None:
+        without = report.bypass.verdict_without_bypass
+        return f"Let through by a bypass ({report.bypass.by}); without it: {without.value if without else 'unknown'}."
+    if report.verdict.value == "Succeeded":
+        names = ", ".join(v.name for v in counted) or "nothing was planned"
+        return f"Let through: every validation passed ({names})."
+    if not blocking:
+        return f"Stopped: {_first_cause(report.reason)}."
+    first = blocking[0]
+    return f"Stopped: {first.name} {first.status.value}: {_first_cause(first.reason)}."
+
+
+def vs_blue_rows(vs_blue: Any) -> list[dict[str, str]]:
+    """GREEN against BLUE as rows: each quantile with both values, the ratio and its lower bound."""
+    if not isinstance(vs_blue, dict) or not vs_blue.get("compared"):
+        return []
+    rows = []
+    for name in ("p50", "p95", "p99"):
+        green, blue = vs_blue.get(f"green_{name}_ms"), vs_blue.get(f"blue_{name}_ms")
+        if green is None or blue is None:
+            continue
+        ratio, bound = vs_blue.get(f"{name}_ratio"), vs_blue.get(f"{name}_ratio_lower_bound")
+        rows.append(
+            {
+                "quantile": name,
+                "green": f"{green:g} ms",
+                "blue": f"{blue:g} ms",
+                "ratio": f"{ratio:.3g}" if isinstance(ratio, int | float) else "",
+                "bound": f"{bound:.3g}" if isinstance(bound, int | float) else "",
+            }
+        )
+    return rows
