@@ -1,7 +1,7 @@
 """The page's charts, drawn by plotly: each one an HTML fragment; plotly.js (its basic bundle) is inlined once.
 
 Colours mean pass and fail (green, red) wherever a value is judged; GREEN and BLUE, the task sets, are told apart
-by label, marker shape and line style, never by colour, so a failing GREEN point is red, not green.
+by label and fill (solid, hatched), never by colour, so a failing GREEN bar is red, not green.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from greenlight.report.view import StateSpan
 PASS, FAIL, NEUTRAL, LIGHT = "#2e7d32", "#c62828", "#37474f", "#9e9e9e"
 PERCENTILES = (("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99"))
 ANNOTATION_PLACES = ("top right", "top left", "bottom right", "bottom left")  # close lines keep readable labels
-# GREEN and BLUE as the legend, the markers and the lines tell them apart.
+# GREEN and BLUE as the legend and the bars' fill (solid, hatched) tell them apart; colour is pass or fail.
 SIDES = {
-    "green": {"name": "GREEN (new release)", "symbol": "circle", "dash": "solid", "line": NEUTRAL},
-    "blue": {"name": "BLUE (production)", "symbol": "square-open", "dash": "dot", "line": LIGHT},
+    "green": {"name": "GREEN (new release): solid", "pattern": ""},
+    "blue": {"name": "BLUE (production): hatched", "pattern": "/"},
 }
 # A small layout of our own instead of a plotly template: a template carries every trace type's defaults.
 LAYOUT = {
@@ -102,6 +102,12 @@ def _breaks(value: float, limit: Any, comparison: str) -> bool:
     return {"<=": value > limit, "<": value >= limit, ">=": value < limit, ">": value <= limit}.get(comparison, False)
 
 
+def _label(value: Any, unit: Any) -> str:
+    if not isinstance(value, int | float):
+        return ""
+    return f"{value:.2%}" if unit == "ratio" else f"{value:.3g}"
+
+
 def _y_axis(series: dict[str, Any], values: list[float]) -> dict[str, Any]:
     """A y axis from 0 that shows every value and the limit, in the check's unit (a rate as a percentage)."""
     limit = series.get("limit")
@@ -114,12 +120,12 @@ def _y_axis(series: dict[str, Any], values: list[float]) -> dict[str, Any]:
 
 
 def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: int, period: int) -> str:
-    """One check's value per period over the whole window, GREEN and BLUE, with its limit: a point is red when it
-    breaks the limit, green when it meets it; a period without data is a gap."""
+    """One check's value per period over the whole window, a bar per period for GREEN and one for BLUE, with the
+    limit: a bar is red when it breaks the limit, green when it meets it; a period without data has no bar."""
     figure = go.Figure()
     drawn: list[float] = []
     length = max(len(series.get("green") or []), len(series.get("blue") or []), 1)
-    times = [start + timedelta(seconds=step * index) for index in range(length)]
+    middles = [start + timedelta(seconds=step * (index + 0.5)) for index in range(length)]
     notes = []
     for side, style in SIDES.items():
         if side not in series:
@@ -130,33 +136,35 @@ def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: i
             notes.append(f"{side.upper()}: no data in the window")
             continue
         drawn += present
+        limit, comparison = series.get("limit"), str(series.get("comparison"))
+        judged = isinstance(limit, int | float)  # without a limit a value is neither pass nor fail: neutral
         colours = [
-            FAIL
-            if isinstance(v, int | float) and _breaks(v, series.get("limit"), str(series.get("comparison")))
-            else PASS
+            (FAIL if isinstance(v, int | float) and _breaks(v, limit, comparison) else PASS) if judged else NEUTRAL
             for v in values
         ]
         figure.add_trace(
-            go.Scatter(
-                x=times[: len(values)],
+            go.Bar(
+                x=middles[: len(values)],
                 y=values,
                 name=style["name"],
-                mode="lines+markers",
-                line={"color": style["line"], "dash": style["dash"]},
+                offsetgroup=side,
+                width=[step * 1000 * 0.35] * len(values),
+                text=[_label(v, series.get("unit")) for v in values],
+                textposition="outside",
                 marker={
-                    "symbol": style["symbol"],
-                    "size": 10,
-                    "color": colours,
-                    "line": {"width": 2, "color": colours},
+                    "color": colours if side == "green" else "white",
+                    "line": {"color": colours, "width": 2},
+                    "pattern": {"shape": style["pattern"], "fgcolor": colours} if style["pattern"] else {},
                 },
-                connectgaps=False,
+                hovertemplate=f"{style['name']}: %{{y}}<extra>%{{x|%H:%M:%S}}</extra>",
             )
         )
     if not figure.data:
         return ""
     limit = series.get("limit")
     if isinstance(limit, int | float):
-        shown = f"{limit:.2%}" if series.get("unit") == "ratio" else f"{limit:g} {series.get('unit', '')}"
+        unit = series.get("unit", "")
+        shown = f"{limit:.2%}" if unit == "ratio" else f"{limit:g} {unit}"
         figure.add_hline(
             y=limit, line_color=FAIL, line_dash="dash", annotation_text=f"limit {series.get('comparison', '')} {shown}"
         )
@@ -165,7 +173,9 @@ def series_chart(chart_id: str, series: dict[str, Any], start: datetime, step: i
     figure.update_yaxes(**_y_axis(series, drawn))
     per = f"per {step} s period" if step == period else f"the worst {period} s period of every {step} s"
     title = f"{series.get('check')}, {per}" + (f" ({'; '.join(notes)})" if notes else "")
-    figure.update_layout(title=title, legend={"orientation": "h", "y": -0.3}, showlegend=True)
+    figure.update_layout(
+        title=title, barmode="group", bargap=0.3, legend={"orientation": "h", "y": -0.3}, showlegend=True
+    )
     return fragment(figure, chart_id, height=280)
 
 

@@ -11,7 +11,7 @@ import jinja2
 
 from common.models import ValidationResult, ValidationStatus
 from greenlight.report import charts
-from greenlight.report.shown import headline, shown, vs_blue_rows
+from greenlight.report.shown import headline, shown, vs_blue_rows, with_unit
 from greenlight.report.view import ReportView
 
 # Drawn as tables of their own (or charts), not as a value in the observed table.
@@ -59,6 +59,7 @@ def environment() -> jinja2.Environment:
     loader = jinja2.PackageLoader("greenlight.report", "templates")
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["shown"] = shown
+    env.filters["with_unit"] = with_unit
     return env
 
 

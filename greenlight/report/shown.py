@@ -26,7 +26,8 @@ def shown(value: Any) -> str:
 
 
 def _first_cause(reason: str) -> str:
-    cause = reason.split("; ", maxsplit=1)[0].rstrip(".")
+    """The reason's first clause, its details in parentheses left for the line below."""
+    cause = reason.split("; ", maxsplit=1)[0].split(" (", maxsplit=1)[0].rstrip(".")
     if len(cause) > HEADLINE_CAUSE_CHARACTERS:
         cause = cause[: HEADLINE_CAUSE_CHARACTERS - 1].rsplit(" ", 1)[0] + "…"
     return cause
@@ -51,6 +52,17 @@ def headline(view: ReportView) -> str:
         return f"Stopped: {_first_cause(report.reason)}."
     first = blocking[0]
     return f"Stopped: {first.name} {first.status.value}: {_first_cause(first.reason)}."
+
+
+def with_unit(value: Any, unit: Any) -> str:
+    """A metric value in its unit: a rate as a percentage, seconds with s, hosts counted; none as no data."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "no data" if value is None else shown(value)
+    if unit == "ratio":
+        return f"{value * 100:.3g}%"
+    if unit == "s":
+        return f"{value:.3g} s"
+    return f"{value:g}"
 
 
 def vs_blue_rows(vs_blue: Any) -> list[dict[str, str]]:
