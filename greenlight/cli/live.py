@@ -84,6 +84,7 @@ class LiveView:
         self.interactive = self.console.is_terminal and trace is None
         self._lock = threading.Lock()
         self._live: Live | None = None
+        self.note = ""  # said once, when the run starts (a run refused before it starts says nothing else)
 
     def __enter__(self) -> LiveView:
         if self.interactive:
@@ -96,6 +97,9 @@ class LiveView:
             self._live.__exit__(None, None, None)
 
     def on_state(self, event: dict[str, Any]) -> None:
+        if self.note:
+            self.console.print(self.note, soft_wrap=True, highlight=False)
+            self.note = ""
         if self.trace:
             self.trace(event)
         step = self.owner.get(event["state"])
@@ -165,8 +169,7 @@ def watching(
     if as_json:
         yield None
         return
-    if note := time_scale_note(time_scale):
-        stream.write(note + "\n")
     definition = json.loads(Project.find().definition_text())
     with LiveView(definition, stream, progress_printer(stream) if verbose else None) as view:
+        view.note = time_scale_note(time_scale)
         yield view.on_state
