@@ -157,7 +157,9 @@ def check_metrics(
     )
     decided = [result for result in [*results, *alarm_checks(cloudwatch, config)] if result is not None]
     judged = outcome(decided, start, end, publication)
-    judged.charts = metric_series(points, config, start, end, with_blue=config.baseline is not None and blue is not None)
+    judged.charts = metric_series(
+        points, config, start, end, with_blue=config.baseline is not None and blue is not None
+    )
     return judged
 
 

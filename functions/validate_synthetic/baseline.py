@@ -98,15 +98,14 @@ def compare(
     )
     slower_centre = test.p_value < config.alpha and test.probability_larger > config.max_slower_probability
     slower_tails = [ratio for ratio in tails if _slower_tail(ratio, config)]
-    p99 = _tail_phrase(tails[-1], config)
-    if slower_tails:
-        figures = "; ".join([*(_tail_phrase(r, config) for r in slower_tails), centre])
-        return Comparison(ValidationStatus.FAILED, f"GREEN's tail is slower than BLUE's ({figures})", observed)
-    if slower_centre:
+    tail = "; ".join(_tail_phrase(r, config) for r in (slower_tails or tails[-1:]))
+    if slower_centre:  # the whole distribution moved: the centre says it first, the tail follows
         return Comparison(
-            ValidationStatus.FAILED, f"GREEN is slower than BLUE on the same requests ({centre}; {p99})", observed
+            ValidationStatus.FAILED, f"GREEN is slower than BLUE on the same requests ({centre}; {tail})", observed
         )
-    return Comparison(ValidationStatus.PASSED, f"no slower than BLUE on the same requests ({centre}; {p99})", observed)
+    if slower_tails:
+        return Comparison(ValidationStatus.FAILED, f"GREEN's tail is slower than BLUE's ({tail}; {centre})", observed)
+    return Comparison(ValidationStatus.PASSED, f"no slower than BLUE on the same requests ({centre}; {tail})", observed)
 
 
 def with_comparison(outcome: Outcome, comparison: Comparison) -> Outcome:
