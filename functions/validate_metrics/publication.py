@@ -11,11 +11,13 @@ when that was not all of it. No fixed wait: a verdict comes as soon as the data 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from common import clock
 from common.config import MetricsConfig
 from validate_metrics.queries import UNHEALTHY, Points, fetch, query_id
 
@@ -29,8 +31,9 @@ HEARTBEAT = query_id("green", UNHEALTHY)
 class Publication:
     last_period: datetime  # start of the window's last period
     published: bool
-    waited_s: float
+    waited_s: float  # real seconds spent waiting for the data
     reads: int
+    timeout_s: float = 0.0  # metrics.data_timeout_seconds
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,8 +48,9 @@ class Publication:
         if self.published:
             return ""
         return (
-            f" CloudWatch had not published the period from {self.last_period.strftime('%H:%M:%S')} UTC after "
-            f"{self.waited_s:g} s of polling (metrics.data_timeout_seconds); judged on what it had."
+            f" CloudWatch had not published the period from {self.last_period.strftime('%H:%M:%S')} UTC "
+            f"{clock.elapsed_against(self.waited_s, self.timeout_s, 'metrics.data_timeout_seconds')} of polling; "
+            "judged on what it had."
         )
 
 
@@ -60,15 +64,18 @@ def read_published(
     """The window's data points once its last period is published, or at the deadline, whichever comes first."""
     start, end = window
     last_period = end - timedelta(seconds=config.period_seconds)
-    waited, reads = 0.0, 0
+    waited, reads = 0.0, 0  # waited: the config's seconds (scaled in a local run); the report gives real ones
+    started = time.monotonic()
     while True:
         points = fetch(cloudwatch, queries, start, end)
         reads += 1
         seen = max((stamp for stamp, _ in points.get(HEARTBEAT, [])), default=None)  # its latest period's start
         if seen is not None and seen >= last_period:
-            return points, Publication(last_period, True, waited, reads)
+            return points, Publication(last_period, True, time.monotonic() - started, reads)
         if waited >= config.data_timeout_seconds:
-            return points, Publication(last_period, False, waited, reads)
+            return points, Publication(
+                last_period, False, time.monotonic() - started, reads, config.data_timeout_seconds
+            )
         step = min(config.poll_interval_seconds, config.data_timeout_seconds - waited)
         sleep(step)
         waited += step

@@ -348,12 +348,9 @@ def test_the_read_waits_until_cloudwatch_published_the_windows_last_minute(cloud
     outcome = check_metrics(cloudwatch, GREEN, None, MetricsConfig(), PREPARED, NOW, sleep=nap)
     # THEN it polled every 10 s until the data was there, then judged it
     assert naps == [10, 10, 10]
-    assert outcome.observed["publication"] | {"last_period": None} == {
-        "last_period": None,
-        "published": True,
-        "waited_seconds": 30,
-        "reads": 4,
-    }
+    publication = outcome.observed["publication"]
+    assert (publication["published"], publication["reads"]) == (True, 4)
+    assert 0 <= publication["waited_seconds"] < 5  # real seconds: the naps here take none
     assert outcome.status is ValidationStatus.PASSED, outcome.reason
 
 
@@ -365,4 +362,4 @@ def test_data_never_published_is_judged_at_the_deadline_and_the_reason_says_so(c
     assert outcome.status is ValidationStatus.INCONCLUSIVE
     assert outcome.observed["publication"]["published"] is False
     assert "CloudWatch had not published the period from" in outcome.reason
-    assert "after 25 s of polling" in outcome.reason
+    assert "UTC after 0.0 s (metrics.data_timeout_seconds 25 s) of polling; judged on what it had." in outcome.reason
