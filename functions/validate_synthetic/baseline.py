@@ -7,9 +7,9 @@ both significant and material:
 
 - the centre, by the Mann-Whitney U test (as Kayenta does): p-value below `alpha`, and a GREEN answer slower than a
   BLUE one with a probability above `max_slower_probability`;
-- the tail, p95 and p99 (common.tailtest): the one-sided lower confidence bound (1 - alpha, split between the two)
-  of GREEN's quantile over BLUE's above `max_tail_ratio`, and GREEN's quantile more than `min_tail_increase_ms`
-  above BLUE's. A rank-sum test is blind to a slow 3 %; this is not.
+- the tail, p95 and p99 of each request kind (validate_synthetic.tails, common.tailtest): the one-sided lower
+  confidence bound of GREEN's quantile over BLUE's above `max_tail_ratio`, and GREEN's quantile more than
+  `min_tail_increase_ms` above BLUE's. A rank-sum test is blind to a slow 3 %; this is not.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from common.config_http import CompareWithBlueConfig
 from common.models import ValidationStatus
 from common.ranksum import mann_whitney, percentile
 from common.standin_signals import NO_BLUE_HERE
-from common.tailtest import TailRatio, tail_ratios
 from common.validation import Outcome
+from validate_synthetic.tails import tails_by_request
 from validate_synthetic.traffic import Sample
 
 
@@ -43,19 +43,6 @@ def not_compared(why: str) -> Comparison:
     return Comparison(ValidationStatus.SKIPPED, f"compared with BLUE: not judged, {why}", {"compared": False})
 
 
-def _tail_phrase(ratio: TailRatio, config: CompareWithBlueConfig) -> str:
-    name = f"p{round(ratio.quantile * 100)}"
-    return (
-        f"{name} {ratio.green_ms:.0f} vs {ratio.blue_ms:.0f} ms (ratio {ratio.ratio:.3g}, at least "
-        f"{ratio.lower_bound:.3g} with {ratio.confidence:.1%} confidence; limit {config.max_tail_ratio:g}x and "
-        f"+{config.min_tail_increase_ms:g} ms)"
-    )
-
-
-def _slower_tail(ratio: TailRatio, config: CompareWithBlueConfig) -> bool:
-    return ratio.lower_bound > config.max_tail_ratio and ratio.green_ms - ratio.blue_ms > config.min_tail_increase_ms
-
-
 def compare(
     green: list[Sample], blue: list[Sample] | None, config: CompareWithBlueConfig, blue_served: bool = True
 ) -> Comparison:
@@ -73,32 +60,27 @@ def compare(
         )
         return Comparison(ValidationStatus.INCONCLUSIVE, sentence, observed | {"compared": False})
     test = mann_whitney(green_ms, blue_ms)
-    tails = tail_ratios(green_ms, blue_ms, config.alpha)
+    tails = tails_by_request(green, blue, config)
     observed |= {
         "compared": True,
         "test": "Mann-Whitney U (two-sided, normal approximation, tie-corrected); tail: exact bootstrap bound",
         "u": test.u,
         "p_value": float(f"{test.p_value:.3g}"),
         "probability_green_slower": round(test.probability_larger, 4),
-        "green_p50_ms": round(percentile(green_ms, 0.5), 1),
-        "blue_p50_ms": round(percentile(blue_ms, 0.5), 1),
     }
-    for ratio in tails:
-        name = f"p{round(ratio.quantile * 100)}"
-        observed |= {
-            f"green_{name}_ms": round(ratio.green_ms, 1),
-            f"blue_{name}_ms": round(ratio.blue_ms, 1),
-            f"{name}_ratio": float(f"{ratio.ratio:.4g}"),
-            f"{name}_ratio_lower_bound": float(f"{ratio.lower_bound:.4g}"),
-        }
+    for name, fraction in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        observed[f"green_{name}_ms"] = round(percentile(green_ms, fraction), 1)
+        observed[f"blue_{name}_ms"] = round(percentile(blue_ms, fraction), 1)
+    observed["tails"] = [tail.as_dict() for tail in tails]
     centre = (
         f"p50 {observed['green_p50_ms']:g} vs {observed['blue_p50_ms']:g} ms (Mann-Whitney p={test.p_value:.2g}, "
         f"P(GREEN slower) {test.probability_larger:.2f}; limit {config.max_slower_probability:g} at alpha "
         f"{config.alpha:g})"
     )
     slower_centre = test.p_value < config.alpha and test.probability_larger > config.max_slower_probability
-    slower_tails = [ratio for ratio in tails if _slower_tail(ratio, config)]
-    tail = "; ".join(_tail_phrase(r, config) for r in (slower_tails or tails[-1:]))
+    slower_tails = [tail for tail in tails if tail.slower(config)]
+    closest = max((t for t in tails if t.quantile == "p99"), key=lambda t: t.ratio.lower_bound)
+    tail = "; ".join(t.phrase(config) for t in (slower_tails or [closest]))
     if slower_centre:  # the whole distribution moved: the centre says it first, the tail follows
         return Comparison(
             ValidationStatus.FAILED, f"GREEN is slower than BLUE on the same requests ({centre}; {tail})", observed

@@ -66,22 +66,30 @@ def with_unit(value: Any, unit: Any) -> str:
 
 
 def vs_blue_rows(vs_blue: Any) -> list[dict[str, str]]:
-    """GREEN against BLUE as rows: each quantile with both values, the ratio and its lower bound."""
+    """GREEN against BLUE as rows: the medians, then each tail judged (per request kind) with its ratio and bound."""
     if not isinstance(vs_blue, dict) or not vs_blue.get("compared"):
         return []
     rows = []
-    for name in ("p50", "p95", "p99"):
-        green, blue = vs_blue.get(f"green_{name}_ms"), vs_blue.get(f"blue_{name}_ms")
-        if green is None or blue is None:
-            continue
-        ratio, bound = vs_blue.get(f"{name}_ratio"), vs_blue.get(f"{name}_ratio_lower_bound")
+    if isinstance(vs_blue.get("green_p50_ms"), int | float) and isinstance(vs_blue.get("blue_p50_ms"), int | float):
         rows.append(
             {
-                "quantile": name,
-                "green": f"{green:g} ms",
-                "blue": f"{blue:g} ms",
-                "ratio": f"{ratio:.3g}" if isinstance(ratio, int | float) else "",
-                "bound": f"{bound:.3g}" if isinstance(bound, int | float) else "",
+                "quantile": "p50, all requests",
+                "green": f"{vs_blue['green_p50_ms']:g} ms",
+                "blue": f"{vs_blue['blue_p50_ms']:g} ms",
+                "ratio": "",
+                "bound": f"Mann-Whitney p={shown(vs_blue.get('p_value'))}",
+            }
+        )
+    for tail in vs_blue.get("tails") or []:
+        if not isinstance(tail, dict):
+            continue
+        rows.append(
+            {
+                "quantile": f"{tail.get('quantile')}, {tail.get('request')}",
+                "green": f"{shown(tail.get('green_ms'))} ms",
+                "blue": f"{shown(tail.get('blue_ms'))} ms",
+                "ratio": shown(tail.get("ratio")),
+                "bound": f"at least {shown(tail.get('lower_bound'))}",
             }
         )
     return rows

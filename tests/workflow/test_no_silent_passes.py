@@ -94,10 +94,11 @@ def test_a_tail_fifteen_times_blues_with_the_same_median_fails_compare_with_blue
     # THEN compare_with_blue fails on the tail, its reason giving both p50s and p99s, the ratio, limit and test figure
     assert status == "failed" and result.verdict == "Failed"
     assert reason.startswith("GREEN's tail is slower than BLUE's (p")  # the tail alone fails it
-    assert re.search(r"p99 \d+ vs \d+ ms \(ratio [\d.]+, at least [\d.]+ with 99\.5% confidence", reason)
-    assert "limit 1.5x and +25 ms" in reason and "with 99.5% confidence" in reason and "Mann-Whitney p=" in reason
+    assert re.search(r"p99 \d+ vs \d+ ms \(ratio [\d.]+, at least [\d.]+ with 99\.50% confidence", reason)
+    assert "limit 1.5x and +25 ms" in reason and "with 99.50% confidence" in reason and "Mann-Whitney p=" in reason
     assert f"p50 {vs_blue['green_p50_ms']:g} vs {vs_blue['blue_p50_ms']:g} ms" in reason
-    assert vs_blue["p99_ratio_lower_bound"] > 1.5  # type: ignore[operator]
+    p99 = next(tail for tail in vs_blue["tails"] if tail["quantile"] == "p99")  # type: ignore[attr-defined]
+    assert p99["request"] == "all requests" and p99["lower_bound"] > 1.5
 
 
 def test_a_good_service_with_a_baseline_succeeds_locally_without_blue_and_says_it_was_not_judged(
