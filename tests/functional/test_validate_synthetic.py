@@ -75,7 +75,7 @@ def test_header_and_latency_expectations() -> None:
     with serve(Behaviour(headers={"X-Version": "v1"})) as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
     assert outcome.status is ValidationStatus.FAILED
-    assert "header X-Version = 'v1' does not match /^v2/" in outcome.observed["distinct_failures"][0]["problem"]
+    assert 'header X-Version = "v1", expected to match /^v2/' in outcome.observed["distinct_failures"][0]["problem"]
 
 
 def test_reset_connections_are_named_connection_reset() -> None:
