@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from common.config_errors import phrase
 from common.models import Bypass, IgnoredBypass
 
 if TYPE_CHECKING:
@@ -52,6 +53,11 @@ def parameter_names(prefix: str, application: str | None, deployment_group: str 
     return [*specific, f"{base}/{ALL}"]
 
 
+def hours(length: timedelta) -> str:
+    """A duration as a person writes it: `24h`, never Python's `1 day, 0:00:00`."""
+    return f"{length.total_seconds() / 3600:g}h"
+
+
 def describe(bypass: Bypass) -> str:
     """The sentence the report and the logs carry."""
     return f"bypassed by {bypass.by}: {bypass.reason}, until {bypass.expires_at.strftime('%Y-%m-%dT%H:%M:%SZ')}"
@@ -68,7 +74,7 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
         given = BypassDocument.model_validate(json.loads(text))
     except (ValueError, ValidationError) as error:
         problems = (
-            "; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors())
+            "; ".join(phrase(BypassDocument, p) for p in error.errors())
             if isinstance(error, ValidationError)
             else "not JSON"
         )
@@ -78,7 +84,7 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
     if given.expires_at - now > MAX_DURATION + CLOCK_SKEW:
         return IgnoredBypass(
             parameter=parameter,
-            why=f"ends {given.expires_at.isoformat()}, more than {MAX_DURATION} ahead: a bypass lasts at most that",
+            why=f"ends {given.expires_at.isoformat()}, more than {hours(MAX_DURATION)} ahead: a bypass lasts no longer",
         )
     return Bypass(parameter=parameter, by=given.by, reason=given.reason, expires_at=given.expires_at)
 
