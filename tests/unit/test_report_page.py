@@ -204,3 +204,16 @@ def test_a_passing_release_says_so_in_one_line() -> None:
         r'<h1 id="headline">Let through: every validation passed \(synthetic\)\.</h1>',
         render_page(ReportView(report=good)),
     )
+
+
+def test_a_time_scaled_local_run_says_so_and_a_run_at_real_time_does_not() -> None:
+    document = {
+        "report": json.loads(report(synthetic()).model_dump_json()),
+        "execution": {"arn": "arn:aws:states:us-east-1:1:execution:m:e", "status": "SUCCEEDED"},
+        "callback": {"status": "Failed", "accepted": True},
+        "states": [],
+    }
+    scaled = render_page(from_document(document | {"time_scale": 0.05}))
+    assert "A local run, time-scaled x0.05: waits, retry intervals and the validators' deadlines took 0.05" in scaled
+    assert "every time shown is real seconds" in scaled
+    assert 'id="time-scale"' not in render_page(from_document(document | {"time_scale": 1.0}))
