@@ -80,7 +80,9 @@ def compare(
     slower_centre = test.p_value < config.alpha and test.probability_larger > config.max_slower_probability
     slower_tails = [tail for tail in tails if tail.slower(config)]
     closest = max((t for t in tails if t.quantile == "p99"), key=lambda t: t.ratio.lower_bound)
-    tail = "; ".join(t.phrase(config) for t in (slower_tails or [closest]))
+    # The slower tails, and always a p99 of both (the closest to its limit when none is slower).
+    named = slower_tails + ([] if any(t.quantile == "p99" for t in slower_tails) else [closest])
+    tail = "; ".join(t.phrase(config) for t in named)
     if slower_centre:  # the whole distribution moved: the centre says it first, the tail follows
         return Comparison(
             ValidationStatus.FAILED, f"GREEN is slower than BLUE on the same requests ({centre}; {tail})", observed
