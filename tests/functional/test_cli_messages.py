@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import boto3
 import pytest
 
 from greenlight.cli.main import main
@@ -18,6 +19,8 @@ NO_AWS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnu
 
 
 def without_aws(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
+    """No region, no credentials: as on a laptop before `aws configure` (and no session an earlier test made)."""
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name, raising=False)
     for name, value in (NO_AWS | extra).items():
