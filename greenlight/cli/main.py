@@ -14,7 +14,15 @@ from typing import Any
 from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview, report
-from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem
+from greenlight.cli.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_SUCCEEDED,
+    EXIT_USAGE,
+    INTERRUPTED,
+    UsageError,
+    aws_problem,
+)
 from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.mock_config import MockConfigError
 from greenlight.engine.project import ProjectError
@@ -189,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
+        sys.stderr.write(INTERRUPTED)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return quiet_after_broken_pipe()
     except Exception as error:
