@@ -93,7 +93,7 @@ def document(by: str, reason: str, expires_at: datetime) -> str:
 
 
 def _problems(error: ValidationError) -> str:
-    return "; ".join(phrase(BypassDocument, p) for p in error.errors())
+    return "; ".join(phrase(BypassDocument, p, whole="value") for p in error.errors())
 
 
 def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:

@@ -65,20 +65,20 @@ def known_keys(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]
     return keys
 
 
-def field_path(loc: tuple[str | int, ...]) -> str:
-    return ".".join(str(part) for part in loc if part not in UNION_TAGS) or "(top level)"
+def field_path(loc: tuple[str | int, ...], whole: str = "(top level)") -> str:
+    return ".".join(str(part) for part in loc if part not in UNION_TAGS) or whole
 
 
-def phrase(model: type[BaseModel], problem: ErrorDetails) -> str:
-    """`field: what is wrong`, in the config's own words."""
+def phrase(model: type[BaseModel], problem: ErrorDetails, whole: str = "(top level)") -> str:
+    """`field: what is wrong`, in the config's own words; `whole` names the document itself."""
     loc = tuple(problem["loc"])
     if problem["type"] == "extra_forbidden" and loc:
         keys = known_keys(model, loc[:-1])
         nearest = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
         if nearest:
-            return f"{field_path(loc)}: unknown key; did you mean {nearest[0]}?"
-        return f"{field_path(loc)}: unknown key" + (f" (valid here: {', '.join(keys)})" if keys else "")
+            return f"{field_path(loc, whole)}: unknown key; did you mean {nearest[0]}?"
+        return f"{field_path(loc, whole)}: unknown key" + (f" (valid here: {', '.join(keys)})" if keys else "")
     message = problem["msg"].replace("\n", " ")
     for pattern, replacement in _PYTHON_WORDING:
         message = pattern.sub(replacement, message)
-    return f"{field_path(loc)}: {message}"
+    return f"{field_path(loc, whole)}: {message}"

@@ -94,7 +94,8 @@ def set_bypass(ssm: SSMClient, name: str, by: str, reason: str, expires_in: time
     try:
         value = document(by, reason, expires_at)
     except ValidationError as error:
-        raise UsageError(f"the bypass is not valid: {phrase(BypassDocument, error.errors()[0])}") from error
+        problem = phrase(BypassDocument, error.errors()[0], whole="value")
+        raise UsageError(f"the bypass is not valid: {problem}") from error
     description = f"greenlight bypass: {reason}"[:1024]
     ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True, Description=description)
     sys.stdout.write(f"{name}: bypassed by {by}: {reason}, until {expires_at.strftime('%Y-%m-%dT%H:%M:%SZ')}\n")
