@@ -22,9 +22,9 @@ pytestmark = pytest.mark.workflow
 
 # One endpoint answers 10 % of its requests after 1.5 s; the other is fast.
 ORDERS_TAIL = Release(version="v4-orders-tail", slow_ratio=0.1, slow_seconds=1.5, slow_path="/api/orders")
-# 6 % of every answer after 1 s: the median stays BLUE's, the p99 is many times it (BLUE's p99 through the local
-# listener was 53 ms on a busy 2-core machine).
-TAIL_ONLY = Release(version="v5-tail", slow_ratio=0.06, slow_seconds=1.0)
+# 6 % of every answer after 4 s: the median stays BLUE's, the p99 is many times it (BLUE's p99 through the local
+# listener was 53 ms on a busy 2-core machine, 179 ms during a full suite with four others running beside it).
+TAIL_ONLY = Release(version="v5-tail", slow_ratio=0.06, slow_seconds=4.0)
 
 
 def validation(result: LocalRunResult, name: str) -> tuple[str, str, dict[str, object]]:
@@ -76,7 +76,7 @@ def test_a_tail_fifteen_times_blues_with_the_same_median_fails_compare_with_blue
             "requests": [{"path": "/api/items"}],
             "total_requests": 400,
             "concurrency": 4,  # light load: the medians say how fast each release is, not how busy the machine
-            "request_timeout_seconds": 3,
+            "request_timeout_seconds": 6,
             "max_p99_ms": 5000,  # the overall limit is not what this is about
             "compare_with_blue": {},  # the defaults
         },
