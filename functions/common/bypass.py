@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from common.config_errors import phrase
 from common.config_text import ConfigTextError, load_text
 from common.models import Bypass, IgnoredBypass
 
@@ -69,6 +70,11 @@ def parameter_names(prefix: str, application: str | None, deployment_group: str 
     return [*specific, f"{base}/{ALL}"]
 
 
+def hours(length: timedelta) -> str:
+    """A duration as a person writes it: `24h`, never Python's `1 day, 0:00:00`."""
+    return f"{length.total_seconds() / 3600:g}h"
+
+
 def describe(bypass: Bypass) -> str:
     """The sentence the report and the logs carry: who the value says, who AWS says wrote it, why, until when."""
     until = bypass.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -87,7 +93,7 @@ def document(by: str, reason: str, expires_at: datetime) -> str:
 
 
 def _problems(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors())
+    return "; ".join(phrase(BypassDocument, p, whole="value") for p in error.errors())
 
 
 def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
@@ -105,7 +111,7 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
     if given.expires_at - now > MAX_DURATION + CLOCK_SKEW:
         return IgnoredBypass(
             parameter=parameter,
-            why=f"ends {given.expires_at.isoformat()}, more than {MAX_DURATION} ahead: a bypass lasts at most that",
+            why=f"ends {given.expires_at.isoformat()}, more than {hours(MAX_DURATION)} ahead: a bypass lasts no longer",
         )
     return Bypass(parameter=parameter, by=given.by, reason=given.reason, expires_at=given.expires_at)
 

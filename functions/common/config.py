@@ -22,6 +22,7 @@ from common.config_base import (
     Section,
     ValidationConfig,
 )
+from common.config_errors import phrase
 from common.config_http import (
     Expectation,
     HealthConfig,
@@ -33,7 +34,6 @@ from common.config_http import (
 )
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
 from common.config_text import ConfigTextError, decode, load_text
-from common.config_types import SECRET_TAG, TEXT_TAG
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
 
@@ -100,7 +100,6 @@ def _validation_sections() -> dict[str, type[ValidationConfig]]:
 
 VALIDATION_SECTIONS = _validation_sections()
 VALIDATIONS = tuple(VALIDATION_SECTIONS)
-UNION_TAGS = {TEXT_TAG, SECRET_TAG}
 
 
 def json_schema() -> dict[str, Any]:
@@ -144,11 +143,7 @@ def validate(document: dict[str, Any], source: str) -> GreenlightConfig:
     try:
         return GreenlightConfig.model_validate(document)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'] if part not in UNION_TAGS) or '(top level)'}: "
-            + problem["msg"].replace("\n", " ")
-            for problem in error.errors()
-        )
+        problems = "; ".join(phrase(GreenlightConfig, problem) for problem in error.errors())
         raise ConfigError(f"invalid config ({source}): {problems}") from error
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -47,6 +47,12 @@ class BaselineConfig(Section):
         0.005, ge=0, le=1, description="GREEN's 5xx rate may exceed BLUE's by at most this (0.005 = 0.5 points)."
     )
     max_p99_ratio: float | None = Field(1.2, gt=0, le=1000, description="GREEN's p99 may be at most this times BLUE's.")
+    no_blue_data: Literal["ignore", "inconclusive", "fail"] = Field(
+        "ignore",
+        description="When BLUE took no requests in the window (a service without production traffic then, or no "
+        "BLUE task set): ignore (reported as not judged; GREEN is still held to the absolute limits), inconclusive "
+        "(follows inconclusive_policy) or fail.",
+    )
 
 
 class MetricsConfig(ValidationConfig):

@@ -16,11 +16,13 @@ it. The window reaches to the end of the period of each read. No fixed wait: a v
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from common import clock
 from common.config import MetricsConfig
 from validate_metrics.queries import REQUESTS, UNHEALTHY, Points, fetch, query_id, window
 from validate_metrics.traffic import Traffic
@@ -36,9 +38,10 @@ REQUESTS_ID = query_id("green", REQUESTS)
 class Publication:
     last_period: datetime  # start of the period whose publication completes the data
     published: bool
-    waited_s: float
+    waited_s: float  # real seconds spent waiting for the data
     reads: int
     waited_for: str = "the minute of the read"  # the traffic (validate_metrics.traffic)
+    timeout_s: float = 0.0  # metrics.data_timeout_seconds
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,8 +57,9 @@ class Publication:
         if self.published:
             return ""
         return (
-            f" CloudWatch had not published the period from {self.last_period.strftime('%H:%M:%S')} UTC after "
-            f"{self.waited_s:g} s of polling (metrics.data_timeout_seconds); judged on what it had."
+            f" CloudWatch had not published the period from {self.last_period.strftime('%H:%M:%S')} UTC "
+            f"{clock.elapsed_against(self.waited_s, self.timeout_s, 'metrics.data_timeout_seconds')} of polling; "
+            "judged on what it had."
         )
 
 
@@ -74,16 +78,20 @@ def read_published(
     start, end = window(prepared_at, now, config)
     last_period = _last_period(traffic, now, end, config)
     through_last = last_period + timedelta(seconds=config.period_seconds)
-    waited, reads = 0.0, 0
+    waited, reads = 0.0, 0  # waited: the config's seconds (scaled in a local run); the report gives real ones
+    started = time.monotonic()
     while True:
         # The window reaches to the end of the period of this read, and at least to the end of the last period.
         end = max(window(prepared_at, now + timedelta(seconds=waited), config)[1], through_last)
         points = fetch(cloudwatch, queries, start, end)
         reads += 1
         if _complete(points, traffic, last_period, now + timedelta(seconds=waited), config.period_seconds):
-            return points, (start, end), Publication(last_period, True, waited, reads, traffic.describe())
+            publication = Publication(last_period, True, time.monotonic() - started, reads, traffic.describe())
+            return points, (start, end), publication
         if waited >= config.data_timeout_seconds:
-            return points, (start, end), Publication(last_period, False, waited, reads, traffic.describe())
+            real = time.monotonic() - started
+            publication = Publication(last_period, False, real, reads, traffic.describe(), config.data_timeout_seconds)
+            return points, (start, end), publication
         step = min(config.poll_interval_seconds, config.data_timeout_seconds - waited)
         sleep(step)
         waited += step

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem
 
 if TYPE_CHECKING:
     from common.config_sources import Layer
@@ -55,7 +55,7 @@ def ssm_layers(args: argparse.Namespace) -> list[Layer]:
     try:
         answer = boto3.client("ssm", region_name=args.region).get_parameters(Names=names, WithDecryption=True)
     except (BotoCoreError, ClientError) as error:
-        raise UsageError(f"AWS refused: {error}") from error
+        raise UsageError(aws_problem(error)) from error
     found = {parameter["Name"]: parameter["Value"] for parameter in answer.get("Parameters", [])}
     return [Layer(f"ssm:{name}", found[name]) for name in names if name in found]
 

@@ -39,6 +39,9 @@ metrics:
 """
 
 
+DEMO_TIME_SCALE = 0.05
+
+
 def _validate(release: Release, as_json: bool, verbose: bool, controller: str) -> LocalRunResult:
     with SampleService(release) as service:
         if not as_json:
@@ -47,9 +50,9 @@ def _validate(release: Release, as_json: bool, verbose: bool, controller: str) -
                 f"\n== Deploying {release.version} of the sample service ({service.url}) with {engine} ==\n"
             )
         options = LocalRunOptions(
-            target_url=service.url, config_text=DEMO_CONFIG, time_scale=0.05, controller=controller
+            target_url=service.url, config_text=DEMO_CONFIG, time_scale=DEMO_TIME_SCALE, controller=controller
         )
-        with watching(sys.stderr, as_json, verbose) as on_state:
+        with watching(sys.stderr, as_json, verbose, DEMO_TIME_SCALE) as on_state:
             return run_local(options, on_state=on_state)
 
 

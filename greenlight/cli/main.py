@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -20,6 +21,7 @@ from greenlight.cli.errors import (
     EXIT_USAGE,
     INTERRUPTED,
     UsageError,
+    aws_problem,
 )
 from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.engine.project import ProjectError
@@ -204,6 +206,21 @@ def main(argv: list[str] | None = None) -> int:
         # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
         sys.stderr.write(INTERRUPTED)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return quiet_after_broken_pipe()
+    except Exception as error:
+        if not type(error).__module__.startswith("botocore"):
+            raise
+        sys.stderr.write(f"greenlight: {aws_problem(error)}\n")  # an AWS call made outside a command's own handling
+        return EXIT_USAGE
+
+
+def quiet_after_broken_pipe() -> int:
+    """The reader of stdout went away (`greenlight ... | head`): end quietly, as a shell tool does. stdout is pointed
+    at /dev/null so the interpreter's last flush finds no broken pipe either (Python's docs, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

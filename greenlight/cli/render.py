@@ -14,7 +14,16 @@ from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
 if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
-HIDDEN_OBSERVED = ("distinct_failures", "failures_by_kind", "targets", "checks", "window", "url")
+HIDDEN_OBSERVED = (
+    "distinct_failures",
+    "failures_by_kind",
+    "targets",
+    "checks",
+    "window",
+    "url",
+    "per_request",
+    "vs_blue",
+)
 TABLE_WIDTH = 120  # without a terminal (CI logs, a pipe): wide enough to read, reasons wrap within it
 
 
@@ -35,10 +44,27 @@ def progress_printer(stream: TextIO) -> Callable[[dict[str, Any]], None]:
 
 
 def observed_summary(observed: dict[str, Any]) -> str:
-    """The values seen; metric checks show as name=value."""
+    """The values seen, as words (never a Python repr); metric checks show as name=value."""
+    from greenlight.report.shown import shown
+
     keep = {k: v for k, v in observed.items() if k not in HIDDEN_OBSERVED}
     keep |= {c["check"]: c["value"] for c in observed.get("checks", []) if c.get("value") is not None}
-    return ", ".join(f"{k}={v}" for k, v in keep.items())
+    return ", ".join(f"{k}={shown(v)}" for k, v in keep.items())
+
+
+def request_lines(observed: dict[str, Any]) -> list[str]:
+    """Each request kind's latency, one line each: `list orders: 100 answers, p50 13 ms, p99 330 ms (limit 800)`."""
+    lines = []
+    for name, item in (observed.get("per_request") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        line = f"  {name}: {item.get('answers')} answers, p50 {item.get('p50_ms')} ms, p99 {item.get('p99_ms')} ms"
+        if "max_p99_ms" in item:
+            line += f" (limit {item['max_p99_ms']:g} ms)"
+        if "slow" in item:
+            line += f", {item['slow']} over {item.get('max_latency_ms', 0):g} ms"
+        lines.append(line)
+    return lines
 
 
 def told_codedeploy(result: LocalRunResult) -> str:
@@ -48,7 +74,28 @@ def told_codedeploy(result: LocalRunResult) -> str:
     if result.engine == "ecs":
         return f"{ran} in {result.execution.duration_s:.2f} s; {hook_summary(result)}."
     told = result.callback.status.value if result.callback else "nothing"
-    return f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    sentence = f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    if result.mocked and result.callback is None:
+        verdict = result.verdict.value if result.verdict else "none"
+        sentence += (
+            f" With --mock-config, Finalize's answer is the mocked one, which calls nobody back; the exit status "
+            f"({exit_code(result)}) is that of the mocked verdict, {verdict}."
+        )
+    elif result.callback is None:
+        sentence += f" No verdict reached CodeDeploy, so the exit status is {exit_code(result)}."
+    return sentence
+
+
+def time_scale_note(time_scale: float) -> str:
+    """What a time-scaled run's figures mean; nothing at 1 (real time, as on AWS)."""
+    if time_scale == 1:
+        return ""
+    if time_scale == 0:
+        return "Time scale 0: waits were skipped; times shown are real seconds."
+    return (
+        f"Time-scaled x{time_scale:g}: waits, retry intervals and the validators' deadlines took {time_scale:g} of "
+        f"their configured seconds (a 60 s bake time took {60 * time_scale:g} s); times shown are real seconds."
+    )
 
 
 def _table(result: LocalRunResult) -> Table:
@@ -61,6 +108,7 @@ def _table(result: LocalRunResult) -> Table:
         details = [v.reason]
         if v.observed:
             details.append(f"seen: {observed_summary(v.observed)}")
+        details += request_lines(v.observed)
         kinds = v.observed.get("failures_by_kind") or {}
         if kinds:
             details.append("failures by kind: " + ", ".join(f"{kind} x{count}" for kind, count in kinds.items()))
@@ -78,6 +126,8 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     verdict = result.verdict.value if result.verdict else "none"
     console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
     console.print(told_codedeploy(result), soft_wrap=True)
+    if note := time_scale_note(result.time_scale):
+        console.print(note, soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(f"Put on EventBridge: {announced}")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greenlight.engine import local_tls
+from greenlight.engine import local_tls, process
 from greenlight.engine.executions import Run
 from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.local_engine import LocalEngine
@@ -184,6 +184,19 @@ def run_local(
     """
     project = project or Project.find()
     project.add_task_root()
+    result = _run_local(options, project, on_state, log, before_start)
+    result.time_scale = options.time_scale
+    return result
+
+
+def _run_local(
+    options: LocalRunOptions,
+    project: Project,
+    on_state: Callable[[dict[str, Any]], None] | None,
+    log: TextIO | None,
+    before_start: Callable[[LocalEngine, Any], None] | None,
+) -> LocalRunResult:
+    from common.standin_signals import NO_BLUE_VARIABLE
     from greenlight.engine.results import result_of  # the report model is the functions' own
 
     engine = LocalEngine(
@@ -195,6 +208,8 @@ def run_local(
     seeded = seeded_parameters(prefix, options)
     health_path = health_path_of(config_layers(prefix, options, seeded))
     with engine:
+        if not options.blue_url:  # nothing behind the production listener: a baseline cannot be judged here
+            engine.enter(process.environment({NO_BLUE_VARIABLE: "1"}))
         if options.controller == "ecs":
             return _run_ecs(engine, options, health_path, seeded, on_state, before_start)
         deployment = _deployment(engine, options, health_path)

@@ -88,6 +88,9 @@ class LocalRunResult(BaseModel):
     stage: str | None = None  # ECS: the lifecycle stage the hook ran at
     hook_status: str | None = Field(None, description="ECS: the final hookStatus (SUCCEEDED, FAILED, TIMED_OUT).")
     hook_answers: list[HookAnswer] = Field(default_factory=list, description="ECS: every answer the hook gave.")
+    time_scale: float = Field(
+        1.0, description="The factor waits were scaled by (1: real time, as on AWS); durations shown are real seconds."
+    )
 
     @property
     def validations(self) -> list[ValidationResult]:

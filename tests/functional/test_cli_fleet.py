@@ -66,7 +66,12 @@ def test_bypass_for_all_and_clearing_nothing(ssm: Any, capsys: pytest.CaptureFix
 
 @pytest.mark.parametrize(
     ("expires_in", "message"),
-    [("25h", "at most 1 day"), ("0m", "more than 0"), ("forever", "a duration such as"), ("", "a duration such as")],
+    [
+        ("25h", "at most 24h, not 25h"),
+        ("0m", "more than 0"),
+        ("forever", "a duration such as"),
+        ("", "a duration such as"),
+    ],
 )
 def test_the_expiry_is_mandatory_and_capped(
     ssm: Any, expires_in: str, message: str, capsys: pytest.CaptureFixture[str]

@@ -75,7 +75,7 @@ def test_synthetic_failing_alone_fails_the_deployment(project: Project) -> None:
     report = validate(project, config_text=quick_config(synthetic={"requests": scenario}))
     assert statuses(report) == {"health": "passed", "synthetic": "failed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
-    assert "json version = 'v2-good', expected 'v9'" in str(report.validations[1].observed["distinct_failures"])
+    assert 'json version = "v2-good", expected "v9"' in str(report.validations[1].observed["distinct_failures"])
 
 
 def test_metrics_failing_alone_fails_the_deployment(project: Project) -> None:
