@@ -53,6 +53,7 @@ CLIENTS = (
     "acm",
     "secretsmanager",
     "sts",
+    "ecs",
 )
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
