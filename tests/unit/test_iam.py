@@ -225,7 +225,7 @@ def test_an_arn_on_an_action_aws_authorizes_on_star_only_is_caught(resources: di
 
 
 def test_a_missing_required_type_is_caught_as_the_issue_found_it(resources: dict[str, Any]) -> None:
-    # GIVEN the grant greenlight shipped: DescribeServiceDeployments on service-deployment/* alone, in a role without ECS grants
+    # GIVEN the grant greenlight shipped: DescribeServiceDeployments on service-deployment/* alone (in a role with none)
     only = {"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-deployment/*"}
     bad = _with_statement(resources, "ValidateMetricsFunctionRole", "ecs:DescribeServiceDeployments", only)
     # THEN the check names the required type it lacks
