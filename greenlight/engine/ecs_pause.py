@@ -46,6 +46,7 @@ class PausePlay:
     timeout_s: float  # the hook's timeout, on this run's clock
     deliveries: int = 1  # how many times EventBridge delivers each event (it may deliver one twice)
     gate: str | None = None  # the service's greenlight:gate tag (None: the stage played)
+    others: int = 0  # other pause hooks awaiting action at each pause (another team's approval at the same stage)
     hooks: list[str] = field(default_factory=list)  # each step's hookId
     outcomes: list[str] = field(default_factory=list)  # what the front door did with each delivery
     timed_out_at_once: list[str] = field(default_factory=list)  # hooks nobody was left to answer
@@ -80,17 +81,25 @@ def _rule(engine: LocalEngine) -> tuple[str, str]:
     raise LookupError(f"template.yaml has no function with an EventBridge rule on {DETAIL_TYPE!r}")
 
 
-def open_hook(deployment: EcsDeployment, timeout_s: float) -> tuple[str, dict[str, Any]]:
-    """ECS pauses: a new hookId, AWAITING_ACTION in the deployment's lifecycleHookDetails, and its event's entry."""
+def open_hook(deployment: EcsDeployment, timeout_s: float, others: int = 0) -> tuple[str, dict[str, Any]]:
+    """ECS pauses: a new hookId, AWAITING_ACTION in the deployment's lifecycleHookDetails (with `others` hooks beside
+    it, whose events are someone else's business), and its event's entry."""
     state = ecs_stand_in(get_backend("ecs")[ACCOUNT][REGION])
-    hook_id = "ecs-pause-" + secrets.token_urlsafe(32)  # the guide's examples have this form
     now = datetime.now(UTC)
     expires = now + timedelta(seconds=timeout_s)
-    hook = {"hookId": hook_id, "targetType": "PAUSE", "status": AWAITING, "expiresAt": expires}
-    state.deployments[deployment.deployment_arn].setdefault("lifecycleHookDetails", []).append(
-        hook | {"timeoutAction": "ROLLBACK"}
-    )
-    state.hook_deadlines[hook_id] = time.monotonic() + timeout_s
+    hooks = ["ecs-pause-" + secrets.token_urlsafe(32) for _ in range(others + 1)]  # the guide's examples' form
+    hook_id = hooks[0]
+    for each in hooks:
+        state.deployments[deployment.deployment_arn].setdefault("lifecycleHookDetails", []).append(
+            {
+                "hookId": each,
+                "targetType": "PAUSE",
+                "status": AWAITING,
+                "expiresAt": expires,
+                "timeoutAction": "ROLLBACK",
+            }
+        )
+        state.hook_deadlines[each] = time.monotonic() + timeout_s
     detail = {
         "eventType": "INFO",
         "eventName": "HOOK_AWAITING_ACTION",
@@ -161,7 +170,7 @@ def play(
     _tag_service(engine, deployment, deployment.stage if pause.gate is None else pause.gate)
     queue_url, function = _rule(engine)
     while True:
-        hook_id, entry = open_hook(deployment, pause.timeout_s)
+        hook_id, entry = open_hook(deployment, pause.timeout_s, pause.others)
         pause.hooks.append(hook_id)
         for _ in range(pause.deliveries):
             engine.clients["events"].put_events(Entries=[entry])
