@@ -57,9 +57,15 @@ def _break_finalize(engine: LocalEngine, pause: PausePlay, seen: dict[str, Any])
 
 def _stop_while_running(engine: LocalEngine, pause: PausePlay, seen: dict[str, Any]) -> None:
     def stop(engine: LocalEngine, pause: PausePlay, hook_id: str) -> None:
-        time.sleep(0.5)  # moto cannot stop an execution whose worker has not started yet
-        arn = engine.execution_arn_for_hook(hook_id)
-        engine.clients["stepfunctions"].stop_execution(executionArn=arn, error="Operator", cause="stopped")
+        # moto cannot stop an execution whose worker has not started: wait until it waits out the bake time
+        sfn, arn = engine.clients["stepfunctions"], engine.execution_arn_for_hook(hook_id)
+        deadline = time.monotonic() + 20.0
+        while time.monotonic() < deadline:
+            events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+            if any(event["type"] == "WaitStateEntered" for event in events):
+                break
+            time.sleep(0.05)
+        sfn.stop_execution(executionArn=arn, error="Operator", cause="stopped")
 
     pause.after_delivery = stop
 
