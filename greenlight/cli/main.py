@@ -21,8 +21,7 @@ from greenlight.cli.errors import (
     INTERRUPTED,
     UsageError,
 )
-from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
-from greenlight.engine.mock_config import MockConfigError
+from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.engine.project import ProjectError
 
 

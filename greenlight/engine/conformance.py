@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore.handlers import BUILTIN_HANDLERS
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import OperationModel, Shape
 from botocore.stub import Stubber
 from botocore.validate import ParamValidator
 from moto.core.models import botocore_stubber
+
+from greenlight.engine.models import service_model
 
 # Errors any AWS API can answer (the common errors of the AWS API references), besides each operation's own.
 COMMON_ERRORS = frozenset(
@@ -50,11 +51,6 @@ RESPONSE_ENVELOPE = frozenset({"ResponseMetadata"})
 
 class NonConformingResponseError(AssertionError):
     """A fabricated AWS response (or error) that AWS could not send: the message lists every problem."""
-
-
-@cache
-def service_model(service: str) -> ServiceModel:
-    return botocore.session.get_session().get_service_model(service)
 
 
 @cache

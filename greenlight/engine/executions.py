@@ -9,8 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from greenlight.engine.patches.progress import changes, wait_for_change
+
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-POLL_S = 0.02  # busy polling starves the interpreter's threads (one GIL)
+# Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress); this is
+# only how long it sleeps at most when nothing happens, a safety net.
+QUIET_S = 1.0
 
 
 @dataclass
@@ -42,7 +46,8 @@ def state_events(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
 def follow(
     sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None = None
 ) -> Run:
-    """Poll until the execution ends or the deadline passes (then it is stopped, and ends ABORTED).
+    """Follow the execution until it ends or the deadline passes (then it is stopped, and ends ABORTED), reading it
+    again only when it recorded an event or ended.
 
     Interrupted (Ctrl-C), it stops the execution before the KeyboardInterrupt goes on: no further state starts.
     """
@@ -60,6 +65,7 @@ def _follow(sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[
     started, deadline = time.monotonic(), time.monotonic() + deadline_s
     seen = 0
     while True:
+        progress = changes()  # before reading: whatever happens after it wakes the wait below at once
         description = sfn.describe_execution(executionArn=execution_arn)
         if on_state:
             events = state_events(sfn, execution_arn)
@@ -71,7 +77,7 @@ def _follow(sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[
         if time.monotonic() > deadline:
             sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
             continue
-        time.sleep(POLL_S)
+        wait_for_change(progress, min(QUIET_S, deadline - time.monotonic()))
     output = json.loads(description["output"]) if description.get("output") else None
     return Run(
         execution_arn,

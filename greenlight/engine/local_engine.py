@@ -24,8 +24,10 @@ from moto.core.exceptions import JsonRESTError
 from greenlight.engine import conformance, egress, patches, process
 from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import Run, follow
-from greenlight.engine.mock_config import MockConfigError, answer_problems
+from greenlight.engine.interface import MockConfigError
+from greenlight.engine.mock_config import answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
+from greenlight.engine.models import engine_clients, shared_boto3_session
 from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
@@ -38,29 +40,15 @@ VALIDATOR_WAIT_FLOOR = 0.02
 # moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
 _ONE_AT_A_TIME = threading.RLock()
 BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
-CLIENTS = (
-    "stepfunctions",
-    "lambda",
-    "iam",
-    "codedeploy",
-    "elbv2",
-    "ec2",
-    "cloudwatch",
-    "ssm",
-    "logs",
-    "events",
-    "sqs",
-    "acm",
-    "secretsmanager",
-    "sts",
-    "ecs",
-)
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
+    # moto's EC2 backend makes 1,300 sample AMIs each time it is made, and a mock makes it again when it starts and
+    # when it stops: a second and more per run, for images no local run uses (moto's documented setting).
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
 
@@ -132,9 +120,12 @@ class LocalEngine:
             self._stack.enter_context(installed(self.settings))
             self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
             self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+            # moto empties boto3's default session for the mock (and restores it when the mock stops): the
+            # functions' clients come from it, so they get the shared one, whose service models are read already.
+            boto3.DEFAULT_SESSION = shared_boto3_session(REGION)
             self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
             self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
-            self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+            self.clients = engine_clients()
             self._deploy()
         except BaseException:
             self._stack.close()
