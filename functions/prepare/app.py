@@ -51,7 +51,8 @@ def find(
     request: HookRequest, codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, ecs: Any
 ) -> Discovery:
     if request.engine == "ecs":
-        return discover_ecs(ecs, elbv2, request.deployment_id, request.ecs)
+        pause = request.lifecycle_event_hook_execution_id if request.hook_type == "PAUSE" else None
+        return discover_ecs(ecs, elbv2, request.deployment_id, request.ecs, pause)
     return discover(codedeploy, elbv2, request.deployment_id)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from common.ecs_models import EcsContext, TestRequest
+from common.pause_hook import not_awaiting
 from prepare.discovery import HTTPS, Discovery, DiscoveryError, _listener, _target_group, certificates
 from prepare.ecs_rules import listener_of, not_green_alone, request_for
 from prepare.ecs_stages import codedeploy_event, uses_production_rule
@@ -144,9 +145,17 @@ def _names(service_arn: str, cluster_arn: str) -> tuple[str, str]:
 
 
 def discover_ecs(
-    ecs: ECSClient, elbv2: ElasticLoadBalancingv2Client, deployment_arn: str, context: EcsContext | None
+    ecs: ECSClient,
+    elbv2: ElasticLoadBalancingv2Client,
+    deployment_arn: str,
+    context: EcsContext | None,
+    pause_hook_id: str | None = None,
 ) -> EcsDiscovery:
+    """`pause_hook_id`: the pause hook that asked, which must still await action (else there is nothing to gate)."""
     deployment = _service_deployment(ecs, deployment_arn)
+    gone = not_awaiting(deployment, pause_hook_id) if pause_hook_id else None
+    if gone:
+        raise DiscoveryError(gone)
     target_arn = str(deployment.get("targetServiceRevision", {}).get("arn", ""))
     if not target_arn:
         raise DiscoveryError(f"service deployment {deployment_arn} has no target service revision")

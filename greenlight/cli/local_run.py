@@ -59,6 +59,23 @@ def check_service_url(flag: str, url: str) -> None:
         )
 
 
+def check_hook_kind(args: argparse.Namespace) -> None:
+    """A pause hook is ECS's alone, never at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT (ECS developer guide, "Pause
+    hooks for Amazon ECS service deployments"), and never re-invoked in a rollback (only those two stages are)."""
+    if args.ecs_hook != "pause":
+        return
+    if args.controller != "ecs":
+        raise UsageError("--ecs-hook pause needs --controller ecs")
+    stage = getattr(args, "stage", "POST_TEST_TRAFFIC_SHIFT")
+    Project.find().add_task_root()
+    from common.pause_hook import PAUSE_STAGES
+
+    if stage not in PAUSE_STAGES:
+        raise UsageError(f"--ecs-hook pause: ECS pauses only at {', '.join(PAUSE_STAGES)}, not at {stage}")
+    if getattr(args, "rollback", False):
+        raise UsageError("--ecs-hook pause cannot play --rollback: ECS re-invokes no pause hook while it rolls back")
+
+
 def check_arguments(args: argparse.Namespace) -> None:
     """What argparse cannot check alone; a bad value is a usage error (exit 2), never a run."""
     check_service_url("--target-url", args.target_url)
@@ -66,6 +83,7 @@ def check_arguments(args: argparse.Namespace) -> None:
         check_service_url("--blue-url", args.blue_url)
     if args.controller == "ecs":
         check_stage(args.stage)
+    check_hook_kind(args)
     if getattr(args, "rollback", False) and (args.controller != "ecs" or args.stage not in ROLLBACK_STAGES):
         raise UsageError("--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT")
     if args.time_scale < 0:
@@ -94,6 +112,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         stage=args.stage,
         strategy=args.strategy,
         rollback=getattr(args, "rollback", False),
+        ecs_hook=args.ecs_hook,
         https_server_name=args.https,
         metrics_delay_s=args.metrics_delay,
         blue_url=args.blue_url,

@@ -39,6 +39,13 @@ def _add_controller(parser: argparse.ArgumentParser) -> None:
         choices=["codedeploy", "ecs"],
         help="the deployment engine to play: codedeploy (the hook calls back) or ecs (ECS reads the hook's answers)",
     )
+    parser.add_argument(
+        "--ecs-hook",
+        default="lambda",
+        choices=["lambda", "pause"],
+        help="with --controller ecs: the kind of lifecycle hook, lambda (ECS invokes the hook and reads its answers; "
+        "the default) or pause (ECS pauses and puts an event; greenlight answers with ContinueServiceDeployment)",
+    )
 
 
 def _add_local_run(commands: Any) -> None:
@@ -182,9 +189,15 @@ def main(argv: list[str] | None = None) -> int:
             return command_local_run(args)
         if args.command == "demo":
             from greenlight.cli.demo import run_demo
+            from greenlight.cli.local_run import check_hook_kind
 
+            check_hook_kind(args)
             return run_demo(
-                as_json=args.json, report_dir=args.report_dir, verbose=args.verbose, controller=args.controller
+                as_json=args.json,
+                report_dir=args.report_dir,
+                verbose=args.verbose,
+                controller=args.controller,
+                ecs_hook=args.ecs_hook,
             )
         if args.command == "new-validation":
             from greenlight.authoring.scaffold import scaffold

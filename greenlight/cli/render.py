@@ -71,6 +71,8 @@ def told_codedeploy(result: LocalRunResult) -> str:
     """The plain sentence: how the workflow ended, and what greenlight told the deployment engine."""
     status = result.execution.status
     ran = f"The workflow {'ran to completion' if status == 'SUCCEEDED' else f'ended {status}'}"
+    if result.ecs_hook == "pause":
+        return f"{ran} in {result.execution.duration_s:.2f} s; {pause_summary(result)}."
     if result.engine == "ecs":
         return f"{ran} in {result.execution.duration_s:.2f} s; {hook_summary(result)}."
     told = result.callback.status.value if result.callback else "nothing"
@@ -143,6 +145,21 @@ def hook_summary(result: LocalRunResult) -> str:
             finals.setdefault(answer.step, answer.hook_status)
     steps = f" (steps: {', '.join(f'{n} {s}' for n, s in sorted(finals.items()))})" if len(finals) > 1 else ""
     return f"ECS hook at {result.stage}: {calls}final hookStatus {result.hook_status}{steps}"
+
+
+def pause_summary(result: LocalRunResult) -> str:
+    """ECS pause hook: what ECS took (greenlight told ECS: ROLLBACK), what it refused, and what ECS did."""
+    taken = result.told_ecs
+    if taken:
+        steps = {call.step for call in taken}
+        actions = ", ".join(f"{c.step} {c.action}" for c in taken) if len(steps) > 1 else taken[-1].action
+        told = f"greenlight told ECS: {actions}" if len(steps) == 1 else f"greenlight told ECS (steps: {actions})"
+    else:
+        told = "ECS took no ContinueServiceDeployment"
+    refused = [c for c in result.continue_calls if not c.accepted]
+    if refused:
+        told += f" ({len(refused)} refused: {', '.join(f'{c.action} {c.error}' for c in refused)})"
+    return f"{told}; the pause hook at {result.stage} ended {result.hook_status}"
 
 
 def exit_code(result: LocalRunResult) -> int:

@@ -8,6 +8,7 @@ check enum values, so this adds them. A response that breaks the model fails lou
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -238,6 +239,35 @@ def check_hook_answer(answer: Mapping[str, Any]) -> Mapping[str, Any]:
     return answer
 
 
+# The pause hook's event (ECS developer guide: the HOOK_AWAITING_ACTION examples of "Pause hooks for Amazon ECS service
+# deployments" and "Amazon ECS service deployment hook state change events"): the detail's keys, and the enums in it.
+PAUSE_EVENT_DETAIL_KEYS = (
+    "eventType", "eventName", "hookId", "hookType", "expiresAt", "lifecycleStage", "clusterArn", "serviceArn",
+    "serviceDeploymentArn", "updatedAt",
+)  # fmt: skip
+
+
+def check_pause_event(entry: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A PutEvents entry for ECS's pause hook event, shaped as the guide's example; raise otherwise."""
+    detail = json.loads(entry.get("Detail", "null"))
+    detail = detail if isinstance(detail, Mapping) else {}
+    found = [f"{k} {entry.get(k)!r}" for k, v in (("Source", "aws.ecs"), ("DetailType", "ECS Hook State Change"))
+             if entry.get(k) != v]  # fmt: skip
+    found += [f"detail has no {key}" for key in PAUSE_EVENT_DETAIL_KEYS if key not in detail]
+    found += [f"detail has unexpected {key}" for key in detail if key not in PAUSE_EVENT_DETAIL_KEYS]
+    enums = {"hookType": "DeploymentLifecycleHookTargetType", "lifecycleStage": "DeploymentLifecycleHookStage"}
+    for key, shape in enums.items():
+        values = service_model("ecs").shape_for(shape).enum  # type: ignore[attr-defined]
+        if detail.get(key) not in values:
+            found.append(f"detail.{key} {detail.get(key)!r} is not one of {values}")
+    for key, pattern in (("serviceDeploymentArn", HOOK_ARNS["resourceArn"]), ("serviceArn", HOOK_ARNS["serviceArn"])):
+        if not pattern.fullmatch(str(detail.get(key))):
+            found.append(f"detail.{key} {detail.get(key)!r} is not of the form {pattern.pattern}")
+    if found:
+        raise NonConformingResponseError("ECS pause hook event unlike the guide's: " + "; ".join(found))
+    return entry
+
+
 __all__ = [
     "ConformingStubber",
     "NonConformingResponseError",
@@ -246,6 +276,7 @@ __all__ = [
     "check_error",
     "check_hook_answer",
     "check_hook_event",
+    "check_pause_event",
     "hook_event_problems",
     "install",
     "problems",

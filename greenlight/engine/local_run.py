@@ -44,6 +44,9 @@ class LocalRunOptions:
     stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
     strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
     rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
+    ecs_hook: str = "lambda"  # ECS: a Lambda hook (ECS invokes the hook) or a pause hook (ContinueServiceDeployment)
+    pause_timeout_minutes: float = 60.0  # ECS pause hook: its timeoutInMinutes (action ROLLBACK), scaled by time_scale
+    pause_gate: str | None = None  # ECS pause hook: the service's greenlight:gate tag (None: the stage played)
     # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale;
     # None: at once, with no period's end awaited (for runs that are not about the delay, e.g. quick tests).
     metrics_delay_s: float | None = 60.0
@@ -152,7 +155,9 @@ def _run_ecs(
     on_state: Callable[[dict[str, Any]], None] | None,
     before_start: Callable[[LocalEngine, Any], None] | None,
 ) -> LocalRunResult:
-    """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus."""
+    """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus (a
+    Lambda hook), or with what ContinueServiceDeployment told ECS (a pause hook)."""
+    from greenlight.engine import ecs_pause
     from greenlight.engine.ecs_controller import create_ecs_deployment
     from greenlight.engine.ecs_run import ecs_result, play
 
@@ -163,6 +168,13 @@ def _run_ecs(
     )  # fmt: skip
     try:
         _seed(engine, seeded)
+        if options.ecs_hook == "pause":
+            timeout_s = options.pause_timeout_minutes * 60 * options.time_scale
+            pause = ecs_pause.PausePlay(deployment, timeout_s, options.hook_invocations, options.pause_gate)
+            if before_start:
+                before_start(engine, pause)
+            runs = ecs_pause.play(engine, pause, options.deadline_s, on_state)
+            return ecs_pause.pause_result(engine, pause, runs)
         if before_start:
             before_start(engine, deployment)
         in_time = play(engine, deployment, options.deadline_s, on_state, options.hook_invocations)

@@ -34,6 +34,7 @@ CLIENTS = (
     "acm",
     "secretsmanager",
     "sts",
+    "ecs",
 )
 _CLIENTS: dict[str, Any] = {}
 _CLIENTS_LOCK = threading.Lock()

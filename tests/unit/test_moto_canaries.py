@@ -31,7 +31,7 @@ def test_codedeploy_still_lacks_targets_and_hook_callback() -> None:
     assert ORIGINALS["codedeploy_methods"] == set()
 
 
-def test_ecs_still_lacks_service_deployments_and_revisions() -> None:
+def test_ecs_still_lacks_service_deployments_revisions_and_continue() -> None:
     assert ORIGINALS["ecs_methods"] == set()
 
 

@@ -54,7 +54,7 @@ ORIGINALS: dict[str, Any] = {
     },
     "ecs_methods": {
         name
-        for name in ("describe_service_deployments", "describe_service_revisions")
+        for name in ("describe_service_deployments", "describe_service_revisions", "continue_service_deployment")
         if hasattr(EC2ContainerServiceResponse, name)
     },
     "describe_target_health": ELBv2Backend.describe_target_health,
