@@ -63,6 +63,19 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
+def external_stepfunctions(endpoint: str) -> Any:
+    """A client of another Step Functions on loopback; its account is the stand-in's (LocalStack takes a 12-digit
+    access key as the account), so every ARN is the one the embedded engine would make."""
+    secret = LOCAL_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"]
+    return boto3.client(
+        "stepfunctions",
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id=ACCOUNT,
+        aws_secret_access_key=secret,
+    )
+
+
 def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str]) -> dict[str, str]:
     """In one process every function shares os.environ, so their variables must not disagree."""
     merged: dict[str, str] = {}
@@ -86,8 +99,14 @@ class LocalEngine:
         log: TextIO | None = None,
         workflow_timeout_scale: float = 1.0,
         parameters: dict[str, str] | None = None,
+        stepfunctions_endpoint: str | None = None,
     ) -> None:
-        """`parameters` override template.yaml's parameter defaults, as `sam deploy --parameter-overrides` does."""
+        """`parameters` override template.yaml's parameter defaults, as `sam deploy --parameter-overrides` does.
+
+        `stepfunctions_endpoint`: another Step Functions (LocalStack's, on loopback) runs the workflow instead of
+        moto's interpreter; whatever serves its Lambda tasks must pass them to this engine (tests/sfn_local/bridge.py).
+        There, time_scale and the timeout scales do not apply: Waits, Retry intervals and timeouts last what they say.
+        """
         self.project = project
         self.parameters = project.parameter_values(parameters or {})
         self.time_scale = time_scale
@@ -99,6 +118,7 @@ class LocalEngine:
         self.state_machine_arn = ""
         self.environment: dict[str, str] = {}
         self.event_recorder: EventRecorder | None = None
+        self.stepfunctions_endpoint = stepfunctions_endpoint
 
     def __enter__(self) -> LocalEngine:
         patches.apply()
@@ -110,6 +130,8 @@ class LocalEngine:
         self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
         self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
         self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+        if self.stepfunctions_endpoint:
+            self.clients["stepfunctions"] = external_stepfunctions(self.stepfunctions_endpoint)
         try:
             self._deploy()
         except BaseException:
@@ -150,6 +172,9 @@ class LocalEngine:
         _, substitutions = self.project.state_machine()
         definition = substitute(self.project.definition_text(), {k: resolve(v, refs) for k, v in substitutions.items()})
         self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
+        if self.stepfunctions_endpoint:  # it outlives this engine: the next one creates its own state machine
+            sfn = self.clients["stepfunctions"]
+            self._stack.callback(sfn.delete_state_machine, stateMachineArn=self.state_machine_arn)
         # The validators' own waits are scaled through the clock's documented variable (never on Lambda).
         waits = {"GREENLIGHT_TIME_SCALE": str(max(self.time_scale, VALIDATOR_WAIT_FLOOR))}
         self.environment = shared_environment(functions, refs) | waits

@@ -244,15 +244,29 @@ def _target(fault: Fault) -> Iterator[str]:
             yield service.url
 
 
-def run_fault(fault: Fault, project: Project) -> FaultOutcome:
+def run_fault(
+    fault: Fault,
+    project: Project,
+    engine_setup: Setup | None = None,
+    on_state: Callable[[dict[str, Any]], None] | None = None,
+    **overrides: Any,
+) -> FaultOutcome:
+    """Run the fault on the embedded engine; `engine_setup` runs after the fault's own setup, and `overrides` set
+    LocalRunOptions after the fault's options (the parity tier runs the same faults on LocalStack so)."""
     started = time.monotonic()
+
+    def setup(engine: LocalEngine, deployment: LocalDeployment) -> None:
+        for step in (fault.setup, engine_setup):
+            if step is not None:
+                step(engine, deployment)
+
     with _target(fault) as url:
         options = LocalRunOptions(
             target_url=url, config_text=quick_config(**fault.config), time_scale=TIME_SCALE, deadline_s=60.0
         )
-        for key, value in fault.options.items():
+        for key, value in (fault.options | overrides).items():
             setattr(options, key, value)
-        result = run_local(options, project, before_start=fault.setup)
+        result = run_local(options, project, on_state=on_state, before_start=setup)
     return FaultOutcome(result, time.monotonic() - started)
 
 
