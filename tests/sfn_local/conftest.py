@@ -38,6 +38,8 @@ def bridge() -> Iterator[Bridge]:
 def localstack(bridge: Bridge) -> Iterator[str]:
     """LocalStack's endpoint, its Lambda and CodeDeploy tasks bridged to the engine the bridge serves."""
     if not wants_localstack():
+        if os.environ.get("SFN_LOCAL_ENDPOINT"):
+            pytest.skip("needs LocalStack (`make sfn-localstack`): Step Functions Local cannot reach the real handlers")
         pytest.skip(NO_ENGINE)
     try:
         localstack_process.python()

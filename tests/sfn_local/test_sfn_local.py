@@ -17,7 +17,8 @@ from greenlight.engine.local_engine import STATE_MACHINE_NAME
 from greenlight.engine.project import Project, resolve, substitute
 from tests.support.mock_cases import EXPECTED, assert_case
 
-pytestmark = pytest.mark.sfn_local
+# LocalStack starts in the first test of the session (about 2 s idle; up to READY_DEADLINE_S on a busy machine).
+pytestmark = [pytest.mark.sfn_local, pytest.mark.timeout(300)]
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,11 @@ def _no_green_task_set(engine: LocalEngine, deployment: LocalDeployment) -> None
     target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "Green"]
 
 
+def _finalize_crashes_and_report_failed_is_throttled(engine: LocalEngine, deployment: LocalDeployment) -> None:
+    engine.break_function("FinalizeFunction", _raise("finalize crashed"))
+    deployment.fail_callbacks("ThrottlingException")
+
+
 def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> None:
     """Someone (a person stopping the deployment, another run) reported before greenlight did."""
     engine.clients["codedeploy"].put_lifecycle_event_hook_execution_status(
@@ -148,6 +153,10 @@ FAULTS = [
     Fault("finalize-fails", "Finalize cannot call back (AccessDenied, 5 invocations)",
           "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
           lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5),
+          evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
+    Fault("report-failed-throttled", "Finalize crashes; the aws-sdk callback throttled once",
+          "Catch -> Report Failed, state Retry on CodeDeploy.ThrottlingException -> Finalize Failed", "Failed",
+          _finalize_crashes_and_report_failed_is_throttled,
           evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
     Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
           "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4),
