@@ -10,11 +10,14 @@ matched).
 
 LocalStack's Wait states and Retry intervals last what they say, so both runs use a short bake time and the
 embedded run's interpreter runs in real time too; the handlers and the stand-in keep the matrix's time scale in
-both. No difference between the engines remains; see the README (Run it locally) for the one found and fixed.
+both. The difference found (an injected error without a request id, which moto's aws-sdk task could not read) was
+in our fault patch and is fixed there; none remains. The README's "Three Step Functions engines" says more.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,16 +38,27 @@ pytestmark = [pytest.mark.sfn_local, pytest.mark.timeout(300)]
 BAKE_S = 2  # the metrics validation's Wait, in real time on both engines
 DEADLINE_S = 180.0
 BY_NAME = {fault.name: fault for fault in FAULTS}
-
-
-CASES = [
-    BY_NAME["none"],  # a healthy service
-    BY_NAME["service-5xx"],  # a failing one
-    BY_NAME["synthetic-raises"],  # a validator crashes: Catch, an `error` result
-    BY_NAME["finalize-retried-after-delivery"],  # Lambda's ServiceException after Finalize ran: Retry
-    BY_NAME["finalize-fails"],  # Finalize cannot call back: Report Failed, the aws-sdk callback
-    BY_NAME["report-failed-throttled"],  # ... and that callback throttled: Retry on an aws-sdk error name
+# Rows that cannot mean the same on LocalStack: their Task or workflow timeouts and deadlines are scaled on the
+# embedded engine only, or their fault is in the hook, which LocalStack's runs do not go through.
+NOT_ON_LOCALSTACK = ("-times-out", "start-", "hook-twice", "workflow-")
+# Outcomes that depend on timing, not on the interpreter: against a hanging service, which published minutes hold
+# its few answers varies from run to run (tests/workflow/test_ecs_controller.py meets the same).
+TIMING_DEPENDENT = {("service-hangs", "metrics"): {"inconclusive", "failed"}}
+CI_CASES = [
+    "none",  # a healthy service
+    "service-5xx",  # a failing one
+    "synthetic-raises",  # a validator crashes: Catch, an `error` result
+    "finalize-retried-after-delivery",  # Lambda's ServiceException after Finalize ran: Retry
+    "finalize-fails",  # Finalize cannot call back: Report Failed, the aws-sdk callback
+    "report-failed-throttled",  # ... and that callback throttled: Retry on an aws-sdk error name
 ]
+# GREENLIGHT_PARITY=all runs every row that can run on both (26 rows, about 10 minutes); CI runs the six above.
+CASES = (
+    [fault for fault in FAULTS if not any(part in fault.name for part in NOT_ON_LOCALSTACK)]
+    if os.environ.get("GREENLIGHT_PARITY") == "all"
+    else [BY_NAME[name] for name in CI_CASES]
+)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass
@@ -91,7 +105,7 @@ def observed(outcome: FaultOutcome, events: list[dict[str, Any]]) -> dict[str, A
         "callbacks": [(c.status.value, c.accepted) for c in result.callbacks],
         "validations": {v.name: v.status.value for v in result.validations},
         # An error result's reason is the ASL's own text around the Task's Error and Cause.
-        "error reasons": {v.name: v.reason for v in result.validations if v.status.value == "error"},
+        "error reasons": {v.name: UUID.sub("<id>", v.reason) for v in result.validations if v.status.value == "error"},
         "events": [e["detail-type"] for e in result.events],
         "states entered": entered,
         "task failures": task_failures(events),
@@ -144,5 +158,9 @@ def test_both_engines_decide_the_same(project: Project, bridge: Bridge, localsta
     assert_meets_the_matrix(fault, other)
     assert bridge.requests, "LocalStack's tasks never reached the bridge"
     # ... and the two interpreters decided the same, item by item
+    for (row, validation), outcomes in TIMING_DEPENDENT.items():
+        if row == fault.name:
+            seen = {on_embedded["validations"].pop(validation), on_localstack["validations"].pop(validation)}
+            assert seen <= outcomes, (validation, seen)
     for item, value in on_embedded.items():
         assert on_localstack[item] == value, f"{item}: embedded {value}, LocalStack {on_localstack[item]}"
