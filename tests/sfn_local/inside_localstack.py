@@ -20,7 +20,9 @@ A watchdog stops LocalStack when the process that started it is gone, so no run 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -71,9 +73,12 @@ def install_bridge() -> None:
 
 
 def watch_parent(parent: int) -> None:
-    """Stop LocalStack (as SIGTERM does) once `parent` has gone; exit outright if that does not end it."""
+    """Stop LocalStack (as SIGTERM does) once `parent` has gone, removing the temporary folder it was given, which
+    its parent can no longer remove; exit outright if that does not end it."""
     while os.getppid() == parent:
         time.sleep(WATCH_INTERVAL_S)
+    if folder := os.environ.get("GREENLIGHT_LOCALSTACK_FOLDER"):
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.kill(os.getpid(), signal.SIGTERM)
     time.sleep(EXIT_GRACE_S)
     os._exit(1)

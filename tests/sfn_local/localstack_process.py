@@ -114,6 +114,7 @@ def running(mock_config: Path, bridge_url: str | None = None) -> Iterator[str]:
             "GATEWAY_LISTEN": f"127.0.0.1:{port}",
             "LOCALSTACK_VOLUME_DIR": str(work / "volume"),
             "FILESYSTEM_ROOT": str(work / "filesystem"),
+            "GREENLIGHT_LOCALSTACK_FOLDER": folder,  # removed by its watchdog if this process dies first
             **QUIET,
             **({"GREENLIGHT_BRIDGE_URL": bridge_url} if bridge_url else {}),
         }
