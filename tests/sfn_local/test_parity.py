@@ -37,6 +37,7 @@ pytestmark = [pytest.mark.sfn_local, pytest.mark.timeout(300)]
 
 BAKE_S = 2  # the metrics validation's Wait, in real time on both engines
 DEADLINE_S = 180.0
+GOOD_SERVICE_TIMEOUT_S = 3.0
 BY_NAME = {fault.name: fault for fault in FAULTS}
 # Rows that cannot mean the same on LocalStack: their Task or workflow timeouts and deadlines are scaled on the
 # embedded engine only, or their fault is in the hook, which LocalStack's runs do not go through.
@@ -127,6 +128,10 @@ def _real_time_interpreter(engine: LocalEngine, deployment: LocalDeployment) -> 
 def run_on(engine: str, fault: Fault, project: Project, bridge: Bridge, endpoint: str) -> tuple[FaultOutcome, Any]:
     recorder = HistoryRecorder()
     sections = {**fault.config, "metrics": {**fault.config.get("metrics", {}), "bake_seconds": BAKE_S}}
+    if fault.service is None and fault.hostile is None and not fault.refuse_connections:
+        # The good sample service: a slow answer is never the point, and a busy machine (LocalStack runs beside the
+        # tests) makes the matrix's 0.5 s budget fail it now and then.
+        sections["synthetic"] = {**fault.config.get("synthetic", {}), "request_timeout_seconds": GOOD_SERVICE_TIMEOUT_S}
     overrides: dict[str, Any] = {"config_text": quick_config(**sections), "deadline_s": DEADLINE_S}
     if engine == "localstack":
         setup = _chain(recorder.setup, bridge.attach)
