@@ -53,7 +53,7 @@ CI_CASES = [
     "finalize-fails",  # Finalize cannot call back: Report Failed, the aws-sdk callback
     "report-failed-throttled",  # ... and that callback throttled: Retry on an aws-sdk error name
 ]
-# GREENLIGHT_PARITY=all runs every row that can run on both (26 rows, about 10 minutes); CI runs the six above.
+# GREENLIGHT_PARITY=all runs every row that can run on both (26 rows, about 7 minutes); CI runs the six above.
 CASES = (
     [fault for fault in FAULTS if not any(part in fault.name for part in NOT_ON_LOCALSTACK)]
     if os.environ.get("GREENLIGHT_PARITY") == "all"
