@@ -6,17 +6,24 @@ valid the validations still run and report, and the verdict is `Succeeded`. An e
 unreadable one is ignored with a warning, and the report says so. A bypass lasts at most MAX_DURATION: the
 CLI refuses a longer one, and Finalize ignores one that ends further ahead than that (plus CLOCK_SKEW, for
 the clock of the machine that set it).
+
+The value is read with the config's strict reader (common.config_text: size, depth, duplicate keys, aliases),
+and its text fields may hold no control character (the reason reaches the verdict event's one-line summary).
+Whatever the value holds, reading it never raises: Finalize must decide. `by` is what the value claims; the
+audit also names who wrote the parameter as AWS recorded it: `LastModifiedUser` of the version read, from the
+parameter's history (GetParameterHistory).
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from common.config_text import ConfigTextError, load_text
 from common.models import Bypass, IgnoredBypass
 
 if TYPE_CHECKING:
@@ -26,6 +33,9 @@ MAX_DURATION = timedelta(hours=24)
 CLOCK_SKEW = timedelta(minutes=15)
 ALL = "all"
 Clock = Callable[[], datetime]
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: none belongs in a one-line audit field.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+HISTORY_PAGES = 3  # SSM keeps a parameter's last 100 versions: two pages of 50, and one to spare
 
 
 class BypassDocument(BaseModel):
@@ -36,6 +46,13 @@ class BypassDocument(BaseModel):
     by: str = Field(min_length=1, max_length=256, description="Who set it (a person, or the caller's ARN).")
     reason: str = Field(min_length=1, max_length=1024, description="Why: an incident or ticket a reader can follow.")
     expires_at: AwareDatetime = Field(description="When it stops applying: ISO 8601 in UTC, e.g. 2026-01-31T18:00:00Z.")
+
+    @field_validator("by", "reason")
+    @classmethod
+    def one_line(cls, value: str) -> str:
+        if match := CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"holds the control character U+{ord(match.group()):04X}; write it on one line, in text")
+        return value
 
     @field_validator("expires_at")
     @classmethod
@@ -53,8 +70,15 @@ def parameter_names(prefix: str, application: str | None, deployment_group: str 
 
 
 def describe(bypass: Bypass) -> str:
-    """The sentence the report and the logs carry."""
-    return f"bypassed by {bypass.by}: {bypass.reason}, until {bypass.expires_at.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    """The sentence the report and the logs carry: who the value says, who AWS says wrote it, why, until when."""
+    until = bypass.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if bypass.written_by:
+        audit = f" (as the value says; AWS records {bypass.written_by} as the parameter's writer)"
+    elif bypass.written_by_unread:
+        audit = f" (as the value says; the parameter's writer could not be read: {bypass.written_by_unread})"
+    else:
+        audit = ""
+    return f"bypassed by {bypass.by}{audit}: {bypass.reason}, until {until}"
 
 
 def document(by: str, reason: str, expires_at: datetime) -> str:
@@ -62,17 +86,20 @@ def document(by: str, reason: str, expires_at: datetime) -> str:
     return BypassDocument(by=by, reason=reason, expires_at=expires_at).model_dump_json()
 
 
+def _problems(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors())
+
+
 def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
-    """The bypass a parameter holds, or why it does not apply at `now`."""
+    """The bypass a parameter holds, or why it does not apply at `now`. Never raises, whatever `text` holds."""
     try:
-        given = BypassDocument.model_validate(json.loads(text))
-    except (ValueError, ValidationError) as error:
-        problems = (
-            "; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors())
-            if isinstance(error, ValidationError)
-            else "not JSON"
-        )
-        return IgnoredBypass(parameter=parameter, why=f"malformed: {problems}")
+        given = BypassDocument.model_validate(load_text(text))
+    except ConfigTextError as error:
+        return IgnoredBypass(parameter=parameter, why=f"unreadable: the value {error}")
+    except ValidationError as error:
+        return IgnoredBypass(parameter=parameter, why=f"malformed: {_problems(error)}")
+    except Exception as error:  # a last resort: a bypass that cannot be read is not in force
+        return IgnoredBypass(parameter=parameter, why=f"unreadable: {type(error).__name__}")
     if given.expires_at <= now:
         return IgnoredBypass(parameter=parameter, why=f"expired at {given.expires_at.isoformat()}")
     if given.expires_at - now > MAX_DURATION + CLOCK_SKEW:
@@ -83,12 +110,39 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
     return Bypass(parameter=parameter, by=given.by, reason=given.reason, expires_at=given.expires_at)
 
 
-def read(ssm: SSMClient, names: list[str], now: datetime) -> tuple[Bypass | None, list[IgnoredBypass]]:
-    """The bypass in force (the first valid one of `names`), and every one found but ignored."""
+def writer(ssm: SSMClient, name: str, version: int | None) -> str | None:
+    """Who wrote `version` of the parameter, as AWS recorded it (LastModifiedUser), or None when unknown."""
+    kwargs: dict[str, Any] = {"Name": name, "MaxResults": 50}
+    latest = None
+    for _ in range(HISTORY_PAGES):
+        page = ssm.get_parameter_history(**kwargs)
+        for entry in page.get("Parameters", []):
+            latest = entry
+            if version is not None and entry.get("Version") == version:
+                return entry.get("LastModifiedUser")
+        if not page.get("NextToken"):
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    return latest.get("LastModifiedUser") if latest and version is None else None
+
+
+def with_writer(ssm: SSMClient, bypass: Bypass, version: int | None) -> Bypass:
     try:
-        found = {p["Name"]: p["Value"] for p in ssm.get_parameters(Names=names).get("Parameters", [])}
+        bypass.written_by = writer(ssm, bypass.parameter, version)
+    except Exception as error:  # the audit line says it could not be read; the bypass itself was read
+        code = getattr(error, "response", {}).get("Error", {}).get("Code")  # botocore's ClientError
+        bypass.written_by_unread = str(code or type(error).__name__)
+    return bypass
+
+
+def read(ssm: SSMClient, names: list[str], now: datetime) -> tuple[Bypass | None, list[IgnoredBypass]]:
+    """The bypass in force (the first valid one of `names`), and every one found but ignored. Never raises."""
+    try:
+        found = {p["Name"]: p for p in ssm.get_parameters(Names=names).get("Parameters", [])}
     except Exception as error:  # whatever stops the read, the verdict stands without a bypass, saying why
         return None, [IgnoredBypass(parameter=name, why=f"could not be read: {error}") for name in names]
-    parsed = [parse(found[name], name, now) for name in names if name in found]
+    parsed = [parse(str(found[name].get("Value", "")), name, now) for name in names if name in found]
     applied = next((p for p in parsed if isinstance(p, Bypass)), None)
+    if applied is not None:
+        applied = with_writer(ssm, applied, found[applied.parameter].get("Version"))
     return applied, [p for p in parsed if isinstance(p, IgnoredBypass)]

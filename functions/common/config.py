@@ -2,13 +2,14 @@
 
 Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the
 SSM parameter `<prefix>/<application>/<deployment group>`. Each parameter holds YAML or JSON, read strictly
-(common.config_text). The sections live in common.config_base, common.config_http and common.config_metrics.
+(common.config_text); common.config_sources reads and merges them, remembering which layer set what. The
+sections live in common.config_base, common.config_http and common.config_metrics.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -36,9 +37,6 @@ from common.config_types import SECRET_TAG, TEXT_TAG
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
 
-if TYPE_CHECKING:
-    from mypy_boto3_ssm import SSMClient
-
 __all__ = [
     "DEFAULT_LIFECYCLE_EVENT",
     "VALIDATIONS",
@@ -64,7 +62,6 @@ __all__ = [
     "ValidationConfig",
     "dump",
     "json_schema",
-    "load",
     "merge",
     "parameter_names",
     "parse_bytes",
@@ -168,20 +165,6 @@ def validate(document: dict[str, Any], source: str) -> GreenlightConfig:
 def parameter_names(prefix: str, application: str, deployment_group: str) -> list[str]:
     prefix = "/" + prefix.strip("/")
     return [f"{prefix}/default", f"{prefix}/{application}/{deployment_group}"]
-
-
-def load(ssm: SSMClient, prefix: str, application: str, deployment_group: str) -> tuple[GreenlightConfig, list[str]]:
-    """Read the SSM layers that exist, merge them over the defaults, validate. Returns the config and its sources."""
-    names = parameter_names(prefix, application, deployment_group)
-    response = ssm.get_parameters(Names=names, WithDecryption=True)
-    found = {parameter["Name"]: parameter["Value"] for parameter in response.get("Parameters", [])}
-    document: dict[str, Any] = {}
-    sources = ["defaults"]
-    for name in names:
-        if name in found:
-            document = merge(document, parse_document(found[name], f"ssm:{name}"))
-            sources.append(f"ssm:{name}")
-    return validate(document, " + ".join(sources)), sources
 
 
 def dump(config: GreenlightConfig) -> dict[str, Any]:

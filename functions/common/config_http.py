@@ -24,6 +24,7 @@ from common.config_types import (
     HealthPath,
     HttpPath,
     Pattern,
+    RequestHeaderName,
     TargetHost,
     check_host_header,
 )
@@ -110,6 +111,10 @@ class SecretRef(Section):
             raise ValueError("give exactly one of 'ssm' or 'secretsmanager'")
         return self
 
+    def label(self) -> str:
+        """How messages name the reference (never its value): `{ssm: /name}`."""
+        return f"{{ssm: {self.ssm}}}" if self.ssm else f"{{secretsmanager: {self.secretsmanager}}}"
+
 
 def _header_source(value: Any) -> str:
     return SECRET_TAG if isinstance(value, dict | SecretRef) else TEXT_TAG
@@ -162,7 +167,7 @@ class RequestSpec(Section):
         None, description="Send to this host instead of the listener's; it must be in allowed_hosts."
     )
     query: dict[str, str] = Field(default_factory=dict)
-    headers: dict[HeaderName, HeaderSource] = Field(
+    headers: dict[RequestHeaderName, HeaderSource] = Field(
         default_factory=dict, description="A value, or a secret read at run time: {ssm: name} or {secretsmanager: id}."
     )
     body: Any = None

@@ -8,9 +8,12 @@ list whole) or an empty mapping; a value no layer set comes from the model's def
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from common.config import GreenlightConfig, dump, merge, parse_document, validate
+from common.config import GreenlightConfig, dump, merge, parameter_names, parse_document, validate
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm import SSMClient
 
 DEFAULTS = "defaults"
 Path = tuple[str, ...]
@@ -59,3 +62,11 @@ def effective(layers: list[Layer]) -> tuple[GreenlightConfig, dict[str, Any], di
     config = validate(document, label(layers))
     dumped = dump(config)
     return config, dumped, {path: source_of(path, sources) for path in leaves(dumped)}
+
+
+def read_layers(ssm: SSMClient, prefix: str, application: str, deployment_group: str) -> list[Layer]:
+    """The SSM layers of this deployment group that exist, the default first (what Prepare merges)."""
+    names = parameter_names(prefix, application, deployment_group)
+    response = ssm.get_parameters(Names=names, WithDecryption=True)
+    found = {parameter["Name"]: parameter["Value"] for parameter in response.get("Parameters", [])}
+    return [Layer(f"ssm:{name}", found[name]) for name in names if name in found]

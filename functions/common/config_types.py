@@ -25,6 +25,13 @@ HEALTH_PATH_PATTERN = rf"^/(?:{_PCHAR}+(?:/{_PCHAR}*)*)?(?:\?(?:{_PCHAR}|[/?])*)
 FIELD_NAME_PATTERN = r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$"
 FIELD_VALUE_PATTERN = r"^[^\x00-\x08\x0a-\x1f\x7f]*$"
 MAX_PATH_LENGTH = 2048
+# Headers a request may not set: hop-by-hop ones (RFC 9110 section 7.6.1: Connection and the fields it names, Proxy-*,
+# TE, Trailer, Upgrade, Keep-Alive) and the ones that frame the message (RFC 9112 section 6: Transfer-Encoding,
+# Content-Length; Expect changes when the body is sent). The HTTP client writes the framing from the body; a second,
+# contradicting Transfer-Encoding or Content-Length lets the body smuggle another request to the target.
+FORBIDDEN_REQUEST_HEADERS = frozenset(
+    {"connection", "content-length", "expect", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"}
+)
 # Labels of the two kinds of header value; never valid header names, so an error path can leave them out.
 TEXT_TAG, SECRET_TAG = "<text>", "<secret>"
 
@@ -39,6 +46,16 @@ def _matching(pattern: str, what: str) -> Callable[[str], str]:
         return value
 
     return check
+
+
+def _request_header(name: str) -> str:
+    lowered = name.lower()
+    if lowered in FORBIDDEN_REQUEST_HEADERS or lowered.startswith("proxy-"):
+        raise ValueError(
+            f"the header {name} may not be set: it is a hop-by-hop or framing header (RFC 9110 section 7.6.1, RFC 9112 "
+            "section 6), which the HTTP client writes from the request itself"
+        )
+    return name
 
 
 def _compiles(pattern: str) -> str:
@@ -93,6 +110,13 @@ HeaderName = Annotated[
     str,
     AfterValidator(_matching(FIELD_NAME_PATTERN, "a header name (letters, digits and !#$%&'*+-.^_`|~)")),
     Field(max_length=256, json_schema_extra={"pattern": FIELD_NAME_PATTERN}),
+]
+RequestHeaderName = Annotated[
+    HeaderName,
+    AfterValidator(_request_header),
+    Field(
+        description="A header a request sends: not hop-by-hop or framing (Connection, Transfer-Encoding, Proxy-*...)."
+    ),
 ]
 HeaderValue = Annotated[
     str,

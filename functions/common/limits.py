@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from common import redact
+
 STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024
 FAIL_CAUSE_LIMIT_CHARACTERS = 32_768
 # A result: its reason, observed and expected values and chart data, each bounded; with the rest under 24 KiB.
@@ -30,6 +32,8 @@ def size(document: Any) -> int:
 
 
 def cut_text(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters; redacted first (common.redact), so a cut never leaves part of a secret."""
+    text = redact.current().text(text)
     return text if len(text) <= limit else text[: max(0, limit - len(CUT_MARK))] + CUT_MARK
 
 

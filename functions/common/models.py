@@ -67,6 +67,16 @@ class TargetGroup(Payload):
     traffic_weight: float = 0.0
 
 
+class SecretGrant(Payload):
+    """What the synthetic function may read (common.secret_scope): its deployment group's namespace, and the exact
+    shared secrets the platform's default layer names. Names only, never a value."""
+
+    application: str
+    deployment_group: str
+    shared_ssm: list[str] = Field(default_factory=list)
+    shared_secretsmanager: list[str] = Field(default_factory=list)
+
+
 class Plan(Payload):
     """What Prepare discovered and decided: the input of every validation and of Finalize."""
 
@@ -86,6 +96,7 @@ class Plan(Payload):
     stage: str | None = None  # the ECS lifecycle stage; lifecycle_event is then its CodeDeploy equivalent
     strategy: str | None = None  # the ECS deployment strategy (BLUE_GREEN, LINEAR, CANARY)
     test_request: TestRequest = Field(default_factory=TestRequest)
+    secrets: SecretGrant | None = None  # None: the config names no secret
     prepared_at: datetime = Field(default_factory=utcnow)
 
 
@@ -126,7 +137,9 @@ class Bypass(Payload):
     """An audited bypass in force: the validations ran and reported, the verdict is `Succeeded` until it expires."""
 
     parameter: str  # the SSM parameter it was read from
-    by: str
+    by: str  # who the value says set it
+    written_by: str | None = None  # who wrote the parameter, as AWS recorded it (LastModifiedUser)
+    written_by_unread: str | None = None  # why that could not be read, when it could not
     reason: str
     expires_at: datetime
     verdict_without_bypass: Verdict | None = None  # what the validations alone decided

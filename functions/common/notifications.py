@@ -27,7 +27,8 @@ Engine = Literal["codedeploy", "ecs"]
 REASON_LIMIT = 2_000  # the report keeps the whole text; an event stays small
 VALIDATION_REASON_LIMIT = 500
 SUMMARY_LIMIT = 300
-UNSAFE_IN_TEMPLATES = re.compile(r'["\\\s]+')  # EventBridge pastes values into input templates unescaped
+# EventBridge pastes values into input templates unescaped: no quote, backslash, white space or control character.
+UNSAFE_IN_TEMPLATES = re.compile(r'["\\\s\x00-\x1f\x7f-\x9f\u2028\u2029]+')
 
 
 class ValidationSummary(Payload):

@@ -1,15 +1,19 @@
 """Logger, Tracer and Metrics, created once for every function.
 
 Tracer and Metrics are built on first use, so the hook, which needs only the logger, does not pay for
-importing the X-Ray SDK at cold start.
+importing the X-Ray SDK at cold start. Every log record is scrubbed of the secrets of the check running
+(common.redact) before it is written: a log line is text leaving a validator too.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
+
+from common import redact
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Metrics, Tracer
@@ -17,7 +21,26 @@ if TYPE_CHECKING:
 SERVICE = "greenlight"
 METRICS_NAMESPACE = "Greenlight"
 
+
+class RedactingFilter(logging.Filter):
+    """Cuts the running check's secrets from a record's message, arguments and extra keys."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redactor = redact.current()
+        if not redactor:
+            return True
+        for key, value in list(vars(record).items()):
+            if isinstance(value, str | dict | list) and key not in ("args", "exc_info"):
+                setattr(record, key, redactor.scrub(value))
+        if isinstance(record.args, tuple):
+            record.args = tuple(redactor.scrub(list(record.args)))
+        elif isinstance(record.args, dict):
+            record.args = redactor.scrub(record.args)
+        return True
+
+
 logger = Logger(service=SERVICE)
+logger.addFilter(RedactingFilter())
 
 
 @cache

@@ -26,9 +26,21 @@ class HookSettings(FunctionSettings):
     outage_policy: str = "fail"  # the stack's OutagePolicy: `allow` lets a deployment through an AWS-side outage
 
 
+DEFAULT_SECRETS_PREFIX = "greenlight/"  # template.yaml's SecretsPrefix default
+
+
 @dataclass(frozen=True)
 class PrepareSettings(FunctionSettings):
     config_parameter_prefix: str = "/greenlight"  # where the config lives in SSM Parameter Store
+    secrets_prefix: str = DEFAULT_SECRETS_PREFIX  # Secrets Manager names greenlight may read start with it
+
+
+@dataclass(frozen=True)
+class SyntheticSettings(FunctionSettings):
+    config_parameter_prefix: str = "/greenlight"
+    secrets_prefix: str = DEFAULT_SECRETS_PREFIX
+    # The role whose sessions read secrets, tagged with the deployment group; empty: no secret can be read.
+    secret_reader_role_arn: str = ""
 
 
 @dataclass(frozen=True)

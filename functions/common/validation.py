@@ -20,6 +20,7 @@ from common.limits import (
 )
 from common.models import Plan, TargetGroup, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
+from common.redact import Redactor, in_force
 
 SectionT = TypeVar("SectionT", bound=BaseModel)
 
@@ -50,42 +51,36 @@ def green_of(plan: Plan) -> TargetGroup:
     return plan.green
 
 
-def _unredacted(value: Any) -> Any:
-    return value
-
-
-def run(
-    name: str, dry_run: bool, check: Callable[[], Outcome], redact: Callable[[Any], Any] = _unredacted
-) -> dict[str, Any]:
+def run(name: str, dry_run: bool, check: Callable[[], Outcome], redactor: Redactor | None = None) -> dict[str, Any]:
     """Run one check; an exception becomes an `error` result, so a broken check never hides the others.
 
-    Everything reported (reason, observed, expected, the log of an exception) passes through `redact` first, so a
-    secret the check used never leaves, whole or cut; then the result is bounded (common.limits): however much a
+    `redactor` (common.redact) is in force while the check runs: the secrets the check registers with it are cut
+    from every text it cuts and every line it logs, and from the whole result (reason, observed, expected, charts,
+    the log of an exception) before anything is bounded. Then the result is bounded (common.limits): however much a
     check saw, it stays far below Step Functions' limits.
     """
+    redactor = Redactor() if redactor is None else redactor
     started_at, started = utcnow(), time.perf_counter()
-    try:
-        outcome = check()
-    except Exception as error:
-        logger.error(
-            "Validation could not run",
-            extra={"validation": name, "exception": redact(traceback.format_exc())},
+    with in_force(redactor):
+        try:
+            outcome = check()
+        except Exception as error:
+            logger.error("Validation could not run", extra={"validation": name, "exception": traceback.format_exc()})
+            outcome = Outcome(
+                ValidationStatus.ERROR, f"The check could not run: {type(error).__name__}: {error}", attempts=1
+            )
+        result = ValidationResult(
+            name=name,
+            status=outcome.status,
+            reason=cut_text(redactor.text(outcome.reason), REASON_LIMIT_CHARACTERS),
+            observed=bounded(redactor.scrub(outcome.observed), OBSERVED_BUDGET_BYTES),
+            expected=bounded(redactor.scrub(outcome.expected), EXPECTED_BUDGET_BYTES),
+            charts=charts_within_budget(redactor.scrub(outcome.charts)),
+            attempts=outcome.attempts,
+            started_at=started_at,
+            duration_ms=int((time.perf_counter() - started) * 1000),
+            dry_run=dry_run,
         )
-        outcome = Outcome(
-            ValidationStatus.ERROR, f"The check could not run: {type(error).__name__}: {error}", attempts=1
-        )
-    result = ValidationResult(
-        name=name,
-        status=outcome.status,
-        reason=cut_text(redact(outcome.reason), REASON_LIMIT_CHARACTERS),
-        observed=bounded(redact(outcome.observed), OBSERVED_BUDGET_BYTES),
-        expected=bounded(redact(outcome.expected), EXPECTED_BUDGET_BYTES),
-        charts=charts_within_budget(redact(outcome.charts)),
-        attempts=outcome.attempts,
-        started_at=started_at,
-        duration_ms=int((time.perf_counter() - started) * 1000),
-        dry_run=dry_run,
-    )
     logger.info(
         "Validation finished", extra={"validation": name, "status": result.status.value, "reason": result.reason}
     )

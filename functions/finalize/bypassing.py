@@ -37,8 +37,12 @@ def deployment_group(given: FinalizeInput, codedeploy: CodeDeployClient) -> tupl
 def find(
     given: FinalizeInput, codedeploy: CodeDeployClient, ssm: SSMClient, prefix: str, now: datetime
 ) -> tuple[Bypass | None, list[IgnoredBypass]]:
-    application, group = deployment_group(given, codedeploy)
-    found, ignored = bypasses.read(ssm, bypasses.parameter_names(prefix, application, group), now)
+    try:
+        application, group = deployment_group(given, codedeploy)
+        found, ignored = bypasses.read(ssm, bypasses.parameter_names(prefix, application, group), now)
+    except Exception as error:  # the verdict stands without a bypass; nothing about a bypass may stop Finalize
+        parameter = bypasses.parameter_names(prefix, None, None)[0].rsplit("/", 1)[0] + "/..."
+        found, ignored = None, [IgnoredBypass(parameter=parameter, why=f"lookup failed: {type(error).__name__}")]
     for skipped in ignored:
         logger.warning(
             f"Bypass ignored: {skipped.parameter}: {skipped.why}", extra={"bypass_parameter": skipped.parameter}

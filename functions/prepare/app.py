@@ -8,10 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common import config as greenlight_config
+from common import config_sources, secret_scope
 from common.aws import client, error_code
-from common.models import HookRequest, Plan, PrepareOutput, ValidationResult, ValidationStatus
+from common.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
-from common.settings import PrepareSettings
+from common.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
 from prepare import server_name
 from prepare.discovery import Discovery, DiscoveryError, discover, production_url
 from prepare.ecs_discovery import EcsDiscovery, discover_ecs
@@ -93,6 +94,18 @@ def planned_validations(found: Discovery, config: greenlight_config.GreenlightCo
     }
 
 
+def load_config(
+    ssm: SSMClient, spaces: secret_scope.Namespaces, found: Discovery
+) -> tuple[greenlight_config.GreenlightConfig, list[str], SecretGrant | None]:
+    """The config of this deployment group, its sources, and the secrets it may read (SecretScopeError if it names
+    one its layer may not: common.secret_scope)."""
+    application, group = found.application_name, found.deployment_group_name
+    layers = config_sources.read_layers(ssm, spaces.config_prefix, application, group)
+    config, _, leaf_sources = config_sources.effective(layers)
+    secrets = secret_scope.grant(config, leaf_sources, application, group, spaces)
+    return config, config_sources.label(layers).split(" + "), secrets
+
+
 def prepare(
     request: HookRequest,
     codedeploy: CodeDeployClient,
@@ -101,16 +114,17 @@ def prepare(
     prefix: str,
     ecs: ECSClient | None = None,
     acm: ACMClient | None = None,
+    secrets_prefix: str = DEFAULT_SECRETS_PREFIX,
 ) -> PrepareOutput:
     """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say."""
     try:
         found = find(request, codedeploy, elbv2, ecs)
-        config, sources = greenlight_config.load(ssm, prefix, found.application_name, found.deployment_group_name)
+        config, sources, secrets = load_config(ssm, secret_scope.Namespaces(prefix, secrets_prefix), found)
         planned = planned_validations(found, config)
         name = server_name_for(found, config, elbv2, acm) if any(planned.values()) else None
         compares = planned["synthetic"] and config.synthetic.compare_with_blue is not None and found.blue is not None
         blue_url = production_url(elbv2, found) if compares else None
-    except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError) as error:
+    except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError, secret_scope.SecretScopeError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
         if error_code(error) in TRANSIENT_ERRORS:
@@ -130,6 +144,7 @@ def prepare(
         config=greenlight_config.dump(config),
         config_source=sources,
         planned=planned,
+        secrets=secrets,
     )
     if isinstance(found, EcsDiscovery) and (problem := complete(plan, found, config)):
         return not_ready(request, problem)
@@ -151,5 +166,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         settings.config_parameter_prefix,
         ecs=client("ecs"),
         acm=client("acm"),
+        secrets_prefix=settings.secrets_prefix,
     )
     return output.model_dump(mode="json")

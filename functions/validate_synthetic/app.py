@@ -6,22 +6,18 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client
 from common.config import HealthConfig, RequestSpec, SecretRef, SyntheticConfig
 from common.ecs_models import TestRequest
 from common.http import tls_target
 from common.observability import logger, tracer
 from common.redact import Redactor
+from common.secret_scope import Namespaces
+from common.settings import SyntheticSettings
 from common.validation import load, run
 from validate_synthetic.checks import check_synthetic
+from validate_synthetic.secrets import SecretReader
 
 NAME = "synthetic"
-
-
-def resolve_secret(reference: SecretRef) -> str:
-    if reference.ssm:
-        return str(client("ssm").get_parameter(Name=reference.ssm, WithDecryption=True)["Parameter"]["Value"])
-    return str(client("secretsmanager").get_secret_value(SecretId=reference.secretsmanager)["SecretString"])
 
 
 def through_rule(config: SyntheticConfig, default_path: str, rule: TestRequest) -> SyntheticConfig:
@@ -50,15 +46,22 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
     health_path = HealthConfig.model_validate(plan.config["health"]).path
     config = through_rule(config, health_path, plan.test_request)
-    # Each secret is registered as it is read, so whatever the service echoes of it is cut from the result.
+    # Each secret is read through a session scoped to this deployment group (validate_synthetic.secrets) and
+    # registered as it is read, so whatever the service echoes of it is cut from the result.
+    settings = SyntheticSettings.from_environment()
+    reader = SecretReader(
+        plan.secrets,
+        Namespaces(settings.config_parameter_prefix, settings.secrets_prefix),
+        settings.secret_reader_role_arn,
+    )
     redactor = Redactor()
 
     def resolve(reference: SecretRef) -> str:
-        return redactor.add(resolve_secret(reference))
+        return redactor.add(reader.read(reference), source=f"the secret {reference.label()}")
 
     return run(
         NAME,
         config.dry_run,
         lambda: check_synthetic(plan.test_url, health_path, config, resolve, tls_target(plan), plan.blue_url),
-        redact=redactor.scrub,
+        redactor,
     )

@@ -113,15 +113,17 @@ def clear_bypass(ssm: SSMClient, name: str) -> int:
 
 
 def show_bypass(ssm: SSMClient, name: str) -> int:
-    from common.bypass import describe, parse
+    from common.bypass import describe, parse, with_writer
     from common.models import Bypass
 
     try:
-        value = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+        parameter = ssm.get_parameter(Name=name)["Parameter"]
     except ssm.exceptions.ParameterNotFound:
         sys.stdout.write(f"{name}: no bypass\n")
         return EXIT_SUCCEEDED
-    found = parse(value, name, datetime.now(UTC))
+    found = parse(parameter["Value"], name, datetime.now(UTC))
+    if isinstance(found, Bypass):
+        found = with_writer(ssm, found, parameter.get("Version"))
     status = f"in force: {describe(found)}" if isinstance(found, Bypass) else f"ignored by Finalize: {found.why}"
     sys.stdout.write(f"{name}: {status}\n")
     return EXIT_SUCCEEDED

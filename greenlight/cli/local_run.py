@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -53,7 +54,15 @@ def check_arguments(args: argparse.Namespace) -> None:
         raise UsageError("--metrics-delay must be between 0 and 3600 seconds")
 
 
+def quiet_libraries() -> None:
+    """moto's and asyncio's own log lines go to the engine's log (--log-file), never to this terminal: a handler
+    stopped by Ctrl-C makes both log what they saw, after the run's log has closed."""
+    for name in ("moto", "asyncio"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+
+
 def command_local_run(args: argparse.Namespace) -> int:
+    quiet_libraries()
     options = LocalRunOptions(
         target_url=args.target_url,
         time_scale=args.time_scale,

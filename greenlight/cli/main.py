@@ -13,7 +13,14 @@ from typing import Any
 from greenlight.authoring.generate import GenerateError
 from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview, report
-from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.cli.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_SUCCEEDED,
+    EXIT_USAGE,
+    INTERRUPTED,
+    UsageError,
+)
 from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.mock_config import MockConfigError
 from greenlight.engine.project import ProjectError
@@ -188,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
+        sys.stderr.write(INTERRUPTED)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

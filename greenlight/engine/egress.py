@@ -8,12 +8,18 @@ a loopback address (another local engine such as LocalStack, which never leaves 
 - a local run is under way (moto has no answer for it, so it would leave the machine);
 - it is signed with the fake credentials local runs and tests use.
 Real credentials outside a local run (the opt-in integration tier) are never affected.
+
+A run that is interrupted (Ctrl-C) also ends the handlers still running its code, as Lambda ends a function whose
+sandbox goes away: `LocalRun.close(interrupt=True)` raises `HandlerStoppedError` in each of their threads (CPython's
+PyThreadState_SetAsyncExc) and waits, bounded, for them to return, so no thread of the run outlives it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import ipaddress
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,10 +30,16 @@ from botocore.endpoint import Endpoint
 
 FAKE_ACCESS_KEYS = frozenset({"local", "testing"})
 _THREAD_ATTRIBUTE = "greenlight_local_run"
+STOP_HANDLERS_WAIT_S = 5.0
 
 
 class EgressRefusedError(ConnectionError):
     """A local run's client tried to reach AWS itself."""
+
+
+class HandlerStoppedError(BaseException):
+    """Raised inside a handler still running when its run was interrupted (a BaseException: no `except Exception` in
+    the handler turns it into a result)."""
 
 
 @dataclass(eq=False)
@@ -36,10 +48,24 @@ class LocalRun:
 
     active: bool = True
     refused: list[str] = field(default_factory=list)  # what was refused, for tests and logs
+    handler_threads: set[threading.Thread] = field(default_factory=set)  # running this run's handlers now
 
-    def close(self) -> None:
+    def close(self, interrupt: bool = False) -> list[str]:
+        """End the run; with `interrupt`, end its running handlers too. Returns the threads that outlived the wait."""
         self.active = False
         _RUNS.discard(self)
+        if not interrupt:
+            return []
+        deadline = time.monotonic() + STOP_HANDLERS_WAIT_S
+        while self.handler_threads and time.monotonic() < deadline:
+            # Again until it lands: code that catches BaseException (asyncio's transports) may swallow one.
+            for thread in list(self.handler_threads):
+                if thread.ident is not None and thread is not threading.current_thread():
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(thread.ident), ctypes.py_object(HandlerStoppedError)
+                    )
+            time.sleep(0.1)
+        return [thread.name for thread in self.handler_threads]
 
     @contextmanager
     def running_here(self) -> Iterator[None]:
@@ -47,9 +73,11 @@ class LocalRun:
         thread = threading.current_thread()
         previous = getattr(thread, _THREAD_ATTRIBUTE, None)
         setattr(thread, _THREAD_ATTRIBUTE, self)
+        self.handler_threads.add(thread)
         try:
             yield
         finally:
+            self.handler_threads.discard(thread)
             setattr(thread, _THREAD_ATTRIBUTE, previous)
 
 
@@ -110,10 +138,21 @@ def _guarded_send(self: Endpoint, request: Any) -> Any:
     return _original_send(self, request)
 
 
+_original_excepthook = threading.excepthook
+
+
+def _quiet_when_stopped(arguments: threading.ExceptHookArgs) -> None:
+    """A thread ended by an interrupted run's HandlerStoppedError ends without a traceback."""
+    if arguments.exc_type is not None and issubclass(arguments.exc_type, HandlerStoppedError):
+        return
+    _original_excepthook(arguments)
+
+
 def install() -> None:
     """Guard every botocore request that is about to leave the process (once per process)."""
     global _installed  # noqa: PLW0603
     with _LOCK:
         if not _installed:
             setattr(Endpoint, "_send", _guarded_send)  # noqa: B010  (botocore's private send)
+            threading.excepthook = _quiet_when_stopped
             _installed = True

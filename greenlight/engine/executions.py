@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -41,7 +42,21 @@ def state_events(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
 def follow(
     sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None = None
 ) -> Run:
-    """Poll until the execution ends or the deadline passes (then it is stopped, and ends ABORTED)."""
+    """Poll until the execution ends or the deadline passes (then it is stopped, and ends ABORTED).
+
+    Interrupted (Ctrl-C), it stops the execution before the KeyboardInterrupt goes on: no further state starts.
+    """
+    try:
+        return _follow(sfn, execution_arn, deadline_s, on_state)
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            sfn.stop_execution(
+                executionArn=execution_arn, error="Greenlight.Interrupted", cause="the run was interrupted"
+            )
+        raise
+
+
+def _follow(sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None) -> Run:
     started, deadline = time.monotonic(), time.monotonic() + deadline_s
     seen = 0
     while True:

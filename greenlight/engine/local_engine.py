@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import logging
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,14 +26,18 @@ from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import Run, follow
 from greenlight.engine.mock_config import MockConfigError, answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
-from greenlight.engine.project import FunctionSpec, Project, ProjectError, resolve, substitute
+from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
+STACK_NAME = "greenlight-local"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
 VALIDATOR_WAIT_FLOOR = 0.02
+# moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
+_ONE_AT_A_TIME = threading.RLock()
+BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
 CLIENTS = (
     "stepfunctions",
     "lambda",
@@ -46,6 +51,8 @@ CLIENTS = (
     "events",
     "sqs",
     "acm",
+    "secretsmanager",
+    "sts",
 )
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
@@ -88,8 +95,16 @@ def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str])
     return merged
 
 
+class EngineBusyError(RuntimeError):
+    """Another local run held the process's engine for longer than BUSY_WAIT_S."""
+
+
 class LocalEngine:
-    """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.wait(...)`."""
+    """Use as a context manager: `with LocalEngine(project) as engine: engine.clients[...]; engine.wait(...)`.
+
+    Engines in one process run one after another: moto's AWS is process-wide, so a second engine entered while one
+    runs in another thread waits for it (saying so in its log), instead of failing on moto's shared state.
+    """
 
     def __init__(
         self,
@@ -121,25 +136,36 @@ class LocalEngine:
         self.stepfunctions_endpoint = stepfunctions_endpoint
 
     def __enter__(self) -> LocalEngine:
-        patches.apply()
-        self.settings.run = egress.open_run()
-        self._stack.callback(self.settings.run.close)
-        self._stack.enter_context(installed(self.settings))
-        self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
-        self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
-        self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
-        self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
-        self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
-        if self.stepfunctions_endpoint:
-            self.clients["stepfunctions"] = external_stepfunctions(self.stepfunctions_endpoint)
+        if not _ONE_AT_A_TIME.acquire(blocking=False):
+            self.log.write("waiting for the local run already under way in this process (one engine at a time)\n")
+            if not _ONE_AT_A_TIME.acquire(timeout=BUSY_WAIT_S):
+                raise EngineBusyError(
+                    f"another local run in this process held the engine for {BUSY_WAIT_S:g} s; local runs in one "
+                    "process run one at a time (moto's AWS is process-wide): run this one in another process"
+                )
+        self._stack.callback(_ONE_AT_A_TIME.release)
         try:
+            patches.apply()
+            self.settings.run = egress.open_run()
+            self._stack.callback(self.settings.run.close)
+            self._stack.enter_context(installed(self.settings))
+            self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
+            self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+            self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
+            self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
+            self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+            if self.stepfunctions_endpoint:
+                self.clients["stepfunctions"] = external_stepfunctions(self.stepfunctions_endpoint)
             self._deploy()
         except BaseException:
             self._stack.close()
             raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            # End the handlers still running (a synthetic check mid-traffic) before moto goes away under them.
+            self.settings.run.close(interrupt=True)
         self._stack.close()
 
     def _deploy(self) -> None:
@@ -148,7 +174,9 @@ class LocalEngine:
         iam = self.clients["iam"]
         role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+        refs["AWS::StackName"] = STACK_NAME
         refs |= self.parameters
+        refs |= {f"{logical_id}Role.Arn": role for logical_id in functions}  # SAM's generated role of each function
         for logical_id, spec in functions.items():
             name = f"greenlight-local-{logical_id}"
             arn = self.clients["lambda"].create_function(
@@ -162,6 +190,7 @@ class LocalEngine:
             self.function_names[logical_id] = name
             refs |= {logical_id: name, f"{logical_id}.Arn": arn}
             self.settings.handlers[name] = self.project.load_handler(spec)
+        refs |= self._roles(iam, refs, principal=role)
         self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
         # moto 5.2.5 starts no execution through an alias ARN (StateMachineDoesNotExist): the alias resolves to the
@@ -183,6 +212,25 @@ class LocalEngine:
         from common.observability import logger  # loaded from the task root by load_handler
 
         self._stack.enter_context(process.stream_of(logger.registered_handler, self.log))
+
+    def _roles(self, iam: Any, refs: dict[str, str], principal: str) -> dict[str, str]:
+        """Create the template's own roles (what the functions assume, e.g. SecretReaderRole), and have their trust and
+        permission policies enforced (patches/access). Locally every function runs as `principal`."""
+        created = {}
+        for logical_id, resource in self.project.resources.items():
+            if resource.get("Type") != "AWS::IAM::Role":
+                continue
+            properties = rendered(resource["Properties"], refs)
+            arn = iam.create_role(
+                RoleName=f"greenlight-local-{logical_id}"[:64],
+                Path=properties.get("Path", "/"),
+                AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"]),
+            )["Role"]["Arn"]
+            policies = [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
+            trust = properties["AssumeRolePolicyDocument"]
+            self.settings.iam_roles[arn] = {"trust": trust, "principal": principal, "policies": policies}
+            created[f"{logical_id}.Arn"] = arn
+        return created
 
     def enter(self, context: contextlib.AbstractContextManager[Any]) -> Any:
         """Keep `context` open until the engine stops (what a run sets up for its own length, e.g. a trusted CA)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,15 +141,43 @@ class Project:
             raise ProjectError(f"{spec.logical_id}: cannot load handler {spec.handler}: {error}") from error
 
 
+_SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]+)\}")
+
+
 def resolve(value: Any, refs: dict[str, str]) -> str:
-    """Enough of CloudFormation's intrinsics for substitutions and environment values: Ref and GetAtt."""
+    """Enough of CloudFormation's intrinsics for substitutions, environment values and policies: Ref, GetAtt and
+    Sub (where `${!Literal}` stays the literal `${Literal}`, as CloudFormation writes it)."""
     if isinstance(value, dict) and "Ref" in value:
         return refs[value["Ref"]]
     if isinstance(value, dict) and "Fn::GetAtt" in value:
         return refs[".".join(value["Fn::GetAtt"])]
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        template, variables = value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else (value["Fn::Sub"], {})
+        known = {**refs, **{name: resolve(given, refs) for name, given in variables.items()}}
+
+        def one(match: re.Match[str]) -> str:
+            literal, name = match.groups()
+            if literal:
+                return "${" + name + "}"
+            if name not in known and name not in refs:
+                raise ProjectError(f"the local engine cannot resolve ${{{name}}} in {value}")
+            return known[name] if name in known else refs[name]
+
+        return _SUB_VARIABLE.sub(one, str(template))
     if isinstance(value, dict):
         raise ProjectError(f"the local engine cannot resolve {value}")
     return str(value)
+
+
+def rendered(value: Any, refs: dict[str, str]) -> Any:
+    """A template fragment (a policy document) with every intrinsic resolved."""
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("Ref", "Fn::GetAtt", "Fn::Sub"):
+        return resolve(value, refs)
+    if isinstance(value, dict):
+        return {key: rendered(item, refs) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rendered(item, refs) for item in value]
+    return value
 
 
 def substitute(definition: str, values: dict[str, str]) -> str:

@@ -36,6 +36,11 @@ class EngineSettings:
     invoke_faults_after: dict[str, Callable[[], None]] = field(default_factory=dict)  # run once the handler returned
     target_health: dict[str, Callable[[], list[dict[str, Any]]]] = field(default_factory=dict)  # target group ARN
     mock_config: dict[str, Any] = field(default_factory=dict)  # the MockConfigFile in use, if any
+    # IAM for the template's roles (patches/access): role ARN -> its trust policy, the principal it trusts locally
+    # and its policies, rendered; a session's access key -> its role, session tags and session policy; what was denied.
+    iam_roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    iam_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    iam_denied: list[str] = field(default_factory=list)
 
     def inject_api_faults(self, service: str, operation: str, *error_codes: str) -> None:
         """The next calls of `operation` (snake_case) are answered with these error codes, in order."""

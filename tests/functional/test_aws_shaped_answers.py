@@ -10,18 +10,20 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 import pytest
 from botocore.stub import ANY
 
-import validate_synthetic.app
 from common import clock
 from common.config import HealthConfig, SecretRef
-from common.models import TargetGroup, ValidationStatus
+from common.models import SecretGrant, TargetGroup, ValidationStatus
+from common.secret_scope import Namespaces
 from finalize.app import Services, finalize
 from hook.app import execution_name, start
 from tests.support.servers import serve
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 from validate_health.checks import check_health
+from validate_synthetic.secrets import SecretReader
 
 pytestmark = pytest.mark.functional
 
@@ -83,9 +85,9 @@ def test_an_unhealthy_target_is_named_with_the_reason_elb_gives(monkeypatch: pyt
 @pytest.mark.parametrize(
     ("reference", "service", "operation", "fixture"),
     [
-        (SecretRef(ssm="/greenlight/shop/api-token"), "ssm", "get_parameter", "ssm/GetParameter"),
+        (SecretRef(ssm="/greenlight/tenants/shop/shop-dg/api-token"), "ssm", "get_parameter", "ssm/GetParameter"),
         (
-            SecretRef(secretsmanager="greenlight/shop/api-key"),
+            SecretRef(secretsmanager="greenlight/tenants/shop/shop-dg/api-key"),
             "secretsmanager",
             "get_secret_value",
             "secretsmanager/GetSecretValue",
@@ -95,14 +97,27 @@ def test_an_unhealthy_target_is_named_with_the_reason_elb_gives(monkeypatch: pyt
 def test_secret_header_values_are_read_as_aws_answers_them(
     reference: SecretRef, service: str, operation: str, fixture: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # GIVEN the plan's grant for shop/shop-dg and the stack's secret reader
+    grant = SecretGrant(application="shop", deployment_group="shop-dg")
+    role = "arn:aws:iam::123456789012:role/greenlight-secret-reader/stack/SecretReaderRole-X"
     answer = aws_response(fixture)
     params: dict[str, Any] = (
         {"Name": reference.ssm, "WithDecryption": True} if reference.ssm else {"SecretId": reference.secretsmanager}
     )
-    with stubbed(service) as (client, stubber):
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    with stubbed("sts") as (sts, sts_stubber), stubbed(service) as (client, stubber):
+        tags = [
+            {"Key": "greenlight-application", "Value": "shop"},
+            {"Key": "greenlight-deployment-group", "Value": "shop-dg"},
+        ]
+        expected = {"RoleArn": role, "RoleSessionName": ANY, "DurationSeconds": 900, "Policy": ANY, "Tags": tags}
+        sts_stubber.add_response("assume_role", aws_response("sts/AssumeRole"), expected)
         stubber.add_response(operation, answer, params)
-        monkeypatch.setattr(validate_synthetic.app, "client", lambda name: client)
-        value = validate_synthetic.app.resolve_secret(reference)
+        monkeypatch.setattr(boto3.Session, "client", lambda self, name, **kwargs: client)
+        # WHEN the synthetic function reads the header's value
+        reader = SecretReader(grant, Namespaces("/greenlight", "greenlight/"), role, sts=sts)
+        value = reader.read(reference)
+    # THEN it read it as AWS answers, through a session tagged with the deployment group
     assert value == (answer["Parameter"]["Value"] if reference.ssm else answer["SecretString"])
 
 
@@ -139,6 +154,8 @@ def test_finalize_applies_a_bypass_as_ssm_answers_it() -> None:
             "get_deployment", aws_response("codedeploy/GetDeployment"), {"deploymentId": "d-SHOP12345"}
         )
         ssm_stubber.add_response("get_parameters", answer, {"Names": bypasses})
+        history = aws_response("ssm/GetParameterHistory.bypass")
+        ssm_stubber.add_response("get_parameter_history", history, {"Name": bypasses[0], "MaxResults": 50})
         stubber.add_response(
             "put_lifecycle_event_hook_execution_status",
             aws_response("codedeploy/PutLifecycleEventHookExecutionStatus"),
@@ -151,5 +168,9 @@ def test_finalize_applies_a_bypass_as_ssm_answers_it() -> None:
             report = finalize(given, Services(codedeploy, events, ssm, now=lambda: now))
     assert report.verdict == "Succeeded" and report.bypass is not None
     assert report.bypass.parameter == bypasses[0] and report.bypass.verdict_without_bypass == "Failed"
-    assert "bypassed by arn:aws:sts::123456789012:assumed-role/platform-oncall/jane: INC-4711" in report.reason
+    jane = "arn:aws:sts::123456789012:assumed-role/platform-oncall/jane"
+    assert f"bypassed by {jane} (as the value says; AWS records {jane} as the parameter's writer): INC-4711" in (
+        report.reason
+    )
+    assert report.bypass.written_by == jane
     assert "until 2026-11-27T18:00:00Z" in report.reason

@@ -30,6 +30,8 @@ PLAN = {
     "config": {"inconclusive_policy": "fail"},
 }
 FAILING = ValidationResult(name="synthetic", status=ValidationStatus.FAILED, reason="40% of requests failed")
+PASSING = ValidationResult(name="synthetic", status=ValidationStatus.PASSED, reason="all requests succeeded")
+WRITER = "arn:aws:iam::123456789012:user/bob"
 
 
 @pytest.fixture
@@ -43,8 +45,10 @@ def put_bypass(ssm: Any, name: str, expires_in: timedelta = timedelta(hours=2), 
     ssm.put_parameter(Name=name, Value=json.dumps(value), Type="String")
 
 
-def run(ssm: Any, events: RecordingEvents, plan: dict[str, Any] | None = PLAN) -> Any:
-    given = {"request": REQUEST, "plan": plan, "results": [FAILING.model_dump(mode="json")], "problem": None}
+def run(
+    ssm: Any, events: RecordingEvents, plan: dict[str, Any] | None = PLAN, result: ValidationResult = FAILING
+) -> Any:
+    given = {"request": REQUEST, "plan": plan, "results": [result.model_dump(mode="json")], "problem": None}
     codedeploy = RecordingCodeDeploy()
     report = finalize(given, Services(codedeploy, events, ssm, now=lambda: NOW))  # type: ignore[arg-type]
     assert [c["status"] for c in codedeploy.callbacks] == [report.verdict.value]
@@ -60,7 +64,9 @@ def test_a_valid_bypass_lets_a_failing_deployment_through_and_says_so(
     report = run(ssm, events)
     # THEN CodeDeploy gets Succeeded, the validation still reports failed, and the reason says who, why, until when
     assert report.verdict == "Succeeded" and report.validations[0].status is ValidationStatus.FAILED
-    assert "bypassed by jane: INC-42 greenlight down, until 2026-11-27T12:00:00Z" in report.reason
+    # (moto names no writer, "N/A", where AWS gives an ARN; the local engine's patch names the local user)
+    assert "bypassed by jane (as the value says; AWS records " in report.reason and "writer): INC-42" in report.reason
+    assert "until 2026-11-27T12:00:00Z" in report.reason
     assert "Without the bypass: Failed: Blocked by synthetic" in report.reason
     assert report.bypass is not None and report.bypass.parameter == GROUP
     assert report.bypass.verdict_without_bypass == "Failed"
@@ -107,3 +113,80 @@ def test_an_unreadable_bypass_leaves_the_verdict_and_says_why(events: RecordingE
     assert report.verdict == "Failed"
     assert [i.parameter for i in report.bypass_ignored] == [GROUP, ALL]
     assert all("could not be read" in i.why for i in report.bypass_ignored)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[" * 3000,  # 6 KB: fits in an SSM parameter; a RecursionError in a reader without a depth bound
+        '{"by": "a", "by": "b", "reason": "r", "expires_at": "2026-11-27T12:00:00Z"}',
+        '{"by": "jane", "reason": "INC-42\\u001b]8;;http://x\\u0007", "expires_at": "2026-11-27T12:00:00Z"}',
+        "x: &a [1, 2]\ny: [*a, *a]",
+    ],
+    ids=["deep", "duplicate-keys", "control-characters", "alias"],
+)
+def test_a_hostile_bypass_for_all_is_ignored_and_a_healthy_deployment_still_succeeds(
+    ssm: Any, events: RecordingEvents, value: str
+) -> None:
+    # GIVEN a passing validation and, at <prefix>/bypass/all, a value no reader should accept
+    ssm.put_parameter(Name=ALL, Value=value, Type="String")
+    # WHEN Finalize decides
+    report = run(ssm, events, result=PASSING)
+    # THEN the verdict is the validations' own, announced, and the report says which bypass was ignored and why
+    assert report.verdict == "Succeeded" and report.bypass is None
+    [ignored] = report.bypass_ignored
+    assert ignored.parameter == ALL and ignored.why.startswith(("unreadable:", "malformed:"))
+    [announced] = events.of_type("Greenlight Verdict")
+    assert announced["verdict"] == "Succeeded" and announced["bypass_ignored"][0]["why"] == ignored.why
+    assert "\u001b" not in announced["summary"] and "\u0007" not in json.dumps(announced)
+
+
+def _history(version: int, user: str) -> dict[str, Any]:
+    return {"Name": GROUP, "Type": "String", "Version": version, "LastModifiedUser": user, "Value": "x"}
+
+
+def test_the_audit_names_who_wrote_the_parameter_as_aws_recorded_it(events: RecordingEvents) -> None:
+    # GIVEN a bypass whose value claims "security-team", written (version 3) by bob as AWS recorded it
+    value = json.dumps({"by": "security-team", "reason": "INC-7", "expires_at": "2026-11-27T12:00:00Z"})
+    with stubbed("ssm") as (ssm, stubber):
+        stubber.add_response(
+            "get_parameters",
+            {"Parameters": [{"Name": GROUP, "Type": "String", "Value": value, "Version": 3}], "InvalidParameters": []},
+            {"Names": [GROUP, ALL]},
+        )
+        history = [_history(1, "arn:aws:iam::123456789012:user/alice"), _history(2, "x"), _history(3, WRITER)]
+        stubber.add_response("get_parameter_history", {"Parameters": history}, {"Name": GROUP, "MaxResults": 50})
+        report = run(ssm, events)
+    # THEN both are in the reason, the report and the event
+    assert report.bypass is not None and report.bypass.by == "security-team" and report.bypass.written_by == WRITER
+    assert f"bypassed by security-team (as the value says; AWS records {WRITER} as the parameter's writer)" in (
+        report.reason
+    )
+    [announced] = events.of_type("Greenlight Verdict")
+    assert announced["bypass"]["written_by"] == WRITER
+
+
+def test_a_history_that_cannot_be_read_is_said_and_the_bypass_still_applies(events: RecordingEvents) -> None:
+    value = json.dumps({"by": "jane", "reason": "INC-7", "expires_at": "2026-11-27T12:00:00Z"})
+    with stubbed("ssm") as (ssm, stubber):
+        stubber.add_response(
+            "get_parameters", {"Parameters": [{"Name": GROUP, "Type": "String", "Value": value, "Version": 1}]}
+        )
+        stubber.add_client_error("get_parameter_history", "AccessDeniedException", "not authorized")
+        report = run(ssm, events)
+    assert report.verdict == "Succeeded" and report.bypass is not None and report.bypass.written_by is None
+    assert "the parameter's writer could not be read: AccessDeniedException)" in report.reason
+
+
+class BrokenSsm:
+    """A client that fails in a way no AWS error does (what a bug or a broken SDK would raise)."""
+
+    def get_parameters(self, **_: Any) -> Any:
+        raise RecursionError("maximum recursion depth exceeded")
+
+
+def test_a_bypass_lookup_that_raises_anything_leaves_finalize_deciding(events: RecordingEvents) -> None:
+    report = run(BrokenSsm(), events, result=PASSING)
+    assert report.verdict == "Succeeded" and report.bypass is None
+    assert all("could not be read: maximum recursion depth exceeded" in i.why for i in report.bypass_ignored)
+    assert len(events.of_type("Greenlight Verdict")) == 1

@@ -163,9 +163,10 @@ def test_a_bypass_seeded_locally_lets_a_failing_service_through_until_it_expires
     [announced] = [e["detail"] for e in result["events"] if e["detail-type"] == "Greenlight Verdict"]
     assert announced["verdict"] == verdict and announced["application_name"] == "orders"
     if verdict == "Succeeded":
-        assert (
-            report["bypass"]["by"] == "jane" and "bypassed by jane: INC-42 greenlight down, until" in report["reason"]
-        )
+        # the value's claim, and the writer as the local Parameter Store recorded it (the local run's user)
+        writer = "AWS records arn:aws:iam::123456789012:user/local as the parameter's writer"
+        assert report["bypass"]["by"] == "jane" and report["bypass"]["written_by"].endswith(":user/local")
+        assert f"bypassed by jane (as the value says; {writer}): INC-42 greenlight down, until" in report["reason"]
         assert announced["bypass"]["parameter"] == GROUP
     else:
         assert report["bypass"] is None and report["bypass_ignored"][0]["why"].startswith("expired at")

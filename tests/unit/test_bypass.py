@@ -29,6 +29,11 @@ def test_a_valid_bypass_says_who_why_and_until_when() -> None:
     found = parse(holding(), NAME, NOW)
     assert isinstance(found, Bypass) and found.parameter == NAME
     assert describe(found) == "bypassed by jane: INC-42 greenlight down, until 2026-11-27T12:00:00Z"
+    found.written_by = "arn:aws:iam::123456789012:user/bob"
+    assert describe(found) == (
+        "bypassed by jane (as the value says; AWS records arn:aws:iam::123456789012:user/bob as the parameter's "
+        "writer): INC-42 greenlight down, until 2026-11-27T12:00:00Z"
+    )
 
 
 @pytest.mark.parametrize(
@@ -43,8 +48,21 @@ def test_a_valid_bypass_says_who_why_and_until_when() -> None:
         (holding(by=""), "by: String should have at least 1 character"),
         (json.dumps({"by": "jane", "expires_at": "2026-11-27T12:00:00Z"}), "reason: Field required"),
         (holding(scope="everything"), "scope: Extra inputs are not permitted"),
-        ("bypass please", "malformed: not JSON"),
+        ("bypass please", "malformed: value: Input should be a valid dictionary"),
         ("[]", "malformed"),
+        # The config's strict reader: depth, duplicate keys, aliases, size; and no control character in text fields.
+        ("[" * 3000, "unreadable: the value nests deeper than 32 levels"),
+        ("{" * 3000, "unreadable: the value nests deeper than 32 levels"),
+        (
+            '{"by": "jane", "reason": "x", "expires_at": "2026-11-27T11:00:00Z", "expires_at": "2026-11-27T12:00:00Z"}',
+            "unreadable: the value has the key 'expires_at' twice",
+        ),
+        ("a: &x [1]\nb: *x", "unreadable: the value uses the YAML alias *x"),
+        (holding(reason="INC-42" + " " * 9000), "unreadable: the value is 9"),
+        (holding(reason="INC-42\n\nrm -rf"), "reason: Value error, holds the control character U+000A"),
+        (holding(reason="INC-42\u001b[31m"), "reason: Value error, holds the control character U+001B"),
+        (holding(by="jane\u2028admin"), "by: Value error, holds the control character U+2028"),
+        (holding(reason="x\u0085y"), "holds the control character U+0085"),
     ],
 )
 def test_an_expired_or_malformed_bypass_is_ignored_saying_why(text: str, why: str) -> None:

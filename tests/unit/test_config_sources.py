@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from common.config import ConfigError, load
-from common.config_sources import DEFAULTS, Layer, effective, label, layered
+from common.config import ConfigError
+from common.config_sources import DEFAULTS, Layer, effective, label, layered, read_layers
 from tests.support.stubs import aws_response, stubbed
 
 pytestmark = pytest.mark.unit
@@ -49,9 +49,10 @@ def test_the_merge_is_the_one_prepare_makes() -> None:
     names = [p["Name"] for p in answer["Parameters"]]
     with stubbed("ssm") as (ssm, stubber):
         stubber.add_response("get_parameters", answer, {"Names": names, "WithDecryption": True})
-        loaded, sources = load(ssm, "/greenlight", "shop", "shop-dg")
+        read = read_layers(ssm, "/greenlight", "shop", "shop-dg")
+    assert read == layers
     previewed, _, _ = effective(layers)
-    assert previewed == loaded and label(layers).split(" + ") == sources
+    assert previewed == effective(read)[0] and label(read).split(" + ")[1:] == [layer.source for layer in layers]
 
 
 def test_an_invalid_layering_names_the_layers_and_the_field() -> None:

@@ -61,7 +61,11 @@ SCOPES: dict[str, Scope] = {
     "states:DescribeExecution": Scope(("execution", "express"), "execution"),
     "ssm:GetParameter": Scope(("parameter",), "parameter"),
     "ssm:GetParameters": Scope(("parameter",), "parameter"),
+    "ssm:GetParameterHistory": Scope(("parameter",), "parameter"),
     "secretsmanager:GetSecretValue": Scope(("secret",), "secret"),
+    # AWS Security Token Service: AssumeRole and TagSession on role/<path><name> (the secret reader's path).
+    "sts:AssumeRole": Scope(("role",), "role"),
+    "sts:TagSession": Scope(("role",), "role"),
     "lambda:InvokeFunction": Scope(("function",), "function"),
     "sqs:SendMessage": Scope(("queue",), "queue"),
     # Amazon EventBridge: both of its bus types name event-bus/<name>; greenlight puts on the default bus only.
@@ -90,6 +94,7 @@ ARN_PREFIXES = {
     "service-revision": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-revision/",
     "certificate": "arn:${AWS::Partition}:acm:${AWS::Region}:${AWS::AccountId}:certificate/",
     "event-bus": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default",
+    "role": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/",
 }
 
 CALLBACK = "codedeploy:PutLifecycleEventHookExecutionStatus"
@@ -181,3 +186,11 @@ def test_star_only_where_the_reference_lists_no_type_or_a_reason_is_given() -> N
             assert scope.why_star, f"{action}: the reference lists {scope.listed}; say why the statement uses *"
         if scope.granted is not None:
             assert scope.granted in scope.listed, action
+
+
+def test_only_the_secret_reader_role_reads_secrets(resources: dict[str, Any]) -> None:
+    """The synthetic function's own role reads no secret: only a SecretReaderRole session tagged with the
+    deployment group does (common.secret_scope), so a config naming another team's secret meets AccessDenied."""
+    reads = {"ssm:GetParameter", "secretsmanager:GetSecretValue"}
+    readers = {role for role, statement in policy_statements(resources) if reads & set(_as_list(statement["Action"]))}
+    assert readers == {"SecretReaderRole"}

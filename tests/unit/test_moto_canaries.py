@@ -127,3 +127,16 @@ def test_an_execution_still_cannot_start_through_an_alias() -> None:
 
     source = inspect.getsource(StepFunctionBackend.describe_state_machine)
     assert "isnumeric" in source and "aliases" not in source  # versions only, never an alias ARN
+
+
+def test_ssm_history_still_names_no_writer() -> None:
+    assert '"LastModifiedUser"] = "N/A"' in inspect.getsource(ORIGINALS["ssm_describe"])
+
+
+def test_sts_still_keeps_no_session_tags_and_iam_is_still_unenforced() -> None:
+    """patches/access enforces the template's roles' IAM: moto neither keeps the tags AssumeRole passes nor checks a
+    trust or session policy."""
+    from moto.sts.models import STSBackend
+
+    assert "tags" not in inspect.signature(STSBackend.assume_role).parameters
+    assert "policy" in inspect.signature(STSBackend.assume_role).parameters

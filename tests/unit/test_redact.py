@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from common.models import ValidationStatus
-from common.redact import MARK, Redactor
+from common.redact import MARK, Redactor, ShortSecretError
 from common.validation import Outcome, run
 
 pytestmark = pytest.mark.unit
@@ -52,7 +52,7 @@ def test_nothing_registered_changes_nothing() -> None:
 
 def test_run_cuts_secrets_from_the_result() -> None:
     outcome = Outcome(ValidationStatus.FAILED, f"saw {SECRET}", {"sample": SECRET}, {"header": SECRET})
-    result = run("synthetic", False, lambda: outcome, redact=redactor().scrub)
+    result = run("synthetic", False, lambda: outcome, redactor())
     assert SECRET not in json.dumps(result)
     assert result["reason"] == f"saw {MARK}" and result["observed"] == {"sample": MARK}
 
@@ -61,9 +61,90 @@ def test_run_cuts_secrets_from_an_exception_and_its_log(caplog: pytest.LogCaptur
     def check() -> Outcome:
         raise ValueError(f"the service said {SECRET}")
 
-    result = run("synthetic", False, check, redact=redactor().scrub)
+    result = run("synthetic", False, check, redactor())
     assert result["status"] == "error" and MARK in result["reason"] and SECRET not in result["reason"]
     [record] = [r for r in caplog.records if r.getMessage() == "Validation could not run"]
     logged = json.dumps(record.__dict__, default=str)
     assert "ValueError: the service said" in logged and MARK in logged
     assert SECRET not in logged and json.dumps(SECRET)[1:-1] not in logged
+
+
+QUOTED = "tok'en-7Fq2x9"  # a quote inside: repr escapes it when the whole value also holds a double quote
+
+
+def pieces(secret: str, size: int = 6) -> list[str]:
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
+
+
+def test_a_reason_cut_mid_secret_keeps_no_piece_of_it() -> None:
+    """Issue 24, item 1: the synthetic check cuts its most common failure to 200 characters before run() sees it."""
+    from common.config import SyntheticConfig
+    from validate_synthetic.checks import judge
+    from validate_synthetic.traffic import Sample
+
+    redactor = Redactor()
+    echoed = "x" * 168 + QUOTED + "y" * 100  # the cut at 200 falls inside the secret (8 of its 13 characters before)
+    samples = [Sample("#0 GET /", 200, 5.0, None, [f"header X-Echo = {echoed!r} does not match /^v2/"])] * 3
+
+    def check() -> Outcome:
+        redactor.add(QUOTED)  # registered during the check, as the synthetic function does when it reads it
+        return judge(samples, SyntheticConfig(total_requests=3))
+
+    result = run("synthetic", False, check, redactor)
+    assert result["status"] == "failed" and "x" * 150 in result["reason"]
+    text = json.dumps(result)
+    assert [piece for piece in pieces(QUOTED) if piece in text] == []
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        repr(f"""say "hi" {QUOTED}""")[1:-1],  # item 2: repr picked ' quotes and escaped the secret's own '
+        repr({"a": f'"{QUOTED}'}),
+        json.dumps(QUOTED),
+        QUOTED.upper(),  # item 3: case
+        QUOTED.lower(),
+        QUOTED.encode().hex(),
+        QUOTED.encode().hex().upper(),
+        quote(QUOTED, safe="").lower(),
+        "&#39;".join(QUOTED.split("'")),  # markupsafe's entity for '
+        "&#x27;".join(QUOTED.split("'")),  # html.escape's
+        base64.b64encode(f"user:{QUOTED}".encode()).decode(),  # HTTP Basic
+        base64.b64encode(f"an-admin:{QUOTED}".encode()).decode(),
+        base64.urlsafe_b64encode(f"u:{QUOTED}".encode()).decode(),
+        base64.b64encode(QUOTED.encode()).decode(),
+    ],
+)
+def test_every_spelling_of_the_secret_is_cut(spelled: str) -> None:
+    redactor = Redactor()
+    redactor.add(QUOTED)
+    text = redactor.text(f"echo = {spelled} (end)")
+    assert MARK in text and spelled not in text
+    assert [piece for piece in pieces(QUOTED.lower()) if piece in text.lower()] == []
+
+
+@pytest.mark.parametrize(("secret", "refused"), [("r", True), ("1234567", True), ("12345678", False)])
+def test_a_secret_under_eight_characters_is_refused_saying_why_never_what(secret: str, refused: bool) -> None:
+    redactor = Redactor()
+    if not refused:
+        assert redactor.add(secret, "the secret {ssm: /x}") == secret
+        return
+    with pytest.raises(ShortSecretError) as error:
+        redactor.add(secret, "the secret {ssm: /x}")
+    assert str(error.value).startswith(f"the secret {{ssm: /x}} holds {len(secret)} characters; a secret must")
+    assert not redactor and redactor.text("requests") == "requests"
+
+
+def test_a_line_logged_during_the_check_is_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+    from common.observability import logger
+
+    redactor = Redactor()
+
+    def check() -> Outcome:
+        redactor.add(QUOTED)
+        logger.info(f"the service said {QUOTED.upper()}", extra={"body": {"echo": QUOTED}})
+        return Outcome(ValidationStatus.PASSED, "fine")
+
+    run("synthetic", False, check, redactor)
+    [record] = [r for r in caplog.records if r.getMessage().startswith("the service said")]
+    assert record.getMessage() == f"the service said {MARK}" and record.__dict__["body"] == {"echo": MARK}

@@ -91,6 +91,9 @@ def test_dry_run_failure_does_not_hold_up_a_good_release(project: Project) -> No
     assert accepted(report) == ["Succeeded"]
 
 
+TOKEN = "/greenlight/tenants/sample-service/sample-service-dg/api-token"  # the local run's deployment group's
+
+
 def test_secret_header_never_reaches_logs_reports_or_the_execution(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,13 +109,13 @@ def test_secret_header_never_reaches_logs_reports_or_the_execution(
         return run
 
     def store_secret(engine: LocalEngine, deployment: LocalDeployment) -> None:
-        engine.clients["ssm"].put_parameter(Name="/greenlight/api-token", Value=secret, Type="SecureString")
+        engine.clients["ssm"].put_parameter(Name=TOKEN, Value=secret, Type="SecureString")
 
     monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
     scenario = [
         {
             "path": "/api/items",
-            "headers": {"Authorization": {"ssm": "/greenlight/api-token"}},
+            "headers": {"Authorization": {"ssm": TOKEN}},
             "expect": {"status": [418]},
         }
     ]
@@ -182,13 +185,17 @@ def test_a_secret_the_service_echoes_never_leaves(
         return run
 
     def deployment_with_secret(clients: dict[str, Any], *args: Any, **kwargs: Any) -> LocalDeployment:
-        clients["ssm"].put_parameter(Name="/greenlight/api-token", Value=secret, Type="SecureString")
+        clients["ssm"].put_parameter(Name=TOKEN, Value=secret, Type="SecureString")
         return original_deployment(clients, *args, **kwargs)
 
     monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
     monkeypatch.setattr(greenlight.engine.local_run, "create_deployment", deployment_with_secret)
     scenario = [
-        {"path": "/api/items", "headers": {"Authorization": {"ssm": "/greenlight/api-token"}}, "expect": expectation}
+        {
+            "path": "/api/items",
+            "headers": {"Authorization": {"ssm": TOKEN}},
+            "expect": expectation,
+        }
     ]
     config, log = tmp_path / "greenlight.yaml", tmp_path / "functions.log"
     config.write_text(quick_config(synthetic={"requests": scenario}))

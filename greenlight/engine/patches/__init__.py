@@ -2,7 +2,8 @@
 
 The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
 errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution). The services:
-`codedeploy`, `ecs`, `elbv2`, `cloudwatch`. And `faults` (injected error answers). Each patch closes a gap measured
+`codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter). And `faults` (injected error answers),
+`access` (IAM for the template's own roles: the scoped secret reading). Each patch closes a gap measured
 in moto 5.2.5 (docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.settings`);
 outside an engine moto behaves as shipped. tests/unit/test_moto_canaries.py fails the day an upgrade moves or
 fixes what a patch touches.
@@ -15,6 +16,7 @@ from importlib.metadata import version
 
 from greenlight.engine import conformance, egress
 from greenlight.engine.patches import (
+    access,
     asl,
     cloudwatch,
     codedeploy,
@@ -22,12 +24,14 @@ from greenlight.engine.patches import (
     elbv2,
     faults,
     lambda_invoke,
+    ssm,
     stepfunctions,
     waits,
 )
 from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
 
-MODULES = (lambda_invoke, waits, asl, stepfunctions, codedeploy, ecs, elbv2, cloudwatch, faults)
+# access wraps the response entry point after faults has replaced it: a refused read is refused before any fault.
+MODULES = (lambda_invoke, waits, asl, stepfunctions, codedeploy, ecs, elbv2, cloudwatch, ssm, faults, access)
 _LOCK = threading.Lock()
 _applied: list[bool] = []
 

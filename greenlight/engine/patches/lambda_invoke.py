@@ -10,6 +10,7 @@ from typing import Any
 from moto.awslambda.models import LambdaFunction
 
 from greenlight.engine import settings
+from greenlight.engine.egress import HandlerStoppedError
 from greenlight.engine.patches.originals import PatchList
 
 
@@ -50,6 +51,8 @@ def invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, boo
             if fault is not None:
                 fault()
             answer = json.dumps(handler(payload, LambdaContext(self)), default=str)
+    except HandlerStoppedError:
+        return _error("the local run was interrupted", "Runtime.LocalRunEnded")
     except Exception as error:
         shape = {
             "errorMessage": str(error),

@@ -16,6 +16,7 @@ from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.responses import BaseResponse
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.models import ELBv2Backend
+from moto.ssm.models import Parameter
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.program import program
@@ -62,6 +63,7 @@ ORIGINALS: dict[str, Any] = {
     "error_equals": ErrorEqualsDecl._eval_body,
     "fail_state": StateFail._eval_state,
     "branch_error_name": getattr(branches_decl, "CustomErrorName"),  # noqa: B009
+    "ssm_describe": Parameter.describe_response_object,
 }
 
 # One patch: replace `owner.attribute` with `replacement` (the original is in ORIGINALS).
