@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 
 from common.config_base import (
     DEFAULT_LIFECYCLE_EVENT,
@@ -87,16 +87,6 @@ class GreenlightConfig(Section):
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     # greenlight new-validation: the section of each validation it added is a field above this line.
-
-    @model_validator(mode="after")
-    def bake_covers_synthetic_traffic(self) -> GreenlightConfig:
-        duration = self.synthetic.duration_seconds
-        if self.synthetic.enabled and self.metrics.enabled and duration and self.metrics.bake_seconds < duration:
-            raise ValueError(
-                f"metrics.bake_seconds ({self.metrics.bake_seconds}) must be at least synthetic.duration_seconds "
-                f"({duration:g}): metrics are read after the bake time and must cover the synthetic traffic"
-            )
-        return self
 
 
 def _validation_sections() -> dict[str, type[ValidationConfig]]:

@@ -26,9 +26,9 @@ from validate_metrics.queries import (
     custom_query_id,
     query_id,
     values_of,
-    window,
 )
 from validate_metrics.series import metric_series
+from validate_metrics.traffic import Traffic
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -154,15 +154,15 @@ def check_metrics(
     prepared_at: datetime,
     now: datetime,
     sleep: Callable[[float], None] = clock.sleep,
+    traffic: Traffic | None = None,
 ) -> Outcome:
-    """Judge the window from the deployment's start to the end of the current period, once CloudWatch published it
-    (validate_metrics.publication), or at the deadline."""
-    start, end = window(prepared_at, now, config)
+    """Judge the window from the deployment's start on, once CloudWatch published the period in which the run's
+    `traffic` ends (validate_metrics.publication), or at the deadline."""
     queries = builtin_queries("green", green, config.period_seconds)
     if config.baseline is not None and blue is not None:
         queries += builtin_queries("blue", blue, config.period_seconds)
     queries += [custom_query(check, config.period_seconds) for check in config.checks]
-    points, publication = read_published(cloudwatch, queries, (start, end), config, sleep)
+    points, (start, end), publication = read_published(cloudwatch, queries, prepared_at, now, config, sleep, traffic)
     values = values_of(points)
     results = (
         builtin_checks(values, config, green) + baseline_checks(values, config, blue) + custom_checks(values, config)

@@ -14,7 +14,7 @@ from common.ranksum import percentile
 from common.validation import Outcome
 from validate_synthetic.baseline import compare, with_comparison
 from validate_synthetic.charts import distinct_failures, synthetic_charts
-from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
+from validate_synthetic.traffic import Sample, prepare_requests, run_loop, run_traffic
 
 
 def failure_kind(sample: Sample) -> str:
@@ -76,7 +76,7 @@ def check_synthetic(
         ]
         return list(await asyncio.gather(*sends))
 
-    green, *blue = asyncio.run(send_all())
+    green, *blue = run_loop(send_all())
     outcome = judge(green, config)
     if base_url.startswith("https:") and tls is not None:
         outcome.observed |= {"tls_server_name": tls.server_name, "tls_verified": tls.verify}

@@ -11,13 +11,18 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from itertools import cycle
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from yarl import URL
+
+try:
+    import uvloop
+except ImportError:  # no build of it for Windows: the standard loop sends the same traffic, more slowly
+    uvloop = None  # type: ignore[assignment]
 
 from common import bounded_json, http
 from common.config import Expectation, JsonAssertion, RequestSpec, SecretRef, SyntheticConfig
@@ -33,6 +38,14 @@ from validate_synthetic.guard import (
 
 MISSING = object()
 REFUSED_HOST = "refused-host"
+T = TypeVar("T")
+
+
+def run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run the traffic to its end on uvloop's event loop (libuv), which sends about 1.4 times the requests per second
+    of asyncio's own from one core (bench/synthetic_vs_hey.py)."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop if uvloop is not None else None) as runner:
+        return runner.run(coroutine)
 
 
 class SecretValueError(ValueError):

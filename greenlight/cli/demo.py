@@ -35,7 +35,6 @@ synthetic:
           - {path: items.0.id, exists: true}
         max_latency_ms: 1000
 metrics:
-  bake_seconds: 60
   min_request_count: 50
 """
 

@@ -21,8 +21,7 @@ from greenlight.cli.errors import (
     INTERRUPTED,
     UsageError,
 )
-from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
-from greenlight.engine.mock_config import MockConfigError
+from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.engine.project import ProjectError
 
 
@@ -88,6 +87,12 @@ def _add_deployment_world(run: argparse.ArgumentParser) -> None:
         default="BLUE_GREEN",
         choices=["BLUE_GREEN", "LINEAR", "CANARY"],
         help="with --controller ecs: the deployment strategy (LINEAR and CANARY shift production in steps)",
+    )
+    run.add_argument(
+        "--rollback",
+        action="store_true",
+        help="with --controller ecs: invoke the hook as ECS does while it rolls back (TEST_TRAFFIC_SHIFT or "
+        "PRODUCTION_TRAFFIC_SHIFT, GREEN at 0 %% of production)",
     )
     run.add_argument(
         "--metrics-delay",

@@ -23,14 +23,17 @@ from moto.core.exceptions import JsonRESTError
 
 from greenlight.engine import conformance, egress, patches, process
 from greenlight.engine.eventbus import EventRecorder
-from greenlight.engine.executions import Run, follow
-from greenlight.engine.mock_config import MockConfigError, answer_problems
+from greenlight.engine.executions import QUIET_S, Run, follow
+from greenlight.engine.interface import MockConfigError
+from greenlight.engine.mock_config import answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
+from greenlight.engine.models import engine_clients, shared_boto3_session
 from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
+EXTERNAL_POLL_S = 0.1  # another Step Functions tells this process nothing: its executions are polled
 STACK_NAME = "greenlight-local"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
@@ -38,28 +41,15 @@ VALIDATOR_WAIT_FLOOR = 0.02
 # moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
 _ONE_AT_A_TIME = threading.RLock()
 BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
-CLIENTS = (
-    "stepfunctions",
-    "lambda",
-    "iam",
-    "codedeploy",
-    "elbv2",
-    "ec2",
-    "cloudwatch",
-    "ssm",
-    "logs",
-    "events",
-    "sqs",
-    "acm",
-    "secretsmanager",
-    "sts",
-)
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
+    # moto's EC2 backend makes 1,300 sample AMIs each time it is made, and a mock makes it again when it starts and
+    # when it stops: a second and more per run, for images no local run uses (moto's documented setting).
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
 
@@ -74,12 +64,8 @@ def external_stepfunctions(endpoint: str) -> Any:
     """A client of another Step Functions on loopback; its account is the stand-in's (LocalStack takes a 12-digit
     access key as the account), so every ARN is the one the embedded engine would make."""
     secret = LOCAL_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"]
-    return boto3.client(
-        "stepfunctions",
-        region_name=REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id=ACCOUNT,
-        aws_secret_access_key=secret,
+    return shared_boto3_session(REGION).client(
+        "stepfunctions", endpoint_url=endpoint, aws_access_key_id=ACCOUNT, aws_secret_access_key=secret
     )
 
 
@@ -151,9 +137,12 @@ class LocalEngine:
             self._stack.enter_context(installed(self.settings))
             self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
             self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+            # moto empties boto3's default session for the mock (and restores it when the mock stops): the
+            # functions' clients come from it, so they get the shared one, whose service models are read already.
+            boto3.DEFAULT_SESSION = shared_boto3_session(REGION)
             self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
             self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
-            self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+            self.clients = engine_clients()
             if self.stepfunctions_endpoint:
                 self.clients["stepfunctions"] = external_stepfunctions(self.stepfunctions_endpoint)
             self._deploy()
@@ -311,6 +300,7 @@ class LocalEngine:
         self, execution_arn: str, deadline_s: float = 300.0, on_state: Callable[[dict[str, Any]], None] | None = None
     ) -> Run:
         """Follow the execution to its end (stopped at the deadline), then play EventBridge for the safety net."""
-        run = follow(self.clients["stepfunctions"], execution_arn, deadline_s, on_state)
+        quiet_s = EXTERNAL_POLL_S if self.stepfunctions_endpoint else QUIET_S
+        run = follow(self.clients["stepfunctions"], execution_arn, deadline_s, on_state, quiet_s)
         self.deliver_status_change(execution_arn, run.status)
         return run

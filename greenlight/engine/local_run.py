@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from greenlight.engine import local_tls
 from greenlight.engine.executions import Run
+from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
 
@@ -18,13 +19,6 @@ if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
-
-DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
-DEFAULT_DEADLINE_S = 900.0
-
-
-class LocalRunError(Exception):
-    """The local run cannot start as asked (an invalid config, for instance); the message is one line."""
 
 
 @dataclass
@@ -50,8 +44,9 @@ class LocalRunOptions:
     stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
     strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
     rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
-    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale.
-    metrics_delay_s: float = 60.0
+    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale;
+    # None: at once, with no period's end awaited (for runs that are not about the delay, e.g. quick tests).
+    metrics_delay_s: float | None = 60.0
     # The BLUE service behind the production listener (without it the production listener has nothing behind it).
     blue_url: str | None = None
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).

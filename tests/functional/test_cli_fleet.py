@@ -98,7 +98,7 @@ def test_config_show_layers_ssm_and_files_with_sources(
     assert (shown["health"]["path"], shown["synthetic"]["concurrency"], shown["metrics"]["bake_seconds"]) == (
         "/healthz",
         4,
-        60,
+        0,
     )
     # ... and as JSON, for scripts
     assert main([*args, "--json"]) == 0

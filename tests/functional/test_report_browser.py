@@ -19,7 +19,7 @@ from greenlight.cli.report import write_local_run_page
 from greenlight.cli.sample_service import BAD, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 
 pytestmark = pytest.mark.functional
 
@@ -52,7 +52,7 @@ def chromium() -> Iterator[Any]:
 def failing_page(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = quick_config(synthetic={"requests": SCENARIO, "total_requests": 120})
     with SampleService(BAD) as service:
-        options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=TIME_SCALE)
+        options = LocalRunOptions(target_url=service.url, config_text=config, **QUICK_RUN)
         result = run_local(options, project)
     assert result.verdict == "Failed"
     return write_local_run_page(result, tmp_path_factory.mktemp("report") / "verdict.html")

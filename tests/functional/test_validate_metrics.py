@@ -314,20 +314,21 @@ def test_the_read_waits_until_cloudwatch_published_the_windows_last_minute(cloud
 
     # WHEN the metrics are read
     outcome = check_metrics(cloudwatch, GREEN, None, MetricsConfig(), PREPARED, NOW, sleep=nap)
-    # THEN it polled every 10 s until the data was there, then judged it
-    assert naps == [10, 10, 10]
+    # THEN it polled every 5 s until the data was there, then judged it
+    assert naps == [5, 5, 5]
     assert outcome.observed["publication"] | {"last_period": None} == {
         "last_period": None,
         "published": True,
-        "waited_seconds": 30,
+        "waited_seconds": 15,
         "reads": 4,
+        "waited_for": "the minute of the read",
     }
     assert outcome.status is ValidationStatus.PASSED, outcome.reason
 
 
 def test_data_never_published_is_judged_at_the_deadline_and_the_reason_says_so(cloudwatch: Any) -> None:
     naps: list[float] = []
-    config = MetricsConfig(data_timeout_seconds=25, no_data="inconclusive")
+    config = MetricsConfig(data_timeout_seconds=25, poll_interval_seconds=10, no_data="inconclusive")
     outcome = check_metrics(cloudwatch, GREEN, None, config, PREPARED, NOW, sleep=naps.append)
     assert naps == [10, 10, 5]  # never past the deadline
     assert outcome.status is ValidationStatus.INCONCLUSIVE

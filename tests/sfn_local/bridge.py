@@ -18,13 +18,13 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import boto3
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.loopback import LoopbackServer
+from greenlight.engine.models import shared_boto3_session
 from greenlight.engine.standin import REGION
 
 # Lambda Invoke (REST-JSON): POST /2015-03-31/functions/{FunctionName}/invocations
@@ -68,7 +68,8 @@ class Bridge:
 
         Its clients are made here, inside the engine (moto answers them), with one attempt each: a relay must not
         retry what the caller would see fail (LocalStack's own clients make one attempt too)."""
-        clients = {service: boto3.client(service, region_name=REGION, config=ONE_ATTEMPT) for service in BRIDGED}
+        session = shared_boto3_session(REGION)  # the engine's: its service models are read already
+        clients = {service: session.client(service, config=ONE_ATTEMPT) for service in BRIDGED}
         with self._lock:
             self.engine, self.clients, self.requests = engine, clients, []
 

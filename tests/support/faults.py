@@ -22,7 +22,7 @@ from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeploy
 from tests.conftest import ROOT
 from tests.support.bad_configs import alias_bomb
 from tests.support.hostile import Hostile, hostile_service
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ def run_fault(
 
     with _target(fault) as url:
         options = LocalRunOptions(
-            target_url=url, config_text=quick_config(**fault.config), time_scale=TIME_SCALE, deadline_s=60.0
+            target_url=url, config_text=quick_config(**fault.config), **QUICK_RUN, deadline_s=60.0
         )
         for key, value in (fault.options | overrides).items():
             setattr(options, key, value)

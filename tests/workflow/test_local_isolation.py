@@ -54,7 +54,8 @@ def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
     assert not run.active and entered.is_set()
     release.set()
     deadline = time.monotonic() + 10
-    while not run.refused and time.monotonic() < deadline:
+    # (Finalize reads SSM before it calls back: wait for the callback's refusal, not the first one)
+    while not any("codedeploy" in message for message in run.refused) and time.monotonic() < deadline:
         time.sleep(0.02)
 
     # THEN its callback is refused before it is sent, and nothing left the machine
