@@ -54,6 +54,9 @@ class LocalRunOptions:
     blue_url: str | None = None
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
     https_server_name: str | None = None
+    # Another Step Functions on loopback runs the workflow (LocalEngine's stepfunctions_endpoint); the run starts
+    # as the hook starts it (the hook's execution name and input), since the hook's own client reaches moto only.
+    stepfunctions_endpoint: str | None = None
 
 
 def read_config(path: Path) -> str:
@@ -132,6 +135,8 @@ def _start(engine: LocalEngine, deployment: LocalDeployment, options: LocalRunOp
     if options.mock_config:
         engine.use_mock_config(options.mock_config)
         return engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id, options.mock_case), []
+    if options.stepfunctions_endpoint:
+        return engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id), []
     # CodeDeploy invokes hooks asynchronously, so Lambda may deliver the same event more than once.
     outcomes = [
         engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id).get("outcome", "")
@@ -213,12 +218,14 @@ def _run_local(
 
     engine = LocalEngine(
         project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
-        options.stack_parameters,
+        options.stack_parameters, options.stepfunctions_endpoint,
     )  # fmt: skip
     engine.settings.alb_metrics_delay_s = options.metrics_delay_s
     prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
     seeded = seeded_parameters(prefix, options)
     health_path = health_path_of(config_layers(prefix, options, seeded))
+    if options.stepfunctions_endpoint and options.controller == "ecs":
+        raise LocalRunError("another Step Functions runs the CodeDeploy path only: the ECS hook starts on moto's")
     with engine:
         if not options.blue_url:  # nothing behind the production listener: a baseline cannot be judged here
             engine.enter(process.environment({NO_BLUE_VARIABLE: "1"}))

@@ -71,6 +71,11 @@ def _no_green_task_set(engine: LocalEngine, deployment: LocalDeployment) -> None
     target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "Green"]
 
 
+def _finalize_crashes_and_report_failed_is_throttled(engine: LocalEngine, deployment: LocalDeployment) -> None:
+    engine.break_function("FinalizeFunction", _raise("finalize crashed"))
+    deployment.fail_callbacks("ThrottlingException")
+
+
 def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> None:
     """Someone (a person stopping the deployment, another run) reported before greenlight did."""
     engine.clients["codedeploy"].put_lifecycle_event_hook_execution_status(
@@ -148,6 +153,10 @@ FAULTS = [
     Fault("finalize-fails", "Finalize cannot call back (AccessDenied, 5 invocations)",
           "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
           lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5),
+          evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
+    Fault("report-failed-throttled", "Finalize crashes; the aws-sdk callback throttled once",
+          "Catch -> Report Failed, state Retry on CodeDeploy.ThrottlingException -> Finalize Failed", "Failed",
+          _finalize_crashes_and_report_failed_is_throttled,
           evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
     Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
           "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4),
@@ -244,15 +253,29 @@ def _target(fault: Fault) -> Iterator[str]:
             yield service.url
 
 
-def run_fault(fault: Fault, project: Project) -> FaultOutcome:
+def run_fault(
+    fault: Fault,
+    project: Project,
+    engine_setup: Setup | None = None,
+    on_state: Callable[[dict[str, Any]], None] | None = None,
+    **overrides: Any,
+) -> FaultOutcome:
+    """Run the fault on the embedded engine; `engine_setup` runs after the fault's own setup, and `overrides` set
+    LocalRunOptions after the fault's options (the parity tier runs the same faults on LocalStack so)."""
     started = time.monotonic()
+
+    def setup(engine: LocalEngine, deployment: LocalDeployment) -> None:
+        for step in (fault.setup, engine_setup):
+            if step is not None:
+                step(engine, deployment)
+
     with _target(fault) as url:
         options = LocalRunOptions(
             target_url=url, config_text=quick_config(**fault.config), **QUICK_RUN, deadline_s=60.0
         )
-        for key, value in fault.options.items():
+        for key, value in (fault.options | overrides).items():
             setattr(options, key, value)
-        result = run_local(options, project, before_start=fault.setup)
+        result = run_local(options, project, on_state=on_state, before_start=setup)
     return FaultOutcome(result, time.monotonic() - started)
 
 
