@@ -72,12 +72,12 @@ def name_of(reference: SecretRef) -> tuple[str, str]:
     if reference.ssm is not None:
         name, colon, selector = reference.ssm.partition(":")
         segments = name.split("/")[1:]
-        bad_selector = bool(colon) and not SSM_SELECTOR.match(colon + selector)
-        if not SSM_NAME.match(name) or {".", ".."} & set(segments) or bad_selector:
+        bad_selector = bool(colon) and not SSM_SELECTOR.fullmatch(colon + selector)
+        if not SSM_NAME.fullmatch(name) or {".", ".."} & set(segments) or bad_selector:
             raise SecretScopeError(f"{reference.label()} is not an SSM parameter name (/a/b, letters, digits, _.-)")
         return "ssm", name
     name = str(reference.secretsmanager)
-    if not SECRET_NAME.match(name) or "//" in name or {".", ".."} & set(name.split("/")):
+    if not SECRET_NAME.fullmatch(name) or "//" in name or {".", ".."} & set(name.split("/")):
         raise SecretScopeError(
             f"{reference.label()} is not a Secrets Manager secret name (letters, digits, /_+=.@-; not an ARN)"
         )
@@ -87,7 +87,7 @@ def name_of(reference: SecretRef) -> tuple[str, str]:
 def refusal(reference: SecretRef, platform_layer: bool, application: str, group: str, spaces: Namespaces) -> str | None:
     """Why a layer may not name `reference` for this deployment group, or None when it may. The one place that
     decides; `platform_layer`: the reference comes from the platform's default layer."""
-    if not (TENANT_NAME.match(application) and TENANT_NAME.match(group)) or {application, group} & {".", ".."}:
+    if not (TENANT_NAME.fullmatch(application) and TENANT_NAME.fullmatch(group)) or {application, group} & {".", ".."}:
         return (
             f"the deployment group {application}/{group} has characters a secret's namespace cannot hold (letters, "
             "digits, _.- only), so it may name no secret"
