@@ -11,7 +11,11 @@ The value is read with the config's strict reader (common.config_text: size, dep
 and its text fields may hold no control character (the reason reaches the verdict event's one-line summary).
 Whatever the value holds, reading it never raises: Finalize must decide. `by` is what the value claims; the
 audit also names who wrote the parameter as AWS recorded it: `LastModifiedUser` of the version read, from the
-parameter's history (GetParameterHistory).
+parameter's history (GetParameterHistory). The sentence puts what AWS says (until when, who wrote it) before what
+the value says (`by`, `reason`): those are the writer's own words, so an audit line forged in them reads as a claim
+after the record, and the one-line summary, cut at 300 characters, never loses the record to a long `by`. Format
+characters (bidi overrides and isolates, zero-width ones) are refused with the control characters: they change
+what a reader sees without being seen.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ MAX_DURATION = timedelta(hours=24)
 CLOCK_SKEW = timedelta(minutes=15)
 ALL = "all"
 Clock = Callable[[], datetime]
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: none belongs in a one-line audit field.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the format characters that reorder or hide
+# text (Arabic letter mark, zero-width ones, bidi embeddings, overrides and isolates, invisible operators, BOM): none
+# belongs in a one-line audit field.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 HISTORY_PAGES = 3  # SSM keeps a parameter's last 100 versions: two pages of 50, and one to spare
 
 
@@ -70,15 +76,16 @@ def parameter_names(prefix: str, application: str | None, deployment_group: str 
 
 
 def describe(bypass: Bypass) -> str:
-    """The sentence the report and the logs carry: who the value says, who AWS says wrote it, why, until when."""
+    """The sentence the report and the logs carry: until when and who AWS says wrote it, then who and why the value
+    says (its own words, so they come last)."""
     until = bypass.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     if bypass.written_by:
-        audit = f" (as the value says; AWS records {bypass.written_by} as the parameter's writer)"
+        audit = f"AWS records {bypass.written_by} as the parameter's writer"
     elif bypass.written_by_unread:
-        audit = f" (as the value says; the parameter's writer could not be read: {bypass.written_by_unread})"
+        audit = f"the parameter's writer could not be read from AWS ({bypass.written_by_unread})"
     else:
-        audit = ""
-    return f"bypassed by {bypass.by}{audit}: {bypass.reason}, until {until}"
+        audit = "AWS records no writer for the parameter"
+    return f"bypassed until {until}; {audit}; the value says by {bypass.by}: {bypass.reason}"
 
 
 def document(by: str, reason: str, expires_at: datetime) -> str:
