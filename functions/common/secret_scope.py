@@ -9,7 +9,10 @@ decides, from the layer that wrote it:
 - only the platform's default layer (`<ConfigParameterPrefix>/default`) may name the shared namespace:
   `<ConfigParameterPrefix>/shared/` and `<SecretsPrefix>shared/`.
 
-The two trees never overlap whatever an application is called, and neither holds a config layer or a bypass.
+The two trees never overlap whatever an application is called. Neither holds a bypass, and the tenants tree holds no
+config layer Prepare would not read (a team's secrets lie three names below it, a layer one). The config layer of an
+application (ECS: a cluster) named `shared` would be a name in the shared tree: `layer_refusal` refuses it, saying
+so, rather than read a name that may be a shared secret (and that Prepare's role may not read).
 Prepare refuses a config that names anything else (a Failed verdict naming the reference), and hands the synthetic
 function a `SecretGrant`: the deployment group, and the exact shared names the platform's layer uses. AWS enforces
 the same scope a second time (template.yaml, SecretReaderRole): the synthetic function reads secrets only through a
@@ -110,6 +113,19 @@ def refusal(reference: SecretRef, platform_layer: bool, application: str, group:
     return (
         f"{reference.label()} is outside the deployment group's namespace: a layer for {application}/{group} may "
         f"name only {own}... (and the platform's default layer also {shared}...)"
+    )
+
+
+def layer_refusal(application: str, group: str, spaces: Namespaces) -> str | None:
+    """Why the config layer of this deployment group may not be read, or None: when it lies in the shared namespace."""
+    layer = spaces.ssm(application, group).rstrip("/")
+    shared, _ = spaces.shared()
+    if not layer.startswith(shared):
+        return None
+    return (
+        f"the config layer {layer} of {application}/{group} is in the shared secret namespace {shared}, where no "
+        f"config is read: an application (ECS: cluster) named {application} cannot be configured or validated by this "
+        "stack; deploy it under another name"
     )
 
 
