@@ -93,8 +93,14 @@ def document(by: str, reason: str, expires_at: datetime) -> str:
     return BypassDocument(by=by, reason=reason, expires_at=expires_at).model_dump_json()
 
 
+def _escaped(text: str) -> str:
+    """`text` with each control or format character written as its \\uXXXX escape: a why names the value's keys, and
+    `greenlight bypass show` prints it to a terminal."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _problems(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors())
+    return _escaped("; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors()))
 
 
 def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
@@ -102,7 +108,7 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
     try:
         given = BypassDocument.model_validate(load_text(text))
     except ConfigTextError as error:
-        return IgnoredBypass(parameter=parameter, why=f"unreadable: the value {error}")
+        return IgnoredBypass(parameter=parameter, why=f"unreadable: the value {_escaped(str(error))}")
     except ValidationError as error:
         return IgnoredBypass(parameter=parameter, why=f"malformed: {_problems(error)}")
     except Exception as error:  # a last resort: a bypass that cannot be read is not in force

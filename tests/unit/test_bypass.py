@@ -111,3 +111,14 @@ def test_what_the_cli_writes_is_what_finalize_reads() -> None:
         "INC-42",
         NOW + timedelta(hours=1),
     )
+
+
+def test_why_a_bypass_is_ignored_holds_no_control_character_whatever_its_keys_hold() -> None:
+    """A key is quoted in the why (an extra input); `greenlight bypass show` prints the why to a terminal."""
+    from common.bypass import CONTROL_CHARACTERS
+
+    text = json.loads(holding())
+    text["\u001b[2J\u001b[31mAPPROVED\nby security\u202e"] = 1
+    found = parse(json.dumps(text), NAME, NOW)
+    assert isinstance(found, IgnoredBypass) and "Extra inputs are not permitted" in found.why
+    assert CONTROL_CHARACTERS.search(found.why) is None and "\\u001b[2J\\u001b[31mAPPROVED\\u000aby" in found.why
