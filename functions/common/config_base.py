@@ -50,6 +50,9 @@ class ValidationConfig(Section):
     (common.config.VALIDATIONS) and the `Validate` Parallel's branches (greenlight.authoring.generate) follow."""
 
     wait_before: ClassVar[WaitBefore | None] = None
+    # Judges GREEN from what its target group publishes (metrics), not from requests of its own: a route that
+    # forwards only a weighted share to GREEN (a LINEAR or CANARY step) is enough.
+    per_target_group: ClassVar[bool] = False
 
     enabled: bool = True
     dry_run: bool = Field(False, description="Run and report, but never fail the deployment.")
@@ -72,7 +75,7 @@ class ValidationConfig(Section):
     def runs_where_it_can(self) -> ValidationConfig:
         needs_green, needs_traffic = self.needs()
         for event in self.lifecycle_events if self.enabled else []:
-            problem = why_not(event, needs_green, needs_traffic)
+            problem = why_not(event, needs_green, needs_traffic, self.per_target_group)
             if problem:
                 raise ValueError(f"lifecycle_events names {event}, but {problem}; {self.settings_hint()}")
         return self

@@ -55,6 +55,7 @@ class MetricsConfig(ValidationConfig):
         "bake_seconds",
         "Let GREEN take test traffic before reading its metrics; waiting here costs nothing.",
     )
+    per_target_group: ClassVar[bool] = True  # reads GREEN's target group: a weighted production step is judged too
 
     bake_seconds: int = Field(60, ge=0, le=2400, description="Observation time before the metrics are read.")
     period_seconds: int = Field(

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEST, PRODUCTION = "test", "production"
+TEST, PRODUCTION, WEIGHTED = "test", "production", "weighted"
 
 
 @dataclass(frozen=True)
 class Stage:
     green_exists: bool  # the replacement (Green) task set exists, its targets registered
-    green_route: str | None  # the listener that routes to GREEN: TEST, PRODUCTION, or None (none does yet)
+    # The listener that routes to GREEN: TEST, PRODUCTION, WEIGHTED (the production rule's weights are shifting
+    # between BLUE and GREEN: GREEN takes a share of production, requests cannot choose it), or None (none does yet)
+    green_route: str | None
 
 
 STAGES = {
@@ -30,7 +32,8 @@ STAGES = {
 # Amazon ECS's lifecycle stages (ECS developer guide, "Lifecycle hooks for Amazon ECS service deployments"), in
 # their order: before scale-up there are no GREEN tasks; after it they run but no rule routes to them; while test
 # traffic shifts the test rule's weights are changing; from POST_TEST_TRAFFIC_SHIFT the test rule routes to GREEN,
-# from PRODUCTION_TRAFFIC_SHIFT the production rule does (prepare.ecs_stages sends requests through it there).
+# at PRODUCTION_TRAFFIC_SHIFT "the green service revision is migrating from 0% to 100% of production traffic" (at
+# every step of LINEAR and CANARY): the production rule forwards a weighted share to each; after it, to GREEN alone.
 ECS_TABLE = {
     "RECONCILE_SERVICE": Stage(green_exists=False, green_route=None),
     "PRE_SCALE_UP": Stage(green_exists=False, green_route=None),
@@ -38,11 +41,16 @@ ECS_TABLE = {
     "TEST_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=None),
     "POST_TEST_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=TEST),
     "PRE_PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=TEST),
-    "PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=PRODUCTION),
+    "PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=WEIGHTED),
     "POST_PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=PRODUCTION),
 }
 NO_GREEN = "there is no GREEN task set yet"
 NOT_ROUTED = "no listener routes to GREEN yet (the test listener still sends to BLUE), so requests would test BLUE"
+WEIGHTED_ROUTE = (
+    "the production rule forwards a weighted share to GREEN and the rest to BLUE (each step of LINEAR and CANARY), "
+    "so most requests would test BLUE and none can choose GREEN; metrics judge GREEN's target group there, and "
+    "requests reach GREEN alone at POST_TEST_TRAFFIC_SHIFT (test rule) and POST_PRODUCTION_TRAFFIC_SHIFT"
+)
 
 
 def stage(event: str) -> Stage:
@@ -50,11 +58,15 @@ def stage(event: str) -> Stage:
     return STAGES.get(event) or ECS_TABLE.get(event) or Stage(green_exists=True, green_route=TEST)
 
 
-def why_not(event: str, needs_green: bool, needs_traffic: bool) -> str | None:
-    """Why a check with these needs cannot run at `event`, or None when it can."""
+def why_not(event: str, needs_green: bool, needs_traffic: bool, per_target_group: bool = False) -> str | None:
+    """Why a check with these needs cannot run at `event`, or None when it can. `needs_traffic`: GREEN must take
+    traffic; unless the check reads it per target group (`per_target_group`, metrics), its own requests must reach
+    GREEN alone."""
     where = stage(event)
     if needs_green and not where.green_exists:
         return f"at {event} {NO_GREEN}"
     if needs_traffic and where.green_route is None:
         return f"at {event} {NOT_ROUTED}"
+    if needs_traffic and where.green_route == WEIGHTED and not per_target_group:
+        return f"at {event} {WEIGHTED_ROUTE}"
     return None

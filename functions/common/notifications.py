@@ -76,10 +76,14 @@ def one_line(text: str) -> str:
 
 
 def verdict_detail(
-    report: VerdictReport, decided_by: DecidedBy, execution_arn: str | None = None, engine: Engine = "codedeploy"
+    report: VerdictReport, decided_by: DecidedBy, execution_arn: str | None = None, engine: Engine | None = None
 ) -> VerdictEventDetail:
+    """The event's detail; the engine is the report's unless given, and on the ECS path the stage is ECS's own
+    lifecycle stage (a rule matches `engine: [ecs]` and `stage: [PRODUCTION_TRAFFIC_SHIFT]`), not its CodeDeploy
+    equivalent."""
+    engine = engine or report.engine
     service = "/".join(n for n in (report.application_name, report.deployment_group_name) if n) or report.deployment_id
-    stage = report.lifecycle_event
+    stage = (report.stage or report.lifecycle_event) if engine == "ecs" else report.lifecycle_event
     return VerdictEventDetail(
         verdict=report.verdict,
         reason=cut_text(report.reason, REASON_LIMIT),
@@ -109,7 +113,7 @@ def announce_verdict(
     report: VerdictReport,
     decided_by: DecidedBy,
     execution_arn: str | None = None,
-    engine: Engine = "codedeploy",
+    engine: Engine | None = None,
 ) -> bool:
     """Put the `Greenlight Verdict` event; call it only once this part's callback delivered the verdict."""
     detail = verdict_detail(report, decided_by, execution_arn, engine)
@@ -117,10 +121,16 @@ def announce_verdict(
 
 
 def announce_outage_allowed(
-    events: EventBridgeClient, deployment_id: str, hook_id: str, state_machine_arn: str, error: str
+    events: EventBridgeClient,
+    deployment_id: str,
+    hook_id: str,
+    state_machine_arn: str,
+    error: str,
+    engine: Engine = "codedeploy",
 ) -> bool:
     detail = OutageAllowedDetail(
         summary=one_line(f"Allowed without validation: the workflow could not start ({error})"),
+        engine=engine,
         deployment_id=deployment_id,
         lifecycle_event_hook_execution_id=hook_id,
         state_machine_arn=state_machine_arn,

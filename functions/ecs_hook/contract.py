@@ -18,9 +18,6 @@ HookStatus = Literal["SUCCEEDED", "FAILED", "IN_PROGRESS"]
 SUCCEEDED: HookStatus = "SUCCEEDED"
 FAILED: HookStatus = "FAILED"
 IN_PROGRESS: HookStatus = "IN_PROGRESS"
-# "When a roll back happens, Amazon ECS runs the lifecycle hooks for PRODUCTION_TRAFFIC_SHIFT and TEST_TRAFFIC_SHIFT"
-# (developer guide, "Lifecycle hooks for Amazon ECS service deployments").
-ROLLBACK_STAGES = frozenset({"TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"})
 DETAILS_KEY = "greenlight"  # greenlight's own entry in hookDetails; the rest (the service's hookDetails) is kept
 DETAIL_FIELDS = ("serviceArn", "targetServiceRevisionArn", "testTrafficWeights", "productionTrafficWeights")
 
@@ -78,19 +75,16 @@ class EcsHookEvent:
         )
 
     @property
-    def is_rollback(self) -> bool:
-        """ECS re-runs the traffic-shift hooks while it rolls back; the target revision then has no production weight.
-
-        Outside a rollback these stages see GREEN serving production (LINEAR, CANARY steps) or nothing to judge yet.
-        """
-        weight = self.production_traffic_weights.get(self.target_service_revision_arn, 0.0)
-        return self.lifecycle_stage in ROLLBACK_STAGES and weight <= 0
-
-    @property
     def mine(self) -> dict[str, Any]:
-        """What greenlight put in hookDetails on an earlier answer (empty on the first call)."""
+        """What greenlight put in hookDetails on an earlier answer to this hook execution (empty on the first call).
+
+        ECS keeps hookDetails returned at run time "between invocations of the same hook within a single deployment"
+        (developer guide, "Lambda hooks for Amazon ECS service deployments"): a LINEAR or CANARY step arrives with the
+        previous step's entry. An entry is this execution's only when it names this executionId.
+        """
         value = self.hook_details.get(DETAILS_KEY)
-        return dict(value) if isinstance(value, dict) else {}
+        entry = dict(value) if isinstance(value, dict) else {}
+        return entry if entry.get("execution_id") == self.execution_id else {}
 
     def workflow_input(self) -> dict[str, Any]:
         """The execution's input: the two request ids every state reads, and what ECS said about the deployment."""
@@ -108,13 +102,19 @@ class EcsHookEvent:
 
 
 def answer(
-    event: EcsHookEvent | None, status: HookStatus, reason: str, delay: int | None = None, **mine: Any
+    event: EcsHookEvent | None,
+    status: HookStatus,
+    reason: str,
+    delay: int | None = None,
+    entry: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The hook's answer. hookDetails keeps what ECS passed and carries greenlight's entry: the reason, and what
-    the next call needs (whether this hook execution started a workflow, how many starts were tried)."""
+    """The hook's answer. hookDetails keeps what ECS passed and carries greenlight's entry (`entry`, or by default
+    the one this hook execution had): the reason, the executionId it belongs to, and what the next call needs."""
     passed = event.hook_details if event else {}
-    entry = (event.mine if event else {}) | mine | {"reason": reason}
-    response: dict[str, Any] = {"hookStatus": status, "hookDetails": passed | {DETAILS_KEY: entry}}
+    mine = dict(entry if entry is not None else event.mine if event else {}) | {"reason": reason}
+    if event is not None:
+        mine["execution_id"] = event.execution_id  # the hook execution this entry belongs to
+    response: dict[str, Any] = {"hookStatus": status, "hookDetails": passed | {DETAILS_KEY: mine}}
     if status == IN_PROGRESS and delay is not None:
         response["callBackDelay"] = delay
     return response

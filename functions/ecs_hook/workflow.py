@@ -1,18 +1,21 @@
-"""The validation workflow as the ECS hook sees it: started once per hook execution, then read on every call."""
+"""The validation workflow as the ECS hook sees it: one execution per step of a hook execution, started on the step's
+first call, then read on every call."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from common.aws_errors import on_aws_side
-from common.names import execution_name
 from common.observability import logger
 from common.outcomes import OUTAGE_POLICIES
+from ecs_hook import announce
 from ecs_hook.contract import FAILED, IN_PROGRESS, SUCCEEDED, EcsHookEvent, answer
+from ecs_hook.steps import Step, execution_name_for
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
@@ -37,87 +40,132 @@ def execution_arn(state_machine_arn: str, name: str) -> str:
     return ":".join([*parts[:5], "execution", parts[6], name])
 
 
+def _no_events() -> Any:
+    return None
+
+
 @dataclass(frozen=True)
 class Workflow:
     sfn: SFNClient
     state_machine_arn: str
     outage_policy: str = "fail"
     callback_delay: int = 15
+    events: Callable[[], Any] = field(default=_no_events)  # the EventBridge client, made only when announcing
 
     @classmethod
-    def of(cls, sfn: SFNClient, settings: EcsHookSettings) -> Workflow:
+    def of(cls, sfn: SFNClient, settings: EcsHookSettings, events: Callable[[], Any] = _no_events) -> Workflow:
         if not settings.state_machine_arn:
             raise ValueError("STATE_MACHINE_ARN is not set: the stack is misconfigured")
-        return cls(sfn, settings.state_machine_arn, settings.outage_policy, int(settings.callback_delay_seconds))
+        return cls(
+            sfn, settings.state_machine_arn, settings.outage_policy, int(settings.callback_delay_seconds), events
+        )
+
+    def arn(self, name: str) -> str:
+        return execution_arn(self.state_machine_arn, name)
 
 
-def judge(event: EcsHookEvent, workflow: Workflow) -> dict[str, Any]:
-    """Answer from the execution of this hook execution, starting it when there is none yet."""
-    name = execution_name(event.execution_id)
+def step_of(event: EcsHookEvent, workflow: Workflow, key: str) -> Step:
+    """The step this invocation belongs to. The same executionId with another step key is a new step (ECS reused
+    the id), unless the execution recorded for it still runs: then the payload changed within the step."""
+    entry, fresh = event.mine, execution_name_for(event.execution_id, key)
+    if entry.get("step") == key:
+        return Step(key, str(entry.get("execution") or fresh), entry)
+    previous = entry.get("execution")
+    if isinstance(previous, str) and running(workflow, previous):
+        logger.warning("The payload changed while this step's workflow runs; following it", extra={"step": key})
+        return Step(str(entry.get("step")), previous, entry)
+    return Step(key, fresh)
+
+
+def running(workflow: Workflow, name: str) -> bool:
     try:
-        described = workflow.sfn.describe_execution(executionArn=execution_arn(workflow.state_machine_arn, name))
+        return workflow.sfn.describe_execution(executionArn=workflow.arn(name))["status"] in STILL_RUNNING
     except workflow.sfn.exceptions.ExecutionDoesNotExist:
-        if event.mine.get("started"):
-            logger.error("The validation workflow's execution is gone", extra={"execution_name": name})
-            return answer(event, FAILED, f"the validation workflow's execution {name} is gone")
-        return start(event, workflow, name)
+        return False
+
+
+def judge(event: EcsHookEvent, workflow: Workflow, key: str) -> dict[str, Any]:
+    """Answer from the execution of this step, starting it when there is none yet."""
+    step = Step(key, execution_name_for(event.execution_id, key))
+    try:
+        step = step_of(event, workflow, key)
+        described = workflow.sfn.describe_execution(executionArn=workflow.arn(step.name))
+    except workflow.sfn.exceptions.ExecutionDoesNotExist:
+        if step.entry.get("started"):
+            return failed(event, workflow, step, f"the validation workflow's execution {step.name} is gone")
+        return start(event, workflow, step)
     except (ClientError, BotoCoreError) as error:
         if not on_aws_side(error):
             raise
         logger.warning("Could not read the workflow (on AWS's side); asking ECS to call again")
-        return answer(event, IN_PROGRESS, f"could not read the workflow: {error}", workflow.callback_delay)
-    return from_execution(event, workflow, described)
+        reason = f"could not read the workflow: {error}"
+        return answer(event, IN_PROGRESS, reason, workflow.callback_delay, entry=step.record())
+    return from_execution(event, workflow, described, step)
 
 
-def start(event: EcsHookEvent, workflow: Workflow, name: str) -> dict[str, Any]:
-    attempts = int(event.mine.get("start_attempts", 0)) + 1
+def failed(event: EcsHookEvent, workflow: Workflow, step: Step | None, reason: str, **changes: Any) -> dict[str, Any]:
+    """A FAILED the hook decides itself (no verdict from the workflow): logged, counted and announced."""
+    logger.error(f"Answering FAILED: {reason}", extra={"stage": event.lifecycle_stage})
+    execution = workflow.arn(step.name) if step else None
+    announce.failed(workflow.events, event, reason, execution, start_failed=bool(changes.get("start_attempts")))
+    return answer(event, FAILED, reason, entry=step.record(**changes) if step else None)
+
+
+def start(event: EcsHookEvent, workflow: Workflow, step: Step) -> dict[str, Any]:
+    attempts = int(step.entry.get("start_attempts", 0)) + 1
     try:
         workflow.sfn.start_execution(
-            stateMachineArn=workflow.state_machine_arn, name=name, input=json.dumps(event.workflow_input())
+            stateMachineArn=workflow.state_machine_arn, name=step.name, input=json.dumps(event.workflow_input())
         )
     except workflow.sfn.exceptions.ExecutionAlreadyExists:
-        logger.info("Workflow already started for this hook execution", extra={"execution_name": name})
+        logger.info("Workflow already started for this step", extra={"execution_name": step.name})
     except (ClientError, BotoCoreError) as error:
-        return start_failed(event, workflow, error, attempts)
-    logger.info("Started the validation workflow", extra={"execution_name": name, "stage": event.lifecycle_stage})
-    reason = f"validating {event.lifecycle_stage} in execution {name}"
-    return answer(event, IN_PROGRESS, reason, workflow.callback_delay, started=True, execution=name)
+        return start_failed(event, workflow, step, error, attempts)
+    logger.info("Started the validation workflow", extra={"execution_name": step.name, "stage": event.lifecycle_stage})
+    reason = f"validating {event.lifecycle_stage} in execution {step.name}"
+    return answer(event, IN_PROGRESS, reason, workflow.callback_delay, entry=step.record(started=True))
 
 
-def start_failed(event: EcsHookEvent, workflow: Workflow, error: Exception, attempts: int) -> dict[str, Any]:
+def start_failed(
+    event: EcsHookEvent, workflow: Workflow, step: Step, error: Exception, attempts: int
+) -> dict[str, Any]:
     """Retry on ECS's next call while AWS's side may recover, then follow the outage policy (as the CodeDeploy hook)."""
     problem = f"the validation workflow could not start: {type(error).__name__}: {error}"
     transient = on_aws_side(error)
     if transient and attempts < MAX_START_ATTEMPTS:
         logger.warning("Could not start the workflow; trying again on ECS's next call", extra={"attempt": attempts})
-        return answer(event, IN_PROGRESS, problem, workflow.callback_delay, start_attempts=attempts)
+        return answer(event, IN_PROGRESS, problem, workflow.callback_delay, entry=step.record(start_attempts=attempts))
     if workflow.outage_policy not in OUTAGE_POLICIES:
         logger.error("Unknown OUTAGE_POLICY; treated as fail", extra={"outage_policy": workflow.outage_policy})
     if transient and workflow.outage_policy == "allow":
         logger.warning("Could not start the workflow (on AWS's side); the outage policy allows the deployment")
-        return answer(event, SUCCEEDED, f"{problem} (the outage policy allows it)", start_attempts=attempts)
-    logger.error("Could not start the validation workflow; answering FAILED", extra={"problem": problem})
-    return answer(event, FAILED, problem, start_attempts=attempts)
+        announce.outage_allowed(workflow.events, event, workflow.state_machine_arn, problem)
+        reason = f"{problem} (the outage policy allows it)"
+        return answer(event, SUCCEEDED, reason, entry=step.record(start_attempts=attempts, outage_allowed=True))
+    return failed(event, workflow, step, problem, start_attempts=attempts)
 
 
-def from_execution(event: EcsHookEvent, workflow: Workflow, described: Any) -> dict[str, Any]:
+def from_execution(event: EcsHookEvent, workflow: Workflow, described: Any, step: Step) -> dict[str, Any]:
     status, name = described["status"], described["name"]
     if status in STILL_RUNNING:
-        return answer(event, IN_PROGRESS, f"execution {name} is {status}", workflow.callback_delay, started=True)
+        reason = f"execution {name} is {status}"
+        return answer(event, IN_PROGRESS, reason, workflow.callback_delay, entry=step.record(started=True))
     if status in ENDED_WITHOUT_VERDICT:
-        logger.error("The validation workflow ended without a verdict", extra={"status": status})
-        return answer(event, FAILED, f"execution {name} ended {status} without a verdict", started=True)
+        return failed(event, workflow, step, f"execution {name} ended {status} without a verdict", started=True)
     verdict, reason = verdict_of(described.get("output"))
+    if verdict is None:
+        return failed(event, workflow, step, reason, started=True)
     logger.info(f"Verdict {verdict}: {reason}", extra={"verdict": verdict, "stage": event.lifecycle_stage})
-    return answer(event, SUCCEEDED if verdict == "Succeeded" else FAILED, reason, started=True, verdict=verdict)
+    status_now = SUCCEEDED if verdict == "Succeeded" else FAILED
+    return answer(event, status_now, reason, entry=step.record(started=True, verdict=verdict))
 
 
-def verdict_of(output: Any) -> tuple[str, str]:
-    """The verdict report's verdict and reason; an output that is not one is a Failed verdict saying so."""
+def verdict_of(output: Any) -> tuple[str | None, str]:
+    """The verdict report's verdict and reason; None when the output is not a verdict report (saying so)."""
     try:
         report = json.loads(output) if isinstance(output, str) else None
     except ValueError:
         report = None
     if not isinstance(report, dict) or report.get("verdict") not in ("Succeeded", "Failed"):
-        return "Failed", "the workflow ended without a verdict report in its output"
+        return None, "the workflow ended without a verdict report in its output"
     return str(report["verdict"]), str(report.get("reason", ""))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from common.ecs_models import EcsContext, TestRequest
 from prepare.discovery import HTTPS, Discovery, DiscoveryError, _listener, _target_group, certificates
-from prepare.ecs_rules import listener_of, request_for
+from prepare.ecs_rules import listener_of, not_green_alone, request_for
 from prepare.ecs_stages import codedeploy_event, uses_production_rule
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class EcsDiscovery(Discovery):
     strategy: str
     test_request: TestRequest
     both_serve_production: bool  # GREEN and BLUE share production traffic now (a LINEAR or CANARY step)
+    route_problem: str | None = None  # why requests through the rule would not reach GREEN alone, if they would not
 
 
 def _service_deployment(ecs: ECSClient, arn: str) -> dict[str, Any]:
@@ -52,14 +53,30 @@ def _resolved_target_group(revision: dict[str, Any] | None) -> str | None:
 
 
 def _advanced(revision: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The load balancer ECS shifts traffic on: its advancedConfiguration names the production listener rule, and
+    may name a test rule (ECS makes it optional: the guide's canary example has none)."""
     for balancer in revision.get("loadBalancers", []):
         advanced = balancer.get("advancedConfiguration")
-        if advanced and advanced.get("testListenerRule") and advanced.get("productionListenerRule"):
+        if advanced and advanced.get("productionListenerRule"):
             return dict(balancer), dict(advanced)
     raise DiscoveryError(
         f"service revision {revision['serviceRevisionArn']} has no load balancer with an advancedConfiguration "
-        "naming a production and a test listener rule: greenlight validates ECS blue/green through the test rule"
+        "naming a production listener rule: ECS blue/green shifts traffic through it"
     )
+
+
+def _rule_for(stage: str, advanced: dict[str, Any]) -> tuple[str, str | None]:
+    """The rule requests go through at `stage`, and why it cannot carry them to GREEN when no test rule exists."""
+    if uses_production_rule(stage):
+        return str(advanced["productionListenerRule"]), None
+    if advanced.get("testListenerRule"):
+        return str(advanced["testListenerRule"]), None
+    missing = (
+        f"the service has no test listener rule (advancedConfiguration.testListenerRule), so at {stage} nothing "
+        "routes requests to GREEN: add a test rule, or run health (check_http) and synthetic at "
+        "POST_PRODUCTION_TRAFFIC_SHIFT"
+    )
+    return str(advanced["productionListenerRule"]), missing
 
 
 def _target_groups(target: dict[str, Any], source: dict[str, Any] | None) -> tuple[str, str | None]:
@@ -116,7 +133,7 @@ def discover_ecs(
     green_arn, blue_arn = _target_groups(revisions[target_arn], source)
     stage = context.lifecycle_stage if context else str(deployment.get("lifecycleStage", ""))
     _, advanced = _advanced(revisions[target_arn])
-    rule_arn = advanced["productionListenerRule" if uses_production_rule(stage) else "testListenerRule"]
+    rule_arn, missing = _rule_for(stage, advanced)
     rule = dict(elbv2.describe_rules(RuleArns=[rule_arn])["Rules"][0])
     weights = context.production_traffic_weights if context else {}
     green_weight = weights.get(target_arn, 0.0)
@@ -141,4 +158,5 @@ def discover_ecs(
         strategy=strategy,
         test_request=request_for(rule),
         both_serve_production=strategy in GRADUAL_STRATEGIES and green_weight > 0 and blue_weight > 0,
+        route_problem=missing or not_green_alone(rule, green_arn),
     )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from common.config import BaselineConfig, GreenlightConfig
+from common.config import VALIDATIONS, BaselineConfig, GreenlightConfig
 from common.models import Plan
 from common.observability import logger
 from prepare.ecs_discovery import EcsDiscovery
@@ -17,9 +17,19 @@ def requested_paths(config: GreenlightConfig, planned: dict[str, bool]) -> list[
     return sorted(set(paths))
 
 
+def sending_requests(config: GreenlightConfig, planned: dict[str, bool]) -> list[str]:
+    """The planned validations whose own requests must reach GREEN (health's HTTP probe, synthetic, a scaffolded one);
+    metrics and target health read GREEN's target group instead."""
+    sections = {name: getattr(config, name) for name in VALIDATIONS if planned.get(name)}
+    return sorted(name for name, s in sections.items() if s.needs()[1] and not s.per_target_group)
+
+
 def complete(plan: Plan, found: EcsDiscovery, config: GreenlightConfig) -> str | None:
     """Fill the plan's ECS fields; returns why the deployment cannot be validated as configured, if it cannot."""
     plan.engine, plan.stage, plan.strategy, plan.test_request = "ecs", found.stage, found.strategy, found.test_request
+    senders = sending_requests(config, plan.planned)
+    if senders and found.route_problem:
+        return f"{' and '.join(senders)} at {found.stage}: {found.route_problem}"
     problem = path_problem(found.test_request, requested_paths(config, plan.planned))
     if problem:
         return problem

@@ -80,6 +80,35 @@ def path_problem(request: TestRequest, paths: list[str]) -> str | None:
     )
 
 
+def forwarded(rule: dict[str, Any]) -> dict[str, float]:
+    """Target group ARN -> weight of the rule's forward action (elbv2 Action: TargetGroupArn, or ForwardConfig)."""
+    shares: dict[str, float] = {}
+    for action in rule.get("Actions", []):
+        if action.get("Type") != "forward":
+            continue
+        groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
+        if not groups and action.get("TargetGroupArn"):
+            groups = [{"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}]
+        for group in groups:
+            shares[str(group["TargetGroupArn"])] = float(group.get("Weight", 1))
+    return shares
+
+
+def not_green_alone(rule: dict[str, Any], green_arn: str) -> str | None:
+    """Why requests that meet the rule would not all reach GREEN (its forward action as the ALB holds it now)."""
+    shares = forwarded(rule)
+    elsewhere = {
+        arn.split(":targetgroup/", 1)[-1].split("/")[0]: w for arn, w in shares.items() if arn != green_arn and w
+    }
+    if shares.get(green_arn) and not elsewhere:
+        return None
+    weights = ", ".join(f"{name} {weight:g}" for name, weight in sorted(elsewhere.items())) or "nothing"
+    return (
+        f"the listener rule {rule.get('RuleArn', '')} forwards to GREEN {shares.get(green_arn, 0):g} and to {weights} "
+        "now, so requests would not all reach GREEN"
+    )
+
+
 def listener_of(rule_arn: str) -> str:
     """The listener a rule belongs to (elbv2 Rule has no ListenerArn), from the ARN's documented format:
     arn:...:listener-rule/app/<lb>/<lb id>/<listener id>/<rule id> -> the same without "-rule" and <rule id>."""

@@ -1,8 +1,11 @@
 """ECS lifecycle stages and the CodeDeploy lifecycle events they stand for, so one config serves both engines.
 
-The mapping is the one AWS's migration guide from CodeDeploy to ECS blue/green gives: BeforeInstall ->
-PRE_SCALE_UP, AfterInstall -> POST_SCALE_UP, AfterAllowTestTraffic -> POST_TEST_TRAFFIC_SHIFT, BeforeAllowTraffic
--> PRE_PRODUCTION_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT, AfterAllowTraffic -> POST_PRODUCTION_TRAFFIC_SHIFT.
+Each CodeDeploy event stands for the ECS stage where the same things hold: BeforeInstall -> PRE_SCALE_UP,
+AfterInstall -> POST_SCALE_UP, AfterAllowTestTraffic -> POST_TEST_TRAFFIC_SHIFT, BeforeAllowTraffic ->
+PRE_PRODUCTION_TRAFFIC_SHIFT (CodeDeploy: "before traffic is shifted to the replacement task set"; ECS: "occurs
+before production traffic shift"), AfterAllowTraffic -> POST_PRODUCTION_TRAFFIC_SHIFT. PRODUCTION_TRAFFIC_SHIFT
+has no CodeDeploy equivalent: there the production rule's weights move between BLUE and GREEN, so requests cannot
+choose GREEN (common.lifecycle refuses them), and only a config naming that stage plans anything there.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ CODEDEPLOY_EVENT = {
     "POST_SCALE_UP": "AfterInstall",
     "POST_TEST_TRAFFIC_SHIFT": "AfterAllowTestTraffic",
     "PRE_PRODUCTION_TRAFFIC_SHIFT": "BeforeAllowTraffic",
-    "PRODUCTION_TRAFFIC_SHIFT": "BeforeAllowTraffic",
     "POST_PRODUCTION_TRAFFIC_SHIFT": "AfterAllowTraffic",
 }
 # GREEN serves production from here on: requests go through the production rule, not the test rule.
@@ -22,8 +24,8 @@ PRODUCTION_STAGES = {"PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"
 
 
 def codedeploy_event(stage: str) -> str:
-    """The CodeDeploy lifecycle event a stage stands for; stages with none (RECONCILE_SERVICE, TEST_TRAFFIC_SHIFT)
-    keep their own name, which only a config naming that stage plans anything at."""
+    """The CodeDeploy lifecycle event a stage stands for; stages with none (RECONCILE_SERVICE, TEST_TRAFFIC_SHIFT,
+    PRODUCTION_TRAFFIC_SHIFT) keep their own name, which only a config naming that stage plans anything at."""
     return CODEDEPLOY_EVENT.get(stage, stage or DEFAULT_LIFECYCLE_EVENT)
 
 

@@ -15,6 +15,9 @@ from greenlight.cli.report import write_local_run_page
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
 from greenlight.engine.project import Project
 
+# The only stages ECS re-invokes in a rollback (ECS developer guide, "Lifecycle hooks during rollback").
+ROLLBACK_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
+
 
 def seeded_parameters(given: list[str]) -> dict[str, str]:
     """`NAME=VALUE` pairs for the local Parameter Store; a VALUE of `@FILE` is the file's text."""
@@ -48,6 +51,8 @@ def check_arguments(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} must be an http(s) URL, got {url!r}")
     if args.controller == "ecs":
         check_stage(args.stage)
+    if getattr(args, "rollback", False) and (args.controller != "ecs" or args.stage not in ROLLBACK_STAGES):
+        raise UsageError("--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT")
     if args.time_scale < 0:
         raise UsageError("--time-scale must be 0 or more")
     if not 0 <= args.metrics_delay <= 3600:
@@ -73,6 +78,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         controller=args.controller,
         stage=args.stage,
         strategy=args.strategy,
+        rollback=getattr(args, "rollback", False),
         https_server_name=args.https,
         metrics_delay_s=args.metrics_delay,
         blue_url=args.blue_url,

@@ -90,6 +90,12 @@ def _add_deployment_world(run: argparse.ArgumentParser) -> None:
         help="with --controller ecs: the deployment strategy (LINEAR and CANARY shift production in steps)",
     )
     run.add_argument(
+        "--rollback",
+        action="store_true",
+        help="with --controller ecs: invoke the hook as ECS does while it rolls back (TEST_TRAFFIC_SHIFT or "
+        "PRODUCTION_TRAFFIC_SHIFT, GREEN at 0 %% of production)",
+    )
+    run.add_argument(
         "--metrics-delay",
         type=float,
         default=60.0,

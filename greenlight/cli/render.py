@@ -88,10 +88,16 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
 
 
 def hook_summary(result: LocalRunResult) -> str:
-    """ECS: how the hook answered (IN_PROGRESS x N, then the final hookStatus) at which stage."""
+    """ECS: how the hook answered (IN_PROGRESS x N, then the final hookStatus) at which stage; with production steps
+    (LINEAR, CANARY), each step's final answer."""
     waiting = sum(1 for answer in result.hook_answers if answer.hook_status == "IN_PROGRESS")
     calls = f"IN_PROGRESS x {waiting}, then " if waiting else ""
-    return f"ECS hook at {result.stage}: {calls}final hookStatus {result.hook_status}"
+    finals: dict[int, str | None] = {}
+    for answer in result.hook_answers:
+        if answer.hook_status != "IN_PROGRESS":
+            finals.setdefault(answer.step, answer.hook_status)
+    steps = f" (steps: {', '.join(f'{n} {s}' for n, s in sorted(finals.items()))})" if len(finals) > 1 else ""
+    return f"ECS hook at {result.stage}: {calls}final hookStatus {result.hook_status}{steps}"
 
 
 def exit_code(result: LocalRunResult) -> int:

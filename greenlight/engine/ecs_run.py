@@ -1,5 +1,8 @@
 """A local run through the ECS path: ECS invokes the hook, again after each scaled callBackDelay, until the hook
-answers SUCCEEDED or FAILED (or anything else, which ECS takes as a failure and rolls back)."""
+answers SUCCEEDED or FAILED (or anything else, which ECS takes as a failure and rolls back). A LINEAR or CANARY
+deployment at a step stage goes on to its next production step after a SUCCEEDED, as ECS does; hookDetails the
+hook returned are passed to the next step's first call (the guide: they persist between invocations of the same
+hook within a deployment)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from greenlight.engine import conformance
 from greenlight.engine.ecs_controller import EcsDeployment
 from greenlight.engine.executions import POLL_S, Run, state_events
 
@@ -33,17 +37,30 @@ def invoke(engine: LocalEngine, event: dict[str, Any]) -> dict[str, Any]:
 
 def ask(engine: LocalEngine, deployment: EcsDeployment, event: dict[str, Any]) -> dict[str, Any]:
     answer = invoke(engine, event)
+    if answer.get("hookStatus") is not None:
+        conformance.check_hook_answer(answer)
     deployment.answers.append(answer)
+    deployment.step_answers.append((deployment.step, deployment.hook_execution_id, answer))
     if deployment.after_answer is not None:
         deployment.after_answer(engine, deployment, answer)
     return answer
 
 
+def execution_arn_of(engine: LocalEngine, deployment: EcsDeployment, step: int | None = None) -> str | None:
+    """The execution the hook named for a step (the last one by default), from its answers' hookDetails."""
+    for answered_step, _, answer in reversed(deployment.step_answers):
+        name = ((answer.get("hookDetails") or {}).get("greenlight") or {}).get("execution")
+        if name and (step is None or answered_step == step):
+            return f"{engine.state_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
+    return None
+
+
 class Follower:
     """Reports the workflow's states as they run, while ECS waits between calls."""
 
-    def __init__(self, engine: LocalEngine, arn: str, on_state: Callable[[dict[str, Any]], None] | None) -> None:
-        self.engine, self.arn, self.on_state, self.seen = engine, arn, on_state, 0
+    def __init__(self, engine: LocalEngine, deployment: EcsDeployment, on_state: Any) -> None:
+        self.engine, self.deployment, self.on_state = engine, deployment, on_state
+        self.seen: dict[str, int] = {}
 
     def wait(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -54,15 +71,33 @@ class Follower:
             time.sleep(min(POLL_S * 5, max(deadline - time.monotonic(), 0.0)))
 
     def report(self) -> None:
-        if self.on_state is None:
+        arn = execution_arn_of(self.engine, self.deployment)
+        if self.on_state is None or arn is None:
             return
         try:
-            events = state_events(self.engine.clients["stepfunctions"], self.arn)
+            events = state_events(self.engine.clients["stepfunctions"], arn)
         except self.engine.clients["stepfunctions"].exceptions.ExecutionDoesNotExist:
             return
-        for event in events[self.seen :]:
+        for event in events[self.seen.get(arn, 0) :]:
             self.on_state(event)
-        self.seen = len(events)
+        self.seen[arn] = len(events)
+
+
+def play_step(
+    engine: LocalEngine, deployment: EcsDeployment, event: dict[str, Any], deadline: float, follower: Follower
+) -> dict[str, Any] | None:
+    """Invoke the hook until its answer is final; None when the hook timeout (the deadline) passed first."""
+    while True:
+        answer = ask(engine, deployment, event)
+        if answer.get("hookStatus") != "IN_PROGRESS":
+            for _ in range(deployment.calls_after_final):
+                ask(engine, deployment, deployment.hook_event(answer.get("hookDetails")))
+            follower.report()
+            return answer
+        if time.monotonic() > deadline:
+            return None
+        follower.wait(float(answer.get("callBackDelay", DEFAULT_CALLBACK_DELAY_S)) * engine.time_scale)
+        event = deployment.hook_event(answer.get("hookDetails"))
 
 
 def play(
@@ -72,43 +107,47 @@ def play(
     on_state: Callable[[dict[str, Any]], None] | None = None,
     invocations: int = 1,
 ) -> bool:
-    """Invoke the hook until its answer is final; `invocations` > 1 repeats the first call at once (a storm).
-    Returns False when the hook timeout (the deadline) passed first: ECS then takes its timeout action."""
-    follower = Follower(engine, engine.execution_arn_for_hook(deployment.hook_execution_id), on_state)
-    event, deadline = deployment.hook_event(), time.monotonic() + deadline_s
-    for _ in range(max(invocations - 1, 0)):
-        ask(engine, deployment, event)
+    """Play every step; `invocations` > 1 repeats each step's first call at once (a storm). Returns False when a
+    hook timeout (the deadline) passed first: ECS then takes its timeout action."""
+    follower, deadline = Follower(engine, deployment, on_state), time.monotonic() + deadline_s
+    details: dict[str, Any] | None = None
     while True:
-        answer = ask(engine, deployment, event)
-        if answer.get("hookStatus") != "IN_PROGRESS":
-            for _ in range(deployment.calls_after_final):
-                ask(engine, deployment, deployment.hook_event(answer.get("hookDetails")))
-            follower.report()
-            return True
-        if time.monotonic() > deadline:
+        event = deployment.hook_event(details)
+        for _ in range(max(invocations - 1, 0)):
+            ask(engine, deployment, event)
+        answer = play_step(engine, deployment, event, deadline, follower)
+        if answer is None:
             return False
-        delay = answer.get("callBackDelay", DEFAULT_CALLBACK_DELAY_S)
-        follower.wait(float(delay) * engine.time_scale)
-        event = deployment.hook_event(answer.get("hookDetails"))
+        if answer.get("hookStatus") != "SUCCEEDED" or not deployment.advance():
+            return True
+        details = answer.get("hookDetails")
 
 
 def final_status(deployment: EcsDeployment, in_time: bool) -> str:
-    """What ECS makes of the last answer: SUCCEEDED, FAILED, or TIMED_OUT (its timeout action: roll back)."""
+    """What ECS makes of the answers: FAILED at the first step whose final answer was not SUCCEEDED, SUCCEEDED when
+    every step's was, TIMED_OUT (its timeout action: roll back) when a step never got one."""
     if not in_time:
         return "TIMED_OUT"
-    # The first answer that was not IN_PROGRESS is the one ECS acts on (later calls are injected faults).
-    status = next((a.get("hookStatus") for a in deployment.answers if a.get("hookStatus") != "IN_PROGRESS"), None)
-    return str(status) if status in FINAL else "FAILED"
+    for step in range(deployment.step + 1):
+        # The first answer of a step that was not IN_PROGRESS is the one ECS acts on (later calls are faults).
+        answers = [a for s, _, a in deployment.step_answers if s == step and a.get("hookStatus") != "IN_PROGRESS"]
+        status = answers[0].get("hookStatus") if answers else None
+        if status != "SUCCEEDED":
+            return str(status) if status in FINAL else "FAILED"
+    return "SUCCEEDED"
 
 
 def execution_run(engine: LocalEngine, deployment: EcsDeployment) -> Run:
-    """The execution the hook started, followed to its end; or a run that never started (a rollback, a failed start)."""
-    arn = engine.execution_arn_for_hook(deployment.hook_execution_id)
+    """The last execution the hook started, followed to its end; or a run that never started (a rollback, a failed
+    start, an invocation the hook refused)."""
+    arn = execution_arn_of(engine, deployment)
     sfn = engine.clients["stepfunctions"]
+    reason = (deployment.answers[-1].get("hookDetails") or {}).get("greenlight", {}).get("reason", "")
+    if arn is None:
+        return Run("", "NOT_STARTED", None, None, reason or None, 0.0)
     try:
         sfn.describe_execution(executionArn=arn)
     except sfn.exceptions.ExecutionDoesNotExist:
-        reason = deployment.answers[-1].get("hookDetails", {}).get("greenlight", {}).get("reason", "")
         return Run(arn, "NOT_STARTED", None, None, reason or None, 0.0)
     run = engine.wait(arn, deadline_s=5.0)  # it has ended by now, unless the hook timed out first (then stopped)
     described = sfn.describe_execution(executionArn=arn)
@@ -123,7 +162,7 @@ def ecs_result(engine: LocalEngine, deployment: EcsDeployment, in_time: bool) ->
 
     result = result_of(execution_run(engine, deployment), [], events=engine.recorded_events())
     status = final_status(deployment, in_time)
-    answers = [HookAnswer.of(answer) for answer in deployment.answers]
+    answers = [HookAnswer.of(answer, step + 1, execution_id) for step, execution_id, answer in deployment.step_answers]
     result.engine, result.stage, result.hook_status, result.hook_answers = "ecs", deployment.stage, status, answers
     result.verdict = Verdict.SUCCEEDED if status == "SUCCEEDED" else Verdict.FAILED
     last = answers[-1].reason if answers else None

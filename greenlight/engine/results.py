@@ -48,15 +48,22 @@ class HookAnswer(BaseModel):
     callback_delay: int | None = None
     reason: str | None = None
     function_error: str | None = None
+    step: int = 1  # the production step of a LINEAR or CANARY deployment it answered (1 otherwise)
+    execution_id: str | None = None  # the hook execution ECS invoked
+    execution: str | None = None  # the workflow execution that judged it (none for a rollback or a refusal)
 
     @classmethod
-    def of(cls, answer: dict[str, Any]) -> HookAnswer:
+    def of(cls, answer: dict[str, Any], step: int = 1, execution_id: str | None = None) -> HookAnswer:
         mine = (answer.get("hookDetails") or {}).get("greenlight") or {}
+        mine = mine if isinstance(mine, dict) else {}
         return cls(
             hook_status=answer.get("hookStatus"),
             callback_delay=answer.get("callBackDelay"),
-            reason=mine.get("reason") if isinstance(mine, dict) else None,
+            reason=mine.get("reason"),
             function_error=answer.get("functionError"),
+            step=step,
+            execution_id=execution_id,
+            execution=mine.get("execution"),
         )
 
 

@@ -34,3 +34,34 @@ def test_a_stage_ecs_does_not_have_is_a_usage_error(capsys: pytest.CaptureFixtur
     args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--controller", "ecs", "--stage", "SCALE_UP"]
     assert main(args) == 2
     assert "--stage must be one of" in capsys.readouterr().err
+
+
+def test_a_rollback_is_let_through_at_once_even_for_a_dead_service(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "greenlight.yaml"
+    config.write_text(quick_config(health={"check_http": False, "lifecycle_events": ["PRODUCTION_TRAFFIC_SHIFT"]}))
+    args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--config", str(config), "--controller", "ecs"]
+    assert main([*args, "--stage", "PRODUCTION_TRAFFIC_SHIFT", "--rollback", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["hook_status"] == "SUCCEEDED" and report["execution"]["status"] == "NOT_STARTED"
+    assert "rolling back" in report["reason"]
+
+
+def test_a_forward_test_traffic_shift_is_judged_not_taken_for_a_rollback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the reproduction: health planned at TEST_TRAFFIC_SHIFT against a dead service exited 0, "rolling back"
+    config = tmp_path / "greenlight.yaml"
+    config.write_text(quick_config(health={"check_http": False, "lifecycle_events": ["TEST_TRAFFIC_SHIFT"]}))
+    args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--config", str(config), "--controller", "ecs"]
+    assert main([*args, "--stage", "TEST_TRAFFIC_SHIFT", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["hook_status"] == "FAILED"
+    assert next(v for v in report["report"]["validations"] if v["name"] == "health")["status"] == "failed"
+
+
+def test_rollback_is_for_the_stages_ecs_reinvokes_only(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--controller", "ecs", "--rollback"]
+    assert main(args) == 2  # POST_TEST_TRAFFIC_SHIFT by default: ECS never re-invokes it in a rollback
+    assert "--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT" in capsys.readouterr().err

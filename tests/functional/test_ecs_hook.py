@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ecs_hook.app
-from common.names import execution_name
+from common.ecs_deployment import ServiceDeploymentView, view_of
 from ecs_hook.app import handler, respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
+from ecs_hook.steps import execution_name_for, step_key
 from ecs_hook.workflow import MAX_START_ATTEMPTS, Workflow, execution_arn
 from tests.conftest import load_event
-from tests.support.stubs import stubbed
+from tests.support.stubs import aws_response, stubbed
 
 pytestmark = pytest.mark.functional
 
@@ -31,15 +32,27 @@ def ecs_event(**changes: Any) -> dict[str, Any]:
     return event | changes
 
 
+def name_of(event: dict[str, Any]) -> str:
+    return execution_name_for(event["executionId"], step_key(EcsHookEvent.parse(event)))
+
+
 def arn_of(event: dict[str, Any]) -> str:
-    return execution_arn(STATE_MACHINE, execution_name(event["executionId"]))
+    return execution_arn(STATE_MACHINE, name_of(event))
+
+
+def forward_deployment() -> ServiceDeploymentView:
+    return view_of(aws_response("ecs/DescribeServiceDeployments")["serviceDeployments"][0])
+
+
+def unread() -> ServiceDeploymentView:
+    raise AssertionError("the payload settles it: DescribeServiceDeployments must not be called")
 
 
 def described(event: dict[str, Any], status: str, output: dict[str, Any] | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "executionArn": arn_of(event),
         "stateMachineArn": STATE_MACHINE,
-        "name": execution_name(event["executionId"]),
+        "name": name_of(event),
         "status": status,
         "startDate": datetime(2026, 11, 27, tzinfo=UTC),
     }
@@ -48,8 +61,11 @@ def described(event: dict[str, Any], status: str, output: dict[str, Any] | None 
     return answer
 
 
-def call(sfn: Any, event: dict[str, Any], policy: str = "fail") -> dict[str, Any]:
-    response = respond(EcsHookEvent.parse(event), Workflow(sfn, ALIAS, policy, callback_delay=7))
+def call(
+    sfn: Any, event: dict[str, Any], policy: str = "fail", deployment: Any = forward_deployment, events: Any = None
+) -> dict[str, Any]:
+    workflow = Workflow(sfn, ALIAS, policy, callback_delay=7, events=lambda: events)
+    response = respond(EcsHookEvent.parse(event), workflow, deployment)
     assert response["hookStatus"] in STATUSES  # never a missing or invalid status
     json.dumps(response)  # what Lambda serialises for ECS
     return response
@@ -61,7 +77,7 @@ def test_first_call_starts_the_workflow_and_answers_in_progress() -> None:
         stubber.add_client_error("describe_execution", "ExecutionDoesNotExist")
         expected_start = {
             "stateMachineArn": ALIAS,
-            "name": execution_name(event["executionId"]),
+            "name": name_of(event),
             "input": json.dumps(EcsHookEvent.parse(event).workflow_input()),
         }
         stubber.add_response(
@@ -122,8 +138,15 @@ def test_an_output_without_a_verdict_is_failed() -> None:
         assert call(sfn, event)["hookStatus"] == "FAILED"
 
 
+def mine(event: dict[str, Any], **entry: Any) -> dict[str, Any]:
+    """greenlight's hookDetails entry as the hook wrote it for this event's hook execution and step."""
+    key = step_key(EcsHookEvent.parse(event))
+    return {"execution_id": event["executionId"], "step": key, "execution": name_of(event)} | entry
+
+
 def test_an_execution_gone_after_it_started_is_failed_not_restarted() -> None:
-    event = ecs_event(hookDetails={DETAILS_KEY: {"started": True}})
+    event = ecs_event()
+    event["hookDetails"] = {DETAILS_KEY: mine(event, started=True)}
     with stubbed("stepfunctions") as (sfn, stubber):
         stubber.add_client_error("describe_execution", "ExecutionDoesNotExist")
         response = call(sfn, event)
@@ -133,10 +156,24 @@ def test_an_execution_gone_after_it_started_is_failed_not_restarted() -> None:
 
 def test_a_rollback_succeeds_at_once_without_touching_the_workflow() -> None:
     target = load_event("ecs_lifecycle_hook")["executionDetails"]["targetServiceRevisionArn"]
-    details = load_event("ecs_lifecycle_hook")["executionDetails"] | {"productionTrafficWeights": {target: 0}}
+    source = target.rsplit("/", 1)[0] + "/4980306466373577095"
+    details = load_event("ecs_lifecycle_hook")["executionDetails"] | {
+        "productionTrafficWeights": {target: 0, source: 100}
+    }
     event = ecs_event(lifecycleStage="PRODUCTION_TRAFFIC_SHIFT", executionDetails=details)
     with stubbed("stepfunctions") as (sfn, _):  # no answer queued: any call would fail the test
-        assert call(sfn, event)["hookStatus"] == "SUCCEEDED"
+        assert call(sfn, event, deployment=unread)["hookStatus"] == "SUCCEEDED"
+
+
+def test_green_without_production_weight_alone_is_no_rollback() -> None:
+    # the target at 0 with no other revision at 100 is not the guide's definition: ECS's status is asked, and says
+    # the deployment goes forward, so the step is judged
+    target = load_event("ecs_lifecycle_hook")["executionDetails"]["targetServiceRevisionArn"]
+    details = load_event("ecs_lifecycle_hook")["executionDetails"] | {"productionTrafficWeights": {target: 0}}
+    event = ecs_event(lifecycleStage="PRODUCTION_TRAFFIC_SHIFT", executionDetails=details)
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_response("describe_execution", described(event, "RUNNING"))
+        assert call(sfn, event)["hookStatus"] == "IN_PROGRESS"
 
 
 def test_a_production_step_with_green_serving_is_judged_not_waved_through() -> None:
@@ -174,7 +211,8 @@ def test_a_start_failing_on_aws_side_is_tried_again_then_failed(error: str) -> N
 
 
 def test_the_outage_policy_allow_lets_an_aws_side_outage_through_after_the_attempts() -> None:
-    event = ecs_event(hookDetails={DETAILS_KEY: {"start_attempts": MAX_START_ATTEMPTS - 1}})
+    event = ecs_event()
+    event["hookDetails"] = {DETAILS_KEY: mine(event, start_attempts=MAX_START_ATTEMPTS - 1)}
     with stubbed("stepfunctions") as (sfn, stubber):
         start_fails(stubber, sfn, "ServiceUnavailable")
         assert call(sfn, event, policy="allow")["hookStatus"] == "SUCCEEDED"

@@ -50,6 +50,13 @@ def test_the_verdict_is_recorded_in_the_output_and_nobody_is_called(status: str,
     assert codedeploy.callbacks == []
     [announced] = events.of_type("Greenlight Verdict")  # still announced, once
     assert announced["verdict"] == verdict
+    # a rule on `engine: [ecs]` or on an ECS stage matches it: the ECS stage, not its CodeDeploy equivalent
+    assert (announced["engine"], announced["stage"], announced["decided_by"]) == (
+        "ecs",
+        "POST_TEST_TRAFFIC_SHIFT",
+        "finalize",
+    )
+    assert "at POST_TEST_TRAFFIC_SHIFT" in announced["summary"]
 
 
 def test_without_a_plan_the_report_still_names_the_engine_and_stage(ssm: Any) -> None:

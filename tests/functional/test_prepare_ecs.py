@@ -5,6 +5,7 @@ Every call is queued on a conforming Stubber with the parameters Prepare must se
 
 from __future__ import annotations
 
+import copy
 import json
 from contextlib import ExitStack
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from common.models import HookRequest
 from ecs_hook.contract import EcsHookEvent
+from greenlight.engine.conformance import check
 from prepare.app import prepare
 from prepare.ecs_rules import listener_of, path_problem, request_for
 from tests.conftest import load_event
@@ -43,12 +45,22 @@ def request(stage: str, production: dict[str, float]) -> HookRequest:
     )
 
 
-def queue(ecs: Any, elbv2: Any, ssm: Any, deployments: str, rule: str, config: dict[str, Any] | None) -> None:
+def queue(
+    ecs: Any,
+    elbv2: Any,
+    ssm: Any,
+    deployments: str,
+    rule: str,
+    config: dict[str, Any] | None,
+    revisions: dict[str, Any] = REVISIONS,
+    rules: dict[str, Any] | None = None,
+) -> None:
     arn = DEPLOYMENT["serviceDeploymentArn"]
     ecs.add_response("describe_service_deployments", aws_response(deployments), {"serviceDeploymentArns": [arn]})
-    ecs.add_response("describe_service_revisions", REVISIONS, {"serviceRevisionArns": [TARGET, SOURCE]})
+    ecs.add_response("describe_service_revisions", revisions, {"serviceRevisionArns": [TARGET, SOURCE]})
     rule_arn = ADVANCED["productionListenerRule" if rule == "production" else "testListenerRule"]
-    elbv2.add_response("describe_rules", aws_response(f"elbv2/DescribeRules.{rule}"), {"RuleArns": [rule_arn]})
+    answer = rules or aws_response(f"elbv2/DescribeRules.{rule}")
+    elbv2.add_response("describe_rules", answer, {"RuleArns": [rule_arn]})
     elbv2.add_response("describe_target_groups", aws_response("elbv2/DescribeTargetGroups"), {"Names": ["shop-green"]})
     elbv2.add_response(
         "describe_target_groups", aws_response("elbv2/DescribeTargetGroups.blue"), {"Names": ["shop-blue"]}
@@ -68,13 +80,15 @@ def queue(ecs: Any, elbv2: Any, ssm: Any, deployments: str, rule: str, config: d
     )
 
 
-def run(stage: str, production: dict[str, float], deployments: str, rule: str, config: Any = None) -> Any:
+def run(
+    stage: str, production: dict[str, float], deployments: str, rule: str, config: Any = None, **answers: Any
+) -> Any:
     with ExitStack() as stack:
         ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
         elbv2, elbv2_stub = stack.enter_context(stubbed("elbv2"))
         ssm, ssm_stub = stack.enter_context(stubbed("ssm"))
         codedeploy, _ = stack.enter_context(stubbed("codedeploy"))  # never called for ECS
-        queue(ecs_stub, elbv2_stub, ssm_stub, deployments, rule, config)
+        queue(ecs_stub, elbv2_stub, ssm_stub, deployments, rule, config, **answers)
         return prepare(request(stage, production), codedeploy, elbv2, ssm, "/greenlight", ecs)
 
 
@@ -101,10 +115,11 @@ def test_a_canary_step_judges_green_against_blue_through_the_production_rule() -
     output = run("PRODUCTION_TRAFFIC_SHIFT", weights, "ecs/DescribeServiceDeployments.canary", "production", config)
     assert output.ready, output.results
     plan = output.plan
+    # PRODUCTION_TRAFFIC_SHIFT has no CodeDeploy equivalent: only what names the stage runs there
     assert (plan.stage, plan.strategy, plan.lifecycle_event) == (
         "PRODUCTION_TRAFFIC_SHIFT",
         "CANARY",
-        "BeforeAllowTraffic",
+        "PRODUCTION_TRAFFIC_SHIFT",
     )
     assert {name: plan.planned[name] for name in CORE} == {"health": False, "synthetic": False, "metrics": True}
     assert plan.config["metrics"]["baseline"] is not None  # the canary analysis: GREEN against BLUE
@@ -153,3 +168,55 @@ def test_health_and_synthetic_requests_carry_what_the_test_rule_needs() -> None:
     assert all(r["headers"]["X-Greenlight-Test"] == "true" for r in sent)
     assert all(r["path"].endswith("?canary=1") for r in sent)
     assert through_rule(scenario, "/health", TestRequest()) is scenario  # CodeDeploy: nothing to add
+
+
+def without_test_rule() -> dict[str, Any]:
+    """The revisions of a service whose load balancer names a production rule only (the guide's canary example)."""
+    revisions = copy.deepcopy(REVISIONS)
+    for revision in revisions["serviceRevisions"]:
+        for balancer in revision["loadBalancers"]:
+            balancer["advancedConfiguration"].pop("testListenerRule", None)
+    return dict(check("ecs", "DescribeServiceRevisions", revisions))
+
+
+METRICS_ONLY = {"health": {"enabled": False}, "synthetic": {"enabled": False}}
+
+
+@pytest.mark.parametrize("stage", ["POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"])
+def test_a_service_without_a_test_rule_is_validated_where_no_request_needs_one(stage: str) -> None:
+    config = METRICS_ONLY | {"metrics": {"lifecycle_events": [stage]}}
+    deployments = "ecs/DescribeServiceDeployments" + (".canary" if stage == "PRODUCTION_TRAFFIC_SHIFT" else "")
+    output = run(stage, {SOURCE: 90.0, TARGET: 10.0}, deployments, "production", config, revisions=without_test_rule())
+    assert output.ready, output.results
+    assert (
+        output.plan.planned["metrics"]
+        and output.plan.green.name == "shop-green"
+        and output.plan.blue.name == "shop-blue"
+    )
+
+
+def test_requests_that_need_a_test_rule_the_service_lacks_are_refused_saying_so() -> None:
+    output = run(
+        "POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "production", revisions=without_test_rule()
+    )
+    assert not output.ready
+    [problem] = output.results
+    assert "health and synthetic at POST_TEST_TRAFFIC_SHIFT" in problem.reason
+    assert "no test listener rule (advancedConfiguration.testListenerRule)" in problem.reason
+
+
+def test_requests_through_a_rule_that_forwards_to_blue_too_are_refused() -> None:
+    rules = copy.deepcopy(aws_response("elbv2/DescribeRules.test"))
+    [action] = rules["Rules"][0]["Actions"]
+    green = next(
+        g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if "shop-green" in g["TargetGroupArn"]
+    )
+    blue = green.replace("shop-green/fedcba9876543210", "shop-blue/0123456789abcdef")
+    action["ForwardConfig"]["TargetGroups"] = [
+        {"TargetGroupArn": green, "Weight": 10},
+        {"TargetGroupArn": blue, "Weight": 90},
+    ]
+    check("elbv2", "DescribeRules", rules)
+    output = run("POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "test", rules=rules)
+    assert not output.ready
+    assert "forwards to GREEN 10 and to shop-blue 90 now" in output.results[0].reason

@@ -2,7 +2,8 @@
 
 `python -m tests.support.awscli_offline deploy create-deployment ...` parses the arguments exactly as `aws` does
 (shorthand syntax, `file://` parameters, `--cli-input-json`), then prints the API parameters it would send as JSON
-instead of creating a client: nothing reaches AWS. The exit status is the CLI's own (non-zero for a bad argument).
+instead of creating a client: nothing reaches AWS. A high-level command (`cloudformation deploy`, a waiter) prints the
+arguments it parsed instead of running. The exit status is the CLI's own (non-zero for a bad argument).
 
 Run it in a subprocess only: importing awscli installs an import hook that makes `import botocore` load the copy
 awscli vendors, which must not leak into a test process that uses boto3.
@@ -17,6 +18,8 @@ from typing import Any
 
 def main(argv: list[str]) -> int:
     from awscli import clidriver
+    from awscli.customizations import waiters
+    from awscli.customizations.commands import BasicCommand
 
     def capture(
         self: Any, service_name: str, operation_name: str, parameters: dict[str, Any], parsed_globals: Any
@@ -26,6 +29,22 @@ def main(argv: list[str]) -> int:
 
     # The last step before a client is created and called: every argument is parsed and unpacked by then.
     clidriver.CLIOperationCaller.invoke = capture
+    waiters.WaiterCaller.invoke = capture  # `aws <service> wait <state>`: the waiter's operation, not polled
+
+    def run_custom(self: Any, parsed_args: Any, parsed_globals: Any) -> int:
+        """A high-level command (cloudformation deploy, a waiter): its arguments parsed, nothing run."""
+        arguments = {key: value for key, value in vars(parsed_args).items() if value is not None}
+        service, *_, operation = self.lineage_names
+        print(json.dumps({"service": service, "operation": operation, "parameters": arguments}, default=str))
+        return 0
+
+    parse = BasicCommand.__call__
+
+    def parse_only(self: Any, args: Any, parsed_globals: Any) -> int:
+        self._run_main = run_custom.__get__(self)  # each command class has its own _run_main: shadow it here
+        return int(parse(self, args, parsed_globals))
+
+    BasicCommand.__call__ = parse_only
     return int(clidriver.create_clidriver().main(argv))
 
 

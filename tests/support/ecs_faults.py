@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from greenlight.cli.sample_service import GOOD, SampleService
+from greenlight.engine.ecs_run import execution_arn_of
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.support.quick_config import TIME_SCALE, quick_config
@@ -32,7 +33,8 @@ def _stop_while_running(engine: LocalEngine, deployment: EcsDeployment, seen: di
 
     def stop(engine: LocalEngine, deployment: EcsDeployment, answer: dict[str, Any]) -> None:
         if len(deployment.answers) == 2:
-            arn = engine.execution_arn_for_hook(deployment.hook_execution_id)
+            arn = execution_arn_of(engine, deployment)
+            assert arn is not None, "the hook named no execution"
             engine.clients["stepfunctions"].stop_execution(executionArn=arn, error="Operator", cause="stopped")
 
     deployment.after_answer = stop
@@ -95,7 +97,7 @@ ECS_FAULTS = [
     EcsFault("ecs-call-after-verdict", "ECS calls again after the verdict (3 more calls)",
              "the same SUCCEEDED each time; nothing restarts", "SUCCEEDED", _late_calls,
              evidence="All validations passed", executions=1),
-    EcsFault("ecs-rollback", "ECS rolls back (PRODUCTION_TRAFFIC_SHIFT, GREEN without production weight)",
+    EcsFault("ecs-rollback", "ECS rolls back (PRODUCTION_TRAFFIC_SHIFT, GREEN at 0 % and BLUE at 100 % of production)",
              "SUCCEEDED at once; no workflow", "SUCCEEDED",
              options={"rollback": True, "stage": "PRODUCTION_TRAFFIC_SHIFT"}, evidence="rolling back", executions=0),
     EcsFault("ecs-invocation-storm", "10 invocations of the first call at once", "one execution; IN_PROGRESS to all",

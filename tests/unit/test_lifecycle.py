@@ -92,3 +92,33 @@ def test_ecs_stages_offer_what_their_codedeploy_equivalents_do() -> None:
         assert lifecycle.stage(ecs_stage) == lifecycle.stage(event), ecs_stage
     assert lifecycle.why_not("TEST_TRAFFIC_SHIFT", True, True) is not None  # the test rule's weights still shift
     assert lifecycle.why_not("POST_SCALE_UP", True, False) is None  # target health alone can run there
+
+
+@pytest.mark.parametrize("section", ["health", "synthetic"])
+def test_requests_are_refused_at_a_weighted_production_step_saying_why(section: str) -> None:
+    # at PRODUCTION_TRAFFIC_SHIFT the production rule forwards a share to GREEN and the rest to BLUE
+    with pytest.raises(ConfigError, match=r"PRODUCTION_TRAFFIC_SHIFT the production rule forwards a weighted share"):
+        validate(only(section, ["PRODUCTION_TRAFFIC_SHIFT"]), "t")
+
+
+def test_metrics_and_target_health_judge_a_weighted_step_per_target_group() -> None:
+    assert validate(only("metrics", ["PRODUCTION_TRAFFIC_SHIFT"]), "t").metrics.lifecycle_events
+    assert validate(only("health", ["PRODUCTION_TRAFFIC_SHIFT"], check_http=False), "t").health.check_targets
+
+
+@pytest.mark.parametrize("section", ["health", "synthetic", "metrics"])
+@pytest.mark.parametrize(
+    "stage", ["POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"]
+)
+def test_requests_may_run_where_one_rule_routes_to_green_alone(section: str, stage: str) -> None:
+    assert stage in getattr(validate(only(section, [stage]), "t"), section).lifecycle_events
+
+
+def test_before_allow_traffic_stands_for_the_stage_before_the_production_shift_only() -> None:
+    from prepare.ecs_stages import codedeploy_event
+
+    # CodeDeploy's BeforeAllowTraffic: before production traffic moves; ECS's PRE_PRODUCTION_TRAFFIC_SHIFT likewise.
+    # A config naming BeforeAllowTraffic for synthetic never plans it at a weighted PRODUCTION_TRAFFIC_SHIFT.
+    assert codedeploy_event("PRE_PRODUCTION_TRAFFIC_SHIFT") == "BeforeAllowTraffic"
+    assert codedeploy_event("PRODUCTION_TRAFFIC_SHIFT") == "PRODUCTION_TRAFFIC_SHIFT"
+    assert lifecycle.stage("PRE_PRODUCTION_TRAFFIC_SHIFT") == lifecycle.stage("BeforeAllowTraffic")
