@@ -44,6 +44,7 @@ MARK = "[redacted]"
 MIN_SECRET_LENGTH = 8
 PIECE_LENGTH = 6  # a run of this many characters of a secret is cut wherever it appears
 FIELD_WHITE_SPACE = " \t"  # RFC 9110 section 5.5: OWS around a field value is not part of it
+FIND_EACH_PIECE_UP_TO = 64  # more pieces than this (a secret over 69 characters): scan the text's positions instead
 
 
 class ShortSecretError(ValueError):
@@ -157,12 +158,15 @@ class Redactor:
     def _cut_pieces(self, text: str) -> str:
         """`text` with each run of PIECE_LENGTH or more characters of a secret replaced by one MARK."""
         lowered, size = _aligned_lower(text), PIECE_LENGTH
-        starts = []
-        for piece in self._pieces:  # str.find per piece: a few microseconds per KiB each, in C
-            start = lowered.find(piece)
-            while start != -1:
-                starts.append(start)
-                start = lowered.find(piece, start + 1)
+        if len(self._pieces) <= FIND_EACH_PIECE_UP_TO:  # str.find per piece: a few microseconds per KiB each, in C
+            starts = []
+            for piece in self._pieces:
+                start = lowered.find(piece)
+                while start != -1:
+                    starts.append(start)
+                    start = lowered.find(piece, start + 1)
+        else:  # a long secret (a JWT): one look-up per position, whatever the secret's length
+            starts = [i for i in range(len(lowered) - size + 1) if lowered[i : i + size] in self._pieces]
         if not starts:
             return text
         kept: list[str] = []

@@ -202,3 +202,15 @@ def test_a_secret_with_white_space_around_it_is_cut_as_the_service_receives_it()
 def test_a_short_secret_padded_with_white_space_is_refused() -> None:
     with pytest.raises(ShortSecretError, match="holds 3 characters"):
         Redactor().add("abc     ", "the secret {ssm: /x}")
+
+
+def test_a_long_secret_is_cut_in_pieces_too() -> None:
+    """Over FIND_EACH_PIECE_UP_TO pieces (a JWT), the pieces are found by position, not one search each."""
+    from common.redact import FIND_EACH_PIECE_UP_TO, PIECE_LENGTH
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9." + "".join(f"{i:04d}Zq" for i in range(40)) + ".sig"
+    assert len(jwt) - PIECE_LENGTH + 1 > FIND_EACH_PIECE_UP_TO
+    redactor = Redactor()
+    redactor.add(jwt)
+    text = redactor.text(f"header X-Echo = 'Bearer {jwt[:-10]}****' and {jwt[30:90]!r}")
+    assert text == f"header X-Echo = 'Bearer {MARK}****' and '{MARK}'"
