@@ -101,6 +101,8 @@ def load_config(
     """The config of this deployment group, its sources, and the secrets it may read (SecretScopeError if it names
     one its layer may not: common.secret_scope)."""
     application, group = found.application_name, found.deployment_group_name
+    if collision := secret_scope.layer_refusal(application, group, spaces):
+        raise secret_scope.SecretScopeError(collision)
     layers = config_sources.read_layers(ssm, spaces.config_prefix, application, group)
     config, _, leaf_sources = config_sources.effective(layers)
     secrets = secret_scope.grant(config, leaf_sources, application, group, spaces)

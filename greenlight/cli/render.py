@@ -1,5 +1,9 @@
 """What a person reads at the end of a run: the verdict table with full reasons, failures by kind, what CodeDeploy was
-told; and, behind --verbose, the raw trace of the states as they ran."""
+told; and, behind --verbose, the raw trace of the states as they ran.
+
+Reasons quote what the service under test sent back, so every line is printed as `Text`, never parsed as rich's
+console markup: `[/x]` would raise MarkupError after the run, and `[link=...]` or `[green]` would dress the
+service's words as greenlight's."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
 
@@ -117,7 +122,7 @@ def _table(result: LocalRunResult) -> Table:
         for failure in v.observed.get("distinct_failures") or []:
             details.append(f"  {failure['count']} x {failure['request']}: {failure['problem']}")
         name = v.name + (" (dry run)" if v.dry_run else "")
-        table.add_row(name, v.status.value, f"{v.duration_ms / 1000:.1f} s", "\n".join(details))
+        table.add_row(Text(name), Text(v.status.value), Text(f"{v.duration_ms / 1000:.1f} s"), Text("\n".join(details)))
     return table
 
 
@@ -126,12 +131,12 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     if result.validations:
         console.print(_table(result))
     verdict = result.verdict.value if result.verdict else "none"
-    console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
-    console.print(told_codedeploy(result), soft_wrap=True)
+    console.print(Text(f"\nVerdict: {verdict} - {result.reason}"), soft_wrap=False)
+    console.print(Text(told_codedeploy(result)), soft_wrap=True)
     if note := time_scale_note(result.time_scale):
-        console.print(note, soft_wrap=True)
+        console.print(Text(note), soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
-    console.print(f"Put on EventBridge: {announced}")
+    console.print(Text(f"Put on EventBridge: {announced}"))
 
 
 def hook_summary(result: LocalRunResult) -> str:
