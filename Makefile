@@ -13,16 +13,19 @@ CHECKOV_CHECKS := CKV_AWS_60,CKV_AWS_61,CKV_AWS_62,CKV_AWS_63,CKV_AWS_66,CKV_AWS
 SAM_PYTHONS := 3.12.1:3.13.0:3.11.7
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint pr bench sfn-local sam-build checkov scaffold-check clean browser
+.PHONY: help venv demo test test-fast lint pr bench bench-smoke hey sfn-local sfn-localstack sam-build checkov scaffold-check clean browser
 
 help:
 	@echo "make demo    run the real workflow locally against a sample service (good and bad release)"
 	@echo "make test    run the test suite"
+	@echo "make test-fast  the unit and functional tests that take milliseconds (no engine run, no other program)"
 	@echo "make lint    ruff, mypy strict, cfn-lint (+ serverless rules), state machine checks, checkov, sam build"
 	@echo "make pr      lint + test: what CI runs"
 	@echo "make scaffold-check  add two validations to a copy of the tree; make lint and make test pass there"
 	@echo "make bench   print the benchmark figures"
-	@echo "make sfn-local  run the MockConfigFile cases on Step Functions Local (Docker)"
+	@echo "make bench-smoke  a quick pass of every bench (CI runs it, so none can rot unseen)"
+	@echo "make sfn-local  run the MockConfigFile cases on Step Functions Local (Docker; LocalStack without it)"
+	@echo "make sfn-localstack  the MockConfigFile cases and the parity tier on LocalStack's Step Functions (no Docker)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "greenlight needs Python 3.11 or newer")'
@@ -48,8 +51,16 @@ browser:
 		echo "no chromium and no root apt-get here: the report's browser test will skip"; \
 	fi
 
+# Tests run in several processes: half of the suite's time is waiting (servers, deadlines), so more than the cores.
+TEST_PROCESSES ?= 4
+PYTEST := $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
+
 test: venv browser
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The inner loop: the unit and functional tiers without the tests marked `engine` or `tool` (tests/conftest.py).
+test-fast: venv
+	$(PYTEST) -m "(unit or functional) and not engine and not tool" tests/unit tests/functional
 
 $(CHECKOV):
 	$(PYTHON) -m venv .venv-checkov
@@ -85,18 +96,46 @@ pr: lint test
 scaffold-check: venv $(CHECKOV) $(SAM)
 	.ci/scaffold-check
 
-bench: venv
+# bench/synthetic_vs_hey.py compares with `hey` (Debian's package), installed like the browser above.
+hey:
+	@command -v hey >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey >/dev/null); } \
+		|| echo "hey could not be installed: bench/synthetic_vs_hey.py prints greenlight's figure alone"
+
+bench: venv hey
 	$(BIN)/python bench/hook_cold_start.py
 	$(BIN)/python bench/workflow_run.py
+	$(BIN)/python -m bench.local_run_start
 	$(BIN)/python -m bench.synthetic_vs_hey
 	$(BIN)/python -m bench.fault_matrix
 	$(BIN)/python -m bench.hostile_services
 	$(BIN)/python -m bench.bad_configs
 	$(BIN)/python -m bench.metrics_delay
 
+# Every bench, briefly (about a minute and a half): CI runs it so that a bench cannot rot unseen.
+bench-smoke: venv hey
+	$(BIN)/python bench/hook_cold_start.py --runs 3
+	$(BIN)/python bench/workflow_run.py --runs 2 --skip-suite
+	$(BIN)/python -m bench.local_run_start --runs 1 --wait 8
+	$(BIN)/python -m bench.synthetic_vs_hey --requests 1000 --rounds 1 --server-delay-ms 0
+	$(BIN)/python -m bench.fault_matrix --only none ecs-none
+	$(BIN)/python -m bench.hostile_services --cases redos
+	$(BIN)/python -m bench.bad_configs --limit 3
+	$(BIN)/python -m bench.metrics_delay --only defaults --release good --time-scale 0.05
+
 clean:
-	rm -rf $(VENV) .venv-checkov .venv-sam .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) .venv-checkov .venv-sam .venv-localstack .pytest_cache .mypy_cache .ruff_cache .aws-sam
 
 sfn-local: venv
-	docker compose up -d
-	SFN_LOCAL_ENDPOINT=http://localhost:8083 $(BIN)/python -m pytest tests/sfn_local -rs
+	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
+		docker compose up -d && SFN_LOCAL_ENDPOINT=http://localhost:8083 $(BIN)/python -m pytest tests/sfn_local -rs; \
+	else \
+		echo "sfn-local: no Docker daemon answers; running the cases on LocalStack instead (make sfn-localstack)"; \
+		$(MAKE) --no-print-directory sfn-localstack; \
+	fi
+
+# LocalStack's Step Functions in host mode (no Docker): .venv-localstack needs Python 3.13 (pyenv's when there is one;
+# without it this says so, exits 0, and the tests skip saying why). The tests start LocalStack and stop it by its pid.
+sfn-localstack: venv
+	@.ci/localstack-venv
+	GREENLIGHT_LOCALSTACK=1 $(BIN)/python -m pytest tests/sfn_local -rs

@@ -1,11 +1,12 @@
 """`greenlight local run` against services built to break it, each in its own process, with its peak memory.
 
-Run from the repo root: `python -m bench.hostile_services` (or `--cases trickle redos`). For each hostile
-behaviour a loopback service answers every path (the health path too, except for the ReDoS bait, whose
-health path answers well so the health check shows it is not starved) and `greenlight local run` runs at time
-scale 1 with the config below. Printed per case: the verdict and CodeDeploy's callback, each validation's
-status and failure kind, the wall time against the configured deadlines, and the run's peak RSS (the child's
-own rusage). Nothing leaves the machine: the services listen on 127.0.0.1 and every answer stops after 60 s.
+Run from the repo root: `python -m bench.hostile_services` (or `--cases trickle redos`). For each hostile behaviour
+a loopback service answers every path (the health path too, except for the ReDoS bait, whose health path answers
+well so the health check shows it is not starved) and `greenlight local run` runs at time scale 1 with the config
+below (metrics off: they read CloudWatch, not the answers, and would wait out its delay). Printed per case: the
+verdict and CodeDeploy's callback, each validation's status and failure kind, the wall time against the configured
+deadlines, and the run's peak RSS (the child's own rusage). Nothing leaves the machine: the services listen on
+127.0.0.1 and every answer stops after 60 s.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from tests.support.hostile import Hostile, hostile_service
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH = {"path": "/health", "interval_seconds": 1, "timeout_seconds": 10, "request_timeout_seconds": 2}
 SYNTHETIC = {"total_requests": 40, "concurrency": 4, "request_timeout_seconds": 2, "timeout_seconds": 15}
-METRICS = {"bake_seconds": 0, "min_request_count": 1}
+# Metrics read CloudWatch, not the hostile answers; at time scale 1 they would wait out CloudWatch's emulated delay.
+METRICS = {"enabled": False}
 DEADLINE_S = max(HEALTH["timeout_seconds"], SYNTHETIC["timeout_seconds"])
 EXPECTATIONS = {
     "redos": {"headers": {"X-Bait": "^(a+)+$"}},

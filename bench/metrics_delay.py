@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,6 +24,13 @@ from greenlight.cli.demo import DEMO_CONFIG
 from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import LocalRunResult
+
+ALB_PERIOD_S = 60  # an ALB's metrics come per minute
+TRAFFIC_VALIDATIONS = ("health", "synthetic")  # what sends requests through the test listener
+AIM_ABOVE_FLOOR_S = 15.0
 
 APPROACHES = {
     "defaults": {},
@@ -37,19 +45,33 @@ def config_for(approach: str) -> str:
     return yaml.safe_dump(document)
 
 
-def run(project: Project, release: Release, approach: str, delay: float) -> None:
+def floor_s(report: LocalRunResult, started: float, delay: float, time_scale: float) -> float:
+    """The soonest a verdict can judge all of the traffic, in seconds from the run's start: the end of the minute in
+    which the traffic (health's and synthetic's requests) ends, plus the publication delay (both scaled, as the
+    local CloudWatch scales them)."""
+    ends = [
+        v.started_at.timestamp() + v.duration_ms / 1000 for v in report.validations if v.name in TRAFFIC_VALIDATIONS
+    ]
+    traffic_end = max(ends, default=started)
+    published = traffic_end - traffic_end % ALB_PERIOD_S + (ALB_PERIOD_S + delay) * time_scale
+    return max(published, traffic_end) - started
+
+
+def run(project: Project, release: Release, approach: str, delay: float, time_scale: float) -> None:
     with SampleService(release) as service:
         options = LocalRunOptions(
-            target_url=service.url, config_text=config_for(approach), time_scale=1.0, metrics_delay_s=delay
+            target_url=service.url, config_text=config_for(approach), time_scale=time_scale, metrics_delay_s=delay
         )
-        started = time.monotonic()
+        started, clock = time.time(), time.monotonic()
         report = run_local(options, project)
-        seconds = time.monotonic() - started
+        seconds = time.monotonic() - clock
     metrics = next((v for v in report.validations if v.name == "metrics"), None)
     publication = metrics.observed.get("publication", {}) if metrics else {}
+    floor = floor_s(report, started, delay, time_scale)
     print(
         f"{approach:8} {release.version:7} verdict {report.verdict.value if report.verdict else None:9} "
-        f"in {seconds:6.1f} s; metrics {metrics.status.value if metrics else '-':12} "
+        f"in {seconds:6.1f} s, floor {floor:6.1f} s (aim: at most floor + {AIM_ABOVE_FLOOR_S:g} s = "
+        f"{floor + AIM_ABOVE_FLOOR_S:.1f} s); metrics {metrics.status.value if metrics else '-':12} "
         f"published={publication.get('published')} polled {publication.get('waited_seconds')} s; "
         f"{metrics.reason if metrics else ''}",
         flush=True,
@@ -60,11 +82,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--delay", type=float, default=60.0, help="seconds after a minute ends (default 60)")
     parser.add_argument("--only", choices=sorted(APPROACHES), help="run one approach")
+    parser.add_argument("--release", choices=["good", "bad"], help="run one release")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="below 1: a quick pass, not the figure")
     args = parser.parse_args()
     project = Project.find()
+    releases = {"good": GOOD, "bad": BAD}
     for approach in [args.only] if args.only else list(APPROACHES):
-        for release in (GOOD, BAD):
-            run(project, release, approach, args.delay)
+        for name in [args.release] if args.release else list(releases):
+            run(project, releases[name], approach, args.delay, args.time_scale)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Fixtures shared by every tier: sample events, the project, CodeDeploy's callback as tests record it."""
+"""Fixtures shared by every tier: sample events, the project, CodeDeploy's callback as tests record it; and the
+markers that say what a test costs (`engine`, `tool`), given by what it starts."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,14 @@ from tests.support.stubs import RecordingCodeDeploy, RecordingEvents
 
 EVENTS = Path(__file__).parent / "events"
 ROOT = Path(__file__).resolve().parents[1]
+
+# What a test starts, read from its own source and its fixtures; each costs seconds, where the rest cost milliseconds.
+# `engine`: the embedded engine running the whole workflow (every test of tests/workflow/ does).
+ENGINE_CALLS = ("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault(")
+ENGINE_FIXTURES = {"engine", "failing_page", "scaffolded"}
+# `tool`: another program in a subprocess (cfn-lint's rules, checkov, lint-imports, the AWS CLI, a browser, python).
+TOOL_CALLS = ("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"')
+TOOL_FIXTURES = {"chromium", "scaffolded"}
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -70,3 +80,25 @@ def _aws_environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
         "POWERTOOLS_METRICS_NAMESPACE": "Greenlight",
     }.items():
         monkeypatch.setenv(name, value)
+
+
+def _costs(item: pytest.Item) -> set[str]:
+    function = getattr(item, "function", None)
+    source = inspect.getsource(function) if function is not None else ""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    costs = set()
+    if "tests/workflow/" in item.nodeid or any(c in source for c in ENGINE_CALLS) or fixtures & ENGINE_FIXTURES:
+        costs.add("engine")
+    if any(c in source for c in TOOL_CALLS) or fixtures & TOOL_FIXTURES:
+        costs.add("tool")
+    return costs
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with what it costs, so `make test-fast` can leave out what takes seconds; keep the tests
+    that share a module-scoped fixture costing seconds (a copy of the project) in one test process."""
+    for item in items:
+        for cost in sorted(_costs(item)):
+            item.add_marker(cost)
+        if "scaffolded" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("scaffolded"))

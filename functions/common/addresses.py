@@ -109,7 +109,7 @@ def forbidden_host(host: str) -> str | None:
 def split_host_header(value: str) -> tuple[str, int | None]:
     """`host[:port]` of a Host header, strictly: one host, no spaces, no user info, no path."""
     # The value is left out of the messages: a Host header may come from a secret.
-    match = _HOST_HEADER.match(value)
+    match = _HOST_HEADER.fullmatch(value)  # `$` alone would also match before a final line break
     if match is None:
         raise AddressError("a Host header must be host[:port], one host without spaces, user info or path")
     port = int(match.group(2)) if match.group(2) else None

@@ -11,7 +11,11 @@ The value is read with the config's strict reader (common.config_text: size, dep
 and its text fields may hold no control character (the reason reaches the verdict event's one-line summary).
 Whatever the value holds, reading it never raises: Finalize must decide. `by` is what the value claims; the
 audit also names who wrote the parameter as AWS recorded it: `LastModifiedUser` of the version read, from the
-parameter's history (GetParameterHistory).
+parameter's history (GetParameterHistory). The sentence puts what AWS says (until when, who wrote it) before what
+the value says (`by`, `reason`): those are the writer's own words, so an audit line forged in them reads as a claim
+after the record, and the one-line summary, cut at 300 characters, never loses the record to a long `by`. Format
+characters (bidi overrides and isolates, zero-width ones) are refused with the control characters: they change
+what a reader sees without being seen.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from common.config_errors import phrase
 from common.config_text import ConfigTextError, load_text
 from common.models import Bypass, IgnoredBypass
 
@@ -33,8 +38,10 @@ MAX_DURATION = timedelta(hours=24)
 CLOCK_SKEW = timedelta(minutes=15)
 ALL = "all"
 Clock = Callable[[], datetime]
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: none belongs in a one-line audit field.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the format characters that reorder or hide
+# text (Arabic letter mark, zero-width ones, bidi embeddings, overrides and isolates, invisible operators, BOM): none
+# belongs in a one-line audit field.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 HISTORY_PAGES = 3  # SSM keeps a parameter's last 100 versions: two pages of 50, and one to spare
 
 
@@ -69,16 +76,22 @@ def parameter_names(prefix: str, application: str | None, deployment_group: str 
     return [*specific, f"{base}/{ALL}"]
 
 
+def hours(length: timedelta) -> str:
+    """A duration as a person writes it: `24h`, never Python's `1 day, 0:00:00`."""
+    return f"{length.total_seconds() / 3600:g}h"
+
+
 def describe(bypass: Bypass) -> str:
-    """The sentence the report and the logs carry: who the value says, who AWS says wrote it, why, until when."""
+    """The sentence the report and the logs carry: until when and who AWS says wrote it, then who and why the value
+    says (its own words, so they come last)."""
     until = bypass.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     if bypass.written_by:
-        audit = f" (as the value says; AWS records {bypass.written_by} as the parameter's writer)"
+        audit = f"AWS records {bypass.written_by} as the parameter's writer"
     elif bypass.written_by_unread:
-        audit = f" (as the value says; the parameter's writer could not be read: {bypass.written_by_unread})"
+        audit = f"the parameter's writer could not be read from AWS ({bypass.written_by_unread})"
     else:
-        audit = ""
-    return f"bypassed by {bypass.by}{audit}: {bypass.reason}, until {until}"
+        audit = "AWS records no writer for the parameter"
+    return f"bypassed until {until}; {audit}; the value says by {bypass.by}: {bypass.reason}"
 
 
 def document(by: str, reason: str, expires_at: datetime) -> str:
@@ -86,8 +99,14 @@ def document(by: str, reason: str, expires_at: datetime) -> str:
     return BypassDocument(by=by, reason=reason, expires_at=expires_at).model_dump_json()
 
 
+def _escaped(text: str) -> str:
+    """`text` with each control or format character written as its \\uXXXX escape: a why names the value's keys, and
+    `greenlight bypass show` prints it to a terminal."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _problems(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, p['loc'])) or 'value'}: {p['msg']}" for p in error.errors())
+    return _escaped("; ".join(phrase(BypassDocument, p, whole="value") for p in error.errors()))
 
 
 def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
@@ -95,7 +114,7 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
     try:
         given = BypassDocument.model_validate(load_text(text))
     except ConfigTextError as error:
-        return IgnoredBypass(parameter=parameter, why=f"unreadable: the value {error}")
+        return IgnoredBypass(parameter=parameter, why=f"unreadable: the value {_escaped(str(error))}")
     except ValidationError as error:
         return IgnoredBypass(parameter=parameter, why=f"malformed: {_problems(error)}")
     except Exception as error:  # a last resort: a bypass that cannot be read is not in force
@@ -105,7 +124,7 @@ def parse(text: str, parameter: str, now: datetime) -> Bypass | IgnoredBypass:
     if given.expires_at - now > MAX_DURATION + CLOCK_SKEW:
         return IgnoredBypass(
             parameter=parameter,
-            why=f"ends {given.expires_at.isoformat()}, more than {MAX_DURATION} ahead: a bypass lasts at most that",
+            why=f"ends {given.expires_at.isoformat()}, more than {hours(MAX_DURATION)} ahead: a bypass lasts no longer",
         )
     return Bypass(parameter=parameter, by=given.by, reason=given.reason, expires_at=given.expires_at)
 

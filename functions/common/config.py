@@ -31,6 +31,7 @@ from common.config_checks import (
     LambdaCheck,
     WebhookCheck,
 )
+from common.config_errors import phrase
 from common.config_http import (
     Expectation,
     HealthConfig,
@@ -50,7 +51,6 @@ from common.config_text import (
     decode,
     load_text,
 )
-from common.config_types import SECRET_TAG, TEXT_TAG
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
 
@@ -122,16 +122,6 @@ class GreenlightConfig(Section):
     # greenlight new-validation: the section of each validation it added is a field above this line.
 
     @model_validator(mode="after")
-    def bake_covers_synthetic_traffic(self) -> GreenlightConfig:
-        duration = self.synthetic.duration_seconds
-        if self.synthetic.enabled and self.metrics.enabled and duration and self.metrics.bake_seconds < duration:
-            raise ValueError(
-                f"metrics.bake_seconds ({self.metrics.bake_seconds}) must be at least synthetic.duration_seconds "
-                f"({duration:g}): metrics are read after the bake time and must cover the synthetic traffic"
-            )
-        return self
-
-    @model_validator(mode="after")
     def checks_are_distinct(self) -> GreenlightConfig:
         """Each check's name names its result beside the built-in validations': one name, one result."""
         checks = self.checks()
@@ -167,7 +157,6 @@ def _validation_sections() -> dict[str, type[ValidationConfig]]:
 
 VALIDATION_SECTIONS = _validation_sections()
 VALIDATIONS = tuple(VALIDATION_SECTIONS)
-UNION_TAGS = {TEXT_TAG, SECRET_TAG}
 
 
 def json_schema() -> dict[str, Any]:
@@ -219,11 +208,7 @@ def validate(
         context = {CHECK_FUNCTION_PREFIX_CONTEXT: check_function_prefix}
         return GreenlightConfig.model_validate(document, context=context)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'] if part not in UNION_TAGS) or '(top level)'}: "
-            + problem["msg"].replace("\n", " ")
-            for problem in error.errors()
-        )
+        problems = "; ".join(phrase(GreenlightConfig, problem) for problem in error.errors())
         raise ConfigError(f"invalid config ({source}): {problems}") from error
 
 

@@ -142,6 +142,13 @@ class JsonAssertion(Section):
     def one_value(cls, path: str) -> str:
         return normalise(path)
 
+    @model_validator(mode="after")
+    def asserts_something(self) -> JsonAssertion:
+        """A path alone checks nothing: every answer would pass it."""
+        if "equals" not in self.model_fields_set and self.exists is None and self.matches is None:
+            raise ValueError(f"json path {self.path} asserts nothing: give it equals, exists or matches")
+        return self
+
     @model_serializer(mode="wrap")
     def only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Keep `equals: null` apart from no `equals` across the plan's round trip."""
@@ -154,7 +161,25 @@ class Expectation(Section):
     headers: dict[HeaderName, Pattern] = Field(
         default_factory=dict, description="Header name to a regular expression (RE2) its value must match."
     )
-    max_latency_ms: float | None = Field(None, gt=0, le=3_600_000)
+    max_latency_ms: float | None = Field(
+        None,
+        gt=0,
+        le=3_600_000,
+        description="An answer slower than this is a slow answer: it still counts as a success for "
+        "min_success_ratio, and this request fails when more than max_slow_ratio of its answers are slow.",
+    )
+    max_slow_ratio: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="The share of this request's answers that may be slower than max_latency_ms (0: none).",
+    )
+    max_p99_ms: float | None = Field(
+        None,
+        gt=0,
+        le=3_600_000,
+        description="This request's own p99 latency (its complete answers) must be at most this.",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -173,6 +198,16 @@ class RequestSpec(Section):
     body: Any = None
     expect: Expectation = Field(default_factory=Expectation)
 
+    @field_validator("expect", mode="before")
+    @classmethod
+    def expect_says_something(cls, given: Any) -> Any:
+        if isinstance(given, dict) and not given:
+            raise ValueError(
+                "expect is empty, so it checks nothing beyond the default: leave it out to expect status 200, or "
+                "give status, json, headers, max_latency_ms or max_p99_ms"
+            )
+        return given
+
     @model_validator(mode="after")
     def host_header_is_one_allowed_host(self) -> RequestSpec:
         """A Host header written in the config is checked here; one read from a secret, when it is read."""
@@ -184,7 +219,8 @@ class RequestSpec(Section):
 
 class CompareWithBlueConfig(Section):
     """The scenario also sent to BLUE through the production listener, in the same window, and GREEN's latencies
-    compared with BLUE's answers to the same requests by a rank-sum test (Mann-Whitney U), as Kayenta does."""
+    compared with BLUE's answers to the same requests: the centre by a rank-sum test (Mann-Whitney U), as Kayenta
+    does, and the tail (p95, p99) by exact bootstrap confidence bounds of GREEN's quantile over BLUE's."""
 
     alpha: float = Field(0.01, gt=0, lt=1, description="GREEN is slower only when the test's p-value is below this.")
     max_slower_probability: float = Field(
@@ -194,6 +230,19 @@ class CompareWithBlueConfig(Section):
         description="And when a GREEN answer is slower than a BLUE one with a probability above this (0.5: even).",
     )
     min_samples: int = Field(20, ge=5, le=100_000, description="Fewer good answers from either: inconclusive.")
+    max_tail_ratio: float = Field(
+        1.5,
+        ge=1,
+        le=1000,
+        description="GREEN's p95 and p99 may be at most this many times BLUE's: GREEN fails when the one-sided "
+        "lower confidence bound (1 - alpha, exact bootstrap) of GREEN's quantile over BLUE's is above this.",
+    )
+    min_tail_increase_ms: float = Field(
+        25,
+        ge=0,
+        le=3_600_000,
+        description="And when GREEN's p95 or p99 is more than this above BLUE's: a smaller difference never matters.",
+    )
 
 
 class SyntheticConfig(ReadLimitsConfig):

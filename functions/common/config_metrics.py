@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -47,17 +47,30 @@ class BaselineConfig(Section):
         0.005, ge=0, le=1, description="GREEN's 5xx rate may exceed BLUE's by at most this (0.005 = 0.5 points)."
     )
     max_p99_ratio: float | None = Field(1.2, gt=0, le=1000, description="GREEN's p99 may be at most this times BLUE's.")
+    no_blue_data: Literal["ignore", "inconclusive", "fail"] = Field(
+        "ignore",
+        description="When BLUE took no requests in the window (a service without production traffic then, or no "
+        "BLUE task set): ignore (reported as not judged; GREEN is still held to the absolute limits), inconclusive "
+        "(follows inconclusive_policy) or fail.",
+    )
 
 
 class MetricsConfig(ValidationConfig):
     wait_before: ClassVar[WaitBefore | None] = WaitBefore(
         "Wait For Bake Time",
         "bake_seconds",
-        "Let GREEN take test traffic before reading its metrics; waiting here costs nothing.",
+        "An observation time before the metrics are read, if the config asks for one (the read itself waits for "
+        "the run's traffic to be published); waiting here costs nothing.",
     )
     per_target_group: ClassVar[bool] = True  # reads GREEN's target group: a weighted production step is judged too
 
-    bake_seconds: int = Field(60, ge=0, le=2400, description="Observation time before the metrics are read.")
+    bake_seconds: int = Field(
+        0,
+        ge=0,
+        le=2400,
+        description="Observation time before the metrics are read. None is needed for greenlight's own traffic: the "
+        "read waits until CloudWatch has published the minute it ends in.",
+    )
     period_seconds: int = Field(
         60,
         ge=60,
@@ -73,7 +86,7 @@ class MetricsConfig(ValidationConfig):
         description="How long to poll for CloudWatch to publish the window's last period (ALB metrics appear a "
         "minute or more after the period ends) before judging what is there.",
     )
-    poll_interval_seconds: int = Field(10, ge=1, le=60, description="Time between reads while waiting for the data.")
+    poll_interval_seconds: int = Field(5, ge=1, le=60, description="Time between reads while waiting for the data.")
     min_request_count: int = Field(
         20, ge=0, le=1_000_000_000, description="Below this, the result is inconclusive, not failed."
     )

@@ -41,7 +41,7 @@ def _matching(pattern: str, what: str) -> Callable[[str], str]:
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not compiled.fullmatch(value):  # `$` alone would also match before a final line break
             raise ValueError(f"{value[:100]!r} is not {what}")
         return value
 

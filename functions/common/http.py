@@ -9,6 +9,7 @@ malformed answer is named, never raised: it is the service that is wrong.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import ssl
 import time
@@ -24,7 +25,11 @@ from common.config_http import TlsConfig
 from common.models import Plan
 from common.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, HEADER_LINE_BYTES, MAX_HEADER_COUNT
 
-TIMEOUT, CONNECTION = "timeout", "connection"
+TIMEOUT = "timeout"
+# What went wrong with the connection itself, named as a person debugging it would: each a failure kind of its own.
+CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_FAILED = "connection refused", "connection reset", "connection failed"
+TLS_HANDSHAKE = "TLS handshake failed"
+CONNECTION_KINDS = (CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_FAILED)
 MALFORMED_STATUS, HEADER_OVER, MALFORMED_HEADER = "malformed status line", "header over limit", "malformed header"
 TRUNCATED, MALFORMED = "truncated body", "malformed answer"
 TLS_CERTIFICATE = "TLS certificate"
@@ -192,7 +197,7 @@ async def fetch(
         async with asyncio.timeout(max(deadline_s, 0.0)):
             return await _exchange(client, request, limits, keep_body, started)
     except TimeoutError:
-        detail = f"no complete answer within {round(deadline_s, 2):g} s"
+        detail = f"timeout: no complete answer within {round(deadline_s, 2):g} s"
         return Answer(None, _ms(started), problem=TIMEOUT, detail=detail)
     except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as error:
         return Answer(getattr(error, "status", None), _ms(started), problem=answer_problem(error))
@@ -200,21 +205,44 @@ async def fetch(
         why = str(getattr(error.certificate_error, "verify_message", error)).rstrip(".")
         detail = f"{TLS_CERTIFICATE} not accepted: {why}"
         return Answer(None, _ms(started), problem=TLS_CERTIFICATE, detail=detail)
+    except aiohttp.ClientConnectorSSLError as error:
+        reason = getattr(error.os_error, "reason", None) or error.os_error.strerror or type(error.os_error).__name__
+        return Answer(
+            None, _ms(started), problem=TLS_HANDSHAKE, detail=f"{TLS_HANDSHAKE} with {_where(request)}: {reason}"
+        )
     except aiohttp.ClientConnectorError as error:
-        cause = error.os_error
-        detail = f"{type(cause).__name__}: {cause.strerror or cause}"
-        return Answer(None, _ms(started), problem=CONNECTION, detail=detail)
+        kind = connection_kind(error.os_error)
+        return Answer(None, _ms(started), problem=kind, detail=f"{kind} by {_where(request)}")
+    except aiohttp.ServerDisconnectedError:
+        detail = f"{CONNECTION_RESET}: {_where(request)} closed the connection without answering"
+        return Answer(None, _ms(started), problem=CONNECTION_RESET, detail=detail)
     except (aiohttp.ClientError, OSError) as error:
-        return Answer(None, _ms(started), problem=CONNECTION, detail=type(error).__name__)
+        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+        kind = connection_kind(cause) if isinstance(cause, OSError) else CONNECTION_FAILED
+        return Answer(None, _ms(started), problem=kind, detail=f"{kind} by {_where(request)}")
+
+
+def connection_kind(error: OSError) -> str:
+    """Refused, reset, or another failure of the connection, from the operating system's error."""
+    if isinstance(error, ConnectionRefusedError) or error.errno == errno.ECONNREFUSED:
+        return CONNECTION_REFUSED
+    if isinstance(error, ConnectionResetError | BrokenPipeError) or error.errno in (errno.ECONNRESET, errno.EPIPE):
+        return CONNECTION_RESET
+    return CONNECTION_FAILED
+
+
+def _where(request: dict[str, Any]) -> str:
+    """host:port of a request, as the connection was made."""
+    url = URL(str(request["url"]))
+    return f"{url.host}:{url.port}"
 
 
 def describe(answer: Answer) -> str:
-    """One phrase for a person: `HTTP 200`, `no complete answer within 2 s`, `malformed status line`."""
+    """One phrase for a person: `HTTP 200`, `timeout: no complete answer within 2 s`, `malformed status line`."""
     if answer.problem is None:
         return f"HTTP {answer.status}"
-    return (
-        answer.detail if answer.problem in (TIMEOUT, CONNECTION, TLS_CERTIFICATE) and answer.detail else answer.problem
-    )
+    named = (TIMEOUT, TLS_CERTIFICATE, TLS_HANDSHAKE, *CONNECTION_KINDS)
+    return answer.detail if answer.problem in named and answer.detail else answer.problem
 
 
 async def _probe(url: str, deadline_s: float, limits: ReadLimits, tls: TlsTarget, headers: Mapping[str, str]) -> Answer:

@@ -27,7 +27,9 @@ class HookRequest(Payload):
 
     deployment_id: str = Field(min_length=1)  # CodeDeploy's deployment id, or ECS's service deployment ARN
     lifecycle_event_hook_execution_id: str = Field(min_length=1)  # or ECS's hook executionId
-    ecs: EcsContext | None = None  # set by the ECS hook
+    ecs: EcsContext | None = None  # set by the ECS hooks
+    # "PAUSE": an ECS pause hook, answered with ContinueServiceDeployment (None: CodeDeploy, or an ECS Lambda hook)
+    hook_type: str | None = None
 
     @property
     def engine(self) -> Engine:
@@ -172,6 +174,15 @@ class IgnoredBypass(Payload):
     why: str
 
 
+class PauseAnswer(Payload):
+    """What greenlight told ECS for a pause hook (ContinueServiceDeployment), and what ECS made of it."""
+
+    action: str  # CONTINUE or ROLLBACK
+    outcome: CallbackOutcome  # reported: ECS took it; already-completed: the hook no longer awaited action
+    hook_status: str | None = None  # the hook's status ECS gave when it refused (TIMED_OUT, SUCCEEDED, ...)
+    note: str = ""
+
+
 class VerdictReport(Payload):
     """The product: the verdict, why, and every validation with what it saw and expected (the execution's output)."""
 
@@ -193,3 +204,4 @@ class VerdictReport(Payload):
     stage: str | None = None  # the ECS lifecycle stage judged
     bypass: Bypass | None = None
     bypass_ignored: list[IgnoredBypass] = Field(default_factory=list)
+    pause_answer: PauseAnswer | None = None  # an ECS pause hook: what ECS was told

@@ -17,6 +17,7 @@ HookOutcome = Literal[
     "start-failed:already-completed",
     "outage-allowed:reported",
     "outage-allowed:already-completed",
+    "not-gated",  # a pause hook greenlight does not answer (not opted in, or not told apart from another's)
 ]
 START_FAILED: dict[CallbackOutcome, HookOutcome] = {
     "reported": "start-failed:reported",

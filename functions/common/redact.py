@@ -15,6 +15,14 @@ two of these applied one over the other (a repr of a JSON text); and base64 of t
 encoded bytes, so base64 of `user:secret` (HTTP Basic) is cut too: a base64 text's characters depend on the byte
 offset modulo 3, and for each of the three offsets the characters that encode only the secret's bytes are cut.
 
+A spelling not modelled still holds the secret's characters as they are between the places it changed: PHP writes
+`/` as `\\/`, Go writes `&` as `\\u0026`, a service cuts or masks what it echoes, a reason joins two halves. So after
+the spellings, every run of PIECE_LENGTH or more characters of the secret (any case) is cut as well: what remains of
+a secret in a text is at most PIECE_LENGTH - 1 characters in a row. Pieces are cut from values, never from the keys
+of what a check reports (a secret holding `reques` must not rename the `requests` a report reads); keys lose whole
+spellings only. HTTP drops a field value's leading and trailing white space (RFC 9110 section 5.5), so the value a
+service receives and echoes is the secret without it: that is what the length floor counts and what is cut too.
+
 A secret shorter than MIN_SECRET_LENGTH is refused before any request is sent: a short value is found inside
 ordinary words (a one-character secret turns every reason into "r[redacted]qu[redacted]sts"), and guessing it
 takes few tries. Eight characters is the floor NIST SP 800-63B sets for a memorized secret.
@@ -34,6 +42,9 @@ from urllib.parse import quote, quote_plus
 
 MARK = "[redacted]"
 MIN_SECRET_LENGTH = 8
+PIECE_LENGTH = 6  # a run of this many characters of a secret is cut wherever it appears
+FIELD_WHITE_SPACE = " \t"  # RFC 9110 section 5.5: OWS around a field value is not part of it
+FIND_EACH_PIECE_UP_TO = 64  # more pieces than this (a secret over 69 characters): scan the text's positions instead
 
 
 class ShortSecretError(ValueError):
@@ -93,6 +104,14 @@ def spellings(secret: str) -> set[str]:
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
+def _aligned_lower(text: str) -> str:
+    """`text` in lower case, character for character (one whose lower case is longer, "İ", is kept as it is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def _alternation(forms: set[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))), flags)
 
@@ -104,18 +123,22 @@ class Redactor:
         self._forms: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self._any_case: re.Pattern[str] | None = None
+        self._pieces: set[str] = set()
 
     def add(self, secret: str, source: str = "a secret") -> str:
         """Register a secret (returned unchanged, so resolution and registration are one step).
 
         ShortSecretError when it is shorter than MIN_SECRET_LENGTH; `source` names it in the message.
         """
-        if len(secret) < MIN_SECRET_LENGTH:
+        sent = secret.strip(FIELD_WHITE_SPACE)
+        if len(sent) < MIN_SECRET_LENGTH:
             raise ShortSecretError(
-                f"{source} holds {len(secret)} characters; a secret must have at least {MIN_SECRET_LENGTH} (a shorter "
+                f"{source} holds {len(sent)} characters; a secret must have at least {MIN_SECRET_LENGTH} (a shorter "
                 "value is found inside ordinary text, so greenlight cannot keep it out of reports): use a longer one"
             )
-        forms = spellings(secret)
+        forms = spellings(secret) | spellings(sent)
+        lowered = _aligned_lower(sent)
+        self._pieces |= {lowered[i : i + PIECE_LENGTH] for i in range(len(lowered) - PIECE_LENGTH + 1)}
         self._forms |= forms | {form.lower() for form in forms}
         # Longest first: where one form contains another, the whole of it is cut. Matched on the lowered text (a
         # plain alternation is twenty times faster than one with IGNORECASE), unless lowering changes its length.
@@ -127,6 +150,34 @@ class Redactor:
         return self._pattern is not None
 
     def text(self, text: str) -> str:
+        """`text` with every spelling of every secret cut, then every piece of one (see the module's text)."""
+        if self._pattern is None:
+            return text
+        return MARK.join(self._cut_pieces(part) for part in self._cut_spellings(text).split(MARK))
+
+    def _cut_pieces(self, text: str) -> str:
+        """`text` with each run of PIECE_LENGTH or more characters of a secret replaced by one MARK."""
+        lowered, size = _aligned_lower(text), PIECE_LENGTH
+        if len(self._pieces) <= FIND_EACH_PIECE_UP_TO:  # str.find per piece: a few microseconds per KiB each, in C
+            starts = []
+            for piece in self._pieces:
+                start = lowered.find(piece)
+                while start != -1:
+                    starts.append(start)
+                    start = lowered.find(piece, start + 1)
+        else:  # a long secret (a JWT): one look-up per position, whatever the secret's length
+            starts = [i for i in range(len(lowered) - size + 1) if lowered[i : i + size] in self._pieces]
+        if not starts:
+            return text
+        kept: list[str] = []
+        end = 0
+        for start in sorted(starts):
+            if start > end or not kept:  # a new run: keep what lies before it
+                kept += [text[end:start], MARK]
+            end = start + size
+        return "".join(kept) + text[end:]
+
+    def _cut_spellings(self, text: str) -> str:
         if self._pattern is None or self._any_case is None:
             return text
         lowered = text.lower()
@@ -145,10 +196,13 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {self.scrub(key): self.scrub(item) for key, item in value.items()}
+            return {self._key(key): self.scrub(item) for key, item in value.items()}
         if isinstance(value, list | tuple):
             return [self.scrub(item) for item in value]
         return value
+
+    def _key(self, key: Any) -> Any:
+        return self._cut_spellings(key) if isinstance(key, str) else key
 
 
 _NOTHING = Redactor()

@@ -9,7 +9,10 @@ decides, from the layer that wrote it:
 - only the platform's default layer (`<ConfigParameterPrefix>/default`) may name the shared namespace:
   `<ConfigParameterPrefix>/shared/` and `<SecretsPrefix>shared/`.
 
-The two trees never overlap whatever an application is called, and neither holds a config layer or a bypass.
+The two trees never overlap whatever an application is called. Neither holds a bypass, and the tenants tree holds no
+config layer Prepare would not read (a team's secrets lie three names below it, a layer one). The config layer of an
+application (ECS: a cluster) named `shared` would be a name in the shared tree: `layer_refusal` refuses it, saying
+so, rather than read a name that may be a shared secret (and that Prepare's role may not read).
 Prepare refuses a config that names anything else (a Failed verdict naming the reference), and hands the synthetic
 function a `SecretGrant`: the deployment group, and the exact shared names the platform's layer uses. AWS enforces
 the same scope a second time (template.yaml, SecretReaderRole): the synthetic function reads secrets only through a
@@ -72,12 +75,12 @@ def name_of(reference: SecretRef) -> tuple[str, str]:
     if reference.ssm is not None:
         name, colon, selector = reference.ssm.partition(":")
         segments = name.split("/")[1:]
-        bad_selector = bool(colon) and not SSM_SELECTOR.match(colon + selector)
-        if not SSM_NAME.match(name) or {".", ".."} & set(segments) or bad_selector:
+        bad_selector = bool(colon) and not SSM_SELECTOR.fullmatch(colon + selector)
+        if not SSM_NAME.fullmatch(name) or {".", ".."} & set(segments) or bad_selector:
             raise SecretScopeError(f"{reference.label()} is not an SSM parameter name (/a/b, letters, digits, _.-)")
         return "ssm", name
     name = str(reference.secretsmanager)
-    if not SECRET_NAME.match(name) or "//" in name or {".", ".."} & set(name.split("/")):
+    if not SECRET_NAME.fullmatch(name) or "//" in name or {".", ".."} & set(name.split("/")):
         raise SecretScopeError(
             f"{reference.label()} is not a Secrets Manager secret name (letters, digits, /_+=.@-; not an ARN)"
         )
@@ -87,7 +90,7 @@ def name_of(reference: SecretRef) -> tuple[str, str]:
 def refusal(reference: SecretRef, platform_layer: bool, application: str, group: str, spaces: Namespaces) -> str | None:
     """Why a layer may not name `reference` for this deployment group, or None when it may. The one place that
     decides; `platform_layer`: the reference comes from the platform's default layer."""
-    if not (TENANT_NAME.match(application) and TENANT_NAME.match(group)) or {application, group} & {".", ".."}:
+    if not (TENANT_NAME.fullmatch(application) and TENANT_NAME.fullmatch(group)) or {application, group} & {".", ".."}:
         return (
             f"the deployment group {application}/{group} has characters a secret's namespace cannot hold (letters, "
             "digits, _.- only), so it may name no secret"
@@ -110,6 +113,19 @@ def refusal(reference: SecretRef, platform_layer: bool, application: str, group:
     return (
         f"{reference.label()} is outside the deployment group's namespace: a layer for {application}/{group} may "
         f"name only {own}... (and the platform's default layer also {shared}...)"
+    )
+
+
+def layer_refusal(application: str, group: str, spaces: Namespaces) -> str | None:
+    """Why the config layer of this deployment group may not be read, or None: when it lies in the shared namespace."""
+    layer = spaces.ssm(application, group).rstrip("/")
+    shared, _ = spaces.shared()
+    if not layer.startswith(shared):
+        return None
+    return (
+        f"the config layer {layer} of {application}/{group} is in the shared secret namespace {shared}, where no "
+        f"config is read: an application (ECS: cluster) named {application} cannot be configured or validated by this "
+        "stack; deploy it under another name"
     )
 
 

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
 
-from common.aws import client
 from common.ecs_deployment import ServiceDeploymentView, describe
 from common.observability import bind_request, logger
 from common.settings import EcsHookSettings
@@ -24,6 +25,19 @@ from ecs_hook.workflow import Workflow, failed, judge
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
+
+# ECS rolls the deployment back when this function fails, a timeout included, whatever the outage policy says. So
+# every AWS call one invocation makes (at most MAX_AWS_CALLS: DescribeServiceDeployments, DescribeExecution twice,
+# StartExecution, PutEvents), each at its worst, ends well before the function's Timeout (template.yaml; a test
+# checks). A call that still times out is on AWS's side: answered IN_PROGRESS, or as the outage policy says.
+HOOK_CLIENT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=5)
+MAX_AWS_CALLS = 5
+
+
+@cache
+def client(service: str) -> Any:
+    """One client per service and execution environment, with the hook's short timeouts."""
+    return boto3.client(service, config=HOOK_CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
 def respond(event: EcsHookEvent, workflow: Workflow, deployment: Callable[[], ServiceDeploymentView]) -> dict[str, Any]:

@@ -109,9 +109,12 @@ def answer(
     entry: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The hook's answer. hookDetails keeps what ECS passed and carries greenlight's entry (`entry`, or by default
-    the one this hook execution had): the reason, the executionId it belongs to, and what the next call needs."""
+    the one this hook execution had): the reason, the executionId it belongs to, and what the next call needs. An
+    answer about a step (`entry` given) records its status: while it is IN_PROGRESS, ECS's next call is that step's."""
     passed = event.hook_details if event else {}
     mine = dict(entry if entry is not None else event.mine if event else {}) | {"reason": reason}
+    if entry is not None:
+        mine["status"] = status
     if event is not None:
         mine["execution_id"] = event.execution_id  # the hook execution this entry belongs to
     response: dict[str, Any] = {"hookStatus": status, "hookDetails": passed | {DETAILS_KEY: mine}}

@@ -4,7 +4,8 @@ The ECS developer guide ("Lambda hooks for Amazon ECS service deployments", sect
 rollback"): there is no rollback stage; in a rollback ECS re-invokes the hooks of TEST_TRAFFIC_SHIFT and
 PRODUCTION_TRAFFIC_SHIFT only, and "If the targetServiceRevisionArn (green revision) has a weight of 0% and the other
 revision has 100%, the deployment is rolling back" (productionTrafficWeights). A forward TEST_TRAFFIC_SHIFT has
-`productionTrafficWeights: {}` (its example payload), so an empty or unreadable map says nothing either way: there,
+`productionTrafficWeights: {}` (its example payload), and GREEN 0 / BLUE 100 is production's forward state there
+while GREEN takes test traffic, so neither an empty or unreadable map nor that one says anything either way: there,
 the service deployment's own status decides (DescribeServiceDeployments: ROLLBACK_REQUESTED or ROLLBACK_IN_PROGRESS
 is a rollback, PENDING or IN_PROGRESS is forward). Anything else is unknown, and answered FAILED: an invocation
 greenlight cannot classify is never waved through.
@@ -53,10 +54,15 @@ class Direction:
 
 
 def guide_rollback(event: EcsHookEvent) -> bool:
-    """The guide's definition: GREEN (the target revision) at 0 % of production and the other revision(s) at 100 %."""
+    """The guide's definition: GREEN (the target revision) at 0 % of production and the other revision(s) at 100 %.
+
+    At TEST_TRAFFIC_SHIFT that is also the forward state ("The blue service revision handles 100% of the production
+    traffic", API reference, DeploymentLifecycleHook): there it settles nothing while GREEN takes test traffic."""
     weights = event.production_traffic_weights
     target = event.target_service_revision_arn
     others = [weight for arn, weight in weights.items() if arn != target]
+    if event.lifecycle_stage == "TEST_TRAFFIC_SHIFT" and event.test_traffic_weights.get(target, 0) > 0:
+        return False
     return weights.get(target) == 0 and bool(others) and sum(others) == FULL
 
 

@@ -66,13 +66,15 @@ class Workflow:
 
 def step_of(event: EcsHookEvent, workflow: Workflow, key: str) -> Step:
     """The step this invocation belongs to. The same executionId with another step key is a new step (ECS reused
-    the id), unless the execution recorded for it still runs: then the payload changed within the step."""
+    the id), unless the step recorded for it is still under way: ECS calls a hook again only while its answer is
+    IN_PROGRESS, and moves on only after a final one; so after an IN_PROGRESS (or while the execution recorded still
+    runs) the payload changed within the step, and that step's execution answers, even if it has ended since."""
     entry, fresh = event.mine, execution_name_for(event.execution_id, key)
     if entry.get("step") == key:
         return Step(key, str(entry.get("execution") or fresh), entry)
     previous = entry.get("execution")
-    if isinstance(previous, str) and running(workflow, previous):
-        logger.warning("The payload changed while this step's workflow runs; following it", extra={"step": key})
+    if isinstance(previous, str) and (entry.get("status") == IN_PROGRESS or running(workflow, previous)):
+        logger.warning("The payload changed within this step; its execution answers", extra={"step": key})
         return Step(str(entry.get("step")), previous, entry)
     return Step(key, fresh)
 

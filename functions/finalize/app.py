@@ -1,5 +1,5 @@
-"""Finalize: decide the verdict, apply a bypass in force, report it to CodeDeploy (ECS reads it from the output),
-then log, measure and announce it."""
+"""Finalize: decide the verdict, apply a bypass in force, report it to CodeDeploy or to an ECS pause hook
+(ContinueServiceDeployment; an ECS Lambda hook reads it from the output), then log, measure and announce it."""
 
 from __future__ import annotations
 
@@ -10,24 +10,26 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from common.aws import client, report_status
 from common.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
 from common.notifications import announce_verdict
 from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
 from common.settings import FinalizeSettings
-from finalize import bypassing
+from finalize import bypassing, pause
 from finalize.report import build_report, collect_results
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
+    from mypy_boto3_ecs import ECSClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_ssm import SSMClient
 
 
 class CallbackError(Exception):
-    """CodeDeploy did not take the status; the state machine retries Finalize (the verdict is recomputed, same)."""
+    """CodeDeploy (or ECS, for a pause hook) did not take the verdict; the state machine retries Finalize (the verdict
+    is recomputed, the same)."""
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Services:
     ssm: SSMClient
     config_parameter_prefix: str = "/greenlight"
     now: Callable[[], datetime] = utcnow
+    ecs: ECSClient | None = None  # an ECS pause hook's answer goes through it
 
 
 def log_results(results: list[ValidationResult]) -> None:
@@ -76,17 +79,24 @@ def finalize(event: dict[str, Any], services: Services) -> VerdictReport:
     bypassing.apply(report, *bypassing.find(given, services.codedeploy, services.ssm, prefix, services.now()))
     log_results(results)
     logger.info(f"Verdict {report.verdict.value}: {report.reason}", extra={"verdict": report.verdict.value})
-    if request.engine == "ecs":
+    if request.engine == "ecs" and request.hook_type != "PAUSE":
         # ECS reads the verdict from the execution's output, through the hook's next answer: nobody is called.
         announce_verdict(services.events, report, "finalize", given.execution_arn)
         emit_metrics(report, results)
         return report
     try:
-        report.callback = report_status(
-            services.codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, report.verdict.value
-        )
-    except ClientError as error:
-        raise CallbackError(f"PutLifecycleEventHookExecutionStatus failed: {error}") from error
+        if request.hook_type == "PAUSE":
+            pause.answer(services.ecs or client("ecs"), report)
+        else:
+            report.callback = report_status(
+                services.codedeploy,
+                request.deployment_id,
+                request.lifecycle_event_hook_execution_id,
+                report.verdict.value,
+            )
+    except (ClientError, BotoCoreError) as error:
+        called = "ContinueServiceDeployment" if request.hook_type == "PAUSE" else "PutLifecycleEventHookExecutionStatus"
+        raise CallbackError(f"{called} failed: {error}") from error
     # Only the attempt that delivered the verdict counts and announces it: a retried Finalize, or one that finds
     # a verdict already in (a person's, another run's), must not count or announce the same deployment twice.
     if report.callback == "reported":
@@ -99,5 +109,7 @@ def finalize(event: dict[str, Any], services: Services) -> VerdictReport:
 @tracer().capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = FinalizeSettings.from_environment()
-    services = Services(client("codedeploy"), client("events"), client("ssm"), settings.config_parameter_prefix)
+    services = Services(
+        client("codedeploy"), client("events"), client("ssm"), settings.config_parameter_prefix, ecs=client("ecs")
+    )
     return finalize(event, services).model_dump(mode="json")

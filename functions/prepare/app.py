@@ -55,7 +55,8 @@ def find(
     request: HookRequest, codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingv2Client, ecs: Any
 ) -> Discovery:
     if request.engine == "ecs":
-        return discover_ecs(ecs, elbv2, request.deployment_id, request.ecs)
+        pause = request.lifecycle_event_hook_execution_id if request.hook_type == "PAUSE" else None
+        return discover_ecs(ecs, elbv2, request.deployment_id, request.ecs, pause)
     return discover(codedeploy, elbv2, request.deployment_id)
 
 
@@ -104,6 +105,8 @@ def load_config(
     """The config of this deployment group, its sources, and the secrets it may read (SecretScopeError if it names
     one its layer may not: common.secret_scope). A layer may come from S3 or AppConfig (common.config_layers)."""
     application, group = found.application_name, found.deployment_group_name
+    if collision := secret_scope.layer_refusal(application, group, spaces):
+        raise secret_scope.SecretScopeError(collision)
     layers = config_sources.read_layers(ssm, spaces.config_prefix, application, group, stores)
     config, _, leaf_sources = config_sources.effective(layers, check_function_prefix)
     secrets = secret_scope.grant(config, leaf_sources, application, group, spaces)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from common.ecs_models import EcsContext, TestRequest
+from common.pause_hook import not_awaiting
 from prepare.discovery import HTTPS, Discovery, DiscoveryError, _listener, _target_group, certificates
 from prepare.ecs_rules import listener_of, not_green_alone, request_for
 from prepare.ecs_stages import codedeploy_event, uses_production_rule
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
 
 GRADUAL_STRATEGIES = {"LINEAR", "CANARY"}  # ecs DeploymentStrategy values that shift production in steps
+NLB_LISTENER = ":listener/net/"  # a Network Load Balancer's listener ARN (an ALB's rules are listener-rule/app/...)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,10 +56,18 @@ def _resolved_target_group(revision: dict[str, Any] | None) -> str | None:
 
 def _advanced(revision: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The load balancer ECS shifts traffic on: its advancedConfiguration names the production listener rule, and
-    may name a test rule (ECS makes it optional: the guide's canary example has none)."""
+    may name a test rule (ECS makes it optional: the guide's canary example has none). With a Network Load Balancer
+    ECS names listeners instead ("Must be RuleArn for ALB or ListenerArn for NLB", developer guide,
+    "Troubleshooting Amazon ECS blue/green deployments"): greenlight tests through an ALB's rules only."""
     for balancer in revision.get("loadBalancers", []):
         advanced = balancer.get("advancedConfiguration")
         if advanced and advanced.get("productionListenerRule"):
+            if NLB_LISTENER in str(advanced["productionListenerRule"]):
+                raise DiscoveryError(
+                    f"the service's load balancer is a Network Load Balancer (productionListenerRule "
+                    f"{advanced['productionListenerRule']} is a listener): greenlight validates Amazon ECS "
+                    "deployments through an Application Load Balancer's listener rules only"
+                )
             return dict(balancer), dict(advanced)
     raise DiscoveryError(
         f"service revision {revision['serviceRevisionArn']} has no load balancer with an advancedConfiguration "
@@ -95,6 +105,17 @@ def _target_groups(target: dict[str, Any], source: dict[str, Any] | None) -> tup
     return green, blue
 
 
+def _requested(deployment: dict[str, Any]) -> dict[str, float]:
+    """Each revision's requestedProductionTrafficWeight (ServiceRevisionSummary): how production is shared when the
+    hook's payload carries no weights (the guide is silent on a LINEAR or CANARY step's)."""
+    revisions = [deployment.get("targetServiceRevision") or {}, *deployment.get("sourceServiceRevisions", [])]
+    return {
+        str(r["arn"]): float(r["requestedProductionTrafficWeight"])
+        for r in revisions
+        if r.get("arn") and isinstance(r.get("requestedProductionTrafficWeight"), int | float)
+    }
+
+
 def _summary(deployment: dict[str, Any], arn: str) -> dict[str, Any]:
     revisions = [deployment.get("targetServiceRevision", {}), *deployment.get("sourceServiceRevisions", [])]
     return next((dict(r) for r in revisions if r.get("arn") == arn), {})
@@ -110,18 +131,31 @@ def _group(elbv2: ElasticLoadBalancingv2Client, arn: str, summary: dict[str, Any
     return _target_group(elbv2, as_task_set)
 
 
-def _names(service_arn: str) -> tuple[str, str]:
-    """arn:aws:ecs:<region>:<account>:service/<cluster>/<service> -> (cluster, service): the config's two levels."""
+def _names(service_arn: str, cluster_arn: str) -> tuple[str, str]:
+    """arn:aws:ecs:<region>:<account>:service/<cluster>/<service> -> (cluster, service): the config's two levels. A
+    service created before 2021 may keep the short form service/<service> (developer guide, "Migrate an Amazon ECS
+    short service ARN to a long ARN"): its cluster is the service deployment's clusterArn, cluster/<cluster>."""
     parts = service_arn.split(":service/", 1)[-1].split("/")
-    if len(parts) != 2:
-        raise DiscoveryError(f"{service_arn!r} is not an ECS service ARN with its cluster (service/<cluster>/<name>)")
-    return parts[0], parts[1]
+    cluster = cluster_arn.split(":cluster/", 1)[-1] if ":cluster/" in cluster_arn else ""
+    if len(parts) == 2 and all(parts):
+        return parts[0], parts[1]
+    if len(parts) == 1 and parts[0] and cluster:
+        return cluster, parts[0]
+    raise DiscoveryError(f"{service_arn!r} is not an ECS service ARN (service/<cluster>/<name> or service/<name>)")
 
 
 def discover_ecs(
-    ecs: ECSClient, elbv2: ElasticLoadBalancingv2Client, deployment_arn: str, context: EcsContext | None
+    ecs: ECSClient,
+    elbv2: ElasticLoadBalancingv2Client,
+    deployment_arn: str,
+    context: EcsContext | None,
+    pause_hook_id: str | None = None,
 ) -> EcsDiscovery:
+    """`pause_hook_id`: the pause hook that asked, which must still await action (else there is nothing to gate)."""
     deployment = _service_deployment(ecs, deployment_arn)
+    gone = not_awaiting(deployment, pause_hook_id) if pause_hook_id else None
+    if gone:
+        raise DiscoveryError(gone)
     target_arn = str(deployment.get("targetServiceRevision", {}).get("arn", ""))
     if not target_arn:
         raise DiscoveryError(f"service deployment {deployment_arn} has no target service revision")
@@ -135,11 +169,12 @@ def discover_ecs(
     _, advanced = _advanced(revisions[target_arn])
     rule_arn, missing = _rule_for(stage, advanced)
     rule = dict(elbv2.describe_rules(RuleArns=[rule_arn])["Rules"][0])
-    weights = context.production_traffic_weights if context else {}
+    weights = (context.production_traffic_weights if context else {}) or _requested(deployment)
     green_weight = weights.get(target_arn, 0.0)
     blue_weight = sum(weights.get(arn, 0.0) for arn in source_arns)
     strategy = str(deployment.get("deploymentConfiguration", {}).get("strategy", ""))
-    cluster, service = _names(str(deployment.get("serviceArn") or (context.service_arn if context else "")))
+    service_arn = str(deployment.get("serviceArn") or (context.service_arn if context else ""))
+    cluster, service = _names(service_arn, str(deployment.get("clusterArn", "")))
     green = _group(elbv2, green_arn, _summary(deployment, target_arn), green_weight)
     blue_summary = _summary(deployment, source_arns[0]) if source_arns else {}
     blue = _group(elbv2, blue_arn, blue_summary, blue_weight) if blue_arn else None

@@ -24,9 +24,21 @@ def sending_requests(config: GreenlightConfig, planned: dict[str, bool]) -> list
     return sorted(name for name, s in sections.items() if s.needs()[1] and not s.per_target_group)
 
 
+# On ECS the test rule usually shares the production listener, and every request carries the test rule's
+# conditions: greenlight has no route that sends the same requests to BLUE alone, so a comparison could only be a
+# false "inconclusive" (or GREEN against itself).
+NO_COMPARE_WITH_BLUE = (
+    "synthetic.compare_with_blue is not available on Amazon ECS deployments: the test and production rules share a "
+    "listener and greenlight has no route to BLUE alone for the same requests; remove it (metrics.baseline compares "
+    "GREEN's target group with BLUE's)"
+)
+
+
 def complete(plan: Plan, found: EcsDiscovery, config: GreenlightConfig) -> str | None:
     """Fill the plan's ECS fields; returns why the deployment cannot be validated as configured, if it cannot."""
     plan.engine, plan.stage, plan.strategy, plan.test_request = "ecs", found.stage, found.strategy, found.test_request
+    if plan.planned.get("synthetic") and config.synthetic.compare_with_blue is not None:
+        return NO_COMPARE_WITH_BLUE
     senders = sending_requests(config, plan.planned)
     if senders and found.route_problem:
         return f"{' and '.join(senders)} at {found.stage}: {found.route_problem}"

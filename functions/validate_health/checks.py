@@ -20,6 +20,13 @@ if TYPE_CHECKING:
 # an ALB sends it no new requests, so it is not one of GREEN's targets. An initial one is not healthy *yet*: it is
 # registering or in its first health checks.
 HEALTHY, DRAINING, INITIAL = "healthy", "draining", "initial"
+# What the ELB API reference (TargetHealth) says each reason code of an unhealthy target means, for the reason.
+REASON_MEANINGS = {
+    "Target.FailedHealthChecks": "the load balancer could not connect to it (connection refused, reset or timed "
+    "out) or its answer was malformed: check that the service listens on the target group's port",
+    "Target.Timeout": "the load balancer's health checks timed out",
+    "Elb.InternalError": "the health checks failed for an internal error of the load balancer",
+}
 
 
 @dataclass
@@ -29,6 +36,7 @@ class Progress:
     probes: int = 0
     attempts: int = 0
     last_answer: str = "no request sent yet"
+    elapsed_s: float = 0.0  # real seconds the polling took
 
     @property
     def serving(self) -> list[dict[str, str]]:
@@ -47,6 +55,7 @@ def describe_targets(elbv2: ElasticLoadBalancingv2Client, target_group_arn: str)
             "target": f"{d['Target']['Id']}:{d['Target'].get('Port', '')}".rstrip(":"),
             "state": d["TargetHealth"]["State"],
             "reason": d["TargetHealth"].get("Reason", ""),
+            "description": d["TargetHealth"].get("Description", ""),
         }
         for d in descriptions
     ]
@@ -65,7 +74,8 @@ def poll(
     attempts = max(1, math.ceil(config.timeout_seconds / config.interval_seconds))
     limits = ReadLimits(config.max_body_bytes, config.max_header_bytes)
     progress = Progress()
-    deadline = time.monotonic() + config.timeout_seconds
+    started = time.monotonic()
+    deadline = started + config.timeout_seconds
     while progress.attempts < attempts and (remaining := deadline - time.monotonic()) > 0:
         progress.attempts += 1
         if config.check_targets and not progress.targets_ok(expected_targets):
@@ -83,6 +93,7 @@ def poll(
         elif not config.check_http and progress.targets_ok(expected_targets):
             break
         clock.sleep(min(config.interval_seconds, max(deadline - time.monotonic(), 0.0)))
+    progress.elapsed_s = time.monotonic() - started
     return progress
 
 
@@ -96,7 +107,9 @@ def tls_observed(url: str, tls: TlsTarget) -> dict[str, object]:
 def describe_target(target: dict[str, str]) -> str:
     if target["state"] == INITIAL:  # Elb.RegistrationInProgress / Elb.InitialHealthChecking: not a fault yet
         return f"{target['target']} (not yet healthy: still registering or in its first health checks)"
-    return f"{target['target']} ({target['state']}: {target['reason'] or 'no reason given'})"
+    code = target["reason"] or "no reason given"
+    meaning = REASON_MEANINGS.get(code) or target.get("description") or ""
+    return f"{target['target']} ({target['state']}: {code}" + (f": {meaning})" if meaning else ")")
 
 
 def targets_reason(progress: Progress, green: TargetGroup, expected_targets: int, config: HealthConfig) -> str:
@@ -104,9 +117,10 @@ def targets_reason(progress: Progress, green: TargetGroup, expected_targets: int
     healthy = len(progress.serving) - len(not_healthy)
     draining = len(progress.target_states) - len(progress.serving)
     aside = f" ({draining} draining from an earlier deployment, not counted)" if draining else ""
+    waited = clock.elapsed_against(progress.elapsed_s, config.timeout_seconds, "health.timeout_seconds")
     return (
-        f"GREEN target group {green.name} has {healthy} healthy of {expected_targets} expected targets{aside} after "
-        f"{config.timeout_seconds} s; not healthy: {', '.join(not_healthy) or 'none'}."
+        f"GREEN target group {green.name} has {healthy} healthy of {expected_targets} expected targets{aside} "
+        f"{waited}; not healthy: {', '.join(not_healthy) or 'none'}."
     )
 
 
@@ -144,9 +158,12 @@ def check_health(
         reason = f"All {len(progress.serving)} GREEN targets healthy in {green.name} (no HTTP check at this event)."
         return Outcome(ValidationStatus.PASSED, reason, observed, expected, progress.attempts)
     if progress.consecutive < config.consecutive_successes:
+        waited = clock.elapsed_against(progress.elapsed_s, config.timeout_seconds, "health.timeout_seconds")
+        wanted = " or ".join(str(code) for code in config.healthy_status_codes)
         reason = (
-            f"GET {url} did not answer {config.healthy_status_codes} {config.consecutive_successes} times in a row "
-            f"within {config.timeout_seconds} s; last answer: {progress.last_answer}."
+            f"health path {config.path}: last answer {progress.last_answer}, expected HTTP {wanted}; "
+            f"{progress.consecutive} good answers in a row of the {config.consecutive_successes} required, "
+            f"{waited} ({progress.probes} probes of {url})."
         )
         return Outcome(ValidationStatus.FAILED, reason, observed, expected, progress.attempts)
     reason = f"All GREEN targets healthy and {progress.consecutive} consecutive good answers from {url}."

@@ -1,4 +1,4 @@
-"""Validate Metrics: CloudWatch thresholds for the GREEN target group after the bake time (a Wait state)."""
+"""Validate Metrics: CloudWatch thresholds for the GREEN target group, read once the run's traffic is published."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from common.models import utcnow
 from common.observability import logger, tracer
 from common.validation import green_of, load, run
 from validate_metrics.checks import check_metrics
+from validate_metrics.traffic import of_plan
 
 NAME = "metrics"
 
@@ -23,5 +24,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run(
         NAME,
         config.dry_run,
-        lambda: check_metrics(client("cloudwatch"), green_of(plan), plan.blue, config, plan.prepared_at, utcnow()),
+        lambda: check_metrics(
+            client("cloudwatch"), green_of(plan), plan.blue, config, plan.prepared_at, utcnow(), traffic=of_plan(plan)
+        ),
     )

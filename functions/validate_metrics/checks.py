@@ -11,7 +11,8 @@ from common.config import Comparison, MetricsConfig
 from common.models import TargetGroup, ValidationStatus
 from common.validation import Outcome
 from validate_metrics.alarms import alarm_checks
-from validate_metrics.judging import SEVERITY, CheckResult, aggregate, inconclusive, judge
+from validate_metrics.baseline import baseline_checks
+from validate_metrics.judging import HOSTS, RATE, SECONDS, SEVERITY, CheckResult, aggregate, inconclusive, judge
 from validate_metrics.publication import Publication, read_published
 from validate_metrics.queries import (
     CONNECTION_ERRORS,
@@ -26,9 +27,9 @@ from validate_metrics.queries import (
     custom_query_id,
     query_id,
     values_of,
-    window,
 )
 from validate_metrics.series import metric_series
+from validate_metrics.traffic import Traffic
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -44,6 +45,7 @@ class Candidate(NamedTuple):
     value: float | None
     limit: float | None
     is_rate: bool
+    unit: str
 
 
 def total(values: Values, side: str, *metrics: BuiltinMetric) -> float | None:
@@ -71,6 +73,7 @@ def builtin_checks(values: Values, config: MetricsConfig, group: TargetGroup) ->
             error_rate(values, "green"),
             config.max_5xx_rate,
             is_rate=True,
+            unit=RATE,
         ),
         Candidate(
             "p99_response_time",
@@ -78,6 +81,7 @@ def builtin_checks(values: Values, config: MetricsConfig, group: TargetGroup) ->
             aggregate(values.get(query_id("green", P99)), "p99"),
             config.max_p99_seconds,
             is_rate=True,
+            unit=SECONDS,
         ),
         Candidate(
             "unhealthy_hosts",
@@ -85,6 +89,7 @@ def builtin_checks(values: Values, config: MetricsConfig, group: TargetGroup) ->
             aggregate(values.get(query_id("green", UNHEALTHY)), "Maximum"),
             config.max_unhealthy_hosts,
             is_rate=False,
+            unit=HOSTS,
         ),
     ]
     too_few = requests is not None and requests < config.min_request_count
@@ -97,37 +102,16 @@ def builtin_checks(values: Values, config: MetricsConfig, group: TargetGroup) ->
     for candidate in candidates:
         if candidate.limit is not None and not (candidate.is_rate and too_few):
             checks.append(
-                judge(candidate.name, candidate.query, candidate.value, Comparison.LE, candidate.limit, config.no_data)
+                judge(
+                    candidate.name,
+                    candidate.query,
+                    candidate.value,
+                    Comparison.LE,
+                    candidate.limit,
+                    config.no_data,
+                    candidate.unit,
+                )
             )
-    return checks
-
-
-def baseline_checks(values: Values, config: MetricsConfig, blue: TargetGroup | None) -> list[CheckResult | None]:
-    """GREEN against BLUE over the same window, so a problem production already has does not block its fix.
-
-    Never silent: with no BLUE task set, or no BLUE data, each configured comparison is inconclusive, saying why.
-    """
-    baseline = config.baseline
-    if baseline is None:
-        return []
-    wanted = [
-        ("5xx_rate_vs_blue", baseline.max_5xx_rate_increase, "GREEN 5xx rate vs BLUE 5xx rate", error_rate),
-        ("p99_vs_blue", baseline.max_p99_ratio, "GREEN p99 vs BLUE p99", _p99),
-    ]
-    checks: list[CheckResult | None] = []
-    for name, allowance, query, read in wanted:
-        if allowance is None:
-            continue
-        green, blue_value = read(values, "green"), read(values, "blue")
-        if blue is None or blue_value is None:
-            why = "no BLUE task set to compare with" if blue is None else "no BLUE data in the window"
-            checks.append(inconclusive(name, query, f"within {allowance:g} of BLUE", why))
-        elif name == "5xx_rate_vs_blue":
-            limit_query = f"{query} ({blue_value:.4g}) + {allowance:g}"
-            checks.append(judge(name, limit_query, green, Comparison.LE, blue_value + allowance, config.no_data))
-        else:
-            limit_query = f"GREEN p99 vs {allowance:g} x BLUE p99 ({blue_value:.4g} s)"
-            checks.append(judge(name, limit_query, green, Comparison.LE, blue_value * allowance, config.no_data))
     return checks
 
 
@@ -142,7 +126,9 @@ def custom_checks(values: Values, config: MetricsConfig) -> list[CheckResult | N
         description = check.expression or f"{check.namespace} {check.metric} {check.statistic} {check.dimensions}"
         value = aggregate(values.get(custom_query_id(check)), check.statistic)
         no_data = check.no_data or config.no_data
-        results.append(judge(check.name, description, value, check.comparison, check.threshold, no_data))
+        results.append(
+            judge(check.name, description, value, check.comparison, check.threshold, no_data, check.statistic)
+        )
     return results
 
 
@@ -154,22 +140,26 @@ def check_metrics(
     prepared_at: datetime,
     now: datetime,
     sleep: Callable[[float], None] = clock.sleep,
+    traffic: Traffic | None = None,
 ) -> Outcome:
-    """Judge the window from the deployment's start to the end of the current period, once CloudWatch published it
-    (validate_metrics.publication), or at the deadline."""
-    start, end = window(prepared_at, now, config)
+    """Judge the window from the deployment's start on, once CloudWatch published the period in which the run's
+    `traffic` ends (validate_metrics.publication), or at the deadline."""
     queries = builtin_queries("green", green, config.period_seconds)
     if config.baseline is not None and blue is not None:
         queries += builtin_queries("blue", blue, config.period_seconds)
     queries += [custom_query(check, config.period_seconds) for check in config.checks]
-    points, publication = read_published(cloudwatch, queries, (start, end), config, sleep)
+    points, (start, end), publication = read_published(cloudwatch, queries, prepared_at, now, config, sleep, traffic)
     values = values_of(points)
     results = (
-        builtin_checks(values, config, green) + baseline_checks(values, config, blue) + custom_checks(values, config)
+        builtin_checks(values, config, green)
+        + baseline_checks(values, config, blue, error_rate, _p99)
+        + custom_checks(values, config)
     )
     decided = [result for result in [*results, *alarm_checks(cloudwatch, config)] if result is not None]
     judged = outcome(decided, start, end, publication)
-    judged.charts = metric_series(points, config, start, end)
+    judged.charts = metric_series(
+        points, config, start, end, with_blue=config.baseline is not None and blue is not None
+    )
     return judged
 
 
@@ -180,12 +170,22 @@ def outcome(decided: list[CheckResult], start: datetime, end: datetime, publicat
         "checks": [r.as_dict() for r in decided],
     }
     expected = {r.name: r.threshold for r in decided}
-    if not decided:
-        reason = "No metric check applied (all ignored for lack of data)." + publication.note()
+    counted = [r for r in decided if r.status is not ValidationStatus.SKIPPED]
+    skipped: dict[str, list[str]] = {}
+    for r in decided:
+        if r.status is ValidationStatus.SKIPPED:
+            skipped.setdefault(r.decision, []).append(r.name)
+    aside = "".join(f" {' and '.join(names)} {decision}." for decision, names in skipped.items())
+    if not counted:
+        reason = "No metric check applied (all ignored for lack of data)." + aside + publication.note()
         return Outcome(ValidationStatus.PASSED, reason, observed, expected)
-    status = min((r.status for r in decided), key=SEVERITY.index)
+    status = min((r.status for r in counted), key=SEVERITY.index)
     if status is ValidationStatus.PASSED:
-        reason = f"{len(decided)} metric checks passed over {int((end - start).total_seconds())} s."
+        periods = round((end - start).total_seconds() / 60)
+        reason = (
+            f"{len(counted)} metric checks passed on the window {start.strftime('%H:%M')}-{end.strftime('%H:%M')} UTC "
+            f"({periods} min of CloudWatch periods)."
+        )
     else:
-        reason = "; ".join(f"{r.name} {r.decision}" for r in decided if r.status is status) + "."
-    return Outcome(status, reason + publication.note(), observed, expected)
+        reason = "; ".join(f"{r.name}: {r.decision}" for r in counted if r.status is status) + "."
+    return Outcome(status, reason + aside + publication.note(), observed, expected)

@@ -15,8 +15,9 @@ COMPARE = {
     Comparison.GT: operator.gt,
     Comparison.GE: operator.ge,
 }
-# The worst status decides the validation.
+# The worst status decides the validation; a check not judged (SKIPPED) never counts.
 SEVERITY = [ValidationStatus.FAILED, ValidationStatus.ERROR, ValidationStatus.INCONCLUSIVE, ValidationStatus.PASSED]
+RATE, SECONDS, HOSTS = "ratio", "s", "hosts"
 NO_DATA_STATUS = {
     NoDataPolicy.FAIL: ValidationStatus.FAILED,
     NoDataPolicy.PASS: ValidationStatus.PASSED,
@@ -32,16 +33,31 @@ class CheckResult:
     threshold: str
     status: ValidationStatus
     decision: str
+    unit: str = ""
+    blue_value: float | None = None  # what BLUE had, for a check against BLUE
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        shown = {
             "check": self.name,
             "query": self.query,
             "value": self.value,
+            "unit": self.unit,
             "threshold": self.threshold,
             "status": self.status.value,
             "decision": self.decision,
         }
+        return shown | ({"blue_value": self.blue_value} if self.blue_value is not None else {})
+
+
+def amount(value: float, unit: str) -> str:
+    """A value with its unit, as a person reads it: 12.5%, 1.52 s, 2 hosts, 7 (Sum)."""
+    if unit == RATE:
+        return f"{value * 100:.3g}%"
+    if unit == SECONDS:
+        return f"{value:.3g} s"
+    if unit == HOSTS:
+        return f"{value:g} host{'' if value == 1 else 's'}"
+    return (f"{unit} " if unit else "") + f"{value:.4g}"  # a custom metric: its statistic, CloudWatch has its unit
 
 
 def aggregate(values: list[float] | None, statistic: str) -> float | None:
@@ -52,21 +68,31 @@ def aggregate(values: list[float] | None, statistic: str) -> float | None:
 
 
 def judge(
-    name: str, query: str, value: float | None, comparison: Comparison, threshold: float, no_data: NoDataPolicy
+    name: str,
+    query: str,
+    value: float | None,
+    comparison: Comparison,
+    threshold: float,
+    no_data: NoDataPolicy,
+    unit: str = "",
 ) -> CheckResult | None:
     """The check's result; None when there is no data and the policy says to ignore that."""
-    limit = f"{comparison.value} {threshold:g}"
+    limit = f"{comparison.value} {amount(threshold, unit) if unit in (RATE, SECONDS, HOSTS) else f'{threshold:g}'}"
     if value is None:
         if no_data is NoDataPolicy.IGNORE:
             return None
-        decision = f"no data; no-data policy is {no_data.value}"
-        return CheckResult(name, query, None, limit, NO_DATA_STATUS[no_data], decision)
+        decision = f"no data in the window; the no-data policy is {no_data.value}"
+        return CheckResult(name, query, None, limit, NO_DATA_STATUS[no_data], decision, unit)
     ok = COMPARE[comparison](value, threshold)
     status = ValidationStatus.PASSED if ok else ValidationStatus.FAILED
-    return CheckResult(
-        name, query, round(value, 6), limit, status, f"{value:.4g} {'meets' if ok else 'breaks'} {limit}"
-    )
+    decision = f"{amount(value, unit)} {'meets' if ok else 'breaks'} the limit {limit}"
+    return CheckResult(name, query, round(value, 6), limit, status, decision, unit)
 
 
 def inconclusive(name: str, query: str, limit: str, why: str) -> CheckResult:
     return CheckResult(name, query, None, limit, ValidationStatus.INCONCLUSIVE, why)
+
+
+def not_judged(name: str, query: str, limit: str, why: str) -> CheckResult:
+    """A check that could not be made here and does not count (reported, never silent)."""
+    return CheckResult(name, query, None, limit, ValidationStatus.SKIPPED, f"not judged: {why}")

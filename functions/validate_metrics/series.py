@@ -69,8 +69,10 @@ def builtin_series(config: MetricsConfig) -> list[tuple[str, str, float | None, 
     ]
 
 
-def metric_series(points: Points, config: MetricsConfig, start: datetime, end: datetime) -> dict[str, Any]:
-    """Each check's values per period for GREEN (and BLUE with a baseline), with its limit, for the report."""
+def metric_series(
+    points: Points, config: MetricsConfig, start: datetime, end: datetime, with_blue: bool = False
+) -> dict[str, Any]:
+    """Each check's values per period for GREEN (and BLUE when a baseline read it, data or not), with its limit."""
     period = config.period_seconds
     length = max(1, math.ceil((end - start).total_seconds() / period))
     factor = math.ceil(length / MAX_POINTS)
@@ -78,7 +80,6 @@ def metric_series(points: Points, config: MetricsConfig, start: datetime, end: d
     def grid(query: str) -> Grid:
         return on_grid(points.get(query), start, period, length)
 
-    with_blue = any(query.startswith("blue_") for query in points)
     wanted = [(*builtin, with_blue) for builtin in builtin_series(config)]
     for check in config.checks:
         custom = _custom(custom_query_id(check))

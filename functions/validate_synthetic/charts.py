@@ -37,7 +37,7 @@ def latency_histogram(latencies: list[float], buckets: int = HISTOGRAM_BUCKETS) 
 
 
 def _problem(sample: Sample) -> str:
-    return sample.error or "; ".join(sample.failed_expectations)
+    return sample.detail or sample.error or "; ".join(sample.failed_expectations)
 
 
 def distinct_failures(samples: list[Sample], limit: int = MAX_DISTINCT_FAILURES) -> list[dict[str, Any]]:

@@ -6,28 +6,30 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 
-from common.config import SecretRef, SyntheticConfig
+from common.config import Expectation, SecretRef, SyntheticConfig
 from common.http import ReadLimits, TlsTarget
 from common.limits import cut_text
 from common.models import ValidationStatus
 from common.ranksum import percentile
+from common.standin_signals import no_blue_here
 from common.validation import Outcome
 from validate_synthetic.baseline import compare, with_comparison
 from validate_synthetic.charts import distinct_failures, synthetic_charts
-from validate_synthetic.traffic import Sample, prepare_requests, run_traffic
+from validate_synthetic.latency import observed_per_request, per_request
+from validate_synthetic.traffic import Sample, prepare_requests, run_loop, run_traffic
 
 
 def failure_kind(sample: Sample) -> str:
-    """`status 503`, `json`, `header` or `latency`: what broke first for this answer."""
+    """`status 503`, `json` or `header`: what broke first for this answer."""
     first = sample.failed_expectations[0]
     if first.startswith("status"):
         return f"status {sample.status}"
-    return {"json": "json", "body": "json", "header": "header"}.get(first.split(" ", 1)[0], "latency")
+    return {"json": "json", "body": "json"}.get(first.split(" ", 1)[0], "header")
 
 
 def summarize(samples: list[Sample]) -> dict[str, object]:
     # Latencies of complete answers only: a cut-off body or a refused head says nothing about the service's speed.
-    latencies = sorted(sample.latency_ms for sample in samples if sample.status is not None and sample.error is None)
+    latencies = sorted(sample.latency_ms for sample in samples if sample.complete)
     breakdown: Counter[str] = Counter()
     for sample in samples:
         if sample.error:
@@ -57,7 +59,7 @@ def check_synthetic(
 ) -> Outcome:
     """Send the scenario to GREEN (and, with `compare_with_blue`, to BLUE at `blue_url` at the same time), judge."""
     requests = prepare_requests(base_url, config, default_path, resolve_secret, tls)
-    comparing = config.compare_with_blue is not None and blue_url is not None
+    comparing = config.compare_with_blue is not None and blue_url is not None and not no_blue_here()
     blue_requests = prepare_requests(blue_url, config, default_path, resolve_secret, tls) if blue_url else []
     limits = ReadLimits(config.max_body_bytes, config.max_header_bytes)
 
@@ -76,22 +78,29 @@ def check_synthetic(
         ]
         return list(await asyncio.gather(*sends))
 
-    green, *blue = asyncio.run(send_all())
-    outcome = judge(green, config)
+    green, *blue = run_loop(send_all())
+    outcome = judge(green, config, {request.label: request.expect for request in requests})
     if base_url.startswith("https:") and tls is not None:
         outcome.observed |= {"tls_server_name": tls.server_name, "tls_verified": tls.verify}
     if config.compare_with_blue is not None:
-        outcome = with_comparison(outcome, compare(green, blue[0] if blue else None, config.compare_with_blue))
+        compared = compare(green, blue[0] if blue else None, config.compare_with_blue, blue_served=not no_blue_here())
+        outcome = with_comparison(outcome, compared)
     outcome.charts = synthetic_charts(green)
     return outcome
 
 
-def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:
-    """The verdict on what came back: the success ratio, the p99, and whether the deadline cut the traffic."""
+def judge(
+    samples: list[Sample], config: SyntheticConfig, expectations: dict[str, Expectation] | None = None
+) -> Outcome:
+    """The verdict on what came back: the success ratio, the p99 overall and per request kind, the slow answers of
+    each request kind, and whether the deadline cut the traffic."""
     observed = summarize(samples)
     expected = {"min_success_ratio": config.min_success_ratio, "max_p99_ms": config.max_p99_ms}
     if not samples:
         return Outcome(ValidationStatus.INCONCLUSIVE, "No request was sent.", observed, expected, 0)
+    latencies = per_request(samples, expectations or {})
+    if listed := observed_per_request(latencies):
+        observed["per_request"] = listed
     ratio, p99 = float(observed["success_ratio"]), float(observed["p99_ms"])  # type: ignore[arg-type]
     problems = []
     if not config.duration_seconds and len(samples) < config.total_requests:
@@ -104,12 +113,17 @@ def judge(samples: list[Sample], config: SyntheticConfig) -> Outcome:
         kinds = ", ".join(f"{count} {kind}" for kind, count in observed["failures_by_kind"].items())  # type: ignore[attr-defined]
         worst = observed["distinct_failures"][0]  # type: ignore[index]
         problems.append(
-            f"{ratio:.1%} of {len(samples)} requests succeeded, below {config.min_success_ratio:.1%} ({kinds}; "
-            f"most often {worst['request']}: {cut_text(worst['problem'], 200)})"
+            f"{ratio:.1%} of {len(samples)} requests succeeded, below the {config.min_success_ratio:.1%} required "
+            f"({kinds}; most often {worst['request']}: {cut_text(worst['problem'], 200)})"
         )
     if p99 > config.max_p99_ms:
-        problems.append(f"p99 latency {p99:.0f} ms is over {config.max_p99_ms:g} ms")
+        problems.append(f"p99 latency of all answers {p99:.0f} ms is over the limit of {config.max_p99_ms:g} ms")
+    problems += [problem for item in latencies for problem in item.problems()]
     if problems:
         return Outcome(ValidationStatus.FAILED, "; ".join(problems) + ".", observed, expected, len(samples))
-    reason = f"{ratio:.1%} of {len(samples)} requests succeeded, p99 {p99:.0f} ms (limit {config.max_p99_ms:g} ms)."
+    own = "; ".join(item.summary() for item in latencies if item.limited)
+    reason = (
+        f"{ratio:.1%} of {len(samples)} requests succeeded (at least {config.min_success_ratio:.1%} required), "
+        f"p99 latency {p99:.0f} ms (limit {config.max_p99_ms:g} ms)" + (f"; {own}" if own else "") + "."
+    )
     return Outcome(ValidationStatus.PASSED, reason, observed, expected, len(samples))

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError
+from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError, aws_problem
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
@@ -43,7 +43,7 @@ def add_parser(commands: Any) -> None:
 
 
 def duration(text: str) -> timedelta:
-    from common.bypass import MAX_DURATION
+    from common.bypass import MAX_DURATION, hours
 
     match = DURATION.match(text)
     if not text or not match:
@@ -52,7 +52,7 @@ def duration(text: str) -> timedelta:
         **{unit: int(match[key] or 0) for key, unit in (("h", "hours"), ("m", "minutes"), ("s", "seconds"))}
     )
     if not timedelta(0) < length <= MAX_DURATION:
-        raise UsageError(f"--expires-in must be more than 0 and at most {MAX_DURATION} (24h), not {text}")
+        raise UsageError(f"--expires-in must be more than 0 and at most {hours(MAX_DURATION)}, not {text}")
     return length
 
 
@@ -72,8 +72,8 @@ def command_bypass(args: argparse.Namespace) -> int:
 
     name = parameter_name(args)
     expires_in = duration(args.expires_in) if args.bypass_command == "set" else None
-    ssm: SSMClient = boto3.client("ssm", region_name=args.region)
     try:
+        ssm: SSMClient = boto3.client("ssm", region_name=args.region)
         if args.bypass_command == "set" and expires_in is not None:
             identity = boto3.client("sts", region_name=args.region).get_caller_identity()["Arn"]
             return set_bypass(ssm, name, f"{args.by} ({identity})" if args.by else identity, args.reason, expires_in)
@@ -81,21 +81,21 @@ def command_bypass(args: argparse.Namespace) -> int:
             return clear_bypass(ssm, name)
         return show_bypass(ssm, name)
     except (BotoCoreError, ClientError) as error:
-        raise UsageError(f"AWS refused: {error}") from error
+        raise UsageError(aws_problem(error)) from error
 
 
 def set_bypass(ssm: SSMClient, name: str, by: str, reason: str, expires_in: timedelta) -> int:
     from pydantic import ValidationError
 
-    from common.bypass import document
+    from common.bypass import BypassDocument, document
+    from common.config_errors import phrase
 
     expires_at = (datetime.now(UTC) + expires_in).replace(microsecond=0)
     try:
         value = document(by, reason, expires_at)
     except ValidationError as error:
-        raise UsageError(
-            f"the bypass is not valid: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}"
-        ) from error
+        problem = phrase(BypassDocument, error.errors()[0], whole="value")
+        raise UsageError(f"the bypass is not valid: {problem}") from error
     description = f"greenlight bypass: {reason}"[:1024]
     ssm.put_parameter(Name=name, Value=value, Type="String", Overwrite=True, Description=description)
     sys.stdout.write(f"{name}: bypassed by {by}: {reason}, until {expires_at.strftime('%Y-%m-%dT%H:%M:%SZ')}\n")

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError
+from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem
 
 if TYPE_CHECKING:
     from common.config_sources import Layer
@@ -97,7 +97,7 @@ def ssm_layers(args: argparse.Namespace) -> list[Layer]:
     try:
         return read_layers(ssm, args.prefix, args.application, args.deployment_group, stores)
     except (BotoCoreError, ClientError) as error:
-        raise UsageError(f"AWS refused: {error}") from error
+        raise UsageError(aws_problem(error)) from error
     except ConfigError as error:
         raise UsageError(f"{error} (--config-bucket and --appconfig-application name the stack's)") from error
 

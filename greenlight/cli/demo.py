@@ -35,7 +35,6 @@ synthetic:
           - {path: items.0.id, exists: true}
         max_latency_ms: 1000
 metrics:
-  bake_seconds: 60
   min_request_count: 50
 # The team's own check, a webhook the sample service serves: it places orders on GREEN and answers passed or failed.
 webhooks:
@@ -45,18 +44,27 @@ webhooks:
 """
 
 
-def _validate(release: Release, as_json: bool, verbose: bool, controller: str) -> LocalRunResult:
+DEMO_TIME_SCALE = 0.05
+
+
+def _validate(release: Release, as_json: bool, verbose: bool, controller: str, ecs_hook: str) -> LocalRunResult:
     with SampleService(release) as service:
         if not as_json:
-            engine = "Amazon ECS" if controller == "ecs" else "CodeDeploy"
+            engine = "CodeDeploy"
+            if controller == "ecs":
+                engine = "Amazon ECS (a pause hook)" if ecs_hook == "pause" else "Amazon ECS"
             sys.stderr.write(
                 f"\n== Deploying {release.version} of the sample service ({service.url}) with {engine} ==\n"
             )
         config_text = DEMO_CONFIG.replace("{service_url}", service.url)
         options = LocalRunOptions(
-            target_url=service.url, config_text=config_text, time_scale=0.05, controller=controller
+            target_url=service.url,
+            config_text=config_text,
+            time_scale=DEMO_TIME_SCALE,
+            controller=controller,
+            ecs_hook=ecs_hook,
         )
-        with watching(sys.stderr, as_json, verbose) as on_state:
+        with watching(sys.stderr, as_json, verbose, DEMO_TIME_SCALE) as on_state:
             return run_local(options, on_state=on_state)
 
 
@@ -68,10 +76,14 @@ def write_pages(reports: dict[str, LocalRunResult], folder: Path | None) -> list
 
 
 def run_demo(
-    as_json: bool = False, report_dir: Path | None = None, verbose: bool = False, controller: str = "codedeploy"
+    as_json: bool = False,
+    report_dir: Path | None = None,
+    verbose: bool = False,
+    controller: str = "codedeploy",
+    ecs_hook: str = "lambda",
 ) -> int:
     started = time.monotonic()
-    reports = {release.version: _validate(release, as_json, verbose, controller) for release in (GOOD, BAD)}
+    reports = {release.version: _validate(release, as_json, verbose, controller, ecs_hook) for release in (GOOD, BAD)}
     pages = write_pages(reports, report_dir)
     if as_json:
         json.dump(

@@ -1,8 +1,10 @@
 """The `greenlight` console script: the whole command, its own imports included, ends on Ctrl-C with exit 130 and
-one line on stderr, never a traceback."""
+one line on stderr, never a traceback; and it exits without collecting the engine's millions of objects one by one
+(seconds of interpreter shutdown after a local run, when the process ends anyway)."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from greenlight.cli.errors import EXIT_INTERRUPTED, INTERRUPTED
@@ -16,4 +18,5 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED)
         code = EXIT_INTERRUPTED
+    gc.freeze()
     sys.exit(code)

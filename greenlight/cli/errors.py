@@ -9,3 +9,22 @@ INTERRUPTED = "greenlight: interrupted; stopped cleanly\n"
 
 class UsageError(Exception):
     """A bad flag or file; the message is one line."""
+
+
+def aws_problem(error: Exception) -> str:
+    """One line saying what to set or fix when an AWS call could not be made or was refused (never a traceback)."""
+    kind = type(error).__name__
+    if kind == "NoRegionError":
+        return "no AWS region: pass --region, or set AWS_DEFAULT_REGION (or region in your AWS profile)"
+    if kind in ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"):
+        return (
+            "no usable AWS credentials: set AWS_PROFILE (after `aws configure` or `aws sso login`), or "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    if kind in ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError"):
+        return "your AWS SSO session has expired: run `aws sso login`"
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        code, message = response["Error"].get("Code", kind), response["Error"].get("Message", "")
+        return f"AWS refused: {code}: {message}".rstrip(": ")
+    return f"the AWS call failed: {error}".splitlines()[0]

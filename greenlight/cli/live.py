@@ -18,7 +18,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from greenlight.cli.render import progress_printer
+from greenlight.cli.render import progress_printer, time_scale_note
 from greenlight.engine.project import Project
 
 OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "inconclusive": "yellow"}
@@ -110,6 +110,7 @@ class LiveView:
         self.interactive = self.console.is_terminal and trace is None
         self._lock = threading.Lock()
         self._live: Live | None = None
+        self.note = ""  # said once, when the run starts (a run refused before it starts says nothing else)
 
     def __enter__(self) -> LiveView:
         if self.interactive:
@@ -122,6 +123,9 @@ class LiveView:
             self._live.__exit__(None, None, None)
 
     def on_state(self, event: dict[str, Any]) -> None:
+        if self.note:
+            self.console.print(self.note, soft_wrap=True, highlight=False)
+            self.note = ""
         if self.trace:
             self.trace(event)
         step = self.owner.get(event["state"])
@@ -185,11 +189,15 @@ class LiveView:
 
 
 @contextmanager
-def watching(stream: TextIO, as_json: bool, verbose: bool) -> Iterator[Callable[[dict[str, Any]], None] | None]:
-    """The `on_state` of a run: nothing with --json, the raw trace with --verbose, the live view otherwise."""
+def watching(
+    stream: TextIO, as_json: bool, verbose: bool, time_scale: float = 1.0
+) -> Iterator[Callable[[dict[str, Any]], None] | None]:
+    """The `on_state` of a run: nothing with --json, the raw trace with --verbose, the live view otherwise; a
+    time-scaled run says so first, since its elapsed times are real seconds and its config's are not."""
     if as_json:
         yield None
         return
     definition = json.loads(Project.find().definition_text())
     with LiveView(definition, stream, progress_printer(stream) if verbose else None) as view:
+        view.note = time_scale_note(time_scale)
         yield view.on_state

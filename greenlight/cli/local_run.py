@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from greenlight.cli.errors import UsageError
 from greenlight.cli.live import watching
@@ -80,13 +81,45 @@ def check_stage(stage: str) -> None:
         raise UsageError(f"--stage must be one of {', '.join(ECS_STAGES)}, got {stage!r}")
 
 
+def check_service_url(flag: str, url: str) -> None:
+    """A service's root: scheme, host and port. An ALB forwards the request's path as it is (it rewrites nothing),
+    so a path here would be dropped; it belongs in health.path and the synthetic requests' paths."""
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"{flag} must be an http(s) URL, got {url!r}")
+    parts = urlsplit(url)
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        extra = url[len(f"{parts.scheme}://{parts.netloc}") :]
+        raise UsageError(
+            f"{flag} must be the service's root (scheme://host:port), not {url}: the load balancer forwards request "
+            f"paths unchanged, so put {extra} in health.path and the synthetic requests' paths"
+        )
+
+
+def check_hook_kind(args: argparse.Namespace) -> None:
+    """A pause hook is ECS's alone, never at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT (ECS developer guide, "Pause
+    hooks for Amazon ECS service deployments"), and never re-invoked in a rollback (only those two stages are)."""
+    if args.ecs_hook != "pause":
+        return
+    if args.controller != "ecs":
+        raise UsageError("--ecs-hook pause needs --controller ecs")
+    stage = getattr(args, "stage", "POST_TEST_TRAFFIC_SHIFT")
+    Project.find().add_task_root()
+    from common.pause_hook import PAUSE_STAGES
+
+    if stage not in PAUSE_STAGES:
+        raise UsageError(f"--ecs-hook pause: ECS pauses only at {', '.join(PAUSE_STAGES)}, not at {stage}")
+    if getattr(args, "rollback", False):
+        raise UsageError("--ecs-hook pause cannot play --rollback: ECS re-invokes no pause hook while it rolls back")
+
+
 def check_arguments(args: argparse.Namespace) -> None:
     """What argparse cannot check alone; a bad value is a usage error (exit 2), never a run."""
-    for flag, url in (("--target-url", args.target_url), ("--blue-url", args.blue_url or "http://")):
-        if not url.startswith(("http://", "https://")):
-            raise UsageError(f"{flag} must be an http(s) URL, got {url!r}")
+    check_service_url("--target-url", args.target_url)
+    if args.blue_url:
+        check_service_url("--blue-url", args.blue_url)
     if args.controller == "ecs":
         check_stage(args.stage)
+    check_hook_kind(args)
     if getattr(args, "rollback", False) and (args.controller != "ecs" or args.stage not in ROLLBACK_STAGES):
         raise UsageError("--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT")
     if args.time_scale < 0:
@@ -115,6 +148,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         stage=args.stage,
         strategy=args.strategy,
         rollback=getattr(args, "rollback", False),
+        ecs_hook=args.ecs_hook,
         https_server_name=args.https,
         metrics_delay_s=args.metrics_delay,
         blue_url=args.blue_url,
@@ -131,7 +165,7 @@ def command_local_run(args: argparse.Namespace) -> int:
         options.mock_config, options.mock_case = Path(file), case
     log = args.log_file.open("w") if args.log_file else None
     try:
-        with watching(sys.stderr, args.json, args.verbose) as on_state:
+        with watching(sys.stderr, args.json, args.verbose, args.time_scale) as on_state:
             report = run_local(options, on_state=on_state, log=log)
     finally:
         if log:

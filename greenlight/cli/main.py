@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -20,9 +21,9 @@ from greenlight.cli.errors import (
     EXIT_USAGE,
     INTERRUPTED,
     UsageError,
+    aws_problem,
 )
-from greenlight.engine.local_run import DEFAULT_TIME_SCALE, LocalRunError
-from greenlight.engine.mock_config import MockConfigError
+from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.engine.project import ProjectError
 
 
@@ -37,6 +38,13 @@ def _add_controller(parser: argparse.ArgumentParser) -> None:
         default="codedeploy",
         choices=["codedeploy", "ecs"],
         help="the deployment engine to play: codedeploy (the hook calls back) or ecs (ECS reads the hook's answers)",
+    )
+    parser.add_argument(
+        "--ecs-hook",
+        default="lambda",
+        choices=["lambda", "pause"],
+        help="with --controller ecs: the kind of lifecycle hook, lambda (ECS invokes the hook and reads its answers; "
+        "the default) or pause (ECS pauses and puts an event; greenlight answers with ContinueServiceDeployment)",
     )
 
 
@@ -197,9 +205,15 @@ def main(argv: list[str] | None = None) -> int:
             return command_local_run(args)
         if args.command == "demo":
             from greenlight.cli.demo import run_demo
+            from greenlight.cli.local_run import check_hook_kind
 
+            check_hook_kind(args)
             return run_demo(
-                as_json=args.json, report_dir=args.report_dir, verbose=args.verbose, controller=args.controller
+                as_json=args.json,
+                report_dir=args.report_dir,
+                verbose=args.verbose,
+                controller=args.controller,
+                ecs_hook=args.ecs_hook,
             )
         if args.command == "new-validation":
             from greenlight.authoring.scaffold import scaffold
@@ -221,6 +235,21 @@ def main(argv: list[str] | None = None) -> int:
         # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
         sys.stderr.write(INTERRUPTED)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return quiet_after_broken_pipe()
+    except Exception as error:
+        if not type(error).__module__.startswith("botocore"):
+            raise
+        sys.stderr.write(f"greenlight: {aws_problem(error)}\n")  # an AWS call made outside a command's own handling
+        return EXIT_USAGE
+
+
+def quiet_after_broken_pipe() -> int:
+    """The reader of stdout went away (`greenlight ... | head`): end quietly, as a shell tool does. stdout is pointed
+    at /dev/null so the interpreter's last flush finds no broken pipe either (Python's docs, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

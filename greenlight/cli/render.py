@@ -1,5 +1,9 @@
 """What a person reads at the end of a run: the verdict table with full reasons, failures by kind, what CodeDeploy was
-told; and, behind --verbose, the raw trace of the states as they ran."""
+told; and, behind --verbose, the raw trace of the states as they ran.
+
+Reasons quote what the service under test sent back, so every line is printed as `Text`, never parsed as rich's
+console markup: `[/x]` would raise MarkupError after the run, and `[link=...]` or `[green]` would dress the
+service's words as greenlight's."""
 
 from __future__ import annotations
 
@@ -8,13 +12,23 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
 
 if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
-HIDDEN_OBSERVED = ("distinct_failures", "failures_by_kind", "targets", "checks", "window", "url")
+HIDDEN_OBSERVED = (
+    "distinct_failures",
+    "failures_by_kind",
+    "targets",
+    "checks",
+    "window",
+    "url",
+    "per_request",
+    "vs_blue",
+)
 TABLE_WIDTH = 120  # without a terminal (CI logs, a pipe): wide enough to read, reasons wrap within it
 
 
@@ -35,20 +49,60 @@ def progress_printer(stream: TextIO) -> Callable[[dict[str, Any]], None]:
 
 
 def observed_summary(observed: dict[str, Any]) -> str:
-    """The values seen; metric checks show as name=value."""
+    """The values seen, as words (never a Python repr); metric checks show as name=value."""
+    from greenlight.report.shown import shown
+
     keep = {k: v for k, v in observed.items() if k not in HIDDEN_OBSERVED}
     keep |= {c["check"]: c["value"] for c in observed.get("checks", []) if c.get("value") is not None}
-    return ", ".join(f"{k}={v}" for k, v in keep.items())
+    return ", ".join(f"{k}={shown(v)}" for k, v in keep.items())
+
+
+def request_lines(observed: dict[str, Any]) -> list[str]:
+    """Each request kind's latency, one line each: `list orders: 100 answers, p50 13 ms, p99 330 ms (limit 800)`."""
+    lines = []
+    for name, item in (observed.get("per_request") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        line = f"  {name}: {item.get('answers')} answers, p50 {item.get('p50_ms')} ms, p99 {item.get('p99_ms')} ms"
+        if "max_p99_ms" in item:
+            line += f" (limit {item['max_p99_ms']:g} ms)"
+        if "slow" in item:
+            line += f", {item['slow']} over {item.get('max_latency_ms', 0):g} ms"
+        lines.append(line)
+    return lines
 
 
 def told_codedeploy(result: LocalRunResult) -> str:
     """The plain sentence: how the workflow ended, and what greenlight told the deployment engine."""
     status = result.execution.status
     ran = f"The workflow {'ran to completion' if status == 'SUCCEEDED' else f'ended {status}'}"
+    if result.ecs_hook == "pause":
+        return f"{ran} in {result.execution.duration_s:.2f} s; {pause_summary(result)}."
     if result.engine == "ecs":
         return f"{ran} in {result.execution.duration_s:.2f} s; {hook_summary(result)}."
     told = result.callback.status.value if result.callback else "nothing"
-    return f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    sentence = f"{ran} in {result.execution.duration_s:.2f} s; greenlight told CodeDeploy: {told}."
+    if result.mocked and result.callback is None:
+        verdict = result.verdict.value if result.verdict else "none"
+        sentence += (
+            f" With --mock-config, Finalize's answer is the mocked one, which calls nobody back; the exit status "
+            f"({exit_code(result)}) is that of the mocked verdict, {verdict}."
+        )
+    elif result.callback is None:
+        sentence += f" No verdict reached CodeDeploy, so the exit status is {exit_code(result)}."
+    return sentence
+
+
+def time_scale_note(time_scale: float) -> str:
+    """What a time-scaled run's figures mean; nothing at 1 (real time, as on AWS)."""
+    if time_scale == 1:
+        return ""
+    if time_scale == 0:
+        return "Time scale 0: waits were skipped; times shown are real seconds."
+    return (
+        f"Time-scaled x{time_scale:g}: waits, retry intervals and the validators' deadlines took {time_scale:g} of "
+        f"their configured seconds (a 60 s bake time took {60 * time_scale:g} s); times shown are real seconds."
+    )
 
 
 def _table(result: LocalRunResult) -> Table:
@@ -61,13 +115,14 @@ def _table(result: LocalRunResult) -> Table:
         details = [v.reason]
         if v.observed:
             details.append(f"seen: {observed_summary(v.observed)}")
+        details += request_lines(v.observed)
         kinds = v.observed.get("failures_by_kind") or {}
         if kinds:
             details.append("failures by kind: " + ", ".join(f"{kind} x{count}" for kind, count in kinds.items()))
         for failure in v.observed.get("distinct_failures") or []:
             details.append(f"  {failure['count']} x {failure['request']}: {failure['problem']}")
         name = v.name + (" (dry run)" if v.dry_run else "")
-        table.add_row(name, v.status.value, f"{v.duration_ms / 1000:.1f} s", "\n".join(details))
+        table.add_row(Text(name), Text(v.status.value), Text(f"{v.duration_ms / 1000:.1f} s"), Text("\n".join(details)))
     return table
 
 
@@ -76,13 +131,15 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     if result.validations:
         console.print(_table(result))
     verdict = result.verdict.value if result.verdict else "none"
-    console.print(f"\nVerdict: {verdict} - {result.reason}", soft_wrap=False)
-    console.print(told_codedeploy(result), soft_wrap=True)
+    console.print(Text(f"\nVerdict: {verdict} - {result.reason}"), soft_wrap=False)
+    console.print(Text(told_codedeploy(result)), soft_wrap=True)
+    if note := time_scale_note(result.time_scale):
+        console.print(Text(note), soft_wrap=True)
     sources = result.report.config_source if result.report else []
     if len(sources) > 1:  # where each config layer came from (SSM, or S3 or AppConfig through a parameter)
-        console.print("Config: " + " + ".join(sources), soft_wrap=True)
+        console.print(Text("Config: " + " + ".join(sources)), soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
-    console.print(f"Put on EventBridge: {announced}")
+    console.print(Text(f"Put on EventBridge: {announced}"))
 
 
 def hook_summary(result: LocalRunResult) -> str:
@@ -96,6 +153,21 @@ def hook_summary(result: LocalRunResult) -> str:
             finals.setdefault(answer.step, answer.hook_status)
     steps = f" (steps: {', '.join(f'{n} {s}' for n, s in sorted(finals.items()))})" if len(finals) > 1 else ""
     return f"ECS hook at {result.stage}: {calls}final hookStatus {result.hook_status}{steps}"
+
+
+def pause_summary(result: LocalRunResult) -> str:
+    """ECS pause hook: what ECS took (greenlight told ECS: ROLLBACK), what it refused, and what ECS did."""
+    taken = result.told_ecs
+    if taken:
+        steps = {call.step for call in taken}
+        actions = ", ".join(f"{c.step} {c.action}" for c in taken) if len(steps) > 1 else taken[-1].action
+        told = f"greenlight told ECS: {actions}" if len(steps) == 1 else f"greenlight told ECS (steps: {actions})"
+    else:
+        told = "ECS took no ContinueServiceDeployment"
+    refused = [c for c in result.continue_calls if not c.accepted]
+    if refused:
+        told += f" ({len(refused)} refused: {', '.join(f'{c.action} {c.error}' for c in refused)})"
+    return f"{told}; the pause hook at {result.stage} ended {result.hook_status}"
 
 
 def exit_code(result: LocalRunResult) -> int:

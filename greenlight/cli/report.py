@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError
+from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError, aws_problem
 
 if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
@@ -83,8 +83,10 @@ def view_of_execution(execution_arn: str, endpoint_url: str | None = None, sfn: 
         sfn = sfn or boto3.client("stepfunctions", region_name=parts[3], endpoint_url=endpoint_url)
         description = dict(sfn.describe_execution(executionArn=execution_arn))
         return from_execution(description, history_of(sfn, execution_arn))
-    except (ClientError, BotoCoreError, ReportInputError) as error:
+    except ReportInputError as error:
         raise UsageError(f"cannot read execution {execution_arn}: {error}") from error
+    except (ClientError, BotoCoreError) as error:
+        raise UsageError(f"cannot read execution {execution_arn}: {aws_problem(error)}") from error
 
 
 def command_report(args: argparse.Namespace) -> int:

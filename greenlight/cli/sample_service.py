@@ -26,6 +26,7 @@ class Release:
     slow_ratio: float = 0.0
     slow_seconds: float = 0.0
     healthy: bool = True
+    slow_path: str = "/"  # only requests whose path starts with this may be slow (one endpoint's tail)
 
 
 GOOD = Release()
@@ -82,7 +83,7 @@ class SampleService:
         elif roll_error < release.error_ratio:
             status, body = 500, {"error": "internal error"}
         else:
-            if roll_slow < release.slow_ratio:
+            if roll_slow < release.slow_ratio and request.path.startswith(release.slow_path):
                 time.sleep(release.slow_seconds)
             status, body = 200, {"version": release.version, "items": [{"id": 1, "name": "widget"}]}
         self.send(request, status, body)

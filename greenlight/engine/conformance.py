@@ -8,17 +8,19 @@ check enum values, so this adds them. A response that breaks the model fails lou
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore.handlers import BUILTIN_HANDLERS
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import OperationModel, Shape
 from botocore.stub import Stubber
 from botocore.validate import ParamValidator
 from moto.core.models import botocore_stubber
+
+from greenlight.engine.models import service_model
 
 # Errors any AWS API can answer (the common errors of the AWS API references), besides each operation's own.
 COMMON_ERRORS = frozenset(
@@ -52,11 +54,6 @@ RESPONSE_ENVELOPE = frozenset({"ResponseMetadata"})
 
 class NonConformingResponseError(AssertionError):
     """A fabricated AWS response (or error) that AWS could not send: the message lists every problem."""
-
-
-@cache
-def service_model(service: str) -> ServiceModel:
-    return botocore.session.get_session().get_service_model(service)
 
 
 @cache
@@ -177,7 +174,7 @@ HOOK_DETAIL_KEYS = ("serviceArn", "targetServiceRevisionArn", "testTrafficWeight
 ECS_ARN = r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:"
 HOOK_ARNS = {
     "resourceArn": re.compile(ECS_ARN + r"service-deployment/[^/]+/[^/]+/[^/]+"),
-    "serviceArn": re.compile(ECS_ARN + r"service/[^/]+/[^/]+"),
+    "serviceArn": re.compile(ECS_ARN + r"service/[^/]+(/[^/]+)?"),  # the short form: services created before 2021
     "targetServiceRevisionArn": re.compile(ECS_ARN + r"service-revision/[^/]+/[^/]+/[^/]+"),
 }
 REVISION_ARN = HOOK_ARNS["targetServiceRevisionArn"]
@@ -245,6 +242,35 @@ def check_hook_answer(answer: Mapping[str, Any]) -> Mapping[str, Any]:
     return answer
 
 
+# The pause hook's event (ECS developer guide: the HOOK_AWAITING_ACTION examples of "Pause hooks for Amazon ECS service
+# deployments" and "Amazon ECS service deployment hook state change events"): the detail's keys, and the enums in it.
+PAUSE_EVENT_DETAIL_KEYS = (
+    "eventType", "eventName", "hookId", "hookType", "expiresAt", "lifecycleStage", "clusterArn", "serviceArn",
+    "serviceDeploymentArn", "updatedAt",
+)  # fmt: skip
+
+
+def check_pause_event(entry: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A PutEvents entry for ECS's pause hook event, shaped as the guide's example; raise otherwise."""
+    detail = json.loads(entry.get("Detail", "null"))
+    detail = detail if isinstance(detail, Mapping) else {}
+    found = [f"{k} {entry.get(k)!r}" for k, v in (("Source", "aws.ecs"), ("DetailType", "ECS Hook State Change"))
+             if entry.get(k) != v]  # fmt: skip
+    found += [f"detail has no {key}" for key in PAUSE_EVENT_DETAIL_KEYS if key not in detail]
+    found += [f"detail has unexpected {key}" for key in detail if key not in PAUSE_EVENT_DETAIL_KEYS]
+    enums = {"hookType": "DeploymentLifecycleHookTargetType", "lifecycleStage": "DeploymentLifecycleHookStage"}
+    for key, shape in enums.items():
+        values = service_model("ecs").shape_for(shape).enum  # type: ignore[attr-defined]
+        if detail.get(key) not in values:
+            found.append(f"detail.{key} {detail.get(key)!r} is not one of {values}")
+    for key, pattern in (("serviceDeploymentArn", HOOK_ARNS["resourceArn"]), ("serviceArn", HOOK_ARNS["serviceArn"])):
+        if not pattern.fullmatch(str(detail.get(key))):
+            found.append(f"detail.{key} {detail.get(key)!r} is not of the form {pattern.pattern}")
+    if found:
+        raise NonConformingResponseError("ECS pause hook event unlike the guide's: " + "; ".join(found))
+    return entry
+
+
 __all__ = [
     "ConformingStubber",
     "NonConformingResponseError",
@@ -253,6 +279,7 @@ __all__ = [
     "check_error",
     "check_hook_answer",
     "check_hook_event",
+    "check_pause_event",
     "hook_event_problems",
     "install",
     "problems",

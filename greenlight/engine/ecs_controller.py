@@ -170,7 +170,7 @@ def create_ecs_deployment(
     """An ECS blue/green service deployment of service `names[1]` in cluster `names[0]` paused at `stage`, GREEN
     behind a real loopback listener that forwards to GREEN what a rule forwarding to GREEN alone selects."""
     elbv2 = clients["elbv2"]
-    vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
+    vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2)
     groups = _target_groups(elbv2, vpc, health_path)
     dimensions = [
         {"Name": "TargetGroup", "Value": groups["green"].split(":", 5)[5]},

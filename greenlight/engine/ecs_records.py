@@ -105,6 +105,9 @@ def record(deployment: EcsDeployment, test: float, production: float) -> None:
         "lifecycleStage": DEPLOYMENT_STAGE.get(deployment.stage, deployment.stage),
         "deploymentConfiguration": _configuration(deployment.strategy),
     }
+    hooks = state.deployments.get(deployment.deployment_arn, {}).get("lifecycleHookDetails")
+    if hooks:  # the pause hooks ECS opened at earlier steps stay listed with their status
+        record["lifecycleHookDetails"] = hooks
     if deployment.rollback:
         record["rollback"] = {"reason": "a lifecycle hook answered FAILED", "startedAt": datetime.now(UTC)}
         record["rollback"]["serviceRevisionArn"] = source

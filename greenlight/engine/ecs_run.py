@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from greenlight.engine import conformance
 from greenlight.engine.ecs_controller import EcsDeployment
-from greenlight.engine.executions import POLL_S, Run, state_events
+from greenlight.engine.executions import QUIET_S, Run, state_events
+from greenlight.engine.patches.progress import changes, wait_for_change
 
 if TYPE_CHECKING:
     from greenlight.engine.local_engine import LocalEngine
@@ -63,12 +64,14 @@ class Follower:
         self.seen: dict[str, int] = {}
 
     def wait(self, seconds: float) -> None:
+        """Sleep `seconds`, reporting states as the execution records them (woken by its events, never polling)."""
         deadline = time.monotonic() + seconds
         while True:
+            progress = changes()
             self.report()
             if time.monotonic() >= deadline:
                 return
-            time.sleep(min(POLL_S * 5, max(deadline - time.monotonic(), 0.0)))
+            wait_for_change(progress, min(QUIET_S, deadline - time.monotonic()))
 
     def report(self) -> None:
         arn = execution_arn_of(self.engine, self.deployment)

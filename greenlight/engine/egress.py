@@ -2,7 +2,8 @@
 
 moto answers a local run's AWS calls only while it is active. A handler thread that outlives its engine (a
 stalled Finalize after the workflow timed out) would otherwise send its next call to the real endpoint. botocore's
-`Endpoint._send`, which sends a request no event handler (moto's stubber) answered, refuses it when:
+`Endpoint._send`, which sends a request no event handler (moto's stubber) answered, refuses it, unless it goes to
+a loopback address (another local engine such as LocalStack, which never leaves the machine), when:
 - it comes from a thread that ran a handler for a local run that has ended;
 - a local run is under way (moto has no answer for it, so it would leave the machine);
 - it is signed with the fake credentials local runs and tests use.
@@ -16,12 +17,14 @@ PyThreadState_SetAsyncExc) and waits, bounded, for them to return, so no thread 
 from __future__ import annotations
 
 import ctypes
+import ipaddress
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from botocore.endpoint import Endpoint
 
@@ -97,8 +100,21 @@ def _access_key(request: Any) -> str:
     return rest.split("/", 1)[0]
 
 
+def is_loopback(url: str) -> bool:
+    """Whether `url` names this machine by a loopback address (127.0.0.0/8, ::1) or as localhost."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def refuse_unanswered(request: Any) -> None:
-    """Raise unless `request`, which nothing answered locally, may leave the machine."""
+    """Raise unless `request`, which nothing answered locally, may be sent: to loopback, or it may leave the machine."""
+    if is_loopback(request.url):
+        return
     owner = getattr(threading.current_thread(), _THREAD_ATTRIBUTE, None)
     if isinstance(owner, LocalRun) and not owner.active:
         reason = "its local run has ended"

@@ -9,8 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from greenlight.engine.patches.progress import changes, wait_for_change
+
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-POLL_S = 0.02  # busy polling starves the interpreter's threads (one GIL)
+# Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress); this is
+# only how long it sleeps at most when nothing happens, a safety net.
+QUIET_S = 1.0
 
 
 @dataclass
@@ -40,14 +44,20 @@ def state_events(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
 
 
 def follow(
-    sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None = None
+    sfn: Any,
+    execution_arn: str,
+    deadline_s: float,
+    on_state: Callable[[dict[str, Any]], None] | None = None,
+    quiet_s: float = QUIET_S,
 ) -> Run:
-    """Poll until the execution ends or the deadline passes (then it is stopped, and ends ABORTED).
+    """Follow the execution until it ends or the deadline passes (then it is stopped, and ends ABORTED), reading it
+    again only when it recorded an event or ended, or `quiet_s` passed (another Step Functions, which tells this
+    process nothing, is polled so).
 
     Interrupted (Ctrl-C), it stops the execution before the KeyboardInterrupt goes on: no further state starts.
     """
     try:
-        return _follow(sfn, execution_arn, deadline_s, on_state)
+        return _follow(sfn, execution_arn, deadline_s, on_state, quiet_s)
     except KeyboardInterrupt:
         with contextlib.suppress(Exception):
             sfn.stop_execution(
@@ -56,10 +66,17 @@ def follow(
         raise
 
 
-def _follow(sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[[dict[str, Any]], None] | None) -> Run:
+def _follow(
+    sfn: Any,
+    execution_arn: str,
+    deadline_s: float,
+    on_state: Callable[[dict[str, Any]], None] | None,
+    quiet_s: float,
+) -> Run:
     started, deadline = time.monotonic(), time.monotonic() + deadline_s
     seen = 0
     while True:
+        progress = changes()  # before reading: whatever happens after it wakes the wait below at once
         description = sfn.describe_execution(executionArn=execution_arn)
         if on_state:
             events = state_events(sfn, execution_arn)
@@ -71,7 +88,7 @@ def _follow(sfn: Any, execution_arn: str, deadline_s: float, on_state: Callable[
         if time.monotonic() > deadline:
             sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
             continue
-        time.sleep(POLL_S)
+        wait_for_change(progress, min(quiet_s, deadline - time.monotonic()))
     output = json.loads(description["output"]) if description.get("output") else None
     return Run(
         execution_arn,

@@ -52,7 +52,8 @@ class TargetState:
 class ListenerSettings:
     upstream: str  # http://host:port of the service under test
     health_path: str = "/"
-    health_interval: float = 0.05
+    health_interval: float = 0.05  # while the target's state is settling (registering, or a check disagreed)
+    settled_health_interval: float = 1.0  # once it has settled: a waiting run then costs next to no CPU
     healthy_threshold: int = 2
     unhealthy_threshold: int = 2
     health_timeout: float = 1.0
@@ -202,10 +203,13 @@ class TestListener:
     # --- health checks, as the ALB's own
 
     def _health_loop(self) -> None:
-        while not self._stop.wait(self.settings.health_interval):
-            self._check_once()
+        interval = self.settings.health_interval
+        while not self._stop.wait(interval):
+            settled = self._check_once()
+            interval = self.settings.settled_health_interval if settled else self.settings.health_interval
 
-    def _check_once(self) -> None:
+    def _check_once(self) -> bool:
+        """One health check and its data point; whether the target's state has settled (the check agreed with it)."""
         ok, reason = self._health_check()
         target = self.target
         target.successes, target.failures = (target.successes + 1, 0) if ok else (0, target.failures + 1)
@@ -224,6 +228,7 @@ class TestListener:
                     "Dimensions": self.settings.dimensions,
                 }
             )
+        return target.state == ("healthy" if ok else "unhealthy")
 
     def _health_check(self) -> tuple[bool, tuple[str, str]]:
         """One check as the ALB makes it: whether it passed, and the reason code and description if not."""

@@ -23,14 +23,17 @@ from moto.core.exceptions import JsonRESTError
 
 from greenlight.engine import check_functions, conformance, egress, patches, process
 from greenlight.engine.eventbus import EventRecorder
-from greenlight.engine.executions import Run, follow
-from greenlight.engine.mock_config import MockConfigError, answer_problems
+from greenlight.engine.executions import QUIET_S, Run, follow
+from greenlight.engine.interface import MockConfigError
+from greenlight.engine.mock_config import answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
+from greenlight.engine.models import engine_clients, shared_boto3_session
 from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
 
 STATE_MACHINE_NAME = "greenlight-validation"
+EXTERNAL_POLL_S = 0.1  # another Step Functions tells this process nothing: its executions are polled
 STACK_NAME = "greenlight-local"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
 # Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
@@ -38,29 +41,15 @@ VALIDATOR_WAIT_FLOOR = 0.02
 # moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
 _ONE_AT_A_TIME = threading.RLock()
 BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
-CLIENTS = (
-    "stepfunctions",
-    "lambda",
-    "iam",
-    "codedeploy",
-    "elbv2",
-    "ec2",
-    "cloudwatch",
-    "ssm",
-    "logs",
-    "events",
-    "sqs",
-    "acm",
-    "s3",
-    "secretsmanager",
-    "sts",
-)
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
+    # moto's EC2 backend makes 1,300 sample AMIs each time it is made, and a mock makes it again when it starts and
+    # when it stops: a second and more per run, for images no local run uses (moto's documented setting).
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
 
@@ -69,6 +58,15 @@ def _zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("placeholder.py", "")
     return buffer.getvalue()
+
+
+def external_stepfunctions(endpoint: str) -> Any:
+    """A client of another Step Functions on loopback; its account is the stand-in's (LocalStack takes a 12-digit
+    access key as the account), so every ARN is the one the embedded engine would make."""
+    secret = LOCAL_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"]
+    return shared_boto3_session(REGION).client(
+        "stepfunctions", endpoint_url=endpoint, aws_access_key_id=ACCOUNT, aws_secret_access_key=secret
+    )
 
 
 def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str]) -> dict[str, str]:
@@ -102,8 +100,14 @@ class LocalEngine:
         log: TextIO | None = None,
         workflow_timeout_scale: float = 1.0,
         parameters: dict[str, str] | None = None,
+        stepfunctions_endpoint: str | None = None,
     ) -> None:
-        """`parameters` override template.yaml's parameter defaults, as `sam deploy --parameter-overrides` does."""
+        """`parameters` override template.yaml's parameter defaults, as `sam deploy --parameter-overrides` does.
+
+        `stepfunctions_endpoint`: another Step Functions (LocalStack's, on loopback) runs the workflow instead of
+        moto's interpreter; whatever serves its Lambda tasks must pass them to this engine (tests/sfn_local/bridge.py).
+        There, time_scale and the timeout scales do not apply: Waits, Retry intervals and timeouts last what they say.
+        """
         self.project = project
         self.parameters = project.parameter_values(parameters or {})
         self.time_scale = time_scale
@@ -116,6 +120,7 @@ class LocalEngine:
         self.environment: dict[str, str] = {}
         self.event_recorder: EventRecorder | None = None
         self.role = ""
+        self.stepfunctions_endpoint = stepfunctions_endpoint
 
     def __enter__(self) -> LocalEngine:
         if not _ONE_AT_A_TIME.acquire(blocking=False):
@@ -133,9 +138,14 @@ class LocalEngine:
             self._stack.enter_context(installed(self.settings))
             self._stack.enter_context(process.environment(LOCAL_ENVIRONMENT))
             self._stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+            # moto empties boto3's default session for the mock (and restores it when the mock stops): the
+            # functions' clients come from it, so they get the shared one, whose service models are read already.
+            boto3.DEFAULT_SESSION = shared_boto3_session(REGION)
             self._stack.enter_context(contextlib.redirect_stdout(self.log))  # EMF metrics are printed
             self._stack.enter_context(process.logger_to(logging.getLogger("moto"), self.log))
-            self.clients = {name: boto3.client(name, region_name=REGION) for name in CLIENTS}  # type: ignore[call-overload]
+            self.clients = engine_clients()
+            if self.stepfunctions_endpoint:
+                self.clients["stepfunctions"] = external_stepfunctions(self.stepfunctions_endpoint)
             self._deploy()
         except BaseException:
             self._stack.close()
@@ -181,6 +191,9 @@ class LocalEngine:
         _, substitutions = self.project.state_machine()
         definition = substitute(self.project.definition_text(), {k: resolve(v, refs) for k, v in substitutions.items()})
         self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
+        if self.stepfunctions_endpoint:  # it outlives this engine: the next one creates its own state machine
+            sfn = self.clients["stepfunctions"]
+            self._stack.callback(sfn.delete_state_machine, stateMachineArn=self.state_machine_arn)
         # The validators' own waits are scaled through the clock's documented variable (never on Lambda).
         waits = {"GREENLIGHT_TIME_SCALE": str(max(self.time_scale, VALIDATOR_WAIT_FLOOR))}
         self.environment = shared_environment(functions, refs) | waits
@@ -293,6 +306,7 @@ class LocalEngine:
         self, execution_arn: str, deadline_s: float = 300.0, on_state: Callable[[dict[str, Any]], None] | None = None
     ) -> Run:
         """Follow the execution to its end (stopped at the deadline), then play EventBridge for the safety net."""
-        run = follow(self.clients["stepfunctions"], execution_arn, deadline_s, on_state)
+        quiet_s = EXTERNAL_POLL_S if self.stepfunctions_endpoint else QUIET_S
+        run = follow(self.clients["stepfunctions"], execution_arn, deadline_s, on_state, quiet_s)
         self.deliver_status_change(execution_arn, run.status)
         return run

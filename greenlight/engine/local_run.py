@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greenlight.engine import check_functions, layer_objects, local_tls
+from greenlight.engine import check_functions, layer_objects, local_tls, process
 from greenlight.engine.executions import Run
+from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
 
@@ -18,13 +19,6 @@ if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
-
-DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
-DEFAULT_DEADLINE_S = 900.0
-
-
-class LocalRunError(Exception):
-    """The local run cannot start as asked (an invalid config, for instance); the message is one line."""
 
 
 @dataclass
@@ -50,8 +44,12 @@ class LocalRunOptions:
     stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
     strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
     rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
-    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale.
-    metrics_delay_s: float = 60.0
+    ecs_hook: str = "lambda"  # ECS: a Lambda hook (ECS invokes the hook) or a pause hook (ContinueServiceDeployment)
+    pause_timeout_minutes: float = 60.0  # ECS pause hook: its timeoutInMinutes (action ROLLBACK), scaled by time_scale
+    pause_gate: str | None = None  # ECS pause hook: the service's greenlight:gate tag (None: the stage played)
+    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale;
+    # None: at once, with no period's end awaited (for runs that are not about the delay, e.g. quick tests).
+    metrics_delay_s: float | None = 60.0
     # The BLUE service behind the production listener (without it the production listener has nothing behind it).
     blue_url: str | None = None
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
@@ -60,6 +58,9 @@ class LocalRunOptions:
     check_functions: dict[str, str] = field(default_factory=dict)
     # Config layers past 8 KB: `s3://BUCKET/KEY` or `appconfig://APP/ENV/PROFILE` -> the layer's text.
     objects: dict[str, str] = field(default_factory=dict)
+    # Another Step Functions on loopback runs the workflow (LocalEngine's stepfunctions_endpoint); the run starts
+    # as the hook starts it (the hook's execution name and input), since the hook's own client reaches moto only.
+    stepfunctions_endpoint: str | None = None
 
 
 def read_config(path: Path) -> str:
@@ -146,6 +147,8 @@ def _start(engine: LocalEngine, deployment: LocalDeployment, options: LocalRunOp
     if options.mock_config:
         engine.use_mock_config(options.mock_config)
         return engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id, options.mock_case), []
+    if options.stepfunctions_endpoint:
+        return engine.start_as_hook(deployment.deployment_id, deployment.hook_execution_id), []
     # CodeDeploy invokes hooks asynchronously, so Lambda may deliver the same event more than once.
     outcomes = [
         engine.invoke_hook(deployment.deployment_id, deployment.hook_execution_id).get("outcome", "")
@@ -169,7 +172,9 @@ def _run_ecs(
     on_state: Callable[[dict[str, Any]], None] | None,
     before_start: Callable[[LocalEngine, Any], None] | None,
 ) -> LocalRunResult:
-    """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus."""
+    """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus (a
+    Lambda hook), or with what ContinueServiceDeployment told ECS (a pause hook)."""
+    from greenlight.engine import ecs_pause
     from greenlight.engine.ecs_controller import create_ecs_deployment
     from greenlight.engine.ecs_run import ecs_result, play
 
@@ -180,6 +185,13 @@ def _run_ecs(
     )  # fmt: skip
     try:
         _seed(engine, seeded)
+        if options.ecs_hook == "pause":
+            timeout_s = options.pause_timeout_minutes * 60 * options.time_scale
+            pause = ecs_pause.PausePlay(deployment, timeout_s, options.hook_invocations, options.pause_gate)
+            if before_start:
+                before_start(engine, pause)
+            runs = ecs_pause.play(engine, pause, options.deadline_s, on_state)
+            return ecs_pause.pause_result(engine, pause, runs)
         if before_start:
             before_start(engine, deployment)
         in_time = play(engine, deployment, options.deadline_s, on_state, options.hook_invocations)
@@ -201,6 +213,19 @@ def run_local(
     """
     project = project or Project.find()
     project.add_task_root()
+    result = _run_local(options, project, on_state, log, before_start)
+    result.time_scale = options.time_scale
+    return result
+
+
+def _run_local(
+    options: LocalRunOptions,
+    project: Project,
+    on_state: Callable[[dict[str, Any]], None] | None,
+    log: TextIO | None,
+    before_start: Callable[[LocalEngine, Any], None] | None,
+) -> LocalRunResult:
+    from common.standin_signals import NO_BLUE_VARIABLE
     from greenlight.engine.results import result_of  # the report model is the functions' own
 
     try:
@@ -209,7 +234,7 @@ def run_local(
         raise LocalRunError(str(error)) from error
     engine = LocalEngine(
         project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
-        stack_parameters,
+        stack_parameters, options.stepfunctions_endpoint,
     )  # fmt: skip
     engine.settings.alb_metrics_delay_s = options.metrics_delay_s
     prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
@@ -217,11 +242,15 @@ def run_local(
     seeded = seeded_parameters(prefix, options)
     config = checked_config(config_layers(prefix, options, seeded), function_prefix)
     health_path = config.health.path
+    if options.stepfunctions_endpoint and options.controller == "ecs":
+        raise LocalRunError("another Step Functions runs the CodeDeploy path only: the ECS hook starts on moto's")
     try:
         handlers = check_functions.load_all(options.check_functions, function_prefix)
     except check_functions.CheckFunctionError as error:
         raise LocalRunError(str(error)) from error
     with engine:
+        if not options.blue_url:  # nothing behind the production listener: a baseline cannot be judged here
+            engine.enter(process.environment({NO_BLUE_VARIABLE: "1"}))
         layer_objects.store(engine.clients, engine.settings, options.objects)
         aliases = check_functions.qualifiers(config)
         for name, handler in handlers.items():

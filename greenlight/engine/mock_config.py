@@ -10,10 +10,7 @@ from moto.stepfunctions.parser.mocking.mock_config import MockTestCase, _mock_te
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
 from greenlight.engine import conformance
-
-
-class MockConfigError(Exception):
-    """The mock config file or the test case it names is missing or malformed."""
+from greenlight.engine.interface import MockConfigError
 
 
 class _Throw(BaseModel):

@@ -67,6 +67,17 @@ class HookAnswer(BaseModel):
         )
 
 
+class ContinueCall(BaseModel):
+    """One ContinueServiceDeployment the ECS stand-in received (greenlight's, or a person's a test played), and whether
+    ECS took it: only while the pause hook awaited action."""
+
+    hook_id: str
+    action: str  # CONTINUE or ROLLBACK
+    accepted: bool
+    error: str | None = None  # the error ECS answered when it refused
+    step: int = 1  # the production step of a LINEAR or CANARY deployment whose pause hook it answered
+
+
 class LocalRunResult(BaseModel):
     """`verdict` is what CodeDeploy received (the mocked report's with a MockConfigFile case), or what the ECS hook's
     final hookStatus means (SUCCEEDED: Succeeded; anything else: Failed, ECS rolls back); `report` is the
@@ -88,6 +99,21 @@ class LocalRunResult(BaseModel):
     stage: str | None = None  # ECS: the lifecycle stage the hook ran at
     hook_status: str | None = Field(None, description="ECS: the final hookStatus (SUCCEEDED, FAILED, TIMED_OUT).")
     hook_answers: list[HookAnswer] = Field(default_factory=list, description="ECS: every answer the hook gave.")
+    time_scale: float = Field(
+        1.0, description="The factor waits were scaled by (1: real time, as on AWS); durations shown are real seconds."
+    )
+    ecs_hook: str | None = Field(None, description="ECS: the hook kind played, lambda or pause.")
+    continue_calls: list[ContinueCall] = Field(
+        default_factory=list, description="ECS pause hook: every ContinueServiceDeployment, taken or refused."
+    )
+    pause_outcomes: list[str] = Field(
+        default_factory=list, description="ECS pause hook: what the front door did with each delivered event."
+    )
+
+    @property
+    def told_ecs(self) -> list[ContinueCall]:
+        """The ContinueServiceDeployment calls ECS took (at most one per pause hook)."""
+        return [call for call in self.continue_calls if call.accepted]
 
     @property
     def validations(self) -> list[ValidationResult]:

@@ -20,11 +20,14 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 @dataclass
 class EngineSettings:
-    time_scale: float = 0.0  # Wait states and Retry intervals
+    time_scale: float = 0.0  # Wait states and Retry intervals, the validators' waits, CloudWatch's delay
     timeout_scale: float = 1.0  # Task TimeoutSeconds (0.0 would time out every task, so separate)
     workflow_timeout_scale: float = 1.0  # the state machine's own TimeoutSeconds
-    # How long after its period ends CloudWatch has an ALB's data points (scaled by time_scale; patches/cloudwatch).
-    alb_metrics_delay_s: float = 60.0
+    # Wait states and Retry intervals alone, when they must run otherwise (1.0: in real time, as on LocalStack)
+    interpreter_time_scale: float | None = None
+    # How long after its period ends CloudWatch has an ALB's data points (scaled by time_scale; patches/cloudwatch);
+    # None: every data point at once, the period's end not awaited either (quick test runs).
+    alb_metrics_delay_s: float | None = 60.0
     run: LocalRun = field(default_factory=LocalRun)  # the engine opens it (egress.open_run) and closes it on exit
     handlers: dict[str, Handler] = field(default_factory=dict)  # function name -> in-process handler
     # Fault injection: (service, operation in snake_case) -> error codes to answer, in order; and

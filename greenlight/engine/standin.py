@@ -99,12 +99,13 @@ def ecs_target(deployment_id: str, lifecycle_event: str) -> dict[str, Any]:
     }
 
 
-def _load_balancer(elbv2: Any, ec2: Any) -> tuple[str, str, str]:
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+def _load_balancer(elbv2: Any) -> tuple[str, str, str]:
+    # The VPC and subnets are made in moto's EC2 backend itself: no greenlight code reads them, and an EC2 client
+    # (and moto's answers through EC2's 4.5 MB model) would cost a run's start a few tenths of a second.
+    ec2 = get_backend("ec2")[ACCOUNT][REGION]
+    vpc = ec2.create_vpc(cidr_block="10.0.0.0/16").id
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"][
-            "SubnetId"
-        ]
+        ec2.create_subnet(vpc_id=vpc, cidr_block=f"10.0.{i}.0/24", availability_zone=f"{REGION}{zone}").id
         for i, zone in enumerate("ab")
     ]
     balancer = elbv2.create_load_balancer(Name="greenlight-local", Subnets=subnets, Type="application")[
@@ -215,7 +216,7 @@ def create_deployment(
     """
     settings = settings or EngineSettings()
     elbv2 = clients["elbv2"]
-    vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2, clients["ec2"])
+    vpc, balancer_arn, balancer_dimension = _load_balancer(elbv2)
     groups = _target_groups(elbv2, vpc, health_path)
     green = groups["green"]
     emulated = _EmulatedAlb(clients, settings, balancer_dimension, health_path, certificate)

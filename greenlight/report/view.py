@@ -36,6 +36,7 @@ class ReportView(BaseModel):
     cause: str | None = None
     told_codedeploy: str | None = None  # the status CodeDeploy accepted from this run, when known
     spans: list[StateSpan] = []
+    time_scale: float | None = None  # a local run's time scale (None: not a local run, real time)
 
 
 Entries = list[tuple[str, str, datetime]]  # (history event type, state name, timestamp)
@@ -92,7 +93,10 @@ def from_local_run(document: dict[str, Any]) -> ReportView:
     except (KeyError, TypeError, ValueError) as error:
         raise ReportInputError(f"its states are not those of a local run: {error!r}") from error
     told = callback.get("status") if callback.get("accepted") else None
-    return _view(report, execution.get("arn"), execution, told, states)
+    view = _view(report, execution.get("arn"), execution, told, states)
+    scale = document.get("time_scale")
+    view.time_scale = float(scale) if isinstance(scale, int | float) else None
+    return view
 
 
 def from_document(document: Any) -> ReportView:

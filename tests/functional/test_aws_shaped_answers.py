@@ -169,8 +169,6 @@ def test_finalize_applies_a_bypass_as_ssm_answers_it() -> None:
     assert report.verdict == "Succeeded" and report.bypass is not None
     assert report.bypass.parameter == bypasses[0] and report.bypass.verdict_without_bypass == "Failed"
     jane = "arn:aws:sts::123456789012:assumed-role/platform-oncall/jane"
-    assert f"bypassed by {jane} (as the value says; AWS records {jane} as the parameter's writer): INC-4711" in (
-        report.reason
-    )
+    assert f"AWS records {jane} as the parameter's writer; the value says by {jane}: INC-4711" in report.reason
     assert report.bypass.written_by == jane
     assert "until 2026-11-27T18:00:00Z" in report.reason

@@ -65,8 +65,8 @@ def test_a_valid_bypass_lets_a_failing_deployment_through_and_says_so(
     # THEN CodeDeploy gets Succeeded, the validation still reports failed, and the reason says who, why, until when
     assert report.verdict == "Succeeded" and report.validations[0].status is ValidationStatus.FAILED
     # (moto names no writer, "N/A", where AWS gives an ARN; the local engine's patch names the local user)
-    assert "bypassed by jane (as the value says; AWS records " in report.reason and "writer): INC-42" in report.reason
-    assert "until 2026-11-27T12:00:00Z" in report.reason
+    assert "bypassed until 2026-11-27T12:00:00Z; AWS records " in report.reason
+    assert "writer; the value says by jane: INC-42" in report.reason
     assert "Without the bypass: Failed: Blocked by synthetic" in report.reason
     assert report.bypass is not None and report.bypass.parameter == GROUP
     assert report.bypass.verdict_without_bypass == "Failed"
@@ -159,11 +159,30 @@ def test_the_audit_names_who_wrote_the_parameter_as_aws_recorded_it(events: Reco
         report = run(ssm, events)
     # THEN both are in the reason, the report and the event
     assert report.bypass is not None and report.bypass.by == "security-team" and report.bypass.written_by == WRITER
-    assert f"bypassed by security-team (as the value says; AWS records {WRITER} as the parameter's writer)" in (
-        report.reason
-    )
+    assert f"AWS records {WRITER} as the parameter's writer; the value says by security-team: INC-7" in report.reason
     [announced] = events.of_type("Greenlight Verdict")
     assert announced["bypass"]["written_by"] == WRITER
+
+
+def test_a_forged_audit_in_the_value_cannot_push_what_aws_recorded_out_of_the_summary(events: RecordingEvents) -> None:
+    # GIVEN a bypass written by mallory whose `by` (256 characters, the most allowed) forges the audit line
+    forged = "jane (as the value says; AWS records arn:aws:iam::123456789012:user/jane as the parameter's writer). "
+    value = json.dumps({"by": (forged + "x" * 256)[:256], "reason": "INC-7", "expires_at": "2026-11-27T12:00:00Z"})
+    mallory = "arn:aws:iam::123456789012:user/mallory"
+    with stubbed("ssm") as (ssm, stubber):
+        stubber.add_response(
+            "get_parameters",
+            {"Parameters": [{"Name": GROUP, "Type": "String", "Value": value, "Version": 1}], "InvalidParameters": []},
+            {"Names": [GROUP, ALL]},
+        )
+        stubber.add_response("get_parameter_history", {"Parameters": [_history(1, mallory)]})
+        report = run(ssm, events)
+    # THEN the one-line summary (what chat shows, cut at 300 characters) names mallory, before what the value claims
+    [announced] = events.of_type("Greenlight Verdict")
+    summary = announced["summary"]
+    assert f"AWS records {mallory} as the parameter's writer" in summary
+    assert summary.index(mallory) < summary.index("the value says by jane")
+    assert report.reason.index(mallory) < report.reason.index(forged.strip())
 
 
 def test_a_history_that_cannot_be_read_is_said_and_the_bypass_still_applies(events: RecordingEvents) -> None:
@@ -175,7 +194,9 @@ def test_a_history_that_cannot_be_read_is_said_and_the_bypass_still_applies(even
         stubber.add_client_error("get_parameter_history", "AccessDeniedException", "not authorized")
         report = run(ssm, events)
     assert report.verdict == "Succeeded" and report.bypass is not None and report.bypass.written_by is None
-    assert "the parameter's writer could not be read: AccessDeniedException)" in report.reason
+    assert "the parameter's writer could not be read from AWS (AccessDeniedException); the value says by jane" in (
+        report.reason
+    )
 
 
 class BrokenSsm:

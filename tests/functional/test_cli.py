@@ -92,7 +92,7 @@ def test_the_end_table_wraps_full_reasons_and_names_each_distinct_failure(
     # THEN nothing is cut: the reason's last words, failures by kind and one line per distinct failure are there
     table = " ".join(line.strip("│ ") for line in out.splitlines())
     assert "..." not in out and "failures by kind: status 500 x" in table
-    assert "x list items: status 500, expected [200]" in table
+    assert "x list items: status 500, expected 200" in table
     assert "The workflow ran to completion in " in out and "greenlight told CodeDeploy: Failed." in out
 
 

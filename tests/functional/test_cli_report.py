@@ -28,7 +28,7 @@ def test_local_run_writes_the_page_and_report_renders_it_again_from_the_saved_js
     saved = tmp_path / "run.json"
     saved.write_text(captured.out)
     assert code == 1 and json.loads(captured.out)["verdict"] == "Failed"
-    assert f"Report written to {first}" in captured.err and "greenlight stopped this deployment" in first.read_text()
+    assert f"Report written to {first}" in captured.err and '<h1 id="headline">Stopped: ' in first.read_text()
     # WHEN the saved JSON is rendered again, and so is the bare verdict report (an execution's output)
     bare = tmp_path / "output.json"
     bare.write_text(json.dumps(json.loads(captured.out)["report"]))
@@ -65,5 +65,5 @@ def test_demo_writes_a_report_per_release_and_prints_where(capsys: pytest.Captur
     out = capsys.readouterr().out
     good, bad = tmp_path / "v2-good.html", tmp_path / "v3-bad.html"
     assert f"Reports: {good.resolve()}, {bad.resolve()}" in out
-    assert "greenlight let this deployment through" in good.read_text()
-    assert "greenlight stopped this deployment" in bad.read_text()
+    assert '<h1 id="headline">Let through: every validation passed' in good.read_text()
+    assert '<h1 id="headline">Stopped: ' in bad.read_text()

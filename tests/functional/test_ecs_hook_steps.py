@@ -290,7 +290,7 @@ def test_a_payload_that_changes_while_its_step_runs_keeps_the_steps_execution() 
     execution = first["hookDetails"][DETAILS_KEY]["execution"]
     drifted = step_event(0, "drift-id", {GREEN: 12, BLUE: 88}) | {"hookDetails": first["hookDetails"]}
     with stubbed("stepfunctions") as (sfn, stubber):
-        stubber.add_response("describe_execution", described(execution, "RUNNING"))  # still judging the step
+        # the step's last answer was IN_PROGRESS: this call is the same step's, its execution is read once
         stubber.add_response("describe_execution", described(execution, "RUNNING"))
         response = call(sfn, drifted, deployment("IN_PROGRESS", 10.0))
     assert response["hookStatus"] == "IN_PROGRESS"
@@ -354,3 +354,38 @@ def test_a_verdict_the_workflow_reached_is_finalizes_to_announce() -> None:
         stubber.add_response("describe_execution", described(name(event), "SUCCEEDED", {"verdict": "Failed"}))
         assert call(sfn, event, unread, events)["hookStatus"] == "FAILED"
     assert events.entries == []
+
+
+@pytest.mark.parametrize("verdict", ["Failed", "Succeeded"])
+def test_a_payload_that_changes_after_its_steps_execution_ended_gets_that_executions_verdict(verdict: str) -> None:
+    # GIVEN a step under way: its first call started an execution and was answered IN_PROGRESS
+    event = step_event(0, "ended-drift-id")
+    with stubbed("stepfunctions") as (sfn, stubber):
+        starts(stubber, name(event))
+        first = call(sfn, event, deployment("IN_PROGRESS", 10.0))
+    execution = first["hookDetails"][DETAILS_KEY]["execution"]
+    # WHEN ECS calls again (the step's answer so far: IN_PROGRESS) with other weights, after that execution ended
+    drifted = step_event(0, "ended-drift-id", {GREEN: 12, BLUE: 88}) | {"hookDetails": first["hookDetails"]}
+    with stubbed("stepfunctions") as (sfn, stubber):  # nothing new may start
+        report = {"verdict": verdict, "reason": f"GREEN judged {verdict} by {execution}"}
+        stubber.add_response("describe_execution", described(execution, "SUCCEEDED", report))
+        response = call(sfn, drifted, deployment("IN_PROGRESS", 10.0))
+    # THEN ECS hears that execution's verdict: ECS has not yet had a final answer for this step
+    assert response["hookStatus"] == ("SUCCEEDED" if verdict == "Succeeded" else "FAILED")
+    assert response["hookDetails"][DETAILS_KEY]["execution"] == execution
+    assert verdict in response["hookDetails"][DETAILS_KEY]["reason"]
+
+
+def test_a_forward_test_traffic_shift_carrying_productions_weights_as_they_are_is_judged() -> None:
+    # The API reference's TEST_TRAFFIC_SHIFT: "The blue service revision handles 100% of the production traffic", while
+    # GREEN takes test traffic. Production weights GREEN 0 / BLUE 100 there describe going forward as well as a
+    # rollback: the guide's definition does not settle it, ECS's status does.
+    event = guide("TEST_TRAFFIC_SHIFT")  # test weights: GREEN 100
+    event["executionDetails"]["productionTrafficWeights"] = {GREEN: 0, BLUE: 100}
+    with stubbed("stepfunctions") as (sfn, stubber):
+        starts(stubber, name(event))
+        assert call(sfn, event, deployment("IN_PROGRESS"))["hookStatus"] == "IN_PROGRESS"  # judged
+    with stubbed("stepfunctions") as (sfn, _):
+        response = call(sfn, event, deployment("ROLLBACK_IN_PROGRESS"))
+    assert response["hookStatus"] == "SUCCEEDED"
+    assert "ROLLBACK_IN_PROGRESS" in response["hookDetails"][DETAILS_KEY]["reason"]

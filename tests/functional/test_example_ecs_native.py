@@ -29,11 +29,21 @@ def example() -> dict[str, Any]:
     return dict(load_template(EXAMPLE / "template.yaml"))
 
 
+def hooks(example: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The service's Lambda hook (HookKind lambda, the default) and pause hook (HookKind pause)."""
+    condition, [pause], [lambda_hook] = example["Resources"]["Service"]["Properties"]["DeploymentConfiguration"][
+        "LifecycleHooks"
+    ]["Fn::If"]
+    assert condition == "IsPause" and example["Conditions"]["IsPause"] == {"Fn::Equals": [{"Ref": "HookKind"}, "pause"]}
+    return lambda_hook, pause
+
+
 def test_the_service_is_deployed_by_ecs_with_greenlights_hook(example: dict[str, Any], project: Any) -> None:
     service = example["Resources"]["Service"]["Properties"]
     assert service["DeploymentController"] == {"Type": "ECS"}
     assert example["Parameters"]["DeploymentStrategy"]["AllowedValues"] == ["BLUE_GREEN", "CANARY"]
-    [hook] = service["DeploymentConfiguration"]["LifecycleHooks"]
+    assert example["Parameters"]["HookKind"]["Default"] == "lambda"
+    hook, _ = hooks(example)
     assert hook["TargetType"] == "AWS_LAMBDA"
     # the hook's function and role are the greenlight stack's exports
     exports = {
@@ -51,17 +61,34 @@ def test_the_service_is_deployed_by_ecs_with_greenlights_hook(example: dict[str,
     assert balancer["AdvancedConfiguration"]["ProductionListenerRule"] == {"Ref": "ProductionRule"}
 
 
+def test_the_pause_variant_pauses_where_greenlight_answers_and_rolls_back_without_an_answer(
+    example: dict[str, Any],
+) -> None:
+    from common.pause_hook import GATE_TAG
+
+    _, pause = hooks(example)
+    assert pause["TargetType"] == "PAUSE" and "HookTargetArn" not in pause and "RoleArn" not in pause
+    assert pause["TimeoutConfiguration"] == {"TimeoutInMinutes": {"Ref": "PauseTimeoutInMinutes"}, "Action": "ROLLBACK"}
+    # the tag that opts the service in names exactly the stage the pause hook pauses at
+    condition, [tag], _ = example["Resources"]["Service"]["Properties"]["Tags"]["Fn::If"]
+    assert condition == "IsPause" and tag == {"Key": GATE_TAG, "Value": "POST_TEST_TRAFFIC_SHIFT"}
+    assert pause["LifecycleStages"] == ["POST_TEST_TRAFFIC_SHIFT"]
+
+
 def test_every_ecs_enum_the_example_uses_is_in_botocores_model(example: dict[str, Any]) -> None:
     model = boto3.session.Session().client("ecs", region_name="us-east-1").meta.service_model
-    service = example["Resources"]["Service"]["Properties"]
-    [hook] = service["DeploymentConfiguration"]["LifecycleHooks"]
-    stages = set(hook["LifecycleStages"]["Fn::If"][1])
+    hook, pause = hooks(example)
+    stages = set(hook["LifecycleStages"]["Fn::If"][1]) | set(pause["LifecycleStages"])
     assert stages <= set(model.shape_for("DeploymentLifecycleHookStage").enum)
     assert set(example["Parameters"]["DeploymentStrategy"]["AllowedValues"]) <= set(
         model.shape_for("DeploymentStrategy").enum
     )
-    assert hook["TargetType"] in model.shape_for("DeploymentLifecycleHookTargetType").enum
-    assert hook["TimeoutConfiguration"]["Action"] in model.shape_for("DeploymentLifecycleHookAction").enum
+    for each in (hook, pause):
+        assert each["TargetType"] in model.shape_for("DeploymentLifecycleHookTargetType").enum
+        assert each["TimeoutConfiguration"]["Action"] in model.shape_for("DeploymentLifecycleHookAction").enum
+    timeout = model.shape_for("DeploymentLifecycleHookTimeoutConfiguration").members["timeoutInMinutes"].metadata
+    parameter = example["Parameters"]["PauseTimeoutInMinutes"]
+    assert timeout["min"] <= parameter["MinValue"] <= parameter["MaxValue"] <= timeout["max"]
 
 
 def _rule(elbv2: Any, listener: str, props: dict[str, Any], groups: dict[str, str], nat: str) -> str:

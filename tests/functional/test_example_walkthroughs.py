@@ -5,7 +5,7 @@ functions that hand their arguments, after the shell's own expansion, to awscli'
 (tests/support/awscli_offline.py) and to the pinned SAM CLI's (tests/support/samcli_offline.py, `.venv-sam`): a
 command either CLI refuses fails the test, and nothing reaches AWS. `aws cloudformation describe-stacks` (what `out`
 runs) must ask for an output the example's template has; `sed` and `jq` really run, their scratch files under a
-temporary directory instead of /tmp.
+temporary directory instead of /tmp; `curl` is recorded (its first call), never sent.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ sam() {
   record "{\"cli\": \"sam\", \"call\": $parsed, \"cwd\": $(quoted "$PWD")}"
 }
 docker() { record '{"cli": "docker", "skipped": true}'; }
+curl() { [ -n "${CURLED:-}" ] || { record "{\"cli\": \"curl\", \"args\": $(quoted "$*")}"; CURLED=1; }; }
 greenlight() { record '{"cli": "greenlight", "skipped": true}'; }
 """
 
@@ -180,3 +181,15 @@ def test_sam_builds_need_python_3_12_and_the_docs_say_so(readme: str) -> None:
     runtime = load_template(ROOT / "template.yaml")["Globals"]["Function"]["Runtime"]
     assert runtime == "python3.12"
     assert "python3.12" in (ROOT / readme).read_text()
+
+
+def test_the_canary_variant_keeps_production_traffic_flowing_to_its_own_url(
+    walked: tuple[str, list[dict[str, Any]]],
+) -> None:
+    # A canary step is judged on production traffic (metrics, GREEN against BLUE); the example has no users, so
+    # without traffic of its own every canary deployment, good or bad, is inconclusive and rolled back.
+    example, calls = walked
+    if example != "ecs-native":
+        pytest.skip("about the ecs-native walkthrough's canary variant")
+    [curl] = [c for c in calls if c["cli"] == "curl"]  # recorded once, however many requests the loop sends
+    assert curl["args"].startswith("-s -o /dev/null sample-Url/")

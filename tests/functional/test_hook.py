@@ -186,7 +186,7 @@ def test_malformed_event_is_logged_and_ignored(
     assert "Not a CodeDeploy lifecycle hook event" in stream.getvalue()
 
 
-@pytest.mark.parametrize("module", ["hook.app", "ecs_hook.app"])
+@pytest.mark.parametrize("module", ["hook.app", "ecs_hook.app", "ecs_pause.app"])
 def test_the_hook_starts_without_pydantic_or_the_validators(module: str) -> None:
     """What a hook imports is what its cold start costs: no pydantic, no X-Ray SDK, no validator code (ECS waits on
     its hook synchronously)."""

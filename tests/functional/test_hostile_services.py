@@ -66,7 +66,7 @@ def test_a_trickling_body_ends_at_the_request_deadline_not_when_the_body_does() 
     with hostile_service(Hostile("trickle", hostile_health=True, trickle_interval=0.05)) as url:
         outcome = check_health(None, GREEN, url + "/health", health(timeout_seconds=1, request_timeout_seconds=0.3))
     assert outcome.status is ValidationStatus.FAILED
-    assert outcome.observed["last_answer"].startswith("no complete answer within")
+    assert outcome.observed["last_answer"].startswith("timeout: no complete answer within")
 
 
 def test_the_health_deadline_holds_while_a_body_is_read() -> None:
@@ -77,7 +77,7 @@ def test_the_health_deadline_holds_while_a_body_is_read() -> None:
     # THEN the first probe was cut at the check's deadline, and no second one started
     assert outcome.status is ValidationStatus.FAILED
     assert outcome.observed["http_probes"] == 1
-    assert outcome.observed["last_answer"] == "no complete answer within 2 s"
+    assert outcome.observed["last_answer"] == "timeout: no complete answer within 2 s"
 
 
 @pytest.mark.parametrize(("mode", "kind"), KINDS.items())

@@ -133,3 +133,19 @@ def test_throttling_is_raised_for_the_state_machine_to_retry() -> None:
         stubber.add_client_error("get_deployment", "ThrottlingException")
         with pytest.raises(TransientError):
             prepare(request, codedeploy, None, None, PREFIX)
+
+
+def test_an_application_named_shared_is_refused_saying_why_before_its_layer_is_read() -> None:
+    """Its layer, /greenlight/shared/<group>, is a name in the shared secret namespace, which Prepare's role may not
+    read (AWS would answer AccessDenied) and which the platform's layer may send as a header: never a config."""
+    with local_aws() as clients:
+        deployment = create_deployment(clients, "http://127.0.0.1:9", "/health", application="shared")
+        try:
+            clients["ssm"].put_parameter(Name=f"{PREFIX}/shared/{DEPLOYMENT_GROUP}", Value="{}", Type="String")
+            result = run_prepare(clients, deployment)
+        finally:
+            deployment.listener.close()
+    assert result["ready"] is False
+    [problem] = result["results"]
+    layer = f"{PREFIX}/shared/{DEPLOYMENT_GROUP}"
+    assert f"the config layer {layer} of shared/{DEPLOYMENT_GROUP} is in the shared " in problem["reason"]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from common.config import VALIDATIONS
 from common.models import HookRequest
 from ecs_hook.contract import EcsHookEvent
 from greenlight.engine.conformance import check
@@ -49,14 +50,15 @@ def queue(
     ecs: Any,
     elbv2: Any,
     ssm: Any,
-    deployments: str,
+    deployments: str | dict[str, Any],
     rule: str,
     config: dict[str, Any] | None,
     revisions: dict[str, Any] = REVISIONS,
     rules: dict[str, Any] | None = None,
 ) -> None:
     arn = DEPLOYMENT["serviceDeploymentArn"]
-    ecs.add_response("describe_service_deployments", aws_response(deployments), {"serviceDeploymentArns": [arn]})
+    answer = aws_response(deployments) if isinstance(deployments, str) else deployments
+    ecs.add_response("describe_service_deployments", answer, {"serviceDeploymentArns": [arn]})
     ecs.add_response("describe_service_revisions", revisions, {"serviceRevisionArns": [TARGET, SOURCE]})
     rule_arn = ADVANCED["productionListenerRule" if rule == "production" else "testListenerRule"]
     answer = rules or aws_response(f"elbv2/DescribeRules.{rule}")
@@ -81,7 +83,12 @@ def queue(
 
 
 def run(
-    stage: str, production: dict[str, float], deployments: str, rule: str, config: Any = None, **answers: Any
+    stage: str,
+    production: dict[str, float],
+    deployments: str | dict[str, Any],
+    rule: str,
+    config: Any = None,
+    **answers: Any,
 ) -> Any:
     with ExitStack() as stack:
         ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
@@ -179,7 +186,8 @@ def without_test_rule() -> dict[str, Any]:
     return dict(check("ecs", "DescribeServiceRevisions", revisions))
 
 
-METRICS_ONLY = {"health": {"enabled": False}, "synthetic": {"enabled": False}}
+# every validation off but metrics, those a team added with new-validation included
+METRICS_ONLY = {name: {"enabled": False} for name in VALIDATIONS if name != "metrics"}
 
 
 @pytest.mark.parametrize("stage", ["POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"])
@@ -196,8 +204,14 @@ def test_a_service_without_a_test_rule_is_validated_where_no_request_needs_one(s
 
 
 def test_requests_that_need_a_test_rule_the_service_lacks_are_refused_saying_so() -> None:
+    only_core = {name: {"enabled": False} for name in VALIDATIONS if name not in CORE}
     output = run(
-        "POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "production", revisions=without_test_rule()
+        "POST_TEST_TRAFFIC_SHIFT",
+        {},
+        "ecs/DescribeServiceDeployments",
+        "production",
+        only_core or None,
+        revisions=without_test_rule(),
     )
     assert not output.ready
     [problem] = output.results
@@ -220,3 +234,112 @@ def test_requests_through_a_rule_that_forwards_to_blue_too_are_refused() -> None
     output = run("POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "test", rules=rules)
     assert not output.ready
     assert "forwards to GREEN 10 and to shop-blue 90 now" in output.results[0].reason
+
+
+def test_compare_with_blue_is_refused_on_ecs_saying_why_never_a_false_inconclusive() -> None:
+    # On ECS the test and production rules share one listener and every request carries the test rule's conditions,
+    # so greenlight has no route to BLUE alone for the same requests: the config is refused with the reason, at once.
+    config = {"synthetic": {"compare_with_blue": {}}}
+    output = run("POST_TEST_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments", "test", config)
+    assert not output.ready
+    [problem] = output.results
+    assert "synthetic.compare_with_blue" in problem.reason and "Amazon ECS" in problem.reason
+    assert "metrics.baseline" in problem.reason  # what to use instead
+
+
+def short_arn_deployment() -> dict[str, Any]:
+    """A service created before 2021 keeps its short ARN, service/<name> (ECS developer guide, "Migrate an Amazon ECS
+    short service ARN to a long ARN"); the cluster is the deployment's clusterArn."""
+    answer = copy.deepcopy(DEPLOYMENTS)
+    answer["serviceDeployments"][0]["serviceArn"] = "arn:aws:ecs:us-east-1:123456789012:service/shop"
+    return dict(check("ecs", "DescribeServiceDeployments", answer))
+
+
+def test_a_service_with_a_short_arn_is_validated_at_its_cluster_and_service_level() -> None:
+    output = run("POST_TEST_TRAFFIC_SHIFT", {}, short_arn_deployment(), "test")
+    assert output.ready, output.results
+    assert (output.plan.application_name, output.plan.deployment_group_name) == ("shop-cluster", "shop")
+
+
+def test_a_network_load_balancer_service_is_refused_saying_so() -> None:
+    # With an NLB, ECS names listeners, not rules ("Must be RuleArn for ALB or ListenerArn for NLB": developer guide,
+    # "Troubleshooting Amazon ECS blue/green deployments"); greenlight tests through an ALB listener rule.
+    revisions = copy.deepcopy(REVISIONS)
+    listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/shop-nlb/0123456789abcdef/fedcba98"
+    for revision in revisions["serviceRevisions"]:
+        for balancer in revision["loadBalancers"]:
+            balancer["advancedConfiguration"]["productionListenerRule"] = listener
+            balancer["advancedConfiguration"]["testListenerRule"] = listener.replace("fedcba98", "76543210")
+        for balancer in revision.get("resolvedConfiguration", {}).get("loadBalancers", []):
+            balancer["productionListenerRule"] = listener
+    check("ecs", "DescribeServiceRevisions", revisions)
+    with ExitStack() as stack:
+        ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
+        elbv2, _ = stack.enter_context(stubbed("elbv2"))  # nothing is asked of ELB
+        ssm, _ = stack.enter_context(stubbed("ssm"))
+        codedeploy, _ = stack.enter_context(stubbed("codedeploy"))
+        arn = DEPLOYMENT["serviceDeploymentArn"]
+        ecs_stub.add_response("describe_service_deployments", DEPLOYMENTS, {"serviceDeploymentArns": [arn]})
+        ecs_stub.add_response("describe_service_revisions", revisions, {"serviceRevisionArns": [TARGET, SOURCE]})
+        output = prepare(request("POST_TEST_TRAFFIC_SHIFT", {}), codedeploy, elbv2, ssm, "/greenlight", ecs)
+    assert not output.ready
+    [problem] = output.results
+    assert "Network Load Balancer" in problem.reason and "Application Load Balancer" in problem.reason
+
+
+def test_a_canary_step_whose_payload_has_no_weights_takes_the_weights_ecs_requested() -> None:
+    # The guide is silent on a step's weights (tests/events/ecs/README.md, reading B: {}): the service deployment's
+    # requested production weights say how production is shared, so the step is still judged GREEN against BLUE.
+    config = {"metrics": {"lifecycle_events": ["PRODUCTION_TRAFFIC_SHIFT"]}}
+    output = run("PRODUCTION_TRAFFIC_SHIFT", {}, "ecs/DescribeServiceDeployments.canary", "production", config)
+    assert output.ready, output.results
+    assert (output.plan.green.traffic_weight, output.plan.blue.traffic_weight) == (10.0, 90.0)
+    assert output.plan.config["metrics"]["baseline"] is not None
+
+
+def run_pause(deployments: dict[str, Any], plan_follows: bool) -> Any:
+    """Prepare for a pause hook (request.hook_type PAUSE, the hookId of DescribeServiceDeployments.pause)."""
+    hook_id = "ecs-pause-e7tK9G_WRJqNF_EOMjztDXfKenlJuEUVjsNStf4WLKw"
+    given = request("POST_TEST_TRAFFIC_SHIFT", {}).model_copy(
+        update={"lifecycle_event_hook_execution_id": hook_id, "hook_type": "PAUSE"}
+    )
+    with ExitStack() as stack:
+        ecs, ecs_stub = stack.enter_context(stubbed("ecs"))
+        elbv2, elbv2_stub = stack.enter_context(stubbed("elbv2"))
+        ssm, ssm_stub = stack.enter_context(stubbed("ssm"))
+        codedeploy, _ = stack.enter_context(stubbed("codedeploy"))
+        if plan_follows:
+            queue(ecs_stub, elbv2_stub, ssm_stub, "ecs/DescribeServiceDeployments.pause", "test", None)
+        else:  # only the deployment is read: nothing is left to gate
+            arn = DEPLOYMENT["serviceDeploymentArn"]
+            ecs_stub.add_response("describe_service_deployments", deployments, {"serviceDeploymentArns": [arn]})
+        return prepare(given, codedeploy, elbv2, ssm, "/greenlight", ecs)
+
+
+def test_a_pause_hook_still_awaiting_action_is_planned_as_the_lambda_hook_is() -> None:
+    output = run_pause(aws_response("ecs/DescribeServiceDeployments.pause"), plan_follows=True)
+    assert output.ready, output.results
+    assert output.request.hook_type == "PAUSE" and output.plan.request.hook_type == "PAUSE"
+    assert (output.plan.stage, output.plan.green.name) == ("POST_TEST_TRAFFIC_SHIFT", "shop-green")
+
+
+@pytest.mark.parametrize(
+    ("hook_status", "deployment_status", "why"),
+    [
+        (
+            "TIMED_OUT",
+            "ROLLBACK_IN_PROGRESS",
+            "the pause hook ecs-pause-e7tK9G_WRJqNF_EOMjztDXfKenlJuEUVjsNStf4WLKw is TIMED_OUT",
+        ),
+        ("SUCCEEDED", "IN_PROGRESS", "is SUCCEEDED: ECS no longer waits"),
+        ("AWAITING_ACTION", "STOPPED", "the service deployment is STOPPED"),
+    ],
+)
+def test_a_pause_hook_ecs_no_longer_waits_on_is_not_validated(
+    hook_status: str, deployment_status: str, why: str
+) -> None:
+    deployments = aws_response("ecs/DescribeServiceDeployments.pause")
+    deployments["serviceDeployments"][0]["status"] = deployment_status
+    deployments["serviceDeployments"][0]["lifecycleHookDetails"][0]["status"] = hook_status
+    output = run_pause(check("ecs", "DescribeServiceDeployments", deployments), plan_follows=False)  # type: ignore[arg-type]
+    assert not output.ready and why in output.results[0].reason

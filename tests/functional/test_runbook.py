@@ -97,3 +97,26 @@ def test_the_outage_policy_switch_keeps_every_other_parameter(commands: list[str
         keys = re.findall(r"ParameterKey=(\w+)", switch)
         assert sorted(keys) == sorted(declared) and "--use-previous-template" in switch
         assert re.search(r"ParameterKey=OutagePolicy,ParameterValue=(allow|fail) ", switch)
+
+
+def _secret_written(arguments: list[str]) -> tuple[str, str] | None:
+    """The store and name of a secret an `aws` command writes (a Secrets Manager value, an SSM SecureString)."""
+    options = dict(zip(arguments[2::2], arguments[3::2], strict=False))
+    if arguments[:2] == ["secretsmanager", "put-secret-value"]:
+        return "secretsmanager", options["--secret-id"]
+    if arguments[:2] == ["ssm", "put-parameter"] and options.get("--type") == "SecureString":
+        return "ssm", options["--name"]
+    return None
+
+
+def test_every_secret_the_docs_write_is_one_a_teams_layer_may_name(commands: list[str]) -> None:
+    """Rotating a secret where the docs say must not put it where Prepare refuses it (README, secrets and tenancy)."""
+    from common.config_http import SecretRef
+    from common.secret_scope import Namespaces, refusal
+
+    aws = [shlex.split(line)[1:] for line in commands if line.startswith("aws ")]
+    written = [found for arguments in aws if (found := _secret_written(arguments))]
+    assert {store for store, _ in written} == {"ssm", "secretsmanager"}
+    spaces = Namespaces("/greenlight", "greenlight/")
+    refused = [refusal(SecretRef(**{store: name}), False, "orders", "orders-dg", spaces) for store, name in written]
+    assert [why for why in refused if why] == []

@@ -1,8 +1,8 @@
-"""`greenlight new-validation`: two new validations in a copy of the project, and its own checks pass there.
+"""`greenlight new-validation`: two new validations in a copy of the project: every checklist item written, the
+generated files regenerated, both run (in dry run) by a local run, and an existing name refused.
 
-The copy gets the project's lint steps that read the code (ruff, ruff format, mypy, greenlight lint: checklist,
-import rules, generated files) and the tests a new validation touches (unit, its own, the MockConfigFile cases,
-a local run). `make scaffold-check` (run by CI) goes further: the whole `make lint` and `make test` in a copy.
+That the project's own lint and tests then pass in the copy is `make scaffold-check` (CI runs it): the whole
+`make lint` and `make test` there, so this module does not run them a second time.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from greenlight.engine.project import Project
 from greenlight.cli.sample_service import SampleService
 config = "metrics: {bake_seconds: 40, min_request_count: 5}"
 with SampleService() as service:
-    options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=0.05)
+    options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=0.05, metrics_delay_s=None)
     report = run_local(options, Project.find(Path.cwd()))
 results = {v.name: [v.status.value, v.dry_run] for v in report.validations}
 sys.stderr.write(json.dumps({"verdict": report.verdict.value, "results": results}))
@@ -80,28 +80,6 @@ def test_each_checklist_item_is_written_and_the_registry_generates_the_rest(scaf
     )
     happy = json.loads((scaffolded / "tests/MockConfigFile.json").read_text())["StateMachines"]
     assert happy["greenlight-validation"]["TestCases"]["HappyPath"]["Validate Cert Expiry"] == "CertExpiryPassed"
-
-
-@pytest.mark.timeout(300)
-def test_the_projects_lint_passes_with_the_new_validations(scaffolded: Path) -> None:
-    bin_dir = Path(sys.executable).parent
-    for command in (
-        [str(bin_dir / "ruff"), "check", "."],
-        [str(bin_dir / "ruff"), "format", "--check", "."],
-        [str(bin_dir / "mypy")],
-        [sys.executable, "-m", "greenlight.authoring.lint", "statemachines/validation.asl.json"],
-    ):
-        result = subprocess.run(command, cwd=scaffolded, capture_output=True, text=True, check=False)
-        assert result.returncode == 0, (command, result.stdout[-3000:], result.stderr[-3000:])
-
-
-@pytest.mark.timeout(600)
-def test_the_projects_tests_pass_with_the_new_validations(scaffolded: Path) -> None:
-    tests = ["tests/unit", "tests/workflow/test_mock_config_cases.py"]
-    tests += [f"tests/functional/test_validate_{name}.py" for name in NEW]
-    result = run(scaffolded, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout.splitlines()[-1]
 
 
 def test_the_new_validations_run_in_dry_run_and_appear_in_the_report(scaffolded: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -90,7 +91,10 @@ def test_http_5xx_fails_with_the_last_answer() -> None:
     with serve(Behaviour(status=503)) as (url, _):
         outcome = check_health(FakeElb(HEALTHY), GREEN, url + "/health", config())
     assert outcome.status is ValidationStatus.FAILED
-    assert "last answer: HTTP 503" in outcome.reason
+    # THEN the reason names the path, the status seen and the one expected
+    assert "health path /health: last answer HTTP 503, expected HTTP 200; 0 good answers in a row of the 3" in (
+        outcome.reason
+    )
 
 
 def test_a_failure_resets_the_consecutive_count() -> None:
@@ -102,11 +106,24 @@ def test_a_failure_resets_the_consecutive_count() -> None:
 
 
 def test_refused_connection_fails_and_says_so() -> None:
-    outcome = check_health(
-        FakeElb(HEALTHY), GREEN, f"http://127.0.0.1:{closed_port()}/health", config(timeout_seconds=3)
-    )
+    port = closed_port()
+    outcome = check_health(FakeElb(HEALTHY), GREEN, f"http://127.0.0.1:{port}/health", config(timeout_seconds=3))
     assert outcome.status is ValidationStatus.FAILED
-    assert "ConnectionRefusedError" in outcome.reason
+    assert f"last answer connection refused by 127.0.0.1:{port}" in outcome.reason
+
+
+def test_a_reset_connection_is_named_connection_reset() -> None:
+    with serve(Behaviour(reset=True)) as (url, _):
+        outcome = check_health(FakeElb(HEALTHY), GREEN, url + "/health", config(timeout_seconds=2))
+    assert outcome.status is ValidationStatus.FAILED
+    assert "last answer connection reset" in outcome.reason
+
+
+def test_the_reason_gives_real_seconds_and_says_the_run_was_time_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREENLIGHT_TIME_SCALE", "0.05")
+    with serve(Behaviour(status=503)) as (url, _):
+        outcome = check_health(FakeElb(HEALTHY), GREEN, url + "/health", config(timeout_seconds=4, interval_seconds=1))
+    assert re.search(r"after \d+\.\d s \(health\.timeout_seconds 4 s, time-scaled x0\.05\)", outcome.reason)
 
 
 def test_a_hang_past_the_request_timeout_fails() -> None:

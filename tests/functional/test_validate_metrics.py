@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -82,21 +83,21 @@ def test_healthy_traffic_passes_with_every_query_reported(cloudwatch: Any) -> No
     assert set(checks) == {"5xx_rate", "p99_response_time", "unhealthy_hosts"}
     assert checks["5xx_rate"]["value"] == pytest.approx(0.002)
     assert "TargetGroup=targetgroup/svc-green/1" in checks["5xx_rate"]["query"]
-    assert checks["5xx_rate"]["threshold"] == "<= 0.01"
+    assert checks["5xx_rate"]["threshold"] == "<= 1%" and checks["5xx_rate"]["unit"] == "ratio"
 
 
 def test_5xx_rate_over_the_threshold_fails(cloudwatch: Any) -> None:
     seed(cloudwatch, GREEN, requests=200, errors=20)
     outcome = run(cloudwatch)
     assert outcome.status is ValidationStatus.FAILED
-    assert "5xx_rate 0.1 breaks <= 0.01" in outcome.reason
+    assert "5xx_rate: 10% breaks the limit <= 1%" in outcome.reason
 
 
 def test_slow_p99_fails(cloudwatch: Any) -> None:
     seed(cloudwatch, GREEN, requests=200, errors=0, latency_s=1.8)
     outcome = run(cloudwatch)
     assert outcome.status is ValidationStatus.FAILED
-    assert "p99_response_time 1.8 breaks <= 1" in outcome.reason
+    assert "p99_response_time: 1.8 s breaks the limit <= 1 s" in outcome.reason
 
 
 def test_too_few_requests_is_inconclusive_not_failed(cloudwatch: Any) -> None:
@@ -130,7 +131,7 @@ def test_unhealthy_hosts_fail(cloudwatch: Any) -> None:
     seed(cloudwatch, GREEN, requests=200, errors=0, unhealthy=1)
     outcome = run(cloudwatch)
     assert outcome.status is ValidationStatus.FAILED
-    assert "unhealthy_hosts 1 breaks <= 0" in outcome.reason
+    assert "unhealthy_hosts: 1 host breaks the limit <= 0 hosts" in outcome.reason
 
 
 def test_baseline_lets_through_a_release_no_worse_than_production(cloudwatch: Any) -> None:
@@ -146,7 +147,15 @@ def test_baseline_stops_a_release_worse_than_production(cloudwatch: Any) -> None
     seed(cloudwatch, BLUE, requests=1000, errors=10, latency_s=0.1)
     outcome = run(cloudwatch, BLUE, max_5xx_rate=None, baseline={})
     assert outcome.status is ValidationStatus.FAILED
-    assert "5xx_rate_vs_blue" in outcome.reason and "p99_vs_blue" in outcome.reason
+    # THEN each reason names the quantity, GREEN's and BLUE's values with their unit, and the limit
+    assert "5xx_rate_vs_blue: GREEN's 5xx rate 10% vs BLUE's 1%: +9 points, over the +0.5 points allowed" in (
+        outcome.reason
+    )
+    assert "p99_vs_blue: GREEN's p99 response time 0.5 s is 5x BLUE's 0.1 s, over the 1.2x allowed (0.12 s)" in (
+        outcome.reason
+    )
+    checks = {c["check"]: c for c in outcome.observed["checks"]}
+    assert (checks["p99_vs_blue"]["value"], checks["p99_vs_blue"]["blue_value"]) == (0.5, 0.1)
 
 
 def test_custom_metric_check(cloudwatch: Any) -> None:
@@ -164,7 +173,7 @@ def test_custom_metric_check(cloudwatch: Any) -> None:
     }
     outcome = run(cloudwatch, checks=[check])
     assert outcome.status is ValidationStatus.FAILED
-    assert "checkout-errors 7 breaks <= 5" in outcome.reason
+    assert "checkout-errors: Sum 7 breaks the limit <= 5" in outcome.reason
 
 
 def test_alarm_in_alarm_state_fails_and_missing_alarm_is_an_error(cloudwatch: Any) -> None:
@@ -198,7 +207,7 @@ def test_custom_metric_math_over_the_builtin_queries(cloudwatch: Any) -> None:
     check = {"name": "error-percent", "expression": "100 * green_errors_5xx / green_requests", "threshold": 1}
     outcome = run(cloudwatch, checks=[check], max_5xx_rate=None)
     assert outcome.status is ValidationStatus.FAILED
-    assert "error-percent 2 breaks <= 1" in outcome.reason
+    assert "error-percent: Average 2 breaks the limit <= 1" in outcome.reason
 
 
 @pytest.mark.parametrize("fraction", [0.0, 0.25, 0.999])
@@ -220,7 +229,7 @@ def test_connections_green_refuses_count_as_errors(cloudwatch: Any) -> None:
     seed(cloudwatch, GREEN, requests=200, errors=0, connection_errors=20)
     outcome = run(cloudwatch)
     assert outcome.status is ValidationStatus.FAILED
-    assert "5xx_rate 0.1 breaks <= 0.01" in outcome.reason
+    assert "5xx_rate: 10% breaks the limit <= 1%" in outcome.reason
     assert "TargetConnectionErrorCount" in {c["check"]: c for c in outcome.observed["checks"]}["5xx_rate"]["query"]
 
 
@@ -286,20 +295,44 @@ def test_a_named_composite_alarm_is_never_reported_missing() -> None:
     )
 
 
-def test_a_baseline_without_blue_data_is_inconclusive_never_dropped(cloudwatch: Any) -> None:
+def test_a_baseline_without_blue_data_is_reported_not_judged_by_default(cloudwatch: Any) -> None:
+    # GIVEN BLUE took no requests in the window (a service without production traffic then)
     seed(cloudwatch, GREEN, requests=500, errors=0)
     outcome = run(cloudwatch, BLUE, baseline={})
     checks = {c["check"]: c for c in outcome.observed["checks"]}
-    assert outcome.status is ValidationStatus.INCONCLUSIVE
-    assert checks["5xx_rate_vs_blue"]["status"] == "inconclusive" and checks["p99_vs_blue"]["status"] == "inconclusive"
-    assert "5xx_rate_vs_blue no BLUE data in the window" in outcome.reason
+    # THEN the baseline is reported as exactly that, GREEN is judged on the absolute limits, and it passes
+    assert outcome.status is ValidationStatus.PASSED
+    assert checks["5xx_rate_vs_blue"]["status"] == "skipped" and checks["p99_vs_blue"]["status"] == "skipped"
+    assert (
+        "5xx_rate_vs_blue and p99_vs_blue not judged: no BLUE data in the window: BLUE took no requests "
+        "(metrics.baseline.no_blue_data: ignore)." in outcome.reason
+    )
+    assert outcome.reason.startswith("3 metric checks passed")
+
+
+@pytest.mark.parametrize(
+    ("policy", "status"), [("inconclusive", ValidationStatus.INCONCLUSIVE), ("fail", ValidationStatus.FAILED)]
+)
+def test_the_config_decides_what_no_blue_data_means(cloudwatch: Any, policy: str, status: ValidationStatus) -> None:
+    seed(cloudwatch, GREEN, requests=500, errors=0)
+    outcome = run(cloudwatch, BLUE, baseline={"no_blue_data": policy})
+    assert outcome.status is status
+    assert f"no BLUE data in the window: BLUE took no requests (no_blue_data: {policy})" in outcome.reason
+
+
+def test_a_local_run_without_blue_never_judges_the_baseline(cloudwatch: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREENLIGHT_LOCAL_NO_BLUE", "1")
+    seed(cloudwatch, GREEN, requests=500, errors=0)
+    outcome = run(cloudwatch, BLUE, baseline={"no_blue_data": "fail"})
+    assert outcome.status is ValidationStatus.PASSED
+    assert "not judged: cannot be judged here: this local run serves no BLUE release" in outcome.reason
 
 
 def test_a_baseline_with_no_blue_task_set_says_so(cloudwatch: Any) -> None:
     seed(cloudwatch, GREEN, requests=500, errors=0)
-    outcome = run(cloudwatch, None, baseline={"max_p99_ratio": None})
+    outcome = run(cloudwatch, None, baseline={"max_p99_ratio": None, "no_blue_data": "inconclusive"})
     assert outcome.status is ValidationStatus.INCONCLUSIVE
-    assert outcome.reason == "5xx_rate_vs_blue no BLUE task set to compare with."
+    assert outcome.reason == ("5xx_rate_vs_blue: no BLUE task set to compare with (no_blue_data: inconclusive).")
 
 
 def test_the_read_waits_until_cloudwatch_published_the_windows_last_minute(cloudwatch: Any) -> None:
@@ -314,23 +347,25 @@ def test_the_read_waits_until_cloudwatch_published_the_windows_last_minute(cloud
 
     # WHEN the metrics are read
     outcome = check_metrics(cloudwatch, GREEN, None, MetricsConfig(), PREPARED, NOW, sleep=nap)
-    # THEN it polled every 10 s until the data was there, then judged it
-    assert naps == [10, 10, 10]
-    assert outcome.observed["publication"] | {"last_period": None} == {
-        "last_period": None,
-        "published": True,
-        "waited_seconds": 30,
-        "reads": 4,
-    }
+    # THEN it polled every 5 s until the data was there, then judged it
+    assert naps == [5, 5, 5]
+    publication = outcome.observed["publication"]
+    assert (publication["published"], publication["reads"]) == (True, 4)
+    assert publication["waited_for"] == "the minute of the read"
+    assert 0 <= publication["waited_seconds"] < 5  # real seconds: the naps here take none
     assert outcome.status is ValidationStatus.PASSED, outcome.reason
 
 
 def test_data_never_published_is_judged_at_the_deadline_and_the_reason_says_so(cloudwatch: Any) -> None:
     naps: list[float] = []
-    config = MetricsConfig(data_timeout_seconds=25, no_data="inconclusive")
+    config = MetricsConfig(data_timeout_seconds=25, poll_interval_seconds=10, no_data="inconclusive")
     outcome = check_metrics(cloudwatch, GREEN, None, config, PREPARED, NOW, sleep=naps.append)
     assert naps == [10, 10, 5]  # never past the deadline
     assert outcome.status is ValidationStatus.INCONCLUSIVE
     assert outcome.observed["publication"]["published"] is False
     assert "CloudWatch had not published the period from" in outcome.reason
-    assert "after 25 s of polling" in outcome.reason
+    # ... in real seconds (the naps here take none), beside the setting they count against
+    assert re.search(
+        r"UTC after \d+\.\d s \(metrics\.data_timeout_seconds 25 s\) of polling; judged on what it had\.",
+        outcome.reason,
+    )

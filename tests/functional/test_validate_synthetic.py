@@ -75,20 +75,23 @@ def test_header_and_latency_expectations() -> None:
     with serve(Behaviour(headers={"X-Version": "v1"})) as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
     assert outcome.status is ValidationStatus.FAILED
-    assert "header X-Version = 'v1' does not match /^v2/" in outcome.observed["distinct_failures"][0]["problem"]
+    assert 'header X-Version = "v1", expected to match /^v2/' in outcome.observed["distinct_failures"][0]["problem"]
 
 
-def test_reset_connections_count_as_connection_errors() -> None:
+def test_reset_connections_are_named_connection_reset() -> None:
     with serve(Behaviour(reset=True)) as (url, _):
         outcome = check_synthetic(url, "/", config(total_requests=10), resolve)
     assert outcome.status is ValidationStatus.FAILED
-    assert outcome.observed["failures_by_kind"] == {"connection": 10}
+    assert outcome.observed["failures_by_kind"] == {"connection reset": 10}
+    assert "10 connection reset" in outcome.reason
 
 
-def test_refused_connections_fail() -> None:
-    outcome = check_synthetic(f"http://127.0.0.1:{closed_port()}", "/", config(total_requests=5), resolve)
+def test_refused_connections_are_named_connection_refused() -> None:
+    port = closed_port()
+    outcome = check_synthetic(f"http://127.0.0.1:{port}", "/", config(total_requests=5), resolve)
     assert outcome.status is ValidationStatus.FAILED
-    assert outcome.observed["failures_by_kind"] == {"connection": 5}
+    assert outcome.observed["failures_by_kind"] == {"connection refused": 5}
+    assert f"connection refused by 127.0.0.1:{port}" in outcome.reason
 
 
 def test_hangs_past_the_timeout_are_timeouts() -> None:
@@ -160,12 +163,16 @@ def test_nearest_rank_percentile() -> None:
     assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (50.0, 99.0, 0.0)
 
 
-def test_a_broken_latency_budget_is_its_own_kind() -> None:
-    scenario = [{"path": "/", "expect": {"max_latency_ms": 20}}]
+def test_slow_answers_are_judged_per_request_not_in_the_error_budget() -> None:
+    # GIVEN every answer right but slower than the request's max_latency_ms
+    scenario = [{"name": "list orders", "path": "/", "expect": {"max_latency_ms": 20}}]
     with serve(Behaviour(delay_s=0.05)) as (url, _):
         outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=4), resolve)
-    assert outcome.observed["failures_by_kind"] == {"latency": 4}
-    assert "budget 20 ms" in outcome.observed["distinct_failures"][0]["problem"]
+    # THEN they are successes for min_success_ratio, and the request fails on its slow share, naming it
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["success_ratio"] == 1.0 and outcome.observed["failures_by_kind"] == {}
+    assert "list orders: 4 of 4 answers (100.0%) took longer than 20 ms, over the 1.0% tolerated" in outcome.reason
+    assert outcome.observed["per_request"]["list orders"]["slow"] == 4
 
 
 def test_method_query_and_json_body_are_sent_as_written() -> None:

@@ -1,12 +1,10 @@
-"""The MockConfigFile test cases on Step Functions Local in Docker (`make sfn-local`).
-
-Skipped unless SFN_LOCAL_ENDPOINT names a running Step Functions Local started with tests/MockConfigFile.json
-(docker-compose.yml does both). The same cases run on the embedded engine in every `make test`.
+"""The MockConfigFile test cases on a second Step Functions engine: LocalStack's (`make sfn-localstack`, no
+Docker) or Step Functions Local in Docker (`make sfn-local`, SFN_LOCAL_ENDPOINT), each started with
+tests/MockConfigFile.json. The same cases run on the embedded engine in every `make test`.
 """
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,18 +17,20 @@ from greenlight.engine.local_engine import STATE_MACHINE_NAME
 from greenlight.engine.project import Project, resolve, substitute
 from tests.support.mock_cases import EXPECTED, assert_case
 
-pytestmark = [
-    pytest.mark.sfn_local,
-    pytest.mark.skipif(
-        not os.environ.get("SFN_LOCAL_ENDPOINT"),
-        reason="no Step Functions Local: set SFN_LOCAL_ENDPOINT (http://localhost:8083 after `docker compose up -d`)",
-    ),
-]
+# LocalStack starts in the first test of the session (about 2 s idle; up to READY_DEADLINE_S on a busy machine).
+pytestmark = [pytest.mark.sfn_local, pytest.mark.timeout(300)]
 
 
 @pytest.fixture(scope="module")
-def machine(project: Project) -> Iterator[tuple[Any, str]]:
-    sfn = boto3.client("stepfunctions", endpoint_url=os.environ["SFN_LOCAL_ENDPOINT"], region_name="us-east-1")
+def machine(project: Project, sfn_endpoint: str) -> Iterator[tuple[Any, str]]:
+    # Credentials of its own: this module-scoped client is made before any test's environment is (fake keys).
+    sfn = boto3.client(
+        "stepfunctions",
+        endpoint_url=sfn_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="123456789012",
+        aws_secret_access_key="local",
+    )
     # Every Task is mocked, so function ARNs need only be well formed; the timeout is the template's default.
     refs = {"AWS::Partition": "aws", **project.parameter_defaults()}
     refs |= {f"{name}.Arn": f"arn:aws:lambda:us-east-1:123456789012:function:{name}" for name in project.functions()}
@@ -44,7 +44,7 @@ def machine(project: Project) -> Iterator[tuple[Any, str]]:
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_mock_config_case_on_step_functions_local(machine: tuple[Any, str], case: str) -> None:
+def test_mock_config_case_on_a_second_engine(machine: tuple[Any, str], case: str) -> None:
     sfn, arn = machine
     execution_arn = sfn.start_execution(
         stateMachineArn=f"{arn}#{case}",

@@ -12,7 +12,7 @@ from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.ecs_run import execution_arn_of
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 
 if TYPE_CHECKING:
     from greenlight.engine.ecs_controller import EcsDeployment
@@ -130,7 +130,7 @@ def run_ecs_fault(fault: EcsFault, project: Project) -> EcsFaultOutcome:
         options = LocalRunOptions(
             target_url=service.url,
             config_text=quick_config(**fault.config),
-            time_scale=TIME_SCALE,
+            **QUICK_RUN,
             deadline_s=60.0,
             controller="ecs",
         )

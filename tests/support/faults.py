@@ -22,7 +22,7 @@ from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeploy
 from tests.conftest import ROOT
 from tests.support.bad_configs import alias_bomb
 from tests.support.hostile import Hostile, hostile_service
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
 if TYPE_CHECKING:
@@ -69,6 +69,11 @@ def _config(text: str) -> Setup:
 def _no_green_task_set(engine: LocalEngine, deployment: LocalDeployment) -> None:
     target = deployment.ecs_target()
     target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "Green"]
+
+
+def _finalize_crashes_and_report_failed_is_throttled(engine: LocalEngine, deployment: LocalDeployment) -> None:
+    engine.break_function("FinalizeFunction", _raise("finalize crashed"))
+    deployment.fail_callbacks("ThrottlingException")
 
 
 def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> None:
@@ -162,6 +167,10 @@ FAULTS = [
           "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
           lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5),
           evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
+    Fault("report-failed-throttled", "Finalize crashes; the aws-sdk callback throttled once",
+          "Catch -> Report Failed, state Retry on CodeDeploy.ThrottlingException -> Finalize Failed", "Failed",
+          _finalize_crashes_and_report_failed_is_throttled,
+          evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
     Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
           "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4),
           evidence="All validations passed"),
@@ -216,7 +225,7 @@ FAULTS = [
     Fault("service-redos-bait", "the service answers ReDoS bait to `^(a+)+$`", "RE2 judges it in linear time; "
           "synthetic fails, health passes", "Failed", hostile=Hostile("redos"),
           config={"synthetic": {"requests": [{"path": "/api/items", "expect": REDOS_EXPECTATION}]}},
-          evidence="does not match /^(a+)+$/"),
+          evidence="match /^(a+)+$/"),
     Fault("service-deep-json", "the service answers JSON nested 100,000 deep", "depth bound before parsing; "
           "synthetic fails", "Failed", hostile=Hostile("deep-json"),
           config={"synthetic": {"requests": [{"path": "/api/items", "expect": JSON_EXPECTATION}]}},
@@ -285,14 +294,28 @@ def _webhook(fault: Fault) -> Iterator[str]:
         yield ""
 
 
-def run_fault(fault: Fault, project: Project) -> FaultOutcome:
+def run_fault(
+    fault: Fault,
+    project: Project,
+    engine_setup: Setup | None = None,
+    on_state: Callable[[dict[str, Any]], None] | None = None,
+    **overrides: Any,
+) -> FaultOutcome:
+    """Run the fault on the embedded engine; `engine_setup` runs after the fault's own setup, and `overrides` set
+    LocalRunOptions after the fault's options (the parity tier runs the same faults on LocalStack so)."""
     started = time.monotonic()
+
+    def setup(engine: LocalEngine, deployment: LocalDeployment) -> None:
+        for step in (fault.setup, engine_setup):
+            if step is not None:
+                step(engine, deployment)
+
     with _target(fault) as url, _webhook(fault) as webhook:
         config_text = quick_config(**fault.config).replace("{webhook}", webhook)
-        options = LocalRunOptions(target_url=url, config_text=config_text, time_scale=TIME_SCALE, deadline_s=60.0)
-        for key, value in fault.options.items():
+        options = LocalRunOptions(target_url=url, config_text=config_text, **QUICK_RUN, deadline_s=60.0)
+        for key, value in (fault.options | overrides).items():
             setattr(options, key, value)
-        result = run_local(options, project, before_start=fault.setup)
+        result = run_local(options, project, on_state=on_state, before_start=setup)
     return FaultOutcome(result, time.monotonic() - started)
 
 

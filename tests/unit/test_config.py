@@ -47,9 +47,10 @@ def test_invalid_config_names_the_offending_field(document: dict[str, object], f
     assert "ssm:/greenlight/app/dg" in str(error.value)
 
 
-def test_bake_time_must_cover_synthetic_duration() -> None:
-    with pytest.raises(ConfigError, match=r"metrics\.bake_seconds"):
-        validate({"synthetic": {"duration_seconds": 120}, "metrics": {"bake_seconds": 60}}, "test")
+def test_traffic_of_a_duration_needs_no_bake_time_to_cover_it() -> None:
+    # the metrics read waits for the minute the traffic ends in (validate_metrics.traffic), whatever the bake time
+    config = validate({"synthetic": {"duration_seconds": 120}}, "test")
+    assert (config.synthetic.duration_seconds, config.metrics.bake_seconds) == (120, 0)
 
 
 @pytest.mark.parametrize(("text", "message"), [("[1, 2]", "must be a mapping"), ("health: [", "not valid YAML")])
@@ -97,3 +98,51 @@ def test_metric_periods_are_whole_minutes_as_alb_metrics_are() -> None:
     with pytest.raises(ConfigError, match=r"metrics.period_seconds: Input should be a multiple of 60"):
         validate({"metrics": {"period_seconds": 90}}, "test")
     assert validate({"metrics": {"period_seconds": 120, "window_seconds": 600}}, "test").metrics.period_seconds == 120
+
+
+def _request(**fields: object) -> dict[str, object]:
+    return {"synthetic": {"requests": [{"path": "/", **fields}]}}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Transfer-Encoding",
+        "transfer-encoding",
+        "CONTENT-LENGTH",
+        "Connection",
+        "Upgrade",
+        "TE",
+        "Trailer",
+        "Keep-Alive",
+        "Expect",
+        "Proxy-Authorization",
+        "proxy-connection",
+    ],
+)
+def test_hop_by_hop_and_framing_headers_are_refused_naming_the_header(name: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        validate(_request(headers={name: "chunked"}), "ssm:/greenlight/app/dg")
+    assert f"the header {name} may not be set" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        # Python's `$` also matches before a final line break: each of these passed the pattern before
+        ({"headers": {"Transfer-Encoding\n": "chunked"}}, "synthetic.requests.0.headers.Transfer-Encoding\n"),
+        ({"headers": {"X-Token": "value\n"}}, "synthetic.requests.0.headers.X-Token"),
+        ({"headers": {"Host": "localhost\n"}}, "synthetic.requests.0"),
+        ({"path": "/items\n"}, "synthetic.requests.0.path"),
+    ],
+)
+def test_a_final_line_break_is_refused_as_any_other(fields: dict[str, object], field: str) -> None:
+    """A config that validates must run: the HTTP client refuses a line break in a header at send time."""
+    with pytest.raises(ConfigError) as error:
+        validate(_request(**fields), "ssm:/greenlight/app/dg")
+    assert f"{field}" in str(error.value)
+
+
+def test_a_health_path_with_a_final_line_break_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"health\.path"):
+        validate({"health": {"path": "/healthz\n"}}, "ssm:/greenlight/app/dg")

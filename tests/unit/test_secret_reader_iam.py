@@ -226,3 +226,20 @@ def test_no_other_role_of_the_stack_can_read_a_secret() -> None:
     assert iam.session_allows(
         prepare, None, iam.Request("ssm:GetParameters", parameter("/greenlight/orders/orders-dg"))
     )
+
+
+def test_prepare_reads_the_layer_of_an_application_named_tenants_but_no_secret_under_it() -> None:
+    """A team's secrets lie three names below `tenants/` (application, group, name), a config layer two below the
+    prefix: the deny is that narrow, so an application (or ECS cluster) called `tenants` still gets its config."""
+    from tests.support.template import translated
+
+    role = translated(str(ROOT))["Resources"]["PrepareFunctionRole"]
+    prepare = [rendered(p["PolicyDocument"], Unresolved(REFS)) for p in role["Properties"]["Policies"]]
+
+    def reads(name: str) -> bool:
+        return iam.session_allows(prepare, None, iam.Request("ssm:GetParameters", parameter(name)))
+
+    assert reads("/greenlight/tenants/orders-dg")
+    assert not reads("/greenlight/tenants/orders/orders-dg/api-key")
+    assert not reads("/greenlight/tenants/orders/orders-dg/nested/api-key")
+    assert not reads("/greenlight/shared/token")

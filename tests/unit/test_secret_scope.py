@@ -62,6 +62,10 @@ def test_a_layer_may_name_its_own_groups_secrets(reference: SecretRef, platform:
         (secret("arn:aws:secretsmanager:us-east-1:123456789012:secret:greenlight/tenants/orders/orders-dg/k"), "ARN"),
         (secret("greenlight/tenants/orders/orders-dg//k"), "not a Secrets Manager secret name"),
         (secret("greenlight/tenants/orders/orders-dg/../../payments/payments-dg/k"), "not a Secrets Manager secret"),
+        # a final line break, which Python's `$` lets through
+        (ssm("/greenlight/tenants/orders/orders-dg/key\n"), "is not an SSM parameter name"),
+        (ssm("/greenlight/tenants/orders/orders-dg/key:1\n"), "is not an SSM parameter name"),
+        (secret("greenlight/tenants/orders/orders-dg/key\n"), "not a Secrets Manager secret name"),
     ],
 )
 def test_a_team_layer_is_refused_everything_else_naming_the_reference(reference: SecretRef, why: str) -> None:
@@ -76,7 +80,7 @@ def test_only_the_platform_layer_may_name_shared_secrets() -> None:
     assert refusal(ssm("/greenlight/tenants/payments/payments-dg/api-key"), True, *ORDERS, SPACES) is not None
 
 
-@pytest.mark.parametrize("group", ["a/b", "..", "with space", "x" * 101, "ünïcode"])
+@pytest.mark.parametrize("group", ["a/b", "..", "with space", "x" * 101, "ünïcode", "orders-dg\n"])
 def test_a_group_name_a_namespace_cannot_hold_names_no_secret(group: str) -> None:
     refused = refusal(ssm(f"/greenlight/tenants/orders/{group}/k"), False, "orders", group, SPACES)
     assert refused is not None and "may name no secret" in refused

@@ -250,3 +250,35 @@ def test_the_outage_policy_the_hook_knows_is_the_stacks(resources: dict[str, Any
     assert tuple(parameter["AllowedValues"]) == OUTAGE_POLICIES and parameter["Default"] == "fail"
     environment = resources["HookFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["OUTAGE_POLICY"] == {"Ref": "OutagePolicy"}
+
+
+def _services_called_from_the_vpc(resources: dict[str, Any]) -> set[str]:
+    """The AWS services the functions in VPC mode call: their roles' actions, and those of the roles they assume."""
+    functions = {k: r for k, r in resources.items() if r["Type"] == "AWS::Lambda::Function"}
+    in_vpc = {k for k, r in functions.items() if "VpcConfig" in r["Properties"]}
+    roles = {f"{function}Role" for function in in_vpc}
+    statements = policy_statements(resources)
+    assumed = {
+        resource["Fn::GetAtt"][0]
+        for role, statement in statements
+        if role in roles and "sts:AssumeRole" in statement["Action"]
+        for resource in [statement["Resource"]]
+        if isinstance(resource, dict) and "Fn::GetAtt" in resource
+    }
+    assumed |= {k for k, r in resources.items() if r["Type"] == "AWS::IAM::Role" and "Path" in r["Properties"]}
+    actions = [s["Action"] for role, s in statements if role in roles | assumed and s["Effect"] == "Allow"]
+    flat = [action for group in actions for action in (group if isinstance(group, list) else [group])]
+    return {action.split(":")[0] for action in flat} - {"logs", "xray", "ec2"}
+
+
+def test_vpc_mode_names_an_endpoint_for_every_service_its_functions_call(
+    resources: dict[str, Any], project: Project
+) -> None:
+    """In a VPC without a NAT gateway, a service without an interface endpoint is unreachable: the synthetic function
+    assumes SecretReaderRole (STS) before it reads a secret, so its check could never read one."""
+    services = _services_called_from_the_vpc(resources)
+    assert {"elasticloadbalancing", "sts", "ssm", "secretsmanager"} <= services
+    description = " ".join(project.template["Parameters"]["VpcSubnetIds"]["Description"].split())
+    readme = " ".join((ROOT / "README.md").read_text().split("**VPC mode.**", 1)[1].split("\n\n", 1)[0].split())
+    assert [s for s in sorted(services) if s not in description] == []
+    assert [s for s in sorted(services) if f".{s}`" not in readme and f".{s}" not in readme] == []

@@ -9,7 +9,7 @@ from greenlight.cli.sample_service import GOOD, Release, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 
 pytestmark = pytest.mark.workflow
 
@@ -23,7 +23,7 @@ COMPARING = quick_config(
 def run(project: Project, green: Release) -> LocalRunResult:
     with SampleService(green) as green_service, SampleService(GOOD) as blue_service:
         options = LocalRunOptions(
-            target_url=green_service.url, blue_url=blue_service.url, config_text=COMPARING, time_scale=TIME_SCALE
+            target_url=green_service.url, blue_url=blue_service.url, config_text=COMPARING, **QUICK_RUN
         )
         return run_local(options, project)
 

@@ -40,3 +40,17 @@ def test_faults_of_one_engine_never_reach_the_next(project: Project) -> None:
     # THEN it starts and succeeds: the first engine's faults went with it
     assert run.status == "SUCCEEDED"
     assert first.settings.api_faults == {("stepfunctions", "start_execution"): ["ThrottlingException"]}
+
+
+def test_the_interpreter_can_keep_real_time_while_the_rest_of_the_engine_is_scaled() -> None:
+    from greenlight.engine.patches import waits
+
+    # GIVEN settings made as the engine makes them (positionally), then the interpreter's own scale set
+    engine_settings = EngineSettings(0.05, 0.5, 0.25)
+    assert (engine_settings.timeout_scale, engine_settings.workflow_timeout_scale) == (0.5, 0.25)
+    with installed(engine_settings):
+        # THEN Wait states and Retry intervals follow time_scale until interpreter_time_scale says otherwise
+        assert waits._interpreter_scale() == 0.05
+        engine_settings.interpreter_time_scale = 1.0
+        assert waits._interpreter_scale() == 1.0
+        assert engine_settings.time_scale == 0.05  # the validators' waits and CloudWatch's delay keep theirs

@@ -8,7 +8,7 @@ import pytest
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.stock_service import stock_service
 
 pytestmark = pytest.mark.workflow
@@ -19,7 +19,7 @@ DOMAIN = "orders.example.test"
 def run_https(project: Project, tls: str = "") -> LocalRunResult:
     with stock_service() as url:
         options = LocalRunOptions(
-            target_url=url, config_text=quick_config() + tls, time_scale=TIME_SCALE, https_server_name=DOMAIN
+            target_url=url, config_text=quick_config() + tls, **QUICK_RUN, https_server_name=DOMAIN
         )
         return run_local(options, project)
 

@@ -7,16 +7,14 @@ import pytest
 from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 
 pytestmark = pytest.mark.workflow
 
 
 def run_at(project: Project, event: str, config_text: str) -> tuple[str, dict[str, str], list[str]]:
     with SampleService(GOOD) as service:
-        options = LocalRunOptions(
-            target_url=service.url, config_text=config_text, time_scale=TIME_SCALE, lifecycle_event=event
-        )
+        options = LocalRunOptions(target_url=service.url, config_text=config_text, **QUICK_RUN, lifecycle_event=event)
         report = run_local(options, project)
     accepted = [c.status for c in report.callbacks if c.accepted]
     return report.reason, {v.name: v.status for v in report.validations}, accepted

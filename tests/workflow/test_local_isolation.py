@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -53,7 +54,8 @@ def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
     assert not run.active and entered.is_set()
     release.set()
     deadline = time.monotonic() + 10
-    while not run.refused and time.monotonic() < deadline:
+    # (Finalize reads SSM before it calls back: wait for the callback's refusal, not the first one)
+    while not any("codedeploy" in message for message in run.refused) and time.monotonic() < deadline:
         time.sleep(0.02)
 
     # THEN its callback is refused before it is sent, and nothing left the machine
@@ -72,3 +74,36 @@ def test_requests_signed_with_local_credentials_are_refused_outside_a_run(monkey
     with pytest.raises(egress.EgressRefusedError, match="fake credentials"):
         client.get_deployment(deploymentId="d-1")
     assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("url", "sent_there"),
+    [
+        ("http://127.0.0.1:4566", True),
+        ("http://127.9.9.9:4566", True),
+        ("http://[::1]:4566", True),
+        ("http://localhost:8083", True),
+        ("https://codedeploy.us-east-1.amazonaws.com", False),
+        ("http://169.254.169.254", False),
+    ],
+)
+def test_only_loopback_endpoints_are_reachable_with_local_credentials(
+    monkeypatch: pytest.MonkeyPatch, url: str, sent_there: bool
+) -> None:
+    """Another local engine (LocalStack, Step Functions Local) listens on loopback: that never leaves the machine."""
+    import boto3
+
+    class SentError(Exception):
+        """The request went to the network (recorded, never sent)."""
+
+    def send(endpoint: Any, request: Any) -> None:
+        raise SentError(request.url)
+
+    monkeypatch.setattr(egress, "_original_send", send)
+    egress.install()
+    client = boto3.client(
+        "codedeploy", region_name="us-east-1", endpoint_url=url, aws_access_key_id="local", aws_secret_access_key="x"
+    )
+    expected = (SentError, url) if sent_there else (egress.EgressRefusedError, "fake credentials")
+    with pytest.raises(expected[0], match=re.escape(expected[1])):
+        client.get_deployment(deploymentId="d-1")

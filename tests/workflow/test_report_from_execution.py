@@ -39,7 +39,7 @@ def test_the_page_of_an_execution_read_by_its_arn(
     # THEN the page holds the execution's own verdict report and the states from its history
     html, err = page.read_text(), capsys.readouterr().err
     assert code == 0 and f"Report written to {page}" in err
-    assert "greenlight stopped this deployment" in html and deployment.deployment_id in html
+    assert '<h1 id="headline">Stopped: ' in html and deployment.deployment_id in html
     assert 'id="validation-synthetic"' in html and "min_success_ratio" in html
     assert "greenlight told CodeDeploy: Failed" in html and "The workflow ran to completion" in html
     assert '"Validate Synthetic"' in html and '"Finalize"' in html  # the timeline's states, from the history

@@ -45,6 +45,11 @@ def spellings(value: str) -> dict[str, str]:
         "X-Base64": base64.b64encode(value.encode()).decode(),
         "X-Basic": "Basic " + base64.b64encode(f"user:{value}".encode()).decode(),
         "X-Basic-Urlsafe": base64.urlsafe_b64encode(f"ci-bot:{value}".encode()).decode(),
+        # Spellings no list can model, each changed in a place or two: what is left of the secret is cut too
+        "X-Php": json.dumps(value).replace("/", "\\/"),  # PHP's json_encode escapes /
+        "X-Escaped": json.dumps(value).replace("/", "\\u002f"),  # an encoder escaping more than JSON needs
+        "X-Masked": value[:-4] + "****",
+        "X-Cut": f"token {value[:10]}...",
     }
 
 

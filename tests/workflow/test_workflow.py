@@ -23,7 +23,7 @@ from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
 from greenlight.engine.standin import LocalDeployment
 from tests.support.hostile import Hostile, hostile_service
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import serve
 
 pytestmark = pytest.mark.workflow
@@ -35,7 +35,7 @@ def validate(
     text = quick_config() if config_text is None else config_text
     with SampleService(release) as service:
         return run_local(
-            LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, **options),
+            LocalRunOptions(target_url=service.url, config_text=text, **(QUICK_RUN | options)),
             project,
             before_start=before_start,
         )
@@ -75,7 +75,7 @@ def test_synthetic_failing_alone_fails_the_deployment(project: Project) -> None:
     report = validate(project, config_text=quick_config(synthetic={"requests": scenario}))
     assert statuses(report) == {"health": "passed", "synthetic": "failed", "metrics": "passed"}
     assert accepted(report) == ["Failed"]
-    assert "json version = 'v2-good', expected 'v9'" in str(report.validations[1].observed["distinct_failures"])
+    assert 'json version = "v2-good", expected "v9"' in str(report.validations[1].observed["distinct_failures"])
 
 
 def test_metrics_failing_alone_fails_the_deployment(project: Project) -> None:
@@ -146,7 +146,7 @@ def test_a_service_echoing_huge_values_still_gets_a_verdict_within_the_payload_l
             LocalRunOptions(
                 target_url=url,
                 config_text=text + "fail_fast: true\n",
-                time_scale=TIME_SCALE,
+                **QUICK_RUN,
             ),
             project,
         )

@@ -1,12 +1,12 @@
 """Everything the local engine changes in moto, by what it patches, pinned to one moto version.
 
 The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
-errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution). The services:
-`codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter), `appconfigdata` (which moto lacks). And
-`faults` (injected error answers), `access` (IAM for the template's own roles: the scoped secret reading). Each patch
-closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running engine's settings
-(`greenlight.engine.settings`); outside an engine moto behaves as shipped. tests/unit/test_moto_canaries.py fails the
-day an upgrade moves or fixes what a patch touches.
+errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `progress` (an execution's
+events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter),
+`appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for the template's own roles:
+the scoped secret reading). Each patch closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running
+engine's settings (`greenlight.engine.settings`); outside an engine moto behaves as shipped.
+tests/unit/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ from __future__ import annotations
 import threading
 from importlib.metadata import version
 
-from greenlight.engine import conformance, egress
-from greenlight.engine.patches import (
+from greenlight.engine.models import import_moto_with_shared_sessions
+
+import_moto_with_shared_sessions()  # before the patches import moto's services (greenlight.engine.models says why)
+
+from greenlight.engine import conformance, egress  # noqa: E402
+from greenlight.engine.patches import (  # noqa: E402
     access,
     appconfigdata,
     asl,
@@ -25,11 +29,12 @@ from greenlight.engine.patches import (
     elbv2,
     faults,
     lambda_invoke,
+    progress,
     ssm,
     stepfunctions,
     waits,
 )
-from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
+from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO  # noqa: E402
 
 # access wraps the response entry point after faults has replaced it: a refused read is refused before any fault.
 MODULES = (
@@ -37,6 +42,7 @@ MODULES = (
     waits,
     asl,
     stepfunctions,
+    progress,
     codedeploy,
     ecs,
     elbv2,

@@ -21,6 +21,7 @@ from botocore.response import StreamingBody
 from moto.core.models import botocore_stubber
 
 from greenlight.engine import conformance, settings
+from greenlight.engine.models import shared_botocore_session
 
 SERVICE = "appconfigdata"
 NEXT_POLL_SECONDS = 60
@@ -86,10 +87,12 @@ HANDLERS = ((f"before-parameter-build.{SERVICE}", keep_params), (f"before-call.{
 
 
 def install() -> None:
-    """Answer AppConfig Data from the running engine, in clients created from now on."""
-    for handler in HANDLERS:
-        if handler not in BUILTIN_HANDLERS:
-            BUILTIN_HANDLERS.append(handler)
+    """Answer AppConfig Data from the running engine, in clients created from now on: those of new sessions and those
+    of the process's shared session (greenlight.engine.models), which was made before this ran."""
+    for event, handler in HANDLERS:
+        if (event, handler) not in BUILTIN_HANDLERS:
+            BUILTIN_HANDLERS.append((event, handler))
+        shared_botocore_session().register(event, handler, unique_id=f"greenlight-{event}")
 
 
 PATCHES: list[Any] = []

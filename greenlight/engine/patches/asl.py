@@ -8,7 +8,6 @@ import sys
 from functools import cache
 from typing import Any, cast
 
-import botocore.session
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -23,6 +22,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from greenlight.engine.models import service_model
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
 
 # --- JSONPath: a definite path such as `$.results[0].ok` yields the value itself, as on AWS (moto: `[value]`).
@@ -67,7 +67,7 @@ def _normalise_to_shape(value: Any, shape: Any) -> Any:
 @cache
 def _input_shape(service: str, action: str) -> Any:
     """The botocore input shape of `service`'s operation named `action` in any casing (None when unknown)."""
-    model = botocore.session.get_session().get_service_model(service)
+    model = service_model(service)
     name = next((name for name in model.operation_names if name.lower() == action.lower()), None)
     return model.operation_model(name).input_shape if name else None
 

@@ -4,7 +4,7 @@ An ALB sends its metrics per 60-second period, and CloudWatch has a period's dat
 ends ("a minute or more"; the ALB metrics page says only that they are sent in 60-second intervals). moto has every
 data point the moment it is put. Here a period of `AWS/ApplicationELB` data becomes readable, all at once, when it
 has ended and the engine's `alb_metrics_delay_s` more has passed, both scaled by the engine's time scale (as its
-Wait states are): at time scale 1 exactly as on AWS, at 0 at once.
+Wait states are): at time scale 1 exactly as on AWS, at 0 (or with no delay set) at once.
 """
 
 from __future__ import annotations
@@ -82,16 +82,16 @@ def get_all_metrics(self: CloudWatchBackend) -> list[MetricDatumBase]:
     """Every data point, but an ALB's only once CloudWatch would have published their period."""
     data: list[MetricDatumBase] = ORIGINALS["all_metrics"](self)
     settings = current()
-    if settings is None or settings.time_scale <= 0:
+    if settings is None or settings.time_scale <= 0 or settings.alb_metrics_delay_s is None:
         return data
-    now = time.time()
+    now, delay_s = time.time(), settings.alb_metrics_delay_s
 
     def readable(datum: MetricDatumBase) -> bool:
         if datum.namespace != ALB_NAMESPACE:
             return True
         stamp = datum.timestamp.timestamp()
         period_start = stamp - stamp % ALB_PERIOD_S
-        return now >= readable_from(period_start, settings.alb_metrics_delay_s, settings.time_scale)
+        return now >= readable_from(period_start, delay_s, settings.time_scale)
 
     return [datum for datum in data if readable(datum)]
 

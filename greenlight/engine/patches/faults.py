@@ -22,7 +22,10 @@ def call_action(self: BaseResponse) -> Any:
         error = JsonRESTError(conformance.check_error(service, operation, codes.pop(0)), "injected fault")
         headers: dict[str, Any] = dict(error.get_headers() or [])
         headers["status"] = error.code
-        return error.code, headers, error.description
+        # As every AWS answer, an error carries its request id (x-amzn-RequestId), which moto adds here: without
+        # it the interpreter's aws-sdk tasks failed on reading the error (KeyError 'RequestId'), not on the error.
+        headers, body = self._enrich_response(headers, error.description)
+        return error.code, headers, body
     return ORIGINALS["call_action"](self)
 
 

@@ -26,8 +26,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
+from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.asl.utils import json_path
-from moto.stepfunctions.parser.backend.execution import Execution
+from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 PINNED_MOTO = "5.2.5"
@@ -53,13 +54,15 @@ ORIGINALS: dict[str, Any] = {
     },
     "ecs_methods": {
         name
-        for name in ("describe_service_deployments", "describe_service_revisions")
+        for name in ("describe_service_deployments", "describe_service_revisions", "continue_service_deployment")
         if hasattr(EC2ContainerServiceResponse, name)
     },
     "describe_target_health": ELBv2Backend.describe_target_health,
     "start_execution": StepFunctionsParserBackend.start_execution,
     "execution_worker": Execution._get_start_execution_worker,
     "execution_stop": Execution.stop,
+    "add_event": EventManager.add_event,
+    "terminated": BaseExecutionWorkerCommunication.terminated,
     "error_equals": ErrorEqualsDecl._eval_body,
     "fail_state": StateFail._eval_state,
     "branch_error_name": getattr(branches_decl, "CustomErrorName"),  # noqa: B009

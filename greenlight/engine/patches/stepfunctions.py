@@ -10,7 +10,8 @@ from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from greenlight.engine import settings
-from greenlight.engine.mock_config import MockConfigError, load_test_case
+from greenlight.engine.interface import MockConfigError
+from greenlight.engine.mock_config import load_test_case
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
 
 # The test case of the execution this thread is starting, handed from start_execution to its worker.

@@ -1,5 +1,6 @@
-"""Time in the interpreter, scaled: Wait states and Retry intervals by `time_scale`, Task timeouts by
-`timeout_scale`, the workflow's own TimeoutSeconds by `workflow_timeout_scale` (moto really sleeps)."""
+"""Time in the interpreter, scaled: Wait states and Retry intervals by `time_scale` (by `interpreter_time_scale`
+when set), Task timeouts by `timeout_scale`, the workflow's own TimeoutSeconds by `workflow_timeout_scale` (moto
+really sleeps)."""
 
 from __future__ import annotations
 
@@ -22,14 +23,21 @@ def _scale(name: str) -> float:
     return float(getattr(engine, name)) if engine else 1.0
 
 
+def _interpreter_scale() -> float:
+    engine = settings.current()
+    if engine is not None and engine.interpreter_time_scale is not None:
+        return engine.interpreter_time_scale
+    return _scale("time_scale")
+
+
 def scaled_sleep(seconds: float) -> None:
-    scale = _scale("time_scale")
+    scale = _interpreter_scale()
     if seconds > 0 and scale > 0:
         time.sleep(seconds * scale)
 
 
 def wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
-    scale = _scale("time_scale")
+    scale = _interpreter_scale()
     if wait_seconds > 0 and scale > 0:
         env.program_state_event.wait(wait_seconds * scale)
 

@@ -1,0 +1,72 @@
+"""Amazon ECS pause hook: an EventBridge rule delivers `HOOK_AWAITING_ACTION`; start the validation workflow once per
+hookId, for the services that ask for it. Nothing else: Finalize answers ECS (ContinueServiceDeployment).
+
+A function rather than the rule targeting the state machine: a rule's Step Functions target cannot name the execution
+(AWS::Events::Rule's Target has no such parameter), so a repeated event would start a second workflow. Here the
+execution is named from the hookId (a repeated event starts nothing new), the opt-in tag is read, and a start that
+fails is answered as the outage policy says instead of leaving ECS to its timeout.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from common.aws import client
+from common.names import execution_name
+from common.observability import bind_request, logger
+from common.outcomes import HookOutcome
+from common.pause_hook import NotAPauseHookEventError, PauseHookEvent, workflow_input
+from common.settings import HookSettings
+from ecs_pause.gate import NotGatedError, check
+from ecs_pause.outage import start_failed
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_stepfunctions import SFNClient
+
+
+def start(
+    sfn: SFNClient,
+    ecs: ECSClient,
+    event: PauseHookEvent,
+    settings: HookSettings,
+    events: Callable[[], Any],
+) -> HookOutcome:
+    try:
+        deployment = check(ecs, event)
+    except NotGatedError as why:
+        logger.info(f"Not answered by greenlight: {why}", extra={"stage": event.stage})
+        return "not-gated"
+    name = execution_name(event.hook_id)
+    try:
+        if not settings.state_machine_arn:
+            raise ValueError("STATE_MACHINE_ARN is not set: the stack is misconfigured")
+        payload = json.dumps(workflow_input(event, deployment))
+        sfn.start_execution(stateMachineArn=settings.state_machine_arn, name=name, input=payload)
+    except sfn.exceptions.ExecutionAlreadyExists:
+        logger.info("Workflow already started for this pause hook")
+        return "already-started"
+    except Exception as error:
+        return start_failed(error, ecs, events, settings.state_machine_arn, event, settings.outage_policy)
+    logger.info("Started the validation workflow", extra={"execution_name": name, "stage": event.stage})
+    return "started"
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, HookOutcome]:
+    try:
+        pause = PauseHookEvent.parse(event)
+    except NotAPauseHookEventError as error:
+        logger.error("Not a pause hook awaiting action; ignored", extra={"problem": str(error)})
+        return {"outcome": "ignored"}
+    bind_request(pause.deployment_arn, pause.hook_id)
+    # An error reading AWS, or both the start and the answer failing, propagates on purpose: EventBridge invokes
+    # the function asynchronously, so Lambda retries the event (and ECS's timeout action stands behind it).
+    outcome = start(
+        client("stepfunctions"), client("ecs"), pause, HookSettings.from_environment(), lambda: client("events")
+    )
+    return {"outcome": outcome}

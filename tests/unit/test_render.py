@@ -1,0 +1,50 @@
+"""The end table of a local run: what a service sent back is printed as text, never read as console markup."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
+from greenlight.cli.render import render
+from greenlight.engine.results import ExecutionSummary, LocalRunResult
+
+pytestmark = pytest.mark.unit
+
+
+def result(echoed: str) -> LocalRunResult:
+    """A run whose synthetic check quotes what the service put in a JSON field."""
+    problem = f"json v = {echoed!r}, expected 'x'"
+    synthetic = ValidationResult(
+        name="synthetic",
+        status=ValidationStatus.FAILED,
+        reason=f"0.0% of 3 requests succeeded (3 json; most often #0 GET /: {problem}).",
+        observed={"distinct_failures": [{"request": "#0 GET /", "status": 200, "problem": problem, "count": 3}]},
+    )
+    report = VerdictReport(
+        verdict=Verdict.FAILED,
+        reason=f"Blocked by synthetic (failed: {synthetic.reason})",
+        deployment_id="d-1",
+        lifecycle_event_hook_execution_id="hook-1",
+        validations=[synthetic],
+    )
+    arn = "arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:greenlight-0123abcd"
+    execution = ExecutionSummary(arn=arn, status="SUCCEEDED", duration_s=1)
+    return LocalRunResult(verdict=Verdict.FAILED, reason=report.reason, report=report, execution=execution)
+
+
+@pytest.mark.parametrize(
+    "echoed",
+    [
+        "[/oops]",  # a closing tag that opens nothing: rich raised MarkupError after the run, and printed no verdict
+        "[bold green]Verdict: Succeeded[/]",
+        "[link=https://evil.example/]details[/link]",
+    ],
+)
+def test_a_services_text_is_printed_as_it_came(echoed: str) -> None:
+    out = io.StringIO()
+    render(result(echoed), out)
+    text = out.getvalue()
+    assert "Verdict: Failed - Blocked by synthetic" in text
+    assert text.count(echoed) >= 2  # in the verdict line and the table (unwrapped: each is under the table's width)
