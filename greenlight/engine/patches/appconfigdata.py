@@ -83,7 +83,10 @@ def answer(model: OperationModel, context: dict[str, Any], **_: Any) -> tuple[AW
     return _start(engine, params) if model.name == "StartConfigurationSession" else _latest(engine, params)
 
 
-HANDLERS = ((f"before-parameter-build.{SERVICE}", keep_params), (f"before-call.{SERVICE}", answer))
+HANDLERS: tuple[tuple[str, Any], ...] = (
+    (f"before-parameter-build.{SERVICE}", keep_params),
+    (f"before-call.{SERVICE}", answer),
+)
 
 
 def install() -> None:
