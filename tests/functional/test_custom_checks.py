@@ -125,7 +125,7 @@ def test_a_huge_answer_is_refused_at_the_cap(mode: str, named: str) -> None:
 
 def test_a_webhook_nobody_listens_on_is_an_error() -> None:
     outcome = run_check(plan(), webhook(f"http://127.0.0.1:{closed_port()}/"), resolve)
-    assert outcome.status is ValidationStatus.ERROR and "ConnectionRefusedError" in outcome.reason
+    assert outcome.status is ValidationStatus.ERROR and "connection refused by 127.0.0.1:" in outcome.reason
 
 
 def test_a_name_resolving_to_a_metadata_address_is_never_called(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +152,7 @@ def test_expectations_judge_a_json_path_of_the_answer() -> None:
     with serve(Behaviour(body={"checks": {"payments": "green"}, "version": "1.2"})) as (url, _):
         passed = run_check(plan(), webhook(url, expect=expect), resolve)
     assert failed.status is ValidationStatus.FAILED
-    assert "json checks.payments = 'red', expected 'green'" in failed.reason
+    assert 'json checks.payments = "red", expected "green"' in failed.reason
     assert passed.status is ValidationStatus.PASSED and passed.expected["json"][0]["equals"] == "green"
 
 

@@ -109,7 +109,7 @@ def test_a_secret_header_is_a_reference() -> None:
         ({"webhooks": [webhook(expect={"json": []})]}, "webhooks.0.expect.json: List should have at least 1 item"),
         (
             {"webhooks": [webhook(expect={"json": [{"path": "$..status", "equals": "ok"}]})]},
-            "expect.json.0.path: Value error, '$..status' cannot be read",
+            "expect.json.0.path: '$..status' cannot be read",
         ),
     ],
 )
