@@ -16,6 +16,7 @@ from common import bounded_json
 from common.assertions import assertion_failure
 from common.check_contract import CheckAnswer
 from common.config import CheckConfig
+from common.config_errors import phrase
 from common.models import ValidationStatus
 from common.validation import Outcome
 
@@ -36,10 +37,8 @@ def _error(check: CheckConfig, what: str, reply: Reply, expected: dict[str, Any]
 
 
 def _malformed(error: ValidationError) -> str:
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc']) or '(top level)'}: {problem['msg']}"
-        for problem in error.errors()
-    )
+    """Each problem in the words of the answer as written (a mistyped member gets the nearest valid one)."""
+    problems = "; ".join(phrase(CheckAnswer, problem, whole="the answer") for problem in error.errors())
     return f"answered something that is not a check answer ({problems}); expected {{status, reason, observed}}"
 
 

@@ -84,7 +84,8 @@ def test_each_status_a_check_may_answer_is_taken(status: str) -> None:
     [
         ({"status": "ok", "reason": "fine"}, "status: Input should be 'passed', 'failed' or 'inconclusive'"),
         ({"status": "passed"}, "reason: Field required"),
-        ({"status": "passed", "reason": "x", "Observed": {}}, "Observed: Extra inputs are not permitted"),
+        ({"status": "passed", "reason": "x", "Observed": {}}, "Observed: unknown key; did you mean observed?"),
+        (["passed"], "the answer: Input should be a valid mapping"),
         (b"<html>all good</html>", "body is not JSON"),
         (b"[" * 5000, "nested deeper than 64 levels"),
     ],
