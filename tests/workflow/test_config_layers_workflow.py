@@ -12,7 +12,7 @@ from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
-from tests.support.quick_config import QUICK, TIME_SCALE
+from tests.support.quick_config import QUICK, QUICK_RUN
 from tests.unit.test_config_layers import large_config
 
 pytestmark = pytest.mark.workflow
@@ -35,7 +35,7 @@ def run_with(project: Project, objects: dict[str, str], pointer: str, **options:
     with SampleService(GOOD) as service:
         given = LocalRunOptions(
             target_url=service.url,
-            time_scale=TIME_SCALE,
+            **QUICK_RUN,
             objects=objects,
             ssm_parameters={GROUP: pointer},
             **options,
@@ -78,7 +78,7 @@ def test_prepare_refuses_a_layer_over_the_limit_with_a_failed_verdict(project: P
     with SampleService(GOOD) as service:
         given = LocalRunOptions(
             target_url=service.url,
-            time_scale=TIME_SCALE,
+            **QUICK_RUN,
             objects={OBJECT: quick_large_config()},
             ssm_parameters={GROUP: OBJECT},
         )

@@ -14,7 +14,7 @@ from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
-from tests.support.quick_config import TIME_SCALE, quick_config
+from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, serve
 
 pytestmark = pytest.mark.workflow
@@ -28,7 +28,7 @@ def run_with_checks(
     """A good release of the sample service, the quick config, and these custom checks."""
     text = quick_config() + yaml.safe_dump(checks)
     with SampleService(GOOD) as service:
-        given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, **options)
+        given = LocalRunOptions(target_url=service.url, config_text=text, **QUICK_RUN, **options)
         return run_local(given, project, before_start=before_start)
 
 
@@ -119,7 +119,7 @@ def test_the_example_check_stops_a_broken_release_as_a_lambda_check(project: Pro
     handler = str(project.root / "examples" / "custom-checks" / "src" / "smoke_check.py") + ":handler"
     text = quick_config() + yaml.safe_dump(checks)
     with SampleService(Release(version="v4-broken", error_ratio=1.0)) as service:
-        given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE)
+        given = LocalRunOptions(target_url=service.url, config_text=text, **QUICK_RUN)
         given.check_functions = {"greenlight-check-orders-smoke": handler}
         report = run_local(given, project)
     smoke = result(report, "orders-smoke")
@@ -137,7 +137,7 @@ def test_on_the_ecs_path_a_check_reaches_green_through_the_test_rule(project: Pr
             {"name": "record", "url": recorder},
         ]
         text = quick_config() + yaml.safe_dump({"webhooks": webhooks})
-        given = LocalRunOptions(target_url=service.url, config_text=text, time_scale=TIME_SCALE, controller="ecs")
+        given = LocalRunOptions(target_url=service.url, config_text=text, **QUICK_RUN, controller="ecs")
         report = run_local(given, project)
     [request] = behaviour.requests
     document = json.loads(request["body"])
@@ -147,6 +147,32 @@ def test_on_the_ecs_path_a_check_reaches_green_through_the_test_rule(project: Pr
     smoke = result(report, "smoke")
     assert smoke.status == "passed" and smoke.observed["statuses"] == [200] * 20, smoke.reason
     assert report.hook_status == "SUCCEEDED"
+
+
+def test_on_an_ecs_pause_hook_a_failed_check_rolls_back_naming_it(project: Project) -> None:
+    """The pause hook's path (the workflow started by ECS's event, answered by ContinueServiceDeployment) runs the
+    checks as the Lambda hook's does: a webhook answering failed is the verdict's reason, and ECS is told ROLLBACK."""
+    answer = {"status": "failed", "reason": "2 of 10 orders lost their line items"}
+    with serve(Behaviour(body=answer)) as (url, behaviour):
+        checks = {
+            "webhooks": [{"name": "orders", "url": f"{url}/check", "dry_run": False}],
+            "lambda_checks": [{"name": "seen", "function": "greenlight-check-seen", "dry_run": False}],
+        }
+        report = run_with_checks(
+            project,
+            checks,
+            controller="ecs",
+            ecs_hook="pause",
+            check_functions={"greenlight-check-seen": f"{FUNCTIONS}:passes"},
+        )
+    [request] = behaviour.requests
+    document = json.loads(request["body"])
+    assert (document["engine"], document["stage"]) == ("ecs", "POST_TEST_TRAFFIC_SHIFT")
+    assert document["deployment_id"].startswith("arn:aws:ecs:") and ":service-deployment/" in document["deployment_id"]
+    assert result(report, "seen").status == "passed" and result(report, "orders").status == "failed"
+    assert report.verdict == "Failed" and "orders (failed: 2 of 10 orders lost their line items)" in report.reason
+    assert [(c.action, c.accepted) for c in report.continue_calls] == [("ROLLBACK", True)]
+    assert report.hook_status == "FAILED" and report.callbacks == []
 
 
 OWN_TOKEN = "/greenlight/tenants/sample-service/sample-service-dg/smoke-token"
