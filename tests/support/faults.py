@@ -311,10 +311,12 @@ def run_fault(
                 step(engine, deployment)
 
     with _target(fault) as url, _webhook(fault) as webhook:
-        config_text = quick_config(**fault.config).replace("{webhook}", webhook)
+        config_text = quick_config(**fault.config)
         options = LocalRunOptions(target_url=url, config_text=config_text, **QUICK_RUN, deadline_s=60.0)
         for key, value in (fault.options | overrides).items():
             setattr(options, key, value)
+        # The webhook's URL once the config is final (the parity tier gives its own config text).
+        options.config_text = options.config_text.replace("{webhook}", webhook)
         result = run_local(options, project, on_state=on_state, before_start=setup)
     return FaultOutcome(result, time.monotonic() - started)
 
