@@ -60,15 +60,19 @@ def cut_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - len(CUT_MARK))] + CUT_MARK
 
 
-def _shrunk(value: Any, max_text: int, max_items: int) -> Any:
-    """The value with every string and list shortened; a cut list says how much it kept."""
+def _shrunk(value: Any, max_text: int, max_items: int, nested: bool = False) -> Any:
+    """The value with every string and list shortened, and every mapping below the top level (one entry per request
+    kind, say); a cut list or mapping says how much it kept. The top level's own keys (the totals) are all kept."""
     if isinstance(value, str):
         return cut_text(value, max_text)
     if isinstance(value, list):
-        kept = [_shrunk(item, max_text, max_items) for item in value[:max_items]]
+        kept = [_shrunk(item, max_text, max_items, True) for item in value[:max_items]]
         return kept + ([f"{CUT_MARK}: kept {max_items} of {len(value)}"] if len(value) > max_items else [])
     if isinstance(value, dict):
-        return {key: _shrunk(item, max_text, max_items) for key, item in value.items()}
+        items = list(value.items())
+        shown = items[:max_items] if nested else items
+        kept = {key: _shrunk(item, max_text, max_items, True) for key, item in shown}
+        return kept | ({CUT_MARK: f"kept {max_items} of {len(items)}"} if len(shown) < len(items) else {})
     return value
 
 

@@ -61,7 +61,8 @@ def request_lines(observed: dict[str, Any]) -> list[str]:
     """Each request kind's latency, one line each: `list orders: 100 answers, p50 13 ms, p99 330 ms (limit 800)`."""
     lines = []
     for name, item in (observed.get("per_request") or {}).items():
-        if not isinstance(item, dict):
+        if not isinstance(item, dict):  # what a cut left out: `… (cut): kept 20 of 100`
+            lines.append(f"  {name}: {item}")
             continue
         line = f"  {name}: {item.get('answers')} answers, p50 {item.get('p50_ms')} ms, p99 {item.get('p99_ms')} ms"
         if "max_p99_ms" in item:

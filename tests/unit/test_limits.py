@@ -11,7 +11,9 @@ from common.limits import (
     CHARTS_BUDGET_BYTES,
     CHECK_BUDGETS,
     CHECK_RESULT_BUDGET_BYTES,
+    CUT_MARK,
     FAIL_CAUSE_LIMIT_CHARACTERS,
+    OBSERVED_BUDGET_BYTES,
     PLAN_BUDGET_BYTES,
     RESULT_BUDGET_BYTES,
     STATE_PAYLOAD_LIMIT_BYTES,
@@ -53,6 +55,18 @@ def test_a_cut_list_says_how_many_it_kept() -> None:
     shrunk = bounded({"items": list(range(1000))}, 400)
     assert size(shrunk) <= 400
     assert shrunk["items"][-1].endswith("kept 20 of 1000") and shrunk["cut"]
+
+
+def test_a_mapping_of_many_entries_is_cut_and_the_totals_kept() -> None:
+    """A scenario of 100 request kinds (a layer past 8 KB holds one) lists each: the list is cut, not the totals."""
+    figures = {"answers": 40, "p50_ms": 3.2, "p99_ms": 12.5, "max_p99_ms": 800, "slow": 0, "slow_ratio": 0.0}
+    per_request = {f"item {i} of the orders catalogue": dict(figures, max_latency_ms=1000) for i in range(100)}
+    assert size(per_request) > OBSERVED_BUDGET_BYTES
+    observed = {"requests": 4000, "succeeded": 4000, "success_ratio": 1.0, "per_request": per_request}
+    shrunk = bounded(observed, OBSERVED_BUDGET_BYTES)
+    assert size(shrunk) <= OBSERVED_BUDGET_BYTES
+    assert (shrunk["requests"], shrunk["succeeded"], shrunk["success_ratio"]) == (4000, 4000, 1.0)
+    assert shrunk["per_request"][CUT_MARK] == "kept 20 of 100" and len(shrunk["per_request"]) == 21
 
 
 def test_values_that_cannot_be_shortened_enough_become_a_note() -> None:
