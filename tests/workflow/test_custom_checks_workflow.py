@@ -25,8 +25,9 @@ FUNCTIONS = "tests.support.check_functions"
 def run_with_checks(
     project: Project, checks: dict[str, Any], before_start: Any = None, **options: Any
 ) -> LocalRunResult:
-    """A good release of the sample service, the quick config, and these custom checks."""
-    text = quick_config() + yaml.safe_dump(checks)
+    """A good release of the sample service, the quick config, and these custom checks. Synthetic requests get 3 s:
+    a slow answer of the good service is not what these tests are about, and a loaded machine delays a few."""
+    text = quick_config(synthetic={"request_timeout_seconds": 3.0}) + yaml.safe_dump(checks)
     with SampleService(GOOD) as service:
         given = LocalRunOptions(target_url=service.url, config_text=text, **QUICK_RUN, **options)
         return run_local(given, project, before_start=before_start)
