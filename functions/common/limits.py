@@ -69,10 +69,10 @@ def _shrunk(value: Any, max_text: int, max_items: int, nested: bool = False) -> 
         kept = [_shrunk(item, max_text, max_items, True) for item in value[:max_items]]
         return kept + ([f"{CUT_MARK}: kept {max_items} of {len(value)}"] if len(value) > max_items else [])
     if isinstance(value, dict):
-        items = list(value.items())
-        shown = items[:max_items] if nested else items
-        kept = {key: _shrunk(item, max_text, max_items, True) for key, item in shown}
-        return kept | ({CUT_MARK: f"kept {max_items} of {len(items)}"} if len(shown) < len(items) else {})
+        entries = list(value.items())
+        shown = entries[:max_items] if nested else entries
+        mapping = {key: _shrunk(item, max_text, max_items, True) for key, item in shown}
+        return mapping | ({CUT_MARK: f"kept {max_items} of {len(entries)}"} if len(shown) < len(entries) else {})
     return value
 
 
