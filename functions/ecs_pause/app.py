@@ -4,7 +4,10 @@ hookId, for the services that ask for it. Nothing else: Finalize answers ECS (Co
 A function rather than the rule targeting the state machine: a rule's Step Functions target cannot name the execution
 (AWS::Events::Rule's Target has no such parameter), so a repeated event would start a second workflow. Here the
 execution is named from the hookId (a repeated event starts nothing new), the opt-in tag is read, and a start that
-fails is answered as the outage policy says instead of leaving ECS to its timeout.
+fails is answered as the outage policy says instead of leaving ECS to its timeout. Only when no workflow has this name:
+EventBridge delivers at least once, and a repeated event whose start fails (throttled) must not answer a hook the
+first event's workflow is still judging (ROLLBACK of a release it may pass, or under `allow`, CONTINUE of one it may
+fail).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.aws import client
-from common.names import execution_name
+from common.names import execution_arn, execution_name
 from common.observability import bind_request, logger
 from common.outcomes import HookOutcome
 from common.pause_hook import NotAPauseHookEventError, PauseHookEvent, workflow_input
@@ -51,9 +54,23 @@ def start(
         logger.info("Workflow already started for this pause hook")
         return "already-started"
     except Exception as error:
+        if _under_way(sfn, settings.state_machine_arn, name):
+            logger.warning("The start failed, but this pause hook's workflow exists: it answers ECS", exc_info=True)
+            return "already-started"
         return start_failed(error, ecs, events, settings.state_machine_arn, event, settings.outage_policy)
     logger.info("Started the validation workflow", extra={"execution_name": name, "stage": event.stage})
     return "started"
+
+
+def _under_way(sfn: SFNClient, state_machine_arn: str, name: str) -> bool:
+    """Whether an execution of this name exists (running, or ended: its Finalize or the safety net answers ECS). Not
+    known (Step Functions failing to describe it too) counts as no: the outage policy then answers, as before."""
+    try:
+        sfn.describe_execution(executionArn=execution_arn(state_machine_arn, name))
+    except Exception as error:  # ExecutionDoesNotExist, or not known
+        logger.info("No workflow of this pause hook found", extra={"problem": f"{type(error).__name__}: {error}"})
+        return False
+    return True
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -5,7 +5,8 @@ The opt-in is the service's `greenlight:gate` tag (ListTagsForResource), naming 
 team's pause hook for a manual approval, at a stage the tag does not name or on a service without the tag, is never
 answered by greenlight. The event names no hook configuration, so two pause hooks awaiting action at one stage
 cannot be told apart: greenlight then answers neither (their timeouts act), rather than risk answering a person's.
-Whatever cannot be read for reasons on greenlight's side fails closed (nothing answered); a read failing on AWS's side
+A hook ECS no longer waits on (a late or repeated event: a person, its timeout or greenlight answered it) starts
+nothing. Whatever cannot be read for reasons on greenlight's side fails closed (nothing answered); a read failing on AWS's side
 propagates, so Lambda retries the event.
 """
 
@@ -18,7 +19,7 @@ from botocore.exceptions import ClientError
 from common.aws_errors import on_aws_side
 from common.ecs_deployment import ServiceDeploymentNotFoundError, service_deployment
 from common.observability import logger
-from common.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, other_paused_hooks
+from common.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, not_awaiting, other_paused_hooks
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -56,6 +57,9 @@ def check(ecs: ECSClient, event: PauseHookEvent) -> dict[str, Any]:
         if on_aws_side(error):
             raise
         raise NotGatedError(f"the service deployment cannot be read ({error})") from error
+    gone = not_awaiting(deployment, event.hook_id)
+    if gone:  # a late or repeated event (EventBridge retries for up to an hour): answered already, nothing to judge
+        raise NotGatedError(gone)
     others = other_paused_hooks(deployment, event.hook_id)
     if others:
         raise NotGatedError(

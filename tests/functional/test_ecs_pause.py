@@ -180,6 +180,47 @@ def test_a_start_that_fails_is_answered_as_the_outage_policy_says(
     assert counted == ({"OutageAllowed"} if action == "CONTINUE" else {"StartFailed"})
 
 
+@pytest.mark.parametrize("policy", ["fail", "allow"])
+def test_a_repeated_event_whose_start_fails_leaves_the_answer_to_the_running_workflow(policy: str) -> None:
+    # GIVEN the first delivery started the workflow, and EventBridge delivers the event again (at least once)
+    ecs, events = RecordingEcs(), RecordingEvents()
+    event = PauseHookEvent.parse(story_event())
+    name = execution_name(HOOK_ID)
+    running = aws_response("stepfunctions/DescribeExecution") | {"status": "RUNNING", "name": name}
+    running.pop("stopDate"), running.pop("error"), running.pop("cause")
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_response("start_execution", aws_response("stepfunctions/StartExecution"))
+        # WHEN the second delivery's start fails on AWS's side (throttled through every SDK attempt)
+        stubber.add_client_error("start_execution", "ThrottlingException")
+        arn = f"arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:{name}"
+        stubber.add_response("describe_execution", running, {"executionArn": arn})
+        first = start(sfn, ecs, event, settings(policy), lambda: events)  # type: ignore[arg-type]
+        again = start(sfn, ecs, event, settings(policy), lambda: events)  # type: ignore[arg-type]
+    # THEN the outage policy is not applied to a hook whose workflow runs: it alone answers ECS (neither a ROLLBACK of
+    # a release it may pass, nor, under `allow`, a CONTINUE of one it may fail)
+    assert (first, again) == ("started", "already-started")
+    assert ecs.calls == [] and events.entries == []
+
+
+def test_a_start_that_fails_with_no_workflow_under_way_is_still_answered() -> None:
+    ecs, events = RecordingEcs(), RecordingEvents()
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_client_error("start_execution", "ThrottlingException")
+        stubber.add_client_error("describe_execution", "ExecutionDoesNotExist")
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), lambda: events)  # type: ignore[arg-type]
+    assert outcome == "start-failed:reported" and ecs.accepted == ["ROLLBACK"]
+
+
+@pytest.mark.parametrize("hook_status", ["SUCCEEDED", "FAILED", "TIMED_OUT"])
+def test_a_late_event_for_a_hook_no_longer_awaiting_action_starts_nothing(hook_status: str) -> None:
+    # GIVEN EventBridge delivers the event late (its retries last up to an hour): a person or the timeout answered
+    ecs = RecordingEcs()
+    ecs.hook["status"] = hook_status
+    with stubbed("stepfunctions") as (sfn, _):  # no start queued: a start would fail the test
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), RecordingEvents)  # type: ignore[arg-type]
+    assert outcome == "not-gated" and ecs.calls == []
+
+
 # --- ContinueServiceDeployment ---------------------------------------------------------------------------------
 
 
