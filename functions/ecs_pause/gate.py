@@ -6,8 +6,8 @@ team's pause hook for a manual approval, at a stage the tag does not name or on 
 answered by greenlight. The event names no hook configuration, so two pause hooks awaiting action at one stage
 cannot be told apart: greenlight then answers neither (their timeouts act), rather than risk answering a person's.
 A hook ECS no longer waits on (a late or repeated event: a person, its timeout or greenlight answered it) starts
-nothing. Whatever cannot be read for reasons on greenlight's side fails closed (nothing answered); a read failing on AWS's side
-propagates, so Lambda retries the event.
+nothing. Whatever cannot be read for reasons on greenlight's side fails closed (nothing answered); a read failing on
+AWS's side propagates, so Lambda retries the event.
 """
 
 from __future__ import annotations

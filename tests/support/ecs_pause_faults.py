@@ -86,7 +86,8 @@ def _second_start_throttled(engine: LocalEngine, pause: PausePlay, seen: dict[st
             if kwargs.get("FunctionName") == function:
                 SecondStartThrottled.invoked += 1
                 if SecondStartThrottled.invoked == 2:
-                    engine.inject_api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * SDK_ATTEMPTS)
+                    throttled = ["ThrottlingException"] * SDK_ATTEMPTS
+                    engine.inject_api_faults("stepfunctions", "start_execution", *throttled)
                     seen["faults"] = engine.settings.api_faults[("stepfunctions", "start_execution")]
             return inner.invoke(**kwargs)
 
