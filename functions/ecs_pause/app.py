@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
 
-from common.aws import client
 from common.names import execution_arn, execution_name
 from common.observability import bind_request, logger
 from common.outcomes import HookOutcome
@@ -30,6 +32,20 @@ from ecs_pause.outage import start_failed
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
     from mypy_boto3_stepfunctions import SFNClient
+
+# A start that fails is answered at once as the outage policy says; for an endpoint that hangs that holds only if every
+# AWS call one invocation makes (at most MAX_AWS_CALLS: ListTagsForResource, DescribeServiceDeployments, StartExecution,
+# DescribeExecution, ContinueServiceDeployment, DescribeServiceDeployments again on a refusal, PutEvents), each at its
+# worst, ends before the function's Timeout (template.yaml; a test checks). Otherwise the function times out, Lambda
+# retries it, and ECS waits out the hook's timeout instead.
+PAUSE_CLIENT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=5)
+MAX_AWS_CALLS = 7
+
+
+@cache
+def client(service: str) -> Any:
+    """One client per service and execution environment, with the front door's short timeouts."""
+    return boto3.client(service, config=PAUSE_CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
 def start(
