@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from common.names import execution_arn, execution_name
-from common.observability import bind_request, logger
+from common.observability import bind_request, count, logger
 from common.outcomes import HookOutcome
 from common.pause_hook import NotAPauseHookEventError, PauseHookEvent, workflow_input
 from common.settings import HookSettings
@@ -58,7 +58,12 @@ def start(
     try:
         deployment = check(ecs, event)
     except NotGatedError as why:
-        logger.info(f"Not answered by greenlight: {why}", extra={"stage": event.stage})
+        if not why.left_alone:
+            logger.info(f"Not answered by greenlight: {why}", extra={"stage": event.stage})
+            return "not-gated"
+        why_text = f"{why}; ECS waits out the hook's timeout"
+        logger.warning(f"Not answered by greenlight: {why_text}", extra={"stage": event.stage})
+        count("PauseHookLeftAlone")
         return "not-gated"
     name = execution_name(event.hook_id)
     try:

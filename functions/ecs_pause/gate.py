@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 
 
 class NotGatedError(Exception):
-    """greenlight does not answer this pause hook; the message says why (logged, never an answer to ECS)."""
+    """greenlight does not answer this pause hook; the message says why (logged, never an answer to ECS).
+
+    `left_alone`: a hook greenlight may own (the service asked for the stage, or its tags cannot be read) that nobody
+    else will answer either, so the deployment waits out the hook's timeout: a warning and a metric, not routine."""
+
+    def __init__(self, why: str, left_alone: bool = True) -> None:
+        super().__init__(why)
+        self.left_alone = left_alone
 
 
 def _tags(ecs: ECSClient, service_arn: str) -> list[dict[str, Any]]:
@@ -47,7 +54,8 @@ def check(ecs: ECSClient, event: PauseHookEvent) -> dict[str, Any]:
     if event.stage not in stages:
         raise NotGatedError(
             f"the service's {GATE_TAG} tag does not name {event.stage} (it names {sorted(stages) or 'nothing'}): "
-            "another team's pause hook, left to them"
+            "another team's pause hook, left to them",
+            left_alone=False,
         )
     try:
         deployment = service_deployment(ecs, event.deployment_arn)
@@ -59,7 +67,7 @@ def check(ecs: ECSClient, event: PauseHookEvent) -> dict[str, Any]:
         raise NotGatedError(f"the service deployment cannot be read ({error})") from error
     gone = not_awaiting(deployment, event.hook_id)
     if gone:  # a late or repeated event (EventBridge retries for up to an hour): answered already, nothing to judge
-        raise NotGatedError(gone)
+        raise NotGatedError(gone, left_alone=False)
     others = other_paused_hooks(deployment, event.hook_id)
     if others:
         raise NotGatedError(

@@ -221,6 +221,39 @@ def test_a_late_event_for_a_hook_no_longer_awaiting_action_starts_nothing(hook_s
     assert outcome == "not-gated" and ecs.calls == []
 
 
+def _left_alone_counts(capsys: pytest.CaptureFixture[str]) -> int:
+    return sum(1 for blob in emf_blobs(capsys) if "PauseHookLeftAlone" in blob)
+
+
+def test_a_hook_an_opted_in_service_asked_for_but_greenlight_leaves_alone_is_a_warning_and_a_metric(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN the service's tag names the stage, but a person's approval hook awaits action beside greenlight's
+    ecs = RecordingEcs()
+    ecs.deployment["lifecycleHookDetails"].append(ecs.hook | {"hookId": "ecs-pause-theirs"})
+    with stubbed("stepfunctions") as (sfn, _), caplog.at_level("INFO", logger="greenlight"):
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), RecordingEvents)  # type: ignore[arg-type]
+    # THEN the deployment waits out its hook's timeout (a day when unset): the team that opted in must see why
+    assert outcome == "not-gated" and ecs.calls == []
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Not answered by greenlight")]
+    assert record.levelname == "WARNING" and "other pause hook(s) await action" in record.getMessage()
+    assert _left_alone_counts(capsys) == 1
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_another_teams_hook_or_a_late_event_is_no_warning(
+    late: bool, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ecs = RecordingEcs(tags=None if late else [])
+    if late:
+        ecs.hook["status"] = "SUCCEEDED"
+    with stubbed("stepfunctions") as (sfn, _), caplog.at_level("INFO", logger="greenlight"):
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), RecordingEvents)  # type: ignore[arg-type]
+    assert outcome == "not-gated"
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Not answered by greenlight")]
+    assert record.levelname == "INFO" and _left_alone_counts(capsys) == 0
+
+
 # --- ContinueServiceDeployment ---------------------------------------------------------------------------------
 
 
