@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
 Setup = Callable[["LocalEngine", "PausePlay", dict[str, Any]], None]
+# The pause hook's function makes 2 attempts per call (ecs_pause.app.PAUSE_CLIENT_CONFIG, short timeouts under its
+# function timeout); Finalize and the safety net make SDK_ATTEMPTS (common.aws.CLIENT_CONFIG).
+FRONT_DOOR_ATTEMPTS = 2
 
 
 def _api_faults(service: str, operation: str, *codes: str) -> Setup:
@@ -86,7 +89,7 @@ def _second_start_throttled(engine: LocalEngine, pause: PausePlay, seen: dict[st
             if kwargs.get("FunctionName") == function:
                 SecondStartThrottled.invoked += 1
                 if SecondStartThrottled.invoked == 2:
-                    throttled = ["ThrottlingException"] * SDK_ATTEMPTS
+                    throttled = ["ThrottlingException"] * FRONT_DOOR_ATTEMPTS
                     engine.inject_api_faults("stepfunctions", "start_execution", *throttled)
                     seen["faults"] = engine.settings.api_faults[("stepfunctions", "start_execution")]
             return inner.invoke(**kwargs)
@@ -156,11 +159,11 @@ PAUSE_FAULTS = [
                evidence="ABORTED"),
     PauseFault("pause-start-throttled", "StartExecution throttled (every SDK attempt)", "the front door tells ECS "
                "ROLLBACK at once (OutagePolicy fail)", "ROLLBACK", "FAILED",
-               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * SDK_ATTEMPTS),
+               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * FRONT_DOOR_ATTEMPTS),
                evidence="start-failed:reported", executions=0),
     PauseFault("pause-start-throttled-allow", "the same, OutagePolicy allow", "the front door tells ECS CONTINUE at "
                "once, with a Greenlight Outage Allowed event", "CONTINUE", "SUCCEEDED",
-               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * SDK_ATTEMPTS),
+               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * FRONT_DOOR_ATTEMPTS),
                options={"stack_parameters": {"OutagePolicy": "allow"}}, evidence="Greenlight Outage Allowed",
                executions=0),
     PauseFault("pause-not-opted-in", "the service's greenlight:gate tag does not name the stage (another team's hook)",

@@ -132,9 +132,11 @@ def test_the_pause_hooks_aws_calls_end_before_its_function_times_out(resources: 
     # until its timeouts, the retry backoff between), ends before the function's timeout. Otherwise the function times
     # out, Lambda retries it twice, and ECS waits out the hook's timeout (a day when unset) instead of the policy.
     from ecs_pause import app
+    from tests.support.ecs_pause_faults import FRONT_DOOR_ATTEMPTS
 
     config = app.PAUSE_CLIENT_CONFIG
     attempts = config.retries["total_max_attempts"]
+    assert attempts == FRONT_DOOR_ATTEMPTS  # the fault rows throttle every attempt of the front door's calls
     # botocore's standard mode: up to min(2 ** i, 20) s between attempts, 5 s more when AWS asks (x-amz-retry-after)
     backoff = sum(min(2.0 ** (attempt - 1), 20.0) + 5.0 for attempt in range(1, attempts))
     worst_call = attempts * (config.connect_timeout + config.read_timeout) + backoff
