@@ -76,3 +76,20 @@ def test_a_mock_config_is_refused_on_the_ecs_path_not_ignored(hook: str, capsys:
     mock = f"{ROOT / 'tests' / 'MockConfigFile.json'}#PrepareCrashes"
     assert main([*args, "--mock-config", mock]) == 2
     assert "--mock-config plays the CodeDeploy path only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--controller", "codedeploy"], "--ecs-hook pause needs --controller ecs"),
+        (["--controller", "ecs", "--stage", "TEST_TRAFFIC_SHIFT"], "ECS pauses only at"),
+        (["--controller", "ecs", "--stage", "PRODUCTION_TRAFFIC_SHIFT"], "not at PRODUCTION_TRAFFIC_SHIFT"),
+    ],
+)
+def test_a_pause_hook_where_ecs_allows_none_is_a_usage_error(
+    extra: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The ECS guide ("Pause hooks for Amazon ECS service deployments"): no pause hook at the two traffic shifts.
+    args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--ecs-hook", "pause", *extra]
+    assert main(args) == 2
+    assert said in capsys.readouterr().err
