@@ -12,18 +12,28 @@ import pytest
 from botocore.exceptions import ClientError
 
 from greenlight.engine.project import Project
+from tests.support import costs
+from tests.support.costs import pytest_runtest_makereport, pytest_runtest_protocol
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents
 
 EVENTS = Path(__file__).parent / "events"
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a test starts, read from its own source and its fixtures; each costs seconds, where the rest cost milliseconds.
+# A test that starts either without its marker fails (tests/support/costs.py), so these lists cannot fall behind.
 # `engine`: the embedded engine running the whole workflow (every test of tests/workflow/ does).
 ENGINE_CALLS = ("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault(")
+ENGINE_CALLS += ('"local", "run"',)  # the CLI's main() in this process
 ENGINE_FIXTURES = {"engine", "failing_page", "scaffolded"}
 # `tool`: another program in a subprocess (cfn-lint's rules, checkov, lint-imports, the AWS CLI, a browser, python).
 TOOL_CALLS = ("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"')
-TOOL_FIXTURES = {"chromium", "scaffolded"}
+TOOL_CALLS += ("_offline_cli(",)  # the AWS CLI's parser (tests/support/awscli_offline.py)
+TOOL_FIXTURES = {"chromium", "scaffolded", "walked"}  # walked: the examples' walkthroughs in bash
+
+
+pytest_plugins = ["pytester"]
+costs.install()  # a test that starts the engine or a program without its marker fails (tests/support/costs.py)
+__all__ = ["pytest_runtest_makereport", "pytest_runtest_protocol"]
 
 
 def load_event(name: str) -> dict[str, Any]:
