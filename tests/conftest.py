@@ -22,12 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # What a test starts, read from its own source and its fixtures; each costs seconds, where the rest cost milliseconds.
 # A test that starts either without its marker fails (tests/support/costs.py), so these lists cannot fall behind.
 # `engine`: the embedded engine running the whole workflow (every test of tests/workflow/ does).
-ENGINE_CALLS = ("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault(")
-ENGINE_CALLS += ('"local", "run"',)  # the CLI's main() in this process
+ENGINE_CALLS = (
+    *("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault("),
+    '"local", "run"',  # the CLI's main() in this process
+)
 ENGINE_FIXTURES = {"engine", "failing_page", "scaffolded"}
 # `tool`: another program in a subprocess (cfn-lint's rules, checkov, lint-imports, the AWS CLI, a browser, python).
-TOOL_CALLS = ("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"')
-TOOL_CALLS += ("_offline_cli(",)  # the AWS CLI's parser (tests/support/awscli_offline.py)
+TOOL_CALLS = (
+    *("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"'),
+    "_offline_cli(",  # the AWS CLI's parser (tests/support/awscli_offline.py)
+)
 TOOL_FIXTURES = {"chromium", "scaffolded", "walked"}  # walked: the examples' walkthroughs in bash
 
 
