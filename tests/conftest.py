@@ -1,5 +1,5 @@
 """Fixtures shared by every tier: sample events, the project, CodeDeploy's callback as tests record it; and the
-markers that say what a test costs (`engine`, `tool`), given by what it starts."""
+markers that say what a test costs (`engine`, `tool`, `fuzz`), given by what it starts or asks for."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import is_hypothesis_test, settings
 
 from greenlight.engine.project import Project
 from tests.support import costs
@@ -33,6 +34,8 @@ TOOL_CALLS = (
     "_offline_cli(",  # the AWS CLI's parser (tests/support/awscli_offline.py)
 )
 TOOL_FIXTURES = {"chromium", "scaffolded", "walked"}  # walked: the examples' walkthroughs in bash
+# `fuzz`: a property test asking Hypothesis for more examples than its default 100 (hundreds: seconds of CPU).
+FUZZ_OVER = 100
 
 
 pytest_plugins = ["pytester"]
@@ -105,6 +108,10 @@ def _costs(item: pytest.Item) -> set[str]:
         costs.add("engine")
     if any(c in source for c in TOOL_CALLS) or fixtures & TOOL_FIXTURES:
         costs.add("tool")
+    if function is not None and is_hypothesis_test(function):
+        asked = getattr(function, "_hypothesis_internal_use_settings", settings.default)  # what @settings gave
+        if asked.max_examples > FUZZ_OVER:
+            costs.add("fuzz")
     return costs
 
 
