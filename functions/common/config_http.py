@@ -166,7 +166,8 @@ class Expectation(Section):
         gt=0,
         le=3_600_000,
         description="An answer slower than this is a slow answer: it still counts as a success for "
-        "min_success_ratio, and this request fails when more than max_slow_ratio of its answers are slow.",
+        "min_success_ratio, and this request fails when more than max_slow_ratio of its answers are slow (a "
+        "request that got no answer in time is slow too).",
     )
     max_slow_ratio: float = Field(
         0.01,
@@ -178,7 +179,7 @@ class Expectation(Section):
         None,
         gt=0,
         le=3_600_000,
-        description="This request's own p99 latency (its complete answers) must be at most this.",
+        description="This request's own p99 latency must be at most this (a timeout counts at the time waited).",
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

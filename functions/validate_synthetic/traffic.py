@@ -67,7 +67,7 @@ class Sample:
     latency_ms: float
     error: str | None = None  # the failure kind: "timeout", "connection refused", "refused-host", "body over 1 MiB"
     failed_expectations: list[str] = field(default_factory=list)
-    slow: bool = False  # a right answer slower than its request's max_latency_ms (judged per request, not here)
+    slow: bool = False  # slower than its request's max_latency_ms, a timeout too (judged per request, not here)
     detail: str = ""  # the failure for a person: "connection refused by 10.0.1.5:8080"
 
     @property
@@ -79,6 +79,13 @@ class Sample:
     def complete(self) -> bool:
         """An answer whose latency says something about the service (a cut-off or refused one does not)."""
         return self.status is not None and self.error is None
+
+    @property
+    def timed(self) -> bool:
+        """A request whose latency counts: a complete answer, or none within the deadline, which is slower than the
+        time waited. Leaving timeouts out would drop the slowest answers from every p99 and slow-answer count, so an
+        endpoint's tail could hide in the error budget by never answering."""
+        return self.complete or self.error == http.TIMEOUT
 
 
 @dataclass
@@ -218,11 +225,12 @@ async def send(
         answer = await http.fetch(session, exchange, limits, deadline_s, keep_body=request.needs_body)
     except HostNotAllowedError:
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, REFUSED_HOST)
+    budget = request.expect.max_latency_ms
     if answer.problem is not None:
-        return Sample(request.label, answer.status, answer.latency_ms, answer.problem, detail=answer.detail)
+        slow = answer.problem == http.TIMEOUT and budget is not None and answer.latency_ms > budget
+        return Sample(request.label, answer.status, answer.latency_ms, answer.problem, slow=slow, detail=answer.detail)
     assert answer.status is not None  # an answer without a problem has its status
     failures = expectation_failures(request.expect, answer.status, answer.headers, answer.body)
-    budget = request.expect.max_latency_ms
     return Sample(
         request.label,
         answer.status,

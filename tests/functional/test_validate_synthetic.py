@@ -175,6 +175,23 @@ def test_slow_answers_are_judged_per_request_not_in_the_error_budget() -> None:
     assert outcome.observed["per_request"]["list orders"]["slow"] == 4
 
 
+def test_an_endpoints_timeouts_count_in_its_latency_not_only_in_the_error_budget() -> None:
+    # GIVEN one request in 50 never answered within the request's deadline: 2 %, inside a 98 % success ratio
+    scenario = [{"name": "search", "path": "/", "expect": {"max_p99_ms": 200, "max_latency_ms": 200}}]
+    synthetic = config(
+        requests=scenario, total_requests=100, concurrency=5, request_timeout_seconds=0.3, min_success_ratio=0.98
+    )
+    with serve(Behaviour(hang_s=0.6, hang_every=50)) as (url, _):
+        outcome = check_synthetic(url, "/", synthetic, resolve)
+    # THEN the timeouts are the endpoint's slowest answers: its p99 and slow share break its limits, named
+    assert outcome.observed["success_ratio"] == 0.98 and outcome.observed["failures_by_kind"] == {"timeout": 2}
+    assert outcome.status is ValidationStatus.FAILED, outcome.reason
+    assert "search: p99 latency 3" in outcome.reason and "is over its limit of 200 ms" in outcome.reason
+    assert "search: 2 of 100 answers (2.0%) took longer than 200 ms" in outcome.reason
+    assert "2 got no answer in time, counted at the time waited" in outcome.reason
+    assert outcome.observed["per_request"]["search"]["timed_out"] == 2
+
+
 def test_method_query_and_json_body_are_sent_as_written() -> None:
     scenario = [{"method": "POST", "path": "/api/orders", "query": {"dry": "1"}, "body": {"sku": "A-1", "qty": 2}}]
     with serve() as (url, behaviour):
