@@ -135,7 +135,11 @@ class JsonAssertion(Section):
     )
     equals: Any = Field(None, description="The value must equal this (null included, when given).")
     exists: bool | None = None
-    matches: Pattern | None = Field(None, description="Regular expression (RE2) the value (as text) must match.")
+    matches: Pattern | None = Field(
+        None,
+        description="Regular expression (RE2) the value must match: a string as itself, any other value as its JSON "
+        "text (true, null, 0.5, [1]).",
+    )
 
     @field_validator("path")
     @classmethod
@@ -159,7 +163,8 @@ class Expectation(Section):
     status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=lambda: [200], min_length=1)
     json_body: list[JsonAssertion] = Field(default_factory=list, alias="json")
     headers: dict[HeaderName, Pattern] = Field(
-        default_factory=dict, description="Header name to a regular expression (RE2) its value must match."
+        default_factory=dict,
+        description="Header name to a regular expression (RE2) its value must match; a missing header fails.",
     )
     max_latency_ms: float | None = Field(
         None,

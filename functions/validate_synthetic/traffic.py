@@ -120,6 +120,11 @@ def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def as_text(value: Any) -> str:
+    """What `matches` reads: a JSON string as itself, any other value as JSON writes it (true, null, 0.5, [1])."""
+    return value if isinstance(value, str) else as_json(value)
+
+
 def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
     value = json_path(document, assertion.path)
     if assertion.exists is not None and (value is not MISSING) != assertion.exists:
@@ -127,8 +132,11 @@ def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
     if "equals" in assertion.model_fields_set and value != assertion.equals:
         seen = "missing" if value is MISSING else f"= {as_json(value)}"
         return f"json {assertion.path} {seen}, expected {as_json(assertion.equals)}"
-    if assertion.matches is not None and (value is MISSING or not search(assertion.matches, str(value))):
-        return f"json {assertion.path} does not match /{assertion.matches}/"
+    if assertion.matches is not None:
+        if value is MISSING:
+            return f"json {assertion.path} missing, expected to match /{assertion.matches}/"
+        if not search(assertion.matches, as_text(value)):
+            return f"json {assertion.path} = {as_json(value)}, expected to match /{assertion.matches}/"
     return None
 
 
@@ -141,9 +149,11 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
             return [f"status {status}, expected {wanted} ({BALANCER_ANSWERS[status]})"]
         failures.append(f"status {status}, expected {wanted}")
     for name, pattern in expect.headers.items():
-        if not search(pattern, headers.get(name, "")):
-            seen = "missing" if headers.get(name) is None else f"= {as_json(headers.get(name))}"
-            failures.append(f"header {name} {seen}, expected to match /{pattern}/")
+        seen = headers.get(name)
+        # A missing header fails, whatever the pattern: `.*` would match the empty text and check nothing.
+        if seen is None or not search(pattern, seen):
+            shown = "missing" if seen is None else f"= {as_json(seen)}"
+            failures.append(f"header {name} {shown}, expected to match /{pattern}/")
     if expect.json_body:
         try:
             document = bounded_json.parse(body)

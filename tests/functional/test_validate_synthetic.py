@@ -78,6 +78,32 @@ def test_header_and_latency_expectations() -> None:
     assert 'header X-Version = "v1", expected to match /^v2/' in outcome.observed["distinct_failures"][0]["problem"]
 
 
+def test_a_header_expectation_fails_a_missing_header_even_when_its_pattern_matches_empty_text() -> None:
+    scenario = [{"path": "/", "expect": {"headers": {"X-Request-Id": ".*", "X-Version": "^v"}}}]
+    with serve(Behaviour(headers={"X-Version": "v1"})) as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["distinct_failures"][0]["problem"] == "header X-Request-Id missing, expected to match /.*/"
+
+
+def test_json_matches_reads_json_values_as_json_writes_them_and_says_what_it_saw() -> None:
+    body = {"enabled": True, "ratio": 0.5, "owner": None, "tags": ["a"], "name": "orders"}
+    good = [
+        {"path": "enabled", "matches": "^(true|false)$"},
+        {"path": "ratio", "matches": "^0\\.5$"},
+        {"path": "tags", "matches": '^\\["a"\\]$'},
+        {"path": "name", "matches": "^orders$"},
+    ]
+    with serve(Behaviour(body=body)) as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=[{"path": "/", "expect": {"json": good}}]), resolve)
+        assert outcome.status is ValidationStatus.PASSED, outcome.reason
+        # a null is JSON's null, not Python's "None"
+        owner = [{"path": "owner", "matches": "^N"}]
+        outcome = check_synthetic(url, "/", config(requests=[{"path": "/", "expect": {"json": owner}}]), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["distinct_failures"][0]["problem"] == "json owner = null, expected to match /^N/"
+
+
 def test_reset_connections_are_named_connection_reset() -> None:
     with serve(Behaviour(reset=True)) as (url, _):
         outcome = check_synthetic(url, "/", config(total_requests=10), resolve)
