@@ -30,6 +30,7 @@ from common.config_types import (
 )
 from common.json_paths import normalise
 
+DEFAULT_SLOW_RATIO = 0.01  # with max_latency_ms, the share of slow answers a request tolerates unless it says
 MIN_INTERVAL_SECONDS = 1.0  # a faster poll is a load test of the service, not a health check
 # Bodies of answers in flight at once: concurrency x max_body_bytes, well inside the synthetic function's 512 MB.
 BODY_BUFFER_BUDGET_BYTES = 256 << 20
@@ -161,9 +162,9 @@ class JsonAssertion(Section):
 
 class Expectation(Section):
     status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=lambda: [200], min_length=1)
-    json_body: list[JsonAssertion] = Field(default_factory=list, alias="json")
-    headers: dict[HeaderName, Pattern] = Field(
-        default_factory=dict,
+    json_body: list[JsonAssertion] | None = Field(None, alias="json", description="Assertions on the JSON body.")
+    headers: dict[HeaderName, Pattern] | None = Field(
+        None,
         description="Header name to a regular expression (RE2) its value must match; a missing header fails.",
     )
     max_latency_ms: float | None = Field(
@@ -174,11 +175,12 @@ class Expectation(Section):
         "min_success_ratio, and this request fails when more than max_slow_ratio of its answers are slow (a "
         "request that got no answer in time is slow too).",
     )
-    max_slow_ratio: float = Field(
-        0.01,
+    max_slow_ratio: float | None = Field(
+        None,
         ge=0,
         le=1,
-        description="The share of this request's answers that may be slower than max_latency_ms (0: none).",
+        description="The share of this request's answers that may be slower than max_latency_ms (0: none); with "
+        "max_latency_ms, default 0.01.",
     )
     max_p99_ms: float | None = Field(
         None,
@@ -188,6 +190,29 @@ class Expectation(Section):
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def each_part_checks_something(self) -> Expectation:
+        """Every part given checks something (what is left out keeps its default: `None`, which checks nothing, so
+        the plan's round trip of this section never trips these)."""
+        for name, value in (("json", self.json_body), ("headers", self.headers)):
+            if value is not None and not value:
+                raise ValueError(f"{name} is empty, so it checks nothing: give it an assertion, or leave it out")
+        if self.max_latency_ms is None:
+            if self.max_slow_ratio is not None:
+                raise ValueError(
+                    "max_slow_ratio without max_latency_ms checks nothing: an answer is slow only when it takes "
+                    "longer than max_latency_ms; give max_latency_ms too"
+                )
+            return self
+        if self.max_slow_ratio is None:
+            self.max_slow_ratio = DEFAULT_SLOW_RATIO
+        if self.max_slow_ratio >= 1:
+            raise ValueError(
+                f"max_slow_ratio {self.max_slow_ratio:g} tolerates every answer being slow, so it checks "
+                "nothing: give a share below 1 (0.01: 1 %), or leave max_latency_ms out"
+            )
+        return self
 
 
 class RequestSpec(Section):
@@ -278,6 +303,29 @@ class SyntheticConfig(ReadLimitsConfig):
         description="Hosts besides the test listener's that requests may reach; link-local, metadata and "
         "unspecified addresses are refused even here.",
     )
+
+    @model_validator(mode="after")
+    def names_and_latency_limits_can_work(self) -> SyntheticConfig:
+        """Each request's figures and limits are reported under its name, and no answer outlasts its deadline."""
+        seen: dict[str, int] = {}
+        deadline_ms = self.request_timeout_seconds * 1000
+        for index, spec in enumerate(self.requests):
+            if spec.name is not None and spec.name in seen:
+                raise ValueError(
+                    f"requests.{index}.name {spec.name!r} is also requests.{seen[spec.name]}'s: each "
+                    "request's latency, limits and failures are reported under its name, so names must differ"
+                )
+            if spec.name is not None:
+                seen[spec.name] = index
+            for field in ("max_latency_ms", "max_p99_ms"):
+                limit = getattr(spec.expect, field)
+                if limit is not None and limit > deadline_ms:
+                    raise ValueError(
+                        f"requests.{index}.expect.{field} ({limit:g} ms) is over "
+                        f"request_timeout_seconds ({self.request_timeout_seconds:g} s): no request waits "
+                        "that long, so it can never be broken; lower it, or raise request_timeout_seconds"
+                    )
+        return self
 
     @model_validator(mode="after")
     def traffic_fits_the_deadline_and_memory(self) -> SyntheticConfig:

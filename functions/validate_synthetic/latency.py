@@ -108,7 +108,7 @@ def per_request(samples: list[Sample], expectations: dict[str, Expectation]) -> 
                 timed_out=sum(1 for s in timed if not s.complete),
                 max_p99_ms=expect.max_p99_ms,
                 max_latency_ms=expect.max_latency_ms,
-                max_slow_ratio=expect.max_slow_ratio,
+                max_slow_ratio=expect.max_slow_ratio or 0.0,
             )
         )
     return found

@@ -148,7 +148,7 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
         if status in BALANCER_ANSWERS:  # most likely the load balancer's own: its body says nothing of the service
             return [f"status {status}, expected {wanted} ({BALANCER_ANSWERS[status]})"]
         failures.append(f"status {status}, expected {wanted}")
-    for name, pattern in expect.headers.items():
+    for name, pattern in (expect.headers or {}).items():
         seen = headers.get(name)
         # A missing header fails, whatever the pattern: `.*` would match the empty text and check nothing.
         if seen is None or not search(pattern, seen):
