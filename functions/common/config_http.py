@@ -274,6 +274,12 @@ class CompareWithBlueConfig(Section):
         le=3_600_000,
         description="And when GREEN's p95 or p99 is more than this above BLUE's: a smaller difference never matters.",
     )
+    no_blue_data: Literal["ignore", "inconclusive", "fail"] = Field(
+        "ignore",
+        description="When no listener routes to BLUE at this event (at AfterAllowTraffic production already routes "
+        "to GREEN; no BLUE task set or production listener): ignore (reported as not judged; GREEN is still held to "
+        "the absolute limits), inconclusive (follows inconclusive_policy) or fail.",
+    )
 
 
 class SyntheticConfig(ReadLimitsConfig):

@@ -48,9 +48,15 @@ def compare(
 ) -> Comparison:
     if not blue_served:
         return not_compared(NO_BLUE_HERE)
-    if blue is None:
-        why = "no listener routes to BLUE at this event (the production listener already routes to GREEN, or no BLUE)"
-        return Comparison(ValidationStatus.INCONCLUSIVE, f"no comparison with BLUE: {why}", {"compared": False})
+    if blue is None:  # known before anything was sent, and not the release's doing: the config says what it means
+        why = (
+            "no listener routes to BLUE at this event (the production listener already routes to GREEN, or no BLUE); "
+            f"no_blue_data: {config.no_blue_data}"
+        )
+        if config.no_blue_data == "ignore":
+            return not_compared(why)
+        status = ValidationStatus.FAILED if config.no_blue_data == "fail" else ValidationStatus.INCONCLUSIVE
+        return Comparison(status, f"no comparison with BLUE: {why}", {"compared": False})
     green_ms, blue_ms = latencies(green), latencies(blue)
     observed: dict[str, Any] = {"green_answers": len(green_ms), "blue_answers": len(blue_ms)}
     if min(len(green_ms), len(blue_ms)) < config.min_samples:

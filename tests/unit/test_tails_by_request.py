@@ -64,3 +64,23 @@ def test_a_tail_under_the_material_increase_passes_however_large_the_ratio() -> 
     assert comparison.status is ValidationStatus.PASSED
     failing = compare(green, blue, CompareWithBlueConfig(min_tail_increase_ms=5))
     assert failing.status is ValidationStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("no_blue_data", "status"),
+    [
+        ("ignore", ValidationStatus.SKIPPED),
+        ("inconclusive", ValidationStatus.INCONCLUSIVE),
+        ("fail", ValidationStatus.FAILED),
+    ],
+)
+def test_no_route_to_blue_is_what_the_config_says_not_judged_by_default(
+    no_blue_data: str, status: ValidationStatus
+) -> None:
+    # GIVEN an event where no listener routes to BLUE (AfterAllowTraffic), so nothing was sent to BLUE
+    green = answers("search", 100, 0.0, 0.0, 1)
+    comparison = compare(green, None, CompareWithBlueConfig.model_validate({"no_blue_data": no_blue_data}))
+    # THEN the default reports it not judged (never holding a good release), and the config may say otherwise
+    assert comparison.status is status
+    assert "no listener routes to BLUE at this event" in comparison.sentence
+    assert f"no_blue_data: {no_blue_data}" in comparison.sentence
