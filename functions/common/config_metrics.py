@@ -112,13 +112,12 @@ class MetricsConfig(ValidationConfig):
     def something_to_check(self) -> MetricsConfig:
         """Every check switched off would pass every release having checked nothing."""
         built_in = (self.max_5xx_rate, self.max_p99_seconds, self.max_unhealthy_hosts)
-        if self.enabled and all(limit is None for limit in built_in):
-            if not (self.baseline or self.checks or self.alarms or self.alarm_prefix):
-                raise ValueError(
-                    "metrics.max_5xx_rate, max_p99_seconds and max_unhealthy_hosts are all null and there is no "
-                    "baseline, checks, alarms or alarm_prefix: nothing left to check; set metrics.enabled: false, "
-                    "or give it a check"
-                )
+        others = self.baseline or self.checks or self.alarms or self.alarm_prefix
+        if self.enabled and all(limit is None for limit in built_in) and not others:
+            raise ValueError(
+                "metrics.max_5xx_rate, max_p99_seconds and max_unhealthy_hosts are all null and there is no baseline, "
+                "checks, alarms or alarm_prefix: nothing left to check; set metrics.enabled: false, or give it a check"
+            )
         return self
 
     @field_validator("checks")
