@@ -7,7 +7,7 @@ import io
 import pytest
 
 from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
-from greenlight.cli.render import render
+from greenlight.cli.render import render, request_lines
 from greenlight.engine.results import ExecutionSummary, LocalRunResult
 
 pytestmark = pytest.mark.unit
@@ -48,3 +48,10 @@ def test_a_services_text_is_printed_as_it_came(echoed: str) -> None:
     text = out.getvalue()
     assert "Verdict: Failed - Blocked by synthetic" in text
     assert text.count(echoed) >= 2  # in the verdict line and the table (unwrapped: each is under the table's width)
+
+
+def test_a_request_kinds_timeouts_are_shown_beside_its_latency() -> None:
+    observed = {"per_request": {"search": {"answers": 100, "p50_ms": 10.0, "p99_ms": 5001.0, "timed_out": 3}}}
+    assert request_lines(observed) == [
+        "  search: 100 answers, p50 10.0 ms, p99 5001.0 ms, 3 got no answer in time (counted at the time waited)"
+    ]
