@@ -78,6 +78,12 @@ class HealthConfig(ReadLimitsConfig):
         description="Targets that must be registered and healthy; default: the GREEN task set's desired count.",
     )
 
+    @field_validator("healthy_status_codes", mode="before")
+    @classmethod
+    def one_code_is_a_list_of_one(cls, given: Any) -> Any:
+        """`healthy_status_codes: 200` means `[200]`."""
+        return [given] if isinstance(given, int) and not isinstance(given, bool) else given
+
     def needs(self) -> tuple[bool, bool]:
         return True, self.check_http
 
@@ -190,6 +196,12 @@ class Expectation(Section):
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def one_status_is_a_list_of_one(cls, given: Any) -> Any:
+        """`status: 200` means `[200]` (what a person writes first), never "Input should be a valid list"."""
+        return [given] if isinstance(given, int) and not isinstance(given, bool) else given
 
     @model_validator(mode="after")
     def each_part_checks_something(self) -> Expectation:

@@ -108,6 +108,14 @@ def test_metrics_switched_off_may_leave_every_check_off_and_one_check_is_enough(
     assert validate({"metrics": {**off, "alarms": ["orders-latency"]}}, "file:x").metrics.alarms == ["orders-latency"]
 
 
+def test_one_status_code_may_be_written_without_a_list() -> None:
+    config = validate(
+        {"health": {"healthy_status_codes": 204}, **requests({"path": "/", "expect": {"status": 201}})}, "x"
+    )
+    assert (config.health.healthy_status_codes, config.synthetic.requests[0].expect.status) == ([204], [201])
+    assert "synthetic.requests.0.expect.status.0" in refusal(requests({"path": "/", "expect": {"status": 99}}))
+
+
 def test_a_request_without_expect_still_expects_200() -> None:
     config = validate(requests({"path": "/"}), "file:x")
     assert config.synthetic.requests[0].expect.status == [200]
