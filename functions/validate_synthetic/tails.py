@@ -60,7 +60,7 @@ class RequestTail:
 
 
 def _latencies(samples: list[Sample], request: str | None = None) -> list[float]:
-    return sorted(s.latency_ms for s in samples if s.timed and (request is None or s.request == request))
+    return sorted(s.latency_ms for s in samples if s.complete and (request is None or s.request == request))
 
 
 def tails_by_request(green: list[Sample], blue: list[Sample], config: CompareWithBlueConfig) -> list[RequestTail]:

@@ -82,9 +82,9 @@ class Sample:
 
     @property
     def timed(self) -> bool:
-        """A request whose latency counts: a complete answer, or none within the deadline, which is slower than the
-        time waited. Leaving timeouts out would drop the slowest answers from every p99 and slow-answer count, so an
-        endpoint's tail could hide in the error budget by never answering."""
+        """A request whose latency counts against its own request's limits: a complete answer, or none within the
+        deadline, which is slower than the time waited. Leaving timeouts out would drop the slowest answers from the
+        request's p99 and slow answers, so an endpoint's tail could hide in the error budget by never answering."""
         return self.complete or self.error == http.TIMEOUT
 
 
