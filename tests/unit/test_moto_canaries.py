@@ -47,6 +47,9 @@ def test_definite_index_path_still_returns_a_list() -> None:
 
 def test_aws_sdk_parameters_are_still_passed_through_unnormalised() -> None:
     assert ORIGINALS["aws_sdk_normalise_parameters"] is StateTaskService._normalise_parameters
+    # ... and results too: the native API's member names (`stateMachines`), which patches/asl.py makes PascalCase
+    assert ORIGINALS["aws_sdk_normalise_response"] is StateTaskService._normalise_response
+    assert callable(StateTaskService._from_boto_response)  # moto's own reshaping, which the patch calls
     assert "codedeploy" not in ORIGINALS["aws_sdk_error_names"]
     assert "elasticloadbalancingv2" not in ORIGINALS["sfn_to_boto_names"]
 

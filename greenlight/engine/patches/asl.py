@@ -1,4 +1,4 @@
-"""The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter and error names,
+"""The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter, result and error names,
 the errors `States.ALL` does not catch, a Parallel's branch errors, and the limit of a Fail state's cause."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import sys
 from functools import cache
 from typing import Any, cast
 
+from jsonpath_ng.ext.parser import parse as parse_json_path  # the parser moto's interpreter uses
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -26,15 +27,23 @@ from greenlight.engine.models import service_model
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
 
 # --- JSONPath: a definite path such as `$.results[0].ok` yields the value itself, as on AWS (moto: `[value]`).
+# Definite: names and single indexes only (a negative one counts from the end, as in AWS's JSONPath); the value at
+# the path is returned as it is, so `$.matrix[0]` holding `[7]` stays `[7]`. Other paths keep moto's reading.
 
-_DEFINITE_PATH = re.compile(r"^\$(\.[A-Za-z_][\w-]*|\[\d+\])*$")
+_DEFINITE_PATH = re.compile(r"""^\$(\.[A-Za-z_][\w-]*|\[-?\d+\]|\['[^'\]]*'\]|\["[^"\]]*"\])*$""")
+
+
+@cache
+def _parsed(path: str) -> Any:
+    return parse_json_path(path)
 
 
 def extract_json(path: str, data: Any) -> Any:
-    value = ORIGINALS["extract_json"](path, data)
-    if _DEFINITE_PATH.match(path) and "[" in path and isinstance(value, list) and len(value) == 1:
-        return value[0]
-    return value
+    if _DEFINITE_PATH.match(path):
+        matches = _parsed(path).find(data)
+        if len(matches) == 1:
+            return matches[0].value
+    return ORIGINALS["extract_json"](path, data)  # no match: moto's own error (NoSuchJsonPathError)
 
 
 def use_extract_json() -> None:
@@ -72,12 +81,27 @@ def _input_shape(service: str, action: str) -> Any:
     return model.operation_model(name).input_shape if name else None
 
 
+@cache
+def _output_shape(service: str, action: str) -> Any:
+    model = service_model(service)
+    name = next((name for name in model.operation_names if name.lower() == action.lower()), None)
+    return model.operation_model(name).output_shape if name else None
+
+
 def normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
     shape = _input_shape(self._get_boto_service_name(), self.resource.api_action)
     if shape is not None:
         normalised = _normalise_to_shape(parameters, shape)
         parameters.clear()
         parameters.update(normalised)
+
+
+def normalise_response(self: Any, response: Any, *args: Any, **kwargs: Any) -> None:
+    """The result's members in PascalCase, as the aws-sdk integration gives them (`StateMachines`, not the native
+    API's `stateMachines`): moto's own reshaping (`_from_boto_response`, the code LocalStack runs) is never called."""
+    shape = _output_shape(self._get_boto_service_name(), self.resource.api_action)
+    if shape is not None:
+        self._from_boto_response(response, shape)
 
 
 def name_services() -> None:
@@ -140,6 +164,7 @@ def fail_state(self: StateFail, env: Any) -> None:
 
 PATCHES: PatchList = [
     (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", normalise_parameters),
+    (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", normalise_response),
     (ErrorEqualsDecl, "_eval_body", error_equals),
     (StateFail, "_eval_state", fail_state),
     (branches_decl, "CustomErrorName", branch_error_name),

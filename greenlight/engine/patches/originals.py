@@ -42,6 +42,7 @@ ORIGINALS: dict[str, Any] = {
     "call_action": BaseResponse.call_action,
     "extract_json": json_path.extract_json,
     "aws_sdk_normalise_parameters": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters,
+    "aws_sdk_normalise_response": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_response,
     "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
     "sfn_to_boto_names": dict(StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES),
     "statistics": Statistics.get_statistics_for_type,
