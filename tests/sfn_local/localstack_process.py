@@ -113,7 +113,7 @@ def running(mock_config: Path, bridge_url: str | None = None) -> Iterator[str]:
         environment = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": folder,
-            "SERVICES": "stepfunctions",
+            "SERVICES": "stepfunctions,sts",  # sts: aws-sdk tasks of LocalStack's own services get their credentials
             "EAGER_SERVICE_LOADING": "1",
             "SFN_MOCK_CONFIG": str(mock_config),
             "GATEWAY_LISTEN": f"127.0.0.1:{port}",
