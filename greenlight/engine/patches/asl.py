@@ -23,6 +23,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from greenlight.engine.conformance import by_shape_names
 from greenlight.engine.models import service_model
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
 
@@ -58,21 +59,6 @@ def use_extract_json() -> None:
 # --- aws-sdk integrations: ASL's PascalCase parameters reach boto3 under the botocore shape's own names.
 
 
-def _normalise_to_shape(value: Any, shape: Any) -> Any:
-    if shape is None:
-        return value
-    if isinstance(value, dict) and shape.type_name == "structure":
-        names = {name.lower(): name for name in shape.members}
-        result = {}
-        for key, item in value.items():
-            name = names.get(key.lower(), key)
-            result[name] = _normalise_to_shape(item, shape.members.get(name))
-        return result
-    if isinstance(value, list) and shape.type_name == "list":
-        return [_normalise_to_shape(item, shape.member) for item in value]
-    return value
-
-
 @cache
 def _input_shape(service: str, action: str) -> Any:
     """The botocore input shape of `service`'s operation named `action` in any casing (None when unknown)."""
@@ -91,7 +77,7 @@ def _output_shape(service: str, action: str) -> Any:
 def normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
     shape = _input_shape(self._get_boto_service_name(), self.resource.api_action)
     if shape is not None:
-        normalised = _normalise_to_shape(parameters, shape)
+        normalised = by_shape_names(parameters, shape)
         parameters.clear()
         parameters.update(normalised)
 
