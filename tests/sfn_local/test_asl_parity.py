@@ -102,6 +102,19 @@ CASES = {
         "a branch's States.* error fails its Parallel with States.Runtime (a ValueError on the reserved prefix)",
         ("FAILED", "States.Runtime"),
     ),
+    "a Choice matching nothing, without Default": Case(
+        {
+            "StartAt": "Ready?",
+            "States": {
+                "Ready?": {"Type": "Choice", "Choices": [{"Variable": "$.ready", "BooleanEquals": True, "Next": "Go"}]},
+                "Go": {"Type": "Succeed"},
+            },
+        },
+        {"ready": False},
+        ("FAILED", "States.NoChoiceMatched"),
+        "a Choice matching nothing fails with States.Runtime, not the developer guide's States.NoChoiceMatched",
+        ("FAILED", "States.Runtime"),
+    ),
     "a named error under a Catch States.ALL": Case(
         _caught({"Type": "Fail", "Error": "Greenlight.FailFast", "Cause": "c"}), {}, ("SUCCEEDED", {"caught": True})
     ),

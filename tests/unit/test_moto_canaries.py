@@ -111,6 +111,11 @@ def test_fail_state_cause_is_still_uncapped() -> None:
     assert "cause_value = env.stack.pop()" in source and "32768" not in source
 
 
+def test_a_choice_matching_nothing_still_raises_a_plain_runtime_error() -> None:
+    source = inspect.getsource(ORIGINALS["choice_state"])
+    assert 'raise RuntimeError("No branching option reached in state %s", self.name)' in source
+
+
 def test_a_parallel_still_refuses_a_branch_error_named_states() -> None:
     with pytest.raises(ValueError, match=r"MUST NOT begin with the prefix 'States\.'"):
         ORIGINALS["branch_error_name"]("States.DataLimitExceeded")

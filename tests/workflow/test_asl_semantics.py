@@ -84,3 +84,56 @@ def test_an_aws_sdk_result_has_its_members_in_pascal_case(engine: LocalEngine) -
     assert any(name.startswith("sdk-result-") for name in run.output["names"]), run.output
     assert run.output["arn"].startswith(f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:")
     assert run.output["type"] == "STANDARD"
+
+
+def test_an_execution_output_is_json_text_whatever_the_result(engine: LocalEngine) -> None:
+    # GIVEN machines ending on a string, and on an aws-sdk result holding a timestamp (CreationDate)
+    text = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "Result": "done", "End": True}}}
+    listed = {
+        "StartAt": "List",
+        "States": {
+            "List": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sfn:listStateMachines",
+                "OutputPath": "$.StateMachines[0]",
+                "End": True,
+            }
+        },
+    }
+    # WHEN they run, THEN DescribeExecution's output is JSON text, as on AWS: the string quoted (moto passed `done`
+    # on as is), the timestamp a string (moto's DescribeExecution failed on it)
+    run = run_definition(engine, "string-output", text, {})
+    assert (run.status, run.output) == ("SUCCEEDED", "done"), run.cause
+    run = run_definition(engine, "timestamp-output", listed, {})
+    assert run.status == "SUCCEEDED", run.cause
+    assert isinstance(run.output["CreationDate"], str) and run.output["Type"] == "STANDARD"
+
+
+NO_MATCH = {
+    "Type": "Choice",
+    "Choices": [{"Variable": "$.ready", "BooleanEquals": True, "Next": "Ready"}],
+}
+
+
+def test_a_choice_matching_nothing_without_default_fails_with_no_choice_matched(engine: LocalEngine) -> None:
+    # GIVEN a Choice with no Default whose only rule does not match, alone and in a branch under a Catch States.ALL
+    alone = {"StartAt": "Ready?", "States": {"Ready?": NO_MATCH, "Ready": {"Type": "Succeed"}}}
+    branch = {"StartAt": "Ready?", "States": {"Ready?": NO_MATCH, "Ready": {"Type": "Succeed"}}}
+    caught = {
+        "StartAt": "Work",
+        "States": {
+            "Work": {
+                "Type": "Parallel",
+                "Branches": [branch],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}],
+                "End": True,
+            },
+            "Caught": {"Type": "Pass", "OutputPath": "$.error.Error", "End": True},
+        },
+    }
+    # WHEN each runs, THEN it fails with States.NoChoiceMatched (AWS's name for it; moto's was States.Runtime, which
+    # States.ALL does not catch), and a Parallel's Catch States.ALL catches it as on AWS
+    run = run_definition(engine, "no-choice", alone, {"ready": False})
+    assert (run.status, run.error) == ("FAILED", "States.NoChoiceMatched"), run.cause
+    run = run_definition(engine, "no-choice-caught", caught, {"ready": False})
+    assert (run.status, run.output) == ("SUCCEEDED", "States.NoChoiceMatched"), run.cause

@@ -1,5 +1,6 @@
 """The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter, result and error names,
-the errors `States.ALL` does not catch, a Parallel's branch errors, and the limit of a Fail state's cause."""
+the errors `States.ALL` does not catch, a Parallel's branch errors, a Choice matching nothing, and the limit of a Fail
+state's cause."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from moto.stepfunctions.parser.asl.component.common.error_name.failure_event imp
 )
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+from moto.stepfunctions.parser.asl.component.state.choice.state_choice import StateChoice
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
@@ -148,11 +150,32 @@ def fail_state(self: StateFail, env: Any) -> None:
         raise FailureEventException(event) from failure
 
 
+def choice_state(self: StateChoice, env: Any) -> None:
+    """A Choice whose rules all fail and that has no Default fails with States.NoChoiceMatched, as the developer
+    guide names it (catchable where the Choice is in a branch); moto raised a RuntimeError, i.e. States.Runtime."""
+    try:
+        ORIGINALS["choice_state"](self, env)
+    except RuntimeError as error:
+        if self.default_state is not None or not str(error.args[0]).startswith("No branching option"):
+            raise
+        no_match = StatesErrorNameType.StatesNoChoiceMatched
+        cause = f"No Choice rule of state {self.name!r} matched its input, and it has no Default"
+        details = TaskFailedEventDetails(error=no_match.to_name(), cause=cause)
+        event = FailureEvent(
+            env=env,
+            error_name=StatesErrorName(typ=no_match),
+            event_type=HistoryEventType.TaskFailed,
+            event_details=cast(EventDetails, {"taskFailedEventDetails": details}),
+        )
+        raise FailureEventException(event) from error
+
+
 PATCHES: PatchList = [
     (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", normalise_parameters),
     (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", normalise_response),
     (ErrorEqualsDecl, "_eval_body", error_equals),
     (StateFail, "_eval_state", fail_state),
+    (StateChoice, "_eval_state", choice_state),
     (branches_decl, "CustomErrorName", branch_error_name),
 ]
 EXTRA = [use_extract_json, name_services]

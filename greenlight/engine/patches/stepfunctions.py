@@ -1,11 +1,12 @@
 """The Step Functions API, where moto's differs: MockConfigFile test cases (`arn:...:stateMachine:<name>#<Case>`,
-whose loader moto stubs) and StopExecution's stopDate."""
+whose loader moto stubs), StopExecution's stopDate, and an execution's output as JSON text."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
@@ -44,6 +45,14 @@ def stop_execution(self: Execution, stop_date: Any, error: str | None, cause: st
     """StopExecution answers with its stopDate (a required member); moto sets it later, on the worker thread."""
     self.stop_date = stop_date
     ORIGINALS["execution_stop"](self, stop_date, error, cause)
+
+
+def output_as_json(execution: Execution) -> None:
+    """DescribeExecution's `output` is the result as JSON text (botocore: SensitiveData, a string), as AWS gives it:
+    moto passes a string result on unquoted (`done`, not `"done"`) and fails on a timestamp in the result (an
+    aws-sdk task's `CreationDate`). Called once the execution has ended (patches/progress.py)."""
+    if execution.output is not None:
+        execution.output = to_json_str(execution.output, separators=(",", ":"))
 
 
 PATCHES: PatchList = [
