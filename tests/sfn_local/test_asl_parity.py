@@ -112,7 +112,7 @@ CASES = {
         },
         {"ready": False},
         ("FAILED", "States.NoChoiceMatched"),
-        "a Choice matching nothing fails with States.Runtime, not the developer guide's States.NoChoiceMatched",
+        "a Choice matching nothing fails with States.Runtime, not the States Language's States.NoChoiceMatched",
         ("FAILED", "States.Runtime"),
     ),
     "a named error under a Catch States.ALL": Case(

@@ -151,8 +151,8 @@ def fail_state(self: StateFail, env: Any) -> None:
 
 
 def choice_state(self: StateChoice, env: Any) -> None:
-    """A Choice whose rules all fail and that has no Default fails with States.NoChoiceMatched, as the developer
-    guide names it (catchable where the Choice is in a branch); moto raised a RuntimeError, i.e. States.Runtime."""
+    """A Choice whose rules all fail and that has no Default fails with States.NoChoiceMatched, as the States Language
+    specification says (catchable where the Choice is in a branch); moto raised a RuntimeError, i.e. States.Runtime."""
     try:
         ORIGINALS["choice_state"](self, env)
     except RuntimeError as error:
