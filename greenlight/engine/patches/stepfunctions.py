@@ -51,8 +51,9 @@ def output_as_json(execution: Execution) -> None:
     """DescribeExecution's `output` is the result as JSON text (botocore: SensitiveData, a string), as AWS gives it:
     moto passes a string result on unquoted (`done`, not `"done"`) and fails on a timestamp in the result (an
     aws-sdk task's `CreationDate`). Called once the execution has ended (patches/progress.py)."""
-    if execution.output is not None:
+    if execution.output is not None and not getattr(execution, "greenlight_output_is_json", False):  # once
         execution.output = to_json_str(execution.output, separators=(",", ":"))
+        execution.greenlight_output_is_json = True  # type: ignore[attr-defined]
 
 
 PATCHES: PatchList = [
