@@ -53,7 +53,7 @@ def output_as_json(execution: Execution) -> None:
     aws-sdk task's `CreationDate`). Called once the execution has ended (patches/progress.py)."""
     if execution.output is not None and not getattr(execution, "greenlight_output_is_json", False):  # once
         execution.output = to_json_str(execution.output, separators=(",", ":"))
-        execution.greenlight_output_is_json = True  # type: ignore[attr-defined]
+        execution.greenlight_output_is_json = True
 
 
 PATCHES: PatchList = [
