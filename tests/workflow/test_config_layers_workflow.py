@@ -25,7 +25,8 @@ def quick_large_config(size: int = 40_000) -> str:
     """The quick settings and a scenario of 100 requests, with the team's notes up to `size` bytes: 40 KB is five
     times what an SSM parameter holds."""
     document = yaml.safe_load(large_config())
-    document["synthetic"] |= {**QUICK["synthetic"], "total_requests": 100}
+    # its requests' latency limit (800 ms) needs a deadline past it: a limit no request can reach is refused
+    document["synthetic"] |= {**QUICK["synthetic"], "total_requests": 100, "request_timeout_seconds": 3}
     text = yaml.safe_dump({**QUICK, "synthetic": document["synthetic"]}, width=1000)
     note = "# the orders team keeps one request per catalogue case\n"
     return text + note * ((size - len(text.encode())) // len(note) + 1)
