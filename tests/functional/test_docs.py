@@ -20,8 +20,8 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.functional
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "bench" / "README.md"]
-PROGRAMS = ("make", "greenlight", "python", "python3")
-OTHER_PROGRAMS = ("sam", "aws", "pytest", "git", "curl", "cd", "hey")
+PROGRAMS = ("make", "greenlight", "python", "python3", "pytest")
+OTHER_PROGRAMS = ("sam", "aws", "git", "curl", "cd", "hey")
 # What may come before a command on its line: a shell prompt, `time`, environment assignments, a path to the venv.
 PREFIX = re.compile(r"^(?:\$ )?(?:time )?(?:[A-Z_][A-Z0-9_]*=\S* )*(?:\.venv/bin/)?")
 
@@ -158,6 +158,18 @@ def _module_source(module: str) -> str:
     return (origin.parent / "__main__.py" if origin.name == "__init__.py" else origin).read_text()
 
 
+def _missing_tests(command: Shown, arguments: list[str]) -> list[str]:
+    paths = [word.split("::")[0] for word in arguments if word.startswith("tests/")]
+    return [f"{command.page}: `{command.text}`: no {path}" for path in paths if not (ROOT / path).exists()]
+
+
+def test_every_pytest_command_shown_names_real_tests() -> None:
+    shown = [s for s in SHOWN if s.text.startswith("pytest ")]
+    assert shown
+    problems = [problem for s in shown for problem in _missing_tests(s, s.words()[1:])]
+    assert not problems, "\n".join(problems)
+
+
 def test_every_python_command_shown_names_a_real_module_or_script_and_its_options() -> None:
     shown = [s for s in SHOWN if s.text.startswith(("python ", "python3 "))]
     assert any(s.text.startswith("python -m bench.") for s in shown)
@@ -173,7 +185,7 @@ def test_every_python_command_shown_names_a_real_module_or_script_and_its_option
                 problems += [f"{command.page}: `{command.text}`: {problem}"] if problem else []
                 continue
             if module == "pytest":
-                problems += [f"{command.page}: no {w}" for w in arguments if w.startswith("tests/") and not (ROOT / w.split("::")[0]).exists()]
+                problems += _missing_tests(command, arguments)
                 continue
             source = _module_source(module)
         else:
@@ -184,7 +196,9 @@ def test_every_python_command_shown_names_a_real_module_or_script_and_its_option
             source = script.read_text()
         for option in (w.split("=", 1)[0] for w in arguments if w.startswith("--")):
             if f'"{option}"' not in source:
-                problems.append(f"{command.page}: `{command.text}`: {words[1] if words[0] == '-m' else words[0]} takes no {option}")
+                problems.append(
+                    f"{command.page}: `{command.text}`: {words[1] if words[0] == '-m' else words[0]} takes no {option}"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -206,10 +220,16 @@ def anchors(path: Path) -> set[str]:
 
 
 def test_github_anchors_are_computed_as_github_does() -> None:
-    assert github_anchor("Two deployment engines: CodeDeploy and Amazon ECS") == "two-deployment-engines-codedeploy-and-amazon-ecs"
+    assert (
+        github_anchor("Two deployment engines: CodeDeploy and Amazon ECS")
+        == "two-deployment-engines-codedeploy-and-amazon-ecs"
+    )
     assert github_anchor("Which ECS hook: Lambda or pause") == "which-ecs-hook-lambda-or-pause"
     assert github_anchor("GREEN against BLUE: centre and tail") == "green-against-blue-centre-and-tail"
-    assert github_anchor("Figures (measured on the 2-core development machine)") == "figures-measured-on-the-2-core-development-machine"
+    assert (
+        github_anchor("Figures (measured on the 2-core development machine)")
+        == "figures-measured-on-the-2-core-development-machine"
+    )
 
 
 def test_every_relative_link_reaches_a_file_and_a_heading() -> None:
@@ -243,7 +263,8 @@ def test_the_fault_count_the_docs_give_is_the_fault_matrix_s() -> None:
     matrix = (ROOT / "docs" / "fault-matrix.md").read_text()
     codedeploy, ecs, pause = (_table_rows(part) for part in re.split(r"^## ", matrix, flags=re.M))
     said = re.search(
-        r"lists (\d+) faults, in (\d+) rows for CodeDeploy \((\d+) runs.*?(\d+) for the ECS Lambda hook and (\d+) for the ECS pause",
+        r"lists (\d+) faults, in (\d+) rows for CodeDeploy \((\d+) runs"
+        r".*?(\d+) for the ECS Lambda hook and (\d+) for the ECS pause",
         " ".join((ROOT / "docs" / "limits.md").read_text().split()),
     )
     assert said, "docs/limits.md no longer says how many faults the matrix lists"
