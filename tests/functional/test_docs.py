@@ -269,3 +269,17 @@ def test_the_fault_count_the_docs_give_is_the_fault_matrix_s() -> None:
     )
     assert said, "docs/limits.md no longer says how many faults the matrix lists"
     assert [int(n) for n in said.groups()] == [codedeploy + ecs + pause, codedeploy, len(FAULTS), ecs, pause]
+
+
+def test_every_config_the_docs_show_is_valid() -> None:
+    from common.config import GreenlightConfig, parse_document, validate
+
+    shown = 0
+    for path in DOCS:
+        for block in re.findall(r"^```yaml\n(.*?)^```", path.read_text(), re.S | re.M):
+            tops = set(re.findall(r"^(\w+):", block, re.M))
+            if not tops or not tops <= set(GreenlightConfig.model_fields):
+                continue  # a CloudFormation or appspec snippet, not a greenlight config
+            validate(parse_document(block, str(path)), f"a config shown in {path.relative_to(ROOT)}")
+            shown += 1
+    assert shown >= 2
