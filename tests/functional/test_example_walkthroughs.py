@@ -24,7 +24,9 @@ import pytest
 from greenlight.engine.project import load_template
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.functional
+# Each walkthrough runs every aws and sam command through the CLIs' own parsers, one process each: a minute on a
+# quiet machine, several on a loaded one (the subprocess's own deadline, 300 s, bounds it).
+pytestmark = [pytest.mark.functional, pytest.mark.timeout(420)]
 
 SAM_PYTHON = ROOT / ".venv-sam" / "bin" / "python"
 EXAMPLES = ["ecs-bluegreen", "ecs-native"]  # each walkthrough starts at the repo root

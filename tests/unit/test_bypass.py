@@ -85,7 +85,7 @@ def test_what_aws_records_comes_before_anything_the_value_claims() -> None:
         (holding(by="jane\u2028admin"), "by: holds the control character U+2028"),
         (holding(reason="x\u0085y"), "holds the control character U+0085"),
         # format characters reorder or hide what a reader sees (bidi overrides and isolates, zero-width ones)
-        (holding(by="mallory\u202e"), "by: Value error, holds the control character U+202E"),
+        (holding(by="mallory\u202e"), "by: holds the control character U+202E"),
         (holding(by="jane\u2066x\u2069"), "holds the control character U+2066"),
         (holding(reason="INC-42\u200b"), "holds the control character U+200B"),
     ],
@@ -120,5 +120,5 @@ def test_why_a_bypass_is_ignored_holds_no_control_character_whatever_its_keys_ho
     text = json.loads(holding())
     text["\u001b[2J\u001b[31mAPPROVED\nby security\u202e"] = 1
     found = parse(json.dumps(text), NAME, NOW)
-    assert isinstance(found, IgnoredBypass) and "Extra inputs are not permitted" in found.why
+    assert isinstance(found, IgnoredBypass) and "unknown key (valid here: by, reason, expires_at)" in found.why
     assert CONTROL_CHARACTERS.search(found.why) is None and "\\u001b[2J\\u001b[31mAPPROVED\\u000aby" in found.why
