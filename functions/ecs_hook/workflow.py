@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from common.aws_errors import on_aws_side
+from common.names import execution_arn
 from common.observability import logger
 from common.outcomes import OUTAGE_POLICIES
 from ecs_hook import announce
@@ -27,17 +28,6 @@ if TYPE_CHECKING:
 MAX_START_ATTEMPTS = 3
 ENDED_WITHOUT_VERDICT = {"FAILED", "TIMED_OUT", "ABORTED"}
 STILL_RUNNING = {"RUNNING", "PENDING_REDRIVE"}
-
-
-def execution_arn(state_machine_arn: str, name: str) -> str:
-    """arn:...:stateMachine:<name>[:<alias or version>] -> arn:...:execution:<name>:<execution name>.
-
-    An execution started through an alias or a version is named after the state machine itself.
-    """
-    parts = state_machine_arn.split(":")
-    if len(parts) < 7 or parts[5] != "stateMachine":
-        raise ValueError(f"STATE_MACHINE_ARN {state_machine_arn!r} is not a state machine ARN")
-    return ":".join([*parts[:5], "execution", parts[6], name])
 
 
 def _no_events() -> Any:

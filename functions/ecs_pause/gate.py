@@ -5,8 +5,9 @@ The opt-in is the service's `greenlight:gate` tag (ListTagsForResource), naming 
 team's pause hook for a manual approval, at a stage the tag does not name or on a service without the tag, is never
 answered by greenlight. The event names no hook configuration, so two pause hooks awaiting action at one stage
 cannot be told apart: greenlight then answers neither (their timeouts act), rather than risk answering a person's.
-Whatever cannot be read for reasons on greenlight's side fails closed (nothing answered); a read failing on AWS's side
-propagates, so Lambda retries the event.
+A hook ECS no longer waits on (a late or repeated event: a person, its timeout or greenlight answered it) starts
+nothing. Whatever cannot be read for reasons on greenlight's side fails closed (nothing answered); a read failing on
+AWS's side propagates, so Lambda retries the event.
 """
 
 from __future__ import annotations
@@ -18,14 +19,21 @@ from botocore.exceptions import ClientError
 from common.aws_errors import on_aws_side
 from common.ecs_deployment import ServiceDeploymentNotFoundError, service_deployment
 from common.observability import logger
-from common.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, other_paused_hooks
+from common.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, not_awaiting, other_paused_hooks
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
 
 
 class NotGatedError(Exception):
-    """greenlight does not answer this pause hook; the message says why (logged, never an answer to ECS)."""
+    """greenlight does not answer this pause hook; the message says why (logged, never an answer to ECS).
+
+    `left_alone`: a hook greenlight may own (the service asked for the stage, or its tags cannot be read) that nobody
+    else will answer either, so the deployment waits out the hook's timeout: a warning and a metric, not routine."""
+
+    def __init__(self, why: str, left_alone: bool = True) -> None:
+        super().__init__(why)
+        self.left_alone = left_alone
 
 
 def _tags(ecs: ECSClient, service_arn: str) -> list[dict[str, Any]]:
@@ -46,7 +54,8 @@ def check(ecs: ECSClient, event: PauseHookEvent) -> dict[str, Any]:
     if event.stage not in stages:
         raise NotGatedError(
             f"the service's {GATE_TAG} tag does not name {event.stage} (it names {sorted(stages) or 'nothing'}): "
-            "another team's pause hook, left to them"
+            "another team's pause hook, left to them",
+            left_alone=False,
         )
     try:
         deployment = service_deployment(ecs, event.deployment_arn)
@@ -56,6 +65,9 @@ def check(ecs: ECSClient, event: PauseHookEvent) -> dict[str, Any]:
         if on_aws_side(error):
             raise
         raise NotGatedError(f"the service deployment cannot be read ({error})") from error
+    gone = not_awaiting(deployment, event.hook_id)
+    if gone:  # a late or repeated event (EventBridge retries for up to an hour): answered already, nothing to judge
+        raise NotGatedError(gone, left_alone=False)
     others = other_paused_hooks(deployment, event.hook_id)
     if others:
         raise NotGatedError(

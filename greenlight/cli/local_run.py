@@ -84,6 +84,11 @@ def check_arguments(args: argparse.Namespace) -> None:
     if args.controller == "ecs":
         check_stage(args.stage)
     check_hook_kind(args)
+    if getattr(args, "mock_config", None) and args.controller == "ecs":
+        raise UsageError(
+            "--mock-config plays the CodeDeploy path only: on the ECS path the hook (or the pause hook's function) "
+            "starts the workflow, and a MockConfigFile case cannot be named there"
+        )
     if getattr(args, "rollback", False) and (args.controller != "ecs" or args.stage not in ROLLBACK_STAGES):
         raise UsageError("--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT")
     if args.time_scale < 0:

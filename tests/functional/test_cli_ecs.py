@@ -9,6 +9,7 @@ import pytest
 
 from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
+from tests.conftest import ROOT
 from tests.support.quick_config import quick_config
 
 pytestmark = pytest.mark.functional
@@ -65,3 +66,30 @@ def test_rollback_is_for_the_stages_ecs_reinvokes_only(capsys: pytest.CaptureFix
     args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--controller", "ecs", "--rollback"]
     assert main(args) == 2  # POST_TEST_TRAFFIC_SHIFT by default: ECS never re-invokes it in a rollback
     assert "--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("hook", ["lambda", "pause"])
+def test_a_mock_config_is_refused_on_the_ecs_path_not_ignored(hook: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # The MockConfigFile's cases (PrepareCrashes, FinalizeFails, ...) are played on the CodeDeploy path only: on the
+    # ECS path the run went on unmocked and answered Succeeded, CONTINUE, as if the case had passed.
+    args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--controller", "ecs", "--ecs-hook", hook]
+    mock = f"{ROOT / 'tests' / 'MockConfigFile.json'}#PrepareCrashes"
+    assert main([*args, "--mock-config", mock]) == 2
+    assert "--mock-config plays the CodeDeploy path only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--controller", "codedeploy"], "--ecs-hook pause needs --controller ecs"),
+        (["--controller", "ecs", "--stage", "TEST_TRAFFIC_SHIFT"], "ECS pauses only at"),
+        (["--controller", "ecs", "--stage", "PRODUCTION_TRAFFIC_SHIFT"], "not at PRODUCTION_TRAFFIC_SHIFT"),
+    ],
+)
+def test_a_pause_hook_where_ecs_allows_none_is_a_usage_error(
+    extra: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The ECS guide ("Pause hooks for Amazon ECS service deployments"): no pause hook at the two traffic shifts.
+    args = ["local", "run", "--target-url", "http://127.0.0.1:9", "--ecs-hook", "pause", *extra]
+    assert main(args) == 2
+    assert said in capsys.readouterr().err

@@ -13,11 +13,15 @@ import pytest
 from moto import mock_aws
 
 from common.models import ValidationResult, ValidationStatus
+from common.pause_hook import PauseHookEvent
+from common.settings import HookSettings
+from ecs_pause.app import start as start_pause
 from finalize.app import Services, finalize
 from greenlight.engine.project import Project
 from hook.app import start
 from safety_net.app import report_failure
 from tests.conftest import load_event
+from tests.support.pause_ecs import RecordingEcs, story_event
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
 pytestmark = pytest.mark.functional
@@ -93,6 +97,12 @@ def emitted(capsys: pytest.CaptureFixture[str]) -> set[Metric]:
         with stubbed("stepfunctions") as (sfn, stubber):
             stubber.add_client_error("start_execution", "ThrottlingException")
             start(sfn, RecordingCodeDeploy(), STATE_MACHINE, "d-1", "hook-1", policy, RecordingEvents)  # type: ignore[arg-type]
+    # a pause hook an opted-in service asked for, left alone (another pause hook awaits action at its stage)
+    ecs = RecordingEcs()
+    ecs.deployment["lifecycleHookDetails"].append(ecs.hook | {"hookId": "ecs-pause-theirs"})
+    with stubbed("stepfunctions") as (sfn, _):
+        settings = HookSettings(state_machine_arn=STATE_MACHINE, outage_policy="fail")
+        start_pause(sfn, ecs, PauseHookEvent.parse(story_event()), settings, RecordingEvents)  # type: ignore[arg-type]
     found = set()
     for line in capsys.readouterr().out.splitlines():
         if '"_aws"' in line:

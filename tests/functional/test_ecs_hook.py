@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 import ecs_hook.app
 from common.ecs_deployment import ServiceDeploymentView, view_of
+from common.names import execution_arn
 from ecs_hook.app import handler, respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
 from ecs_hook.steps import execution_name_for, step_key
-from ecs_hook.workflow import MAX_START_ATTEMPTS, Workflow, execution_arn
+from ecs_hook.workflow import MAX_START_ATTEMPTS, Workflow
 from tests.conftest import load_event
 from tests.support.stubs import aws_response, stubbed
 

@@ -180,6 +180,80 @@ def test_a_start_that_fails_is_answered_as_the_outage_policy_says(
     assert counted == ({"OutageAllowed"} if action == "CONTINUE" else {"StartFailed"})
 
 
+@pytest.mark.parametrize("policy", ["fail", "allow"])
+def test_a_repeated_event_whose_start_fails_leaves_the_answer_to_the_running_workflow(policy: str) -> None:
+    # GIVEN the first delivery started the workflow, and EventBridge delivers the event again (at least once)
+    ecs, events = RecordingEcs(), RecordingEvents()
+    event = PauseHookEvent.parse(story_event())
+    name = execution_name(HOOK_ID)
+    running = aws_response("stepfunctions/DescribeExecution") | {"status": "RUNNING", "name": name}
+    running.pop("stopDate"), running.pop("error"), running.pop("cause")
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_response("start_execution", aws_response("stepfunctions/StartExecution"))
+        # WHEN the second delivery's start fails on AWS's side (throttled through every SDK attempt)
+        stubber.add_client_error("start_execution", "ThrottlingException")
+        arn = f"arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:{name}"
+        stubber.add_response("describe_execution", running, {"executionArn": arn})
+        first = start(sfn, ecs, event, settings(policy), lambda: events)  # type: ignore[arg-type]
+        again = start(sfn, ecs, event, settings(policy), lambda: events)  # type: ignore[arg-type]
+    # THEN the outage policy is not applied to a hook whose workflow runs: it alone answers ECS (neither a ROLLBACK of
+    # a release it may pass, nor, under `allow`, a CONTINUE of one it may fail)
+    assert (first, again) == ("started", "already-started")
+    assert ecs.calls == [] and events.entries == []
+
+
+def test_a_start_that_fails_with_no_workflow_under_way_is_still_answered() -> None:
+    ecs, events = RecordingEcs(), RecordingEvents()
+    with stubbed("stepfunctions") as (sfn, stubber):
+        stubber.add_client_error("start_execution", "ThrottlingException")
+        stubber.add_client_error("describe_execution", "ExecutionDoesNotExist")
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), lambda: events)  # type: ignore[arg-type]
+    assert outcome == "start-failed:reported" and ecs.accepted == ["ROLLBACK"]
+
+
+@pytest.mark.parametrize("hook_status", ["SUCCEEDED", "FAILED", "TIMED_OUT"])
+def test_a_late_event_for_a_hook_no_longer_awaiting_action_starts_nothing(hook_status: str) -> None:
+    # GIVEN EventBridge delivers the event late (its retries last up to an hour): a person or the timeout answered
+    ecs = RecordingEcs()
+    ecs.hook["status"] = hook_status
+    with stubbed("stepfunctions") as (sfn, _):  # no start queued: a start would fail the test
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), RecordingEvents)  # type: ignore[arg-type]
+    assert outcome == "not-gated" and ecs.calls == []
+
+
+def _left_alone_counts(capsys: pytest.CaptureFixture[str]) -> int:
+    return sum(1 for blob in emf_blobs(capsys) if "PauseHookLeftAlone" in blob)
+
+
+def test_a_hook_an_opted_in_service_asked_for_but_greenlight_leaves_alone_is_a_warning_and_a_metric(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN the service's tag names the stage, but a person's approval hook awaits action beside greenlight's
+    ecs = RecordingEcs()
+    ecs.deployment["lifecycleHookDetails"].append(ecs.hook | {"hookId": "ecs-pause-theirs"})
+    with stubbed("stepfunctions") as (sfn, _), caplog.at_level("INFO", logger="greenlight"):
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), RecordingEvents)  # type: ignore[arg-type]
+    # THEN the deployment waits out its hook's timeout (a day when unset): the team that opted in must see why
+    assert outcome == "not-gated" and ecs.calls == []
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Not answered by greenlight")]
+    assert record.levelname == "WARNING" and "other pause hook(s) await action" in record.getMessage()
+    assert _left_alone_counts(capsys) == 1
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_another_teams_hook_or_a_late_event_is_no_warning(
+    late: bool, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ecs = RecordingEcs(tags=None if late else [])
+    if late:
+        ecs.hook["status"] = "SUCCEEDED"
+    with stubbed("stepfunctions") as (sfn, _), caplog.at_level("INFO", logger="greenlight"):
+        outcome = start(sfn, ecs, PauseHookEvent.parse(story_event()), settings(), RecordingEvents)  # type: ignore[arg-type]
+    assert outcome == "not-gated"
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Not answered by greenlight")]
+    assert record.levelname == "INFO" and _left_alone_counts(capsys) == 0
+
+
 # --- ContinueServiceDeployment ---------------------------------------------------------------------------------
 
 

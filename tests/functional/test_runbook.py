@@ -26,6 +26,7 @@ SHELL_VARIABLES = {
     "$ALIAS": "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation:live",
     "$DEPLOYMENT": "d-ABCDEF123",
     "$EXECUTION": "arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:greenlight-0123abcd",
+    "$SERVICE_DEPLOYMENT": "arn:aws:ecs:us-east-1:123456789012:service-deployment/my-cluster/my-service/EZe5RNVLH6PPz",
 }
 
 
@@ -80,6 +81,19 @@ def test_every_aws_command_parses_as_the_aws_cli_parses_it(commands: list[str], 
     )
     codes = json.loads(result.stdout.split("CODES ", 1)[1])
     assert [" ".join(line) for line, code in zip(lines, codes, strict=True) if code != 0] == [], result.stderr
+
+
+def test_a_paused_ecs_deployment_can_be_answered_by_hand(commands: list[str]) -> None:
+    """A pause hook greenlight leaves alone (or cannot answer) waits for its timeout: the runbook says how to find why
+    (the front door's own log line) and how to answer ECS by hand, with the service deployment's ARN the CLI requires
+    (the ECS guide's example omits it)."""
+    calls = [shlex.split(line)[1:] for line in commands if line.startswith("aws ecs continue-service-deployment")]
+    actions = {dict(zip(call[2::2], call[3::2], strict=False)).get("--action") for call in calls}
+    assert actions == {"CONTINUE", "ROLLBACK"}
+    assert all("--service-deployment-arn" in call and "--hook-id" in call for call in calls)
+    runbook = (ROOT / "docs" / "runbook.md").read_text()
+    searched = re.findall(r'--filter-pattern "\\"(Not answered by greenlight)\\""', runbook)
+    assert searched and searched[0] in (ROOT / "functions" / "ecs_pause" / "app.py").read_text()
 
 
 def test_every_greenlight_command_parses(commands: list[str]) -> None:

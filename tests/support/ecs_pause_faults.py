@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
 Setup = Callable[["LocalEngine", "PausePlay", dict[str, Any]], None]
+# The pause hook's function makes 2 attempts per call (ecs_pause.app.PAUSE_CLIENT_CONFIG, short timeouts under its
+# function timeout); Finalize and the safety net make SDK_ATTEMPTS (common.aws.CLIENT_CONFIG).
+FRONT_DOOR_ATTEMPTS = 2
 
 
 def _api_faults(service: str, operation: str, *codes: str) -> Setup:
@@ -70,6 +73,30 @@ def _stop_while_running(engine: LocalEngine, pause: PausePlay, seen: dict[str, A
     pause.after_delivery = stop
 
 
+def _second_start_throttled(engine: LocalEngine, pause: PausePlay, seen: dict[str, Any]) -> None:
+    """EventBridge delivers the event twice; the first delivery starts the workflow, the second's StartExecution is
+    throttled through every SDK attempt (the faults are injected as the front door takes the second delivery)."""
+    pause.deliveries = 2
+    inner, function = engine.clients["lambda"], engine.function_names["EcsPauseHookFunction"]
+
+    class SecondStartThrottled:
+        invoked = 0
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(inner, name)
+
+        def invoke(self, **kwargs: Any) -> Any:
+            if kwargs.get("FunctionName") == function:
+                SecondStartThrottled.invoked += 1
+                if SecondStartThrottled.invoked == 2:
+                    throttled = ["ThrottlingException"] * FRONT_DOOR_ATTEMPTS
+                    engine.inject_api_faults("stepfunctions", "start_execution", *throttled)
+                    seen["faults"] = engine.settings.api_faults[("stepfunctions", "start_execution")]
+            return inner.invoke(**kwargs)
+
+    engine.clients["lambda"] = SecondStartThrottled()
+
+
 def _set(**values: Any) -> Setup:
     def setup(engine: LocalEngine, pause: PausePlay, seen: dict[str, Any]) -> None:
         for name, value in values.items():
@@ -101,6 +128,11 @@ PAUSE_FAULTS = [
                "the second start names the open execution (same name and input: Step Functions starts nothing new; "
                "ExecutionAlreadyExists once it closed)", "CONTINUE", "SUCCEEDED", _set(deliveries=2),
                evidence='"pause_outcomes":["started","started"]', executions=1),
+    PauseFault("pause-event-twice-second-start-throttled", "EventBridge delivers the event twice, the second "
+               "StartExecution throttled (every SDK attempt)", "the second delivery finds the first's execution "
+               "(DescribeExecution) and leaves the answer to it: no outage policy for a hook a workflow judges",
+               "CONTINUE", "SUCCEEDED", _second_start_throttled, config={"metrics": {"bake_seconds": 200}},
+               evidence='"pause_outcomes":["started","already-started"]', executions=1),
     PauseFault("pause-timed-out", "the hook times out before the verdict", "Finalize's CONTINUE is refused (the hook "
                "is TIMED_OUT) and recorded; ECS's timeout action rolls back", None, "TIMED_OUT",
                options={"pause_timeout_minutes": 0.5}, config={"metrics": {"bake_seconds": 200}}, refused=1,
@@ -127,11 +159,11 @@ PAUSE_FAULTS = [
                evidence="ABORTED"),
     PauseFault("pause-start-throttled", "StartExecution throttled (every SDK attempt)", "the front door tells ECS "
                "ROLLBACK at once (OutagePolicy fail)", "ROLLBACK", "FAILED",
-               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * SDK_ATTEMPTS),
+               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * FRONT_DOOR_ATTEMPTS),
                evidence="start-failed:reported", executions=0),
     PauseFault("pause-start-throttled-allow", "the same, OutagePolicy allow", "the front door tells ECS CONTINUE at "
                "once, with a Greenlight Outage Allowed event", "CONTINUE", "SUCCEEDED",
-               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * SDK_ATTEMPTS),
+               _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * FRONT_DOOR_ATTEMPTS),
                options={"stack_parameters": {"OutagePolicy": "allow"}}, evidence="Greenlight Outage Allowed",
                executions=0),
     PauseFault("pause-not-opted-in", "the service's greenlight:gate tag does not name the stage (another team's hook)",

@@ -124,3 +124,23 @@ def test_the_last_resort_of_a_pause_hook_goes_through_the_safety_nets_function()
     assert roll_back["Next"] == roll_back["Catch"][0]["Next"] == "Finalize Failed"
     # ... and the request Finalize gets after Prepare failed is the execution's input, hook_type and all
     assert states["Record Prepare Error"]["Parameters"]["request.$"] == "$$.Execution.Input"
+
+
+def test_the_pause_hooks_aws_calls_end_before_its_function_times_out(resources: dict[str, Any]) -> None:
+    # A start that fails is answered at once as the outage policy says (README): that holds for a Step Functions (or
+    # ECS) endpoint that hangs only if every AWS call one invocation makes, each at its worst (every attempt hanging
+    # until its timeouts, the retry backoff between), ends before the function's timeout. Otherwise the function times
+    # out, Lambda retries it twice, and ECS waits out the hook's timeout (a day when unset) instead of the policy.
+    from ecs_pause import app
+    from tests.support.ecs_pause_faults import FRONT_DOOR_ATTEMPTS
+
+    config = app.PAUSE_CLIENT_CONFIG
+    attempts = config.retries["total_max_attempts"]
+    assert attempts == FRONT_DOOR_ATTEMPTS  # the fault rows throttle every attempt of the front door's calls
+    # botocore's standard mode: up to min(2 ** i, 20) s between attempts, 5 s more when AWS asks (x-amz-retry-after)
+    backoff = sum(min(2.0 ** (attempt - 1), 20.0) + 5.0 for attempt in range(1, attempts))
+    worst_call = attempts * (config.connect_timeout + config.read_timeout) + backoff
+    # ListTagsForResource, DescribeServiceDeployments, StartExecution, DescribeExecution, ContinueServiceDeployment,
+    # DescribeServiceDeployments (a refusal's hook status), PutEvents
+    assert app.MAX_AWS_CALLS == 7
+    assert app.MAX_AWS_CALLS * worst_call < resources["EcsPauseHookFunction"]["Properties"]["Timeout"]
