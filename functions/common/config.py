@@ -1,9 +1,10 @@
 """The greenlight config: one pydantic model, the JSON Schema generated from it, and the layered loading.
 
 Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the
-SSM parameter `<prefix>/<application>/<deployment group>`. Each parameter holds YAML or JSON, read strictly
-(common.config_text); common.config_sources reads and merges them, remembering which layer set what. The
-sections live in common.config_base, common.config_http and common.config_metrics.
+SSM parameter `<prefix>/<application>/<deployment group>`. Each holds YAML or JSON, read strictly
+(common.config_text), or points at a larger layer in S3 or AppConfig (common.config_layers); common.config_sources
+reads and merges them, remembering which layer set what. The sections live in common.config_base,
+common.config_http, common.config_metrics and common.config_checks.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from common.config_base import (
     DEFAULT_LIFECYCLE_EVENT,
@@ -21,6 +22,14 @@ from common.config_base import (
     ReadLimitsConfig,
     Section,
     ValidationConfig,
+)
+from common.config_checks import (
+    CHECK_FUNCTION_PREFIX_CONTEXT,
+    DEFAULT_CHECK_FUNCTION_PREFIX,
+    MAX_CHECKS,
+    CheckConfig,
+    LambdaCheck,
+    WebhookCheck,
 )
 from common.config_errors import phrase
 from common.config_http import (
@@ -33,15 +42,25 @@ from common.config_http import (
     TlsConfig,
 )
 from common.config_metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
-from common.config_text import ConfigTextError, decode, load_text
+from common.config_text import (
+    MAX_CONFIG_BYTES,
+    MAX_LAYER_BYTES,
+    SSM_LIMIT_WHY,
+    STORE_LIMIT_WHY,
+    ConfigTextError,
+    decode,
+    load_text,
+)
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
 
 __all__ = [
+    "DEFAULT_CHECK_FUNCTION_PREFIX",
     "DEFAULT_LIFECYCLE_EVENT",
     "VALIDATIONS",
     "VALIDATION_SECTIONS",
     "BaselineConfig",
+    "CheckConfig",
     "Comparison",
     "ConfigError",
     "Expectation",
@@ -49,6 +68,7 @@ __all__ = [
     "HealthConfig",
     "InconclusivePolicy",
     "JsonAssertion",
+    "LambdaCheck",
     "LifecycleEvent",
     "MetricCheck",
     "MetricsConfig",
@@ -60,6 +80,7 @@ __all__ = [
     "SyntheticConfig",
     "TlsConfig",
     "ValidationConfig",
+    "WebhookCheck",
     "dump",
     "json_schema",
     "merge",
@@ -86,7 +107,43 @@ class GreenlightConfig(Section):
     health: HealthConfig = Field(default_factory=HealthConfig)
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    webhooks: list[WebhookCheck] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Custom checks a service team runs as an HTTP service: each is POSTed the deployment's document "
+        "and answers passed, failed or inconclusive (docs/custom-checks.md).",
+    )
+    lambda_checks: list[LambdaCheck] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Custom checks a service team runs as a Lambda function named with the stack's "
+        "CheckFunctionPrefix: invoked with the same document, answering the same way (docs/custom-checks.md).",
+    )
     # greenlight new-validation: the section of each validation it added is a field above this line.
+
+    @model_validator(mode="after")
+    def checks_are_distinct(self) -> GreenlightConfig:
+        """Each check's name names its result beside the built-in validations': one name, one result."""
+        checks = self.checks()
+        if len(checks) > MAX_CHECKS:
+            raise ValueError(f"webhooks and lambda_checks name {len(checks)} checks together; at most {MAX_CHECKS}")
+        seen: set[str] = set()
+        reserved = set(_validation_sections()) | RESERVED_CHECK_NAMES
+        for check in checks:
+            if check.name in reserved:
+                raise ValueError(f"a check may not be named {check.name}, the name of greenlight's own step")
+            if check.name in seen:
+                raise ValueError(f"two checks are named {check.name}; each check's result needs its own name")
+            seen.add(check.name)
+        return self
+
+    def checks(self) -> list[CheckConfig]:
+        """The custom checks, webhooks first, in the order the config lists them."""
+        return [*self.webhooks, *self.lambda_checks]
+
+
+# Names of steps that report as a result of their own (a failed state's result is named after it).
+RESERVED_CHECK_NAMES = frozenset({"prepare", "validate", "finalize", "checks"})
 
 
 def _validation_sections() -> dict[str, type[ValidationConfig]]:
@@ -106,10 +163,12 @@ def json_schema() -> dict[str, Any]:
     return GreenlightConfig.model_json_schema(by_alias=True)
 
 
-def parse_document(text: str, source: str) -> dict[str, Any]:
-    """Parse one YAML/JSON layer, strictly (common.config_text); the layer must be a mapping."""
+def parse_document(text: str, source: str, large: bool = False) -> dict[str, Any]:
+    """Parse one YAML/JSON layer, strictly (common.config_text); the layer must be a mapping. `large`: a layer from S3
+    or AppConfig, which may hold up to MAX_LAYER_BYTES instead of an SSM parameter's 8 KB."""
+    limit, why = (MAX_LAYER_BYTES, STORE_LIMIT_WHY) if large else (MAX_CONFIG_BYTES, SSM_LIMIT_WHY)
     try:
-        document = load_text(text) if text.strip() else {}
+        document = load_text(text, limit, why) if text.strip() else {}
     except ConfigTextError as error:
         raise ConfigError(f"config {source} {error}") from error
     if document is None:
@@ -119,13 +178,14 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     return document
 
 
-def parse_bytes(data: bytes, source: str) -> dict[str, Any]:
+def parse_bytes(data: bytes, source: str, large: bool = False) -> dict[str, Any]:
     """Parse a layer read as bytes (a file): refused when over the size limit or not UTF-8."""
+    limit, why = (MAX_LAYER_BYTES, STORE_LIMIT_WHY) if large else (MAX_CONFIG_BYTES, SSM_LIMIT_WHY)
     try:
-        text = decode(data)
+        text = decode(data, limit, why)
     except ConfigTextError as error:
         raise ConfigError(f"config {source} {error}") from error
-    return parse_document(text, source)
+    return parse_document(text, source, large)
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -139,9 +199,14 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def validate(document: dict[str, Any], source: str) -> GreenlightConfig:
+def validate(
+    document: dict[str, Any], source: str, check_function_prefix: str = DEFAULT_CHECK_FUNCTION_PREFIX
+) -> GreenlightConfig:
+    """The config, or ConfigError naming each offending field. `check_function_prefix` is the stack's
+    CheckFunctionPrefix: a Lambda check's function must start with it."""
     try:
-        return GreenlightConfig.model_validate(document)
+        context = {CHECK_FUNCTION_PREFIX_CONTEXT: check_function_prefix}
+        return GreenlightConfig.model_validate(document, context=context)
     except ValidationError as error:
         problems = "; ".join(phrase(GreenlightConfig, problem) for problem in error.errors())
         raise ConfigError(f"invalid config ({source}): {problems}") from error

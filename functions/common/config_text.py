@@ -3,7 +3,8 @@
 YAML is read with PyYAML's safe loader, narrowed: no aliases (a few hundred bytes of them can expand into
 gigabytes), no duplicate keys (YAML's last-wins would silently switch a check off), no merge keys, no binary,
 set or timestamp values (dates stay the text written), only string keys, integers that fit in 64 bits, finite
-floats, and nesting at most `MAX_DEPTH` deep. The document itself must be UTF-8 and at most `MAX_CONFIG_BYTES`.
+floats, and nesting at most `MAX_DEPTH` deep. The document itself must be UTF-8 and at most `MAX_CONFIG_BYTES` (an
+SSM parameter's value), or `MAX_LAYER_BYTES` for a layer read from S3 or AWS AppConfig (common.config_layers).
 """
 
 from __future__ import annotations
@@ -16,9 +17,14 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 # The config lives in an SSM parameter, whose value holds at most 4 KB (standard tier) or 8 KB (advanced tier):
-# a larger document could never be deployed, so it is refused everywhere, the CLI included.
+# a larger document could never be deployed there, so it is refused everywhere, the CLI included.
 MAX_CONFIG_BYTES = 8192
 STANDARD_TIER_CHARACTERS = 4096
+SSM_LIMIT_WHY = "an SSM parameter's 8 KB"
+# A layer an SSM parameter points at, in S3 or AWS AppConfig: large enough for a scenario of 100 requests, small
+# enough that the plan built from it stays far below Step Functions' 256 KiB (Prepare also bounds the plan).
+MAX_LAYER_BYTES = 64 * 1024
+STORE_LIMIT_WHY = "a layer from S3 or AppConfig: 64 KiB"
 MAX_DEPTH = 32
 MAX_INTEGER = (1 << 63) - 1
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -101,23 +107,21 @@ for _name in REFUSED_TAGS:
     StrictLoader.add_constructor(f"tag:yaml.org,2002:{_name}", StrictLoader.refuse_tag)
 
 
-def decode(data: bytes) -> str:
-    """The document as text: refused when over the size limit or not UTF-8."""
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigTextError(f"is over the {MAX_CONFIG_BYTES} bytes a config may have (an SSM parameter's 8 KB)")
+def decode(data: bytes, limit: int = MAX_CONFIG_BYTES, why: str = SSM_LIMIT_WHY) -> str:
+    """The document as text: refused when over the size limit (`why` says whose) or not UTF-8."""
+    if len(data) > limit:
+        raise ConfigTextError(f"is over the {limit} bytes a config may have ({why})")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigTextError(f"is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from error
 
 
-def load_text(text: str) -> Any:
+def load_text(text: str, limit: int = MAX_CONFIG_BYTES, why: str = SSM_LIMIT_WHY) -> Any:
     """The document, read strictly; ConfigTextError says what is wrong with it, on one line."""
     size = len(text.encode("utf-8", errors="surrogatepass"))
-    if size > MAX_CONFIG_BYTES:
-        raise ConfigTextError(
-            f"is {size} bytes, over the {MAX_CONFIG_BYTES} bytes a config may have (an SSM parameter's 8 KB)"
-        )
+    if size > limit:
+        raise ConfigTextError(f"is {size} bytes, over the {limit} bytes a config may have ({why})")
     loader: StrictLoader | None = None
     try:
         loader = StrictLoader(text)  # the reader refuses control characters here already

@@ -9,9 +9,11 @@ message, because it could never match and would stop a good release.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _SEGMENT = re.compile(r"""\.([^.\[\]'"]+)|\[\s*(-?\d+)\s*\]|\[\s*(['"])(.*?)\3\s*\]""")
 _MANY = re.compile(r"[*?@():,]")
+MISSING = object()
 
 
 class JsonPathError(ValueError):
@@ -61,3 +63,16 @@ def normalise(path: str) -> str:
     if not segments:
         raise JsonPathError(f"{path!r} names the whole body; name a value inside it, e.g. $.status")
     return ".".join(segments)
+
+
+def json_path(document: Any, path: str) -> Any:
+    """The value a dotted path names in the document, or MISSING."""
+    current = document
+    for part in path.split("."):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and part.lstrip("-").isdigit() and -len(current) <= int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return MISSING
+    return current

@@ -9,6 +9,7 @@ each result gets a budget well under both.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from common import redact
@@ -26,6 +27,28 @@ RESULT_BUDGET_BYTES = 24 * 1024
 CUT_MARK = "… (cut)"
 
 
+@dataclass(frozen=True)
+class ResultBudgets:
+    """How much of a result's reason, observed and expected values is kept."""
+
+    reason_characters: int = REASON_LIMIT_CHARACTERS
+    observed_bytes: int = OBSERVED_BUDGET_BYTES
+    expected_bytes: int = EXPECTED_BUDGET_BYTES
+    charts_bytes: int = CHARTS_BUDGET_BYTES
+
+
+VALIDATION_BUDGETS = ResultBudgets()
+# A custom check's result, one of up to ten (common.config_checks.MAX_CHECKS) in the `Run Custom Checks` Map's output
+# and in Finalize's input: at most 7 KiB each (a reason of 1,000 characters of up to 4 bytes; no chart data).
+CHECK_BUDGETS = ResultBudgets(reason_characters=1_000, observed_bytes=2 * 1024, expected_bytes=512, charts_bytes=0)
+CHECK_RESULT_BUDGET_BYTES = 7 * 1024
+# The plan travels in every state's payload, beside the results in Validate's output and Finalize's input. It holds
+# the config, which may come from a layer of 64 KiB (common.config_text.MAX_LAYER_BYTES): Prepare refuses a larger
+# plan, naming it. With every validation's result and ten checks' at their budgets, Finalize's input stays under
+# 220 KiB (tests/unit/test_limits.py builds that case); real runs are a few tens of KiB.
+PLAN_BUDGET_BYTES = 96 * 1024
+
+
 def size(document: Any) -> int:
     """Bytes of the document as Step Functions counts them: UTF-8 JSON."""
     return len(json.dumps(document, default=str, ensure_ascii=False).encode())
@@ -37,15 +60,19 @@ def cut_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - len(CUT_MARK))] + CUT_MARK
 
 
-def _shrunk(value: Any, max_text: int, max_items: int) -> Any:
-    """The value with every string and list shortened; a cut list says how much it kept."""
+def _shrunk(value: Any, max_text: int, max_items: int, nested: bool = False) -> Any:
+    """The value with every string and list shortened, and every mapping below the top level (one entry per request
+    kind, say); a cut list or mapping says how much it kept. The top level's own keys (the totals) are all kept."""
     if isinstance(value, str):
         return cut_text(value, max_text)
     if isinstance(value, list):
-        kept = [_shrunk(item, max_text, max_items) for item in value[:max_items]]
+        kept = [_shrunk(item, max_text, max_items, True) for item in value[:max_items]]
         return kept + ([f"{CUT_MARK}: kept {max_items} of {len(value)}"] if len(value) > max_items else [])
     if isinstance(value, dict):
-        return {key: _shrunk(item, max_text, max_items) for key, item in value.items()}
+        entries = list(value.items())
+        shown = entries[:max_items] if nested else entries
+        mapping = {key: _shrunk(item, max_text, max_items, True) for key, item in shown}
+        return mapping | ({CUT_MARK: f"kept {max_items} of {len(entries)}"} if len(shown) < len(entries) else {})
     return value
 
 
@@ -60,8 +87,8 @@ def bounded(values: dict[str, Any], budget: int) -> dict[str, Any]:
     return {"cut": f"{size(values)} bytes of values left out to fit Step Functions' payload limit"}
 
 
-def charts_within_budget(charts: dict[str, Any]) -> dict[str, Any]:
+def charts_within_budget(charts: dict[str, Any], budget: int = CHARTS_BUDGET_BYTES) -> dict[str, Any]:
     """The chart data as is, or a note instead of it when it would not fit its budget."""
-    if size(charts) <= CHARTS_BUDGET_BYTES:
+    if not charts or size(charts) <= budget:
         return charts
     return {"cut": f"{size(charts)} bytes of chart data left out to fit Step Functions' payload limit"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.ecs_models import EcsContext, Engine, TestRequest, engine_of
 from common.outcomes import CallbackOutcome
@@ -69,6 +69,17 @@ class TargetGroup(Payload):
     traffic_weight: float = 0.0
 
 
+class PlannedCheck(Payload):
+    """One custom check as the `Run Custom Checks` Map iterates over it: what the ASL reads of it, and whether it
+    runs here. Its settings stay in the plan's config (webhooks, lambda_checks), found by name."""
+
+    name: str
+    kind: Literal["webhook", "lambda"]
+    planned: bool  # it runs at this lifecycle event
+    enabled: bool = True
+    dry_run: bool = True
+
+
 class SecretGrant(Payload):
     """What the synthetic function may read (common.secret_scope): its deployment group's namespace, and the exact
     shared secrets the platform's default layer names. Names only, never a value."""
@@ -94,6 +105,7 @@ class Plan(Payload):
     config: dict[str, Any]
     config_source: list[str] = Field(default_factory=list)
     planned: dict[str, bool] = Field(default_factory=dict)
+    checks: list[PlannedCheck] = Field(default_factory=list)  # the custom checks, each run or skipped by the Map
     engine: Engine = "codedeploy"
     stage: str | None = None  # the ECS lifecycle stage; lifecycle_event is then its CodeDeploy equivalent
     strategy: str | None = None  # the ECS deployment strategy (BLUE_GREEN, LINEAR, CANARY)
@@ -130,9 +142,17 @@ class FinalizeInput(Payload):
 
     request: HookRequest
     plan: Plan | None = None
-    results: list[ValidationResult] | None = None
+    results: list[ValidationResult] | None = None  # the custom checks' branch gives a list: flattened on the way in
     problem: Problem | None = None
     execution_arn: str | None = None  # the context object's $$.Execution.Id, set by Finalize's Parameters
+
+    @field_validator("results", mode="before")
+    @classmethod
+    def one_list(cls, results: Any) -> Any:
+        """Each branch of the Validate Parallel gives one result; the custom checks' branch, a list of them."""
+        if not isinstance(results, list):
+            return results
+        return [item for entry in results for item in (entry if isinstance(entry, list) else [entry])]
 
 
 class Bypass(Payload):

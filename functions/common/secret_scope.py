@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from common.config_http import SecretRef
-from common.config_sources import source_of
+from common.config_sources import parameter_of, source_of
 from common.models import SecretGrant
 
 TENANTS, SHARED = "tenants", "shared"
@@ -157,7 +157,8 @@ def grant(
     shared: dict[str, set[str]] = {"ssm": set(), "secretsmanager": set()}
     for path, reference in found:
         layer = source_of((*path, "ssm" if reference.ssm is not None else "secretsmanager"), sources)
-        why = refusal(reference, layer == platform, application, group, spaces)
+        # A layer read from S3 or AppConfig carries the authority of the parameter that points at it.
+        why = refusal(reference, parameter_of(layer) == platform, application, group, spaces)
         if why is not None:
             problems.append(f"{'.'.join(path)} (from {layer}): {why}")
             continue

@@ -33,6 +33,9 @@ DEFAULT_SECRETS_PREFIX = "greenlight/"  # template.yaml's SecretsPrefix default
 class PrepareSettings(FunctionSettings):
     config_parameter_prefix: str = "/greenlight"  # where the config lives in SSM Parameter Store
     secrets_prefix: str = DEFAULT_SECRETS_PREFIX  # Secrets Manager names greenlight may read start with it
+    check_function_prefix: str = "greenlight-check-"  # the stack's CheckFunctionPrefix: Lambda checks must start so
+    config_bucket_name: str = ""  # the stack's ConfigBucketName: the one bucket config layers may live in
+    config_appconfig_application_id: str = ""  # the stack's ConfigAppConfigApplicationId, likewise for AppConfig
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,13 @@ class SyntheticSettings(FunctionSettings):
     secrets_prefix: str = DEFAULT_SECRETS_PREFIX
     # The role whose sessions read secrets, tagged with the deployment group; empty: no secret can be read.
     secret_reader_role_arn: str = ""
+
+
+@dataclass(frozen=True)
+class CustomChecksSettings(SyntheticSettings):
+    """Webhook headers read secrets as synthetic requests do (the same reader role, scoped to the group)."""
+
+    check_function_prefix: str = "greenlight-check-"  # the stack's CheckFunctionPrefix: the only functions it invokes
 
 
 @dataclass(frozen=True)

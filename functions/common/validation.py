@@ -10,14 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from common.limits import (
-    EXPECTED_BUDGET_BYTES,
-    OBSERVED_BUDGET_BYTES,
-    REASON_LIMIT_CHARACTERS,
-    bounded,
-    charts_within_budget,
-    cut_text,
-)
+from common.limits import VALIDATION_BUDGETS, ResultBudgets, bounded, charts_within_budget, cut_text
 from common.models import Plan, TargetGroup, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
 from common.redact import Redactor, in_force
@@ -51,13 +44,19 @@ def green_of(plan: Plan) -> TargetGroup:
     return plan.green
 
 
-def run(name: str, dry_run: bool, check: Callable[[], Outcome], redactor: Redactor | None = None) -> dict[str, Any]:
+def run(
+    name: str,
+    dry_run: bool,
+    check: Callable[[], Outcome],
+    redactor: Redactor | None = None,
+    budgets: ResultBudgets = VALIDATION_BUDGETS,
+) -> dict[str, Any]:
     """Run one check; an exception becomes an `error` result, so a broken check never hides the others.
 
     `redactor` (common.redact) is in force while the check runs: the secrets the check registers with it are cut
     from every text it cuts and every line it logs, and from the whole result (reason, observed, expected, charts,
-    the log of an exception) before anything is bounded. Then the result is bounded (common.limits): however much a
-    check saw, it stays far below Step Functions' limits.
+    the log of an exception) before anything is bounded. Then the result is bounded (common.limits, `budgets`):
+    however much a check saw, it stays far below Step Functions' limits.
     """
     redactor = Redactor() if redactor is None else redactor
     started_at, started = utcnow(), time.perf_counter()
@@ -72,10 +71,10 @@ def run(name: str, dry_run: bool, check: Callable[[], Outcome], redactor: Redact
         result = ValidationResult(
             name=name,
             status=outcome.status,
-            reason=cut_text(redactor.text(outcome.reason), REASON_LIMIT_CHARACTERS),
-            observed=bounded(redactor.scrub(outcome.observed), OBSERVED_BUDGET_BYTES),
-            expected=bounded(redactor.scrub(outcome.expected), EXPECTED_BUDGET_BYTES),
-            charts=charts_within_budget(redactor.scrub(outcome.charts)),
+            reason=cut_text(redactor.text(outcome.reason), budgets.reason_characters),
+            observed=bounded(redactor.scrub(outcome.observed), budgets.observed_bytes),
+            expected=bounded(redactor.scrub(outcome.expected), budgets.expected_bytes),
+            charts=charts_within_budget(redactor.scrub(outcome.charts), budgets.charts_bytes),
             attempts=outcome.attempts,
             started_at=started_at,
             duration_ms=int((time.perf_counter() - started) * 1000),

@@ -24,10 +24,16 @@ def collect_results(given: FinalizeInput) -> list[ValidationResult]:
     for name, planned in (plan.planned if plan else {}).items():
         if planned and name not in seen and not problem:
             results.append(ValidationResult(name=name, status=ValidationStatus.SKIPPED, reason=CUT_SHORT))
+    for check in plan.checks if plan else []:
+        if check.planned and check.name not in seen and not problem:
+            cut = ValidationResult(name=check.name, status=ValidationStatus.SKIPPED, reason=CUT_SHORT)
+            results.append(cut.model_copy(update={"dry_run": check.dry_run}))
     return results
 
 
 def _disabled(plan: Plan | None, name: str) -> bool:
+    if plan is not None and any(check.name == name and not check.enabled for check in plan.checks):
+        return True
     section = plan.config.get(name) if plan else None
     return isinstance(section, dict) and section.get("enabled") is False
 

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from common import config as greenlight_config
 from common import config_sources, secret_scope
 from common.aws import client, error_code
+from common.config_layers import LayerStores
 from common.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
 from common.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
@@ -18,6 +19,7 @@ from prepare.discovery import Discovery, DiscoveryError, discover, production_ur
 from prepare.ecs_discovery import EcsDiscovery, discover_ecs
 from prepare.ecs_plan import complete
 from prepare.ecs_stages import runs_at
+from prepare.planning import plan_too_large, planned_checks
 
 if TYPE_CHECKING:
     from mypy_boto3_acm import ACMClient
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
 TRANSIENT_ERRORS = {
+    "SlowDown",
+    "InternalServerException",
     "Throttling",
     "ThrottlingException",
     "TooManyRequestsException",
@@ -96,15 +100,15 @@ def planned_validations(found: Discovery, config: greenlight_config.GreenlightCo
 
 
 def load_config(
-    ssm: SSMClient, spaces: secret_scope.Namespaces, found: Discovery
+    ssm: SSMClient, spaces: secret_scope.Namespaces, found: Discovery, check_function_prefix: str, stores: LayerStores
 ) -> tuple[greenlight_config.GreenlightConfig, list[str], SecretGrant | None]:
     """The config of this deployment group, its sources, and the secrets it may read (SecretScopeError if it names
-    one its layer may not: common.secret_scope)."""
+    one its layer may not: common.secret_scope). A layer may come from S3 or AppConfig (common.config_layers)."""
     application, group = found.application_name, found.deployment_group_name
     if collision := secret_scope.layer_refusal(application, group, spaces):
         raise secret_scope.SecretScopeError(collision)
-    layers = config_sources.read_layers(ssm, spaces.config_prefix, application, group)
-    config, _, leaf_sources = config_sources.effective(layers)
+    layers = config_sources.read_layers(ssm, spaces.config_prefix, application, group, stores)
+    config, _, leaf_sources = config_sources.effective(layers, check_function_prefix)
     secrets = secret_scope.grant(config, leaf_sources, application, group, spaces)
     return config, config_sources.label(layers).split(" + "), secrets
 
@@ -118,13 +122,20 @@ def prepare(
     ecs: ECSClient | None = None,
     acm: ACMClient | None = None,
     secrets_prefix: str = DEFAULT_SECRETS_PREFIX,
+    check_function_prefix: str = greenlight_config.DEFAULT_CHECK_FUNCTION_PREFIX,
+    stores: LayerStores | None = None,
 ) -> PrepareOutput:
-    """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say."""
+    """`acm` reads the HTTPS listener's certificate for its name; without it only the config and the rules say.
+    `check_function_prefix` is the stack's CheckFunctionPrefix, which a Lambda check's function must start with;
+    `stores`, where config layers past 8 KB may be read (none when not given)."""
     try:
         found = find(request, codedeploy, elbv2, ecs)
-        config, sources, secrets = load_config(ssm, secret_scope.Namespaces(prefix, secrets_prefix), found)
+        spaces = secret_scope.Namespaces(prefix, secrets_prefix)
+        config, sources, secrets = load_config(ssm, spaces, found, check_function_prefix, stores or LayerStores())
         planned = planned_validations(found, config)
-        name = server_name_for(found, config, elbv2, acm) if any(planned.values()) else None
+        checks = planned_checks(found, config)
+        anything = any(planned.values()) or any(check.planned for check in checks)
+        name = server_name_for(found, config, elbv2, acm) if anything else None
         compares = planned["synthetic"] and config.synthetic.compare_with_blue is not None and found.blue is not None
         blue_url = production_url(elbv2, found) if compares else None
     except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError, secret_scope.SecretScopeError) as error:
@@ -147,12 +158,26 @@ def prepare(
         config=greenlight_config.dump(config),
         config_source=sources,
         planned=planned,
+        checks=checks,
         secrets=secrets,
     )
     if isinstance(found, EcsDiscovery) and (problem := complete(plan, found, config)):
         return not_ready(request, problem)
+    if problem := plan_too_large(plan):
+        return not_ready(request, problem)
     logger.info("Plan ready", extra={"plan": plan.model_dump(mode="json", exclude={"config"})})
     return PrepareOutput(request=request, ready=True, plan=plan)
+
+
+def layer_stores(settings: PrepareSettings) -> LayerStores:
+    """The stack's bucket and AppConfig application for layers past 8 KB, with a client for each one configured."""
+    bucket, application = settings.config_bucket_name, settings.config_appconfig_application_id
+    return LayerStores(
+        bucket=bucket,
+        appconfig_application=application,
+        s3=client("s3") if bucket else None,
+        appconfig=client("appconfigdata") if application else None,
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -170,5 +195,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         ecs=client("ecs"),
         acm=client("acm"),
         secrets_prefix=settings.secrets_prefix,
+        check_function_prefix=settings.check_function_prefix,
+        stores=layer_stores(settings),
     )
     return output.model_dump(mode="json")

@@ -6,16 +6,15 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.config import HealthConfig, RequestSpec, SecretRef, SyntheticConfig
+from common.config import HealthConfig, RequestSpec, SyntheticConfig
 from common.ecs_models import TestRequest
 from common.http import tls_target
 from common.observability import logger, tracer
 from common.redact import Redactor
-from common.secret_scope import Namespaces
+from common.secrets import resolver
 from common.settings import SyntheticSettings
 from common.validation import load, run
 from validate_synthetic.checks import check_synthetic
-from validate_synthetic.secrets import SecretReader
 
 NAME = "synthetic"
 
@@ -46,19 +45,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan, config = load(event, NAME, SyntheticConfig)
     health_path = HealthConfig.model_validate(plan.config["health"]).path
     config = through_rule(config, health_path, plan.test_request)
-    # Each secret is read through a session scoped to this deployment group (validate_synthetic.secrets) and
-    # registered as it is read, so whatever the service echoes of it is cut from the result.
-    settings = SyntheticSettings.from_environment()
-    reader = SecretReader(
-        plan.secrets,
-        Namespaces(settings.config_parameter_prefix, settings.secrets_prefix),
-        settings.secret_reader_role_arn,
-    )
+    # Each secret is read through a session scoped to this deployment group (common.secrets) and registered as it is
+    # read, so whatever the service echoes of it is cut from the result.
     redactor = Redactor()
-
-    def resolve(reference: SecretRef) -> str:
-        return redactor.add(reader.read(reference), source=f"the secret {reference.label()}")
-
+    resolve = resolver(plan, SyntheticSettings.from_environment(), redactor)
     return run(
         NAME,
         config.dry_run,

@@ -25,9 +25,9 @@ except ImportError:  # no build of it for Windows: the standard loop sends the s
     uvloop = None  # type: ignore[assignment]
 
 from common import bounded_json, http
-from common.config import Expectation, JsonAssertion, RequestSpec, SecretRef, SyntheticConfig
-from common.patterns import search
-from validate_synthetic.guard import (
+from common.assertions import as_json, assertion_failure
+from common.config import Expectation, RequestSpec, SecretRef, SyntheticConfig
+from common.guard import (
     GuardedResolver,
     HostNotAllowedError,
     allowed_set,
@@ -35,8 +35,9 @@ from validate_synthetic.guard import (
     check_host_header,
     guarded_socket,
 )
+from common.patterns import search
+from common.secrets import header_value
 
-MISSING = object()
 REFUSED_HOST = "refused-host"
 # What an Application Load Balancer's own errors mean (ALB troubleshooting, "The load balancer generates an HTTP
 # error"): behind the test listener, these are how a refused, reset or silent target shows.
@@ -54,10 +55,6 @@ def run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
     of asyncio's own from one core (bench/synthetic_vs_hey.py)."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop if uvloop is not None else None) as runner:
         return runner.run(coroutine)
-
-
-class SecretValueError(ValueError):
-    """A secret that cannot be sent as a header value (the message never includes it)."""
 
 
 @dataclass
@@ -96,35 +93,6 @@ class PreparedRequest:
         return bool(self.expect.json_body)
 
 
-def json_path(document: Any, path: str) -> Any:
-    current = document
-    for part in path.split("."):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.lstrip("-").isdigit() and -len(current) <= int(part) < len(current):
-            current = current[int(part)]
-        else:
-            return MISSING
-    return current
-
-
-def as_json(value: Any) -> str:
-    """A value as the answer wrote it (JSON: true, null, "text"), never as Python would print it."""
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
-    value = json_path(document, assertion.path)
-    if assertion.exists is not None and (value is not MISSING) != assertion.exists:
-        return f"json {assertion.path} {'missing' if value is MISSING else 'present'}"
-    if "equals" in assertion.model_fields_set and value != assertion.equals:
-        seen = "missing" if value is MISSING else f"= {as_json(value)}"
-        return f"json {assertion.path} {seen}, expected {as_json(assertion.equals)}"
-    if assertion.matches is not None and (value is MISSING or not search(assertion.matches, str(value))):
-        return f"json {assertion.path} does not match /{assertion.matches}/"
-    return None
-
-
 def expectation_failures(expect: Expectation, status: int, headers: Any, body: bytes) -> list[str]:
     """What is wrong with an answer (status, headers, JSON); its latency is judged apart (Sample.slow)."""
     failures = []
@@ -151,9 +119,7 @@ def _headers(spec: RequestSpec, allowed: set[str], resolve_secret: Callable[[Sec
     """The request's headers, secrets resolved; every Host header is checked whatever its source."""
     headers: dict[str, str] = {"User-Agent": "greenlight-synthetic"}
     for name, given in spec.headers.items():
-        value = resolve_secret(given) if isinstance(given, SecretRef) else given
-        if isinstance(given, SecretRef) and any(c in value for c in "\r\n\0"):
-            raise SecretValueError(f"header {name} read from a secret holds a line break or NUL; it cannot be sent")
+        value = header_value(name, resolve_secret(given)) if isinstance(given, SecretRef) else given
         if name.lower() == "host":
             try:
                 check_host_header(value, allowed)

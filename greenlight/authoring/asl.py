@@ -56,6 +56,16 @@ def branch_functions(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def state_names(machine: dict[str, Any]) -> set[str]:
+    """Every state name of a machine, in its branches and Map iterations too (ASL wants them unique in all of it)."""
+    names: set[str] = set()
+    for name, state in machine.get("States", {}).items():
+        names.add(name)
+        for inner in [*state.get("Branches", []), *filter(None, [state.get("ItemProcessor") or state.get("Iterator")])]:
+            names |= state_names(inner)
+    return names
+
+
 def branch_end_states(branch_definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         name: state

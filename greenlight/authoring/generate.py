@@ -1,5 +1,5 @@
 """What the validation registry generates, and the project commits: the `Validate` Parallel's branches, the
-config's JSON Schema and the MockConfigFile's mocked plans.
+config's JSON Schema, the custom checks' request and answer schemas, and the MockConfigFile's mocked plans.
 
 The registry is the config model (common.config.VALIDATION_SECTIONS): each section of type ValidationConfig is a
 validation. `greenlight generate` writes the generated files; `greenlight generate --check` (run by `make lint`)
@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import VALIDATE_STATE, branch, state_label, title
+from greenlight.authoring.asl_checks import CHECKS_HANDLER, checks_branch
 from greenlight.engine.project import Project
 
 if TYPE_CHECKING:
     from common.config_base import ValidationConfig
 
 SCHEMA = Path("docs") / "config.schema.json"
+# The contract of a custom check (common.check_contract): what a webhook or Lambda check receives and answers.
+CHECK_SCHEMAS = {
+    "request_schema": Path("docs") / "check-request.schema.json",
+    "answer_schema": Path("docs") / "check-answer.schema.json",
+}
 MOCK_CONFIG = Path("tests") / "MockConfigFile.json"
 # Mocked plans that stand for what an older greenlight wrote: kept as written, so a new validation is skipped there.
 FROZEN_PLANS = frozenset({"PrepareOlderPlan"})
@@ -38,15 +44,19 @@ def registry(project: Project) -> dict[str, type[ValidationConfig]]:
 
 
 def function_timeout(project: Project, name: str) -> int:
-    handler = f"validate_{name}.app.handler"
+    return _handler_timeout(project, f"validate_{name}.app.handler", f"the config has a '{name}' validation but")
+
+
+def _handler_timeout(project: Project, handler: str, why: str) -> int:
     for spec in project.functions().values():
         if spec.handler == handler:
             return spec.timeout
-    raise GenerateError(f"the config has a '{name}' validation but template.yaml has no function with {handler}")
+    raise GenerateError(f"{why} template.yaml has no function with {handler}")
 
 
 def validate_branches(project: Project) -> list[dict[str, Any]]:
-    """One branch per registered validation (greenlight.authoring.asl.branch), with its section's Wait if any."""
+    """One branch per registered validation (greenlight.authoring.asl.branch), with its section's Wait if any, and
+    the custom checks' branch last (greenlight.authoring.asl_checks)."""
     branches = []
     for name, section in registry(project).items():
         wait = section.wait_before
@@ -55,7 +65,8 @@ def validate_branches(project: Project) -> list[dict[str, Any]]:
             seconds_path = f"$.plan.config.{name}.{wait.seconds_field}"
             before = (wait.state, {"Type": "Wait", "Comment": wait.comment, "SecondsPath": seconds_path})
         branches.append(branch(name, function_timeout(project, name), before))
-    return branches
+    checks_timeout = _handler_timeout(project, CHECKS_HANDLER, "the config has custom checks but")
+    return [*branches, checks_branch(checks_timeout)]
 
 
 def definition_text(project: Project) -> str:
@@ -69,6 +80,13 @@ def schema_text(project: Project) -> str:
     from common.config import json_schema
 
     return _json(json_schema())
+
+
+def check_schema_texts(project: Project) -> list[Generated]:
+    project.add_task_root()
+    from common import check_contract
+
+    return [Generated(path, _json(getattr(check_contract, function)())) for function, path in CHECK_SCHEMAS.items()]
 
 
 def _passed_result(name: str, dry_run: bool) -> dict[str, Any]:
@@ -137,6 +155,7 @@ class Generated:
 def generated(project: Project) -> list[Generated]:
     definition_uri, _ = project.state_machine()
     files = [Generated(Path(definition_uri), definition_text(project)), Generated(SCHEMA, schema_text(project))]
+    files += check_schema_texts(project)
     mock_text = mock_config_text(project)
     if mock_text is not None:
         files.append(Generated(MOCK_CONFIG, mock_text))

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from string import Template
 
-from greenlight.authoring.asl import PLACEHOLDER, substitution_name, title
+from greenlight.authoring.asl import PLACEHOLDER, branch, parse_definition, state_names, substitution_name, title
 from greenlight.authoring.checklist import problems
 from greenlight.engine.project import Project
 
@@ -84,6 +84,9 @@ def _refuse_existing(name: str, project: Project) -> None:
         raise ScaffoldError(f"a validation named {name!r} exists already ({existing[0]}); nothing was changed")
     if substitution_name(name) in PLACEHOLDER.findall(project.definition_text()):
         raise ScaffoldError(f"the state machine already invokes ${{{substitution_name(name)}}}; nothing was changed")
+    clash = sorted(set(branch(name, 0)["States"]) & state_names(parse_definition(project.definition_text())))
+    if clash:
+        raise ScaffoldError(f"the state machine already has a state named {clash[0]!r}; choose another name")
     # Read as text, not through the registry: importing common.config here would leave the checklist run after the
     # scaffold with the config as it was before the new section.
     if f" {name}: " in (root / CONFIG).read_text():

@@ -36,6 +36,11 @@ synthetic:
         max_latency_ms: 1000
 metrics:
   min_request_count: 50
+# The team's own check, a webhook the sample service serves: it places orders on GREEN and answers passed or failed.
+webhooks:
+  - name: smoke
+    url: {service_url}/checks/smoke
+    dry_run: false
 """
 
 
@@ -51,9 +56,10 @@ def _validate(release: Release, as_json: bool, verbose: bool, controller: str, e
             sys.stderr.write(
                 f"\n== Deploying {release.version} of the sample service ({service.url}) with {engine} ==\n"
             )
+        config_text = DEMO_CONFIG.replace("{service_url}", service.url)
         options = LocalRunOptions(
             target_url=service.url,
-            config_text=DEMO_CONFIG,
+            config_text=config_text,
             time_scale=DEMO_TIME_SCALE,
             controller=controller,
             ecs_hook=ecs_hook,

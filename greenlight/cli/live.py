@@ -22,6 +22,7 @@ from greenlight.cli.render import progress_printer, time_scale_note
 from greenlight.engine.project import Project
 
 OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "inconclusive": "yellow"}
+WORST_FIRST = ("error", "failed", "inconclusive", "passed", "skipped")
 
 
 @dataclass
@@ -33,12 +34,24 @@ class Step:
     ended: datetime | None = None
     outcome: str = ""
     detail: str = ""
+    optional: bool = False  # shown only once it starts (the custom checks, when the config has any)
 
 
 def _branch_label(branch: dict[str, Any]) -> str:
     tasks = [name for name, state in branch["States"].items() if state["Type"] == "Task"]
     name = tasks[0] if tasks else str(branch["StartAt"])
     return name.removeprefix("Validate ").lower()
+
+
+def _checks_step(branch: dict[str, Any]) -> tuple[Step, dict[str, Step]] | None:
+    """The custom checks' branch (a Map): one step from the Map's start to its end, or fail fast inside it."""
+    maps = {name: state for name, state in branch["States"].items() if state["Type"] == "Map"}
+    if not maps:
+        return None
+    [(name, state)] = maps.items()
+    inner = state["ItemProcessor"]["States"]
+    step = Step("custom checks", {name}, {n for n, s in inner.items() if s["Type"] == "Fail"}, optional=True)
+    return step, dict.fromkeys([name, *step.fails], step)
 
 
 def steps_of(definition: dict[str, Any]) -> tuple[list[Step], dict[str, Step]]:
@@ -50,6 +63,10 @@ def steps_of(definition: dict[str, Any]) -> tuple[list[Step], dict[str, Step]]:
             steps.append(Step(name.lower(), {name}, set()))
             owner[name] = steps[-1]
         for branch in state.get("Branches", []):
+            if checks := _checks_step(branch):
+                steps.append(checks[0])
+                owner |= checks[1]
+                continue
             states = branch["States"]
             ends = {n for n, s in states.items() if s.get("End")}
             fails = {n for n, s in states.items() if s["Type"] == "Fail"}
@@ -65,11 +82,20 @@ def outcome_of(output: str | None) -> tuple[str, str]:
         document = json.loads(output or "")
     except ValueError:
         return "done", ""
+    if isinstance(document, list):  # the custom checks' results
+        return checks_outcome([item for item in document if isinstance(item, dict)])
     if not isinstance(document, dict):
         return "done", ""
     if "verdict" in document:
         return f"verdict {document['verdict']}", ""
     return str(document.get("status", "done")), str(document.get("reason", ""))
+
+
+def checks_outcome(results: list[dict[str, Any]]) -> tuple[str, str]:
+    """The worst status among the checks, and each check's."""
+    statuses = [str(result.get("status")) for result in results]
+    worst = next((status for status in WORST_FIRST if status in statuses), "done")
+    return worst, ", ".join(f"{result.get('name')} {result.get('status')}" for result in results)
 
 
 class LiveView:
@@ -142,6 +168,8 @@ class LiveView:
         table = Table.grid(padding=(0, 2))
         with self._lock:
             for step in self.steps:
+                if step.optional and step.started is None:
+                    continue
                 if step.started is None:
                     marker: Any = Text("·", style="dim")
                     outcome = Text("waiting", style="dim")

@@ -36,6 +36,42 @@ def seeded_parameters(given: list[str]) -> dict[str, str]:
     return parameters
 
 
+def check_functions(given: list[str]) -> dict[str, str]:
+    """`NAME=module:function` pairs: the handler each Lambda check's function name stands for."""
+    functions = {}
+    for pair in given:
+        name, equals, reference = pair.partition("=")
+        if not (name and equals and ":" in reference):
+            raise UsageError(f"--check-function takes NAME=module:function, got {pair!r}")
+        if name in functions:
+            raise UsageError(f"--check-function names {name} twice")
+        functions[name] = reference
+    return functions
+
+
+def layer_objects(given: list[str]) -> dict[str, str]:
+    """`s3://BUCKET/KEY=@FILE` (or `appconfig://APP/ENV/PROFILE=@FILE`) pairs: config layers in S3 or AppConfig, each
+    read up to the size such a layer may have (and a byte more, so a larger one is refused naming the limit)."""
+    Project.find().add_task_root()
+    from common.config_text import MAX_LAYER_BYTES, STORE_LIMIT_WHY, ConfigTextError, decode
+
+    objects = {}
+    for pair in given:
+        pointer, marker, file = pair.rpartition("=@")
+        if not (pointer and marker and file):
+            raise UsageError(f"--object takes s3://BUCKET/KEY=@FILE or appconfig://APP/ENV/PROFILE=@FILE, got {pair!r}")
+        try:
+            with Path(file).open("rb") as opened:
+                data = opened.read(MAX_LAYER_BYTES + 1)
+        except OSError as error:
+            raise UsageError(f"cannot read --object {pointer}=@{file}: {error.strerror}") from error
+        try:
+            objects[pointer] = decode(data, MAX_LAYER_BYTES, STORE_LIMIT_WHY)
+        except ConfigTextError as error:
+            raise UsageError(f"config --object {pointer}=@{file} {error}") from error
+    return objects
+
+
 def check_stage(stage: str) -> None:
     """An ECS lifecycle stage as botocore's model names it (the functions' own list)."""
     Project.find().add_task_root()
@@ -121,6 +157,8 @@ def command_local_run(args: argparse.Namespace) -> int:
         https_server_name=args.https,
         metrics_delay_s=args.metrics_delay,
         blue_url=args.blue_url,
+        check_functions=check_functions(args.check_function),
+        objects=layer_objects(args.object),
     )
     check_arguments(args)
     if args.config:

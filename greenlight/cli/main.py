@@ -77,6 +77,22 @@ def _add_local_run(commands: Any) -> None:
         metavar="NAME=VALUE",
         help="seed the local Parameter Store (a config layer, an {ssm:} header value, a bypass); @FILE reads FILE",
     )
+    run.add_argument(
+        "--object",
+        action="append",
+        default=[],
+        metavar="s3://BUCKET/KEY=@FILE",
+        help="a config layer past SSM's 8 KB, standing in S3 (or appconfig://APP/ENV/PROFILE=@FILE in AWS AppConfig); "
+        "a --parameter whose value is that s3:// or appconfig:// name points at it",
+    )
+    run.add_argument(
+        "--check-function",
+        action="append",
+        default=[],
+        metavar="NAME=module:function",
+        help="a handler of yours standing for the Lambda function NAME a config's lambda_checks invoke (module from "
+        "the current folder, or path/to/file.py:function)",
+    )
     run.add_argument("--json", action="store_true", help="print the verdict report as JSON on stdout, nothing else")
     run.add_argument("--log-file", type=Path, help="write the functions' structured logs here")
     run.add_argument("--report", type=Path, metavar="FILE", help="also write the verdict as an HTML page to FILE")

@@ -61,7 +61,8 @@ def request_lines(observed: dict[str, Any]) -> list[str]:
     """Each request kind's latency, one line each: `list orders: 100 answers, p50 13 ms, p99 330 ms (limit 800)`."""
     lines = []
     for name, item in (observed.get("per_request") or {}).items():
-        if not isinstance(item, dict):
+        if not isinstance(item, dict):  # what a cut left out: `… (cut): kept 20 of 100`
+            lines.append(f"  {name}: {item}")
             continue
         line = f"  {name}: {item.get('answers')} answers, p50 {item.get('p50_ms')} ms, p99 {item.get('p99_ms')} ms"
         if "max_p99_ms" in item:
@@ -135,6 +136,9 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     console.print(Text(told_codedeploy(result)), soft_wrap=True)
     if note := time_scale_note(result.time_scale):
         console.print(Text(note), soft_wrap=True)
+    sources = result.report.config_source if result.report else []
+    if len(sources) > 1:  # where each config layer came from (SSM, or S3 or AppConfig through a parameter)
+        console.print(Text("Config: " + " + ".join(sources)), soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(Text(f"Put on EventBridge: {announced}"))
 

@@ -1,4 +1,5 @@
-"""The bundled sample service: a small JSON API whose release can be good or bad, for the demo and the tests."""
+"""The bundled sample service: a small JSON API whose release can be good or bad, for the demo and the tests; it also
+serves a custom check (POST /checks/smoke, greenlight.cli.sample_check) a team would run beside it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from greenlight.cli.sample_check import SMOKE_PATH, answer_webhook
 from greenlight.engine.loopback import LoopbackServer
+
+MAX_REQUEST_BYTES = 64 << 10  # a check request is a few hundred bytes
 
 
 @dataclass
@@ -41,6 +45,13 @@ class SampleService:
 
             def do_GET(self) -> None:
                 service.answer(self)
+
+            def do_POST(self) -> None:
+                announced = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(min(announced, MAX_REQUEST_BYTES))
+                self.close_connection = announced > MAX_REQUEST_BYTES  # the rest is never read
+                status, answer = answer_webhook(body) if self.path == SMOKE_PATH else (404, {"error": "not found"})
+                service.send(self, status, answer)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
@@ -75,6 +86,10 @@ class SampleService:
             if roll_slow < release.slow_ratio and request.path.startswith(release.slow_path):
                 time.sleep(release.slow_seconds)
             status, body = 200, {"version": release.version, "items": [{"id": 1, "name": "widget"}]}
+        self.send(request, status, body)
+
+    @staticmethod
+    def send(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
         payload = json.dumps(body).encode()
         request.send_response(status)
         request.send_header("Content-Type", "application/json")

@@ -39,10 +39,13 @@ COMMON_ERRORS = frozenset(
         "ValidationException",
     }
 )
-# The services whose answers greenlight code reads (the functions and the CLI); the stand-in's own set-up calls
-# (IAM, EC2, Lambda) are not checked: botocore's customisations change some of their parsed types.
+# The services whose answers greenlight code reads (the functions and the CLI: Lambda's Invoke for the custom
+# checks, S3's GetObject for config layers); the stand-in's own set-up calls to IAM and EC2 are not checked:
+# botocore's customisations change some of their parsed types. (AppConfig Data, which moto lacks, is answered by
+# greenlight.engine.patches.appconfigdata, which checks each answer itself.)
 CHECKED_SERVICES = frozenset(
     {"codedeploy", "elbv2", "cloudwatch", "ssm", "secretsmanager", "stepfunctions", "ecs", "events", "sts"}
+    | {"lambda", "s3"}
 )
 LENGTH_AND_RANGE = frozenset({"invalid length", "invalid range"})  # botocore's error types for min/max
 # Members botocore adds to every parsed response; they are not part of an operation's output shape.

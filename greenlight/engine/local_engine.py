@@ -21,7 +21,7 @@ import boto3
 from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 
-from greenlight.engine import conformance, egress, patches, process
+from greenlight.engine import check_functions, conformance, egress, patches, process
 from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import QUIET_S, Run, follow
 from greenlight.engine.interface import MockConfigError
@@ -119,6 +119,7 @@ class LocalEngine:
         self.state_machine_arn = ""
         self.environment: dict[str, str] = {}
         self.event_recorder: EventRecorder | None = None
+        self.role = ""
         self.stepfunctions_endpoint = stepfunctions_endpoint
 
     def __enter__(self) -> LocalEngine:
@@ -161,7 +162,7 @@ class LocalEngine:
         """Create every function and the state machine as the template declares them."""
         functions = self.project.functions()
         iam = self.clients["iam"]
-        role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        role = self.role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
         refs["AWS::StackName"] = STACK_NAME
         refs |= self.parameters
@@ -224,6 +225,11 @@ class LocalEngine:
     def enter(self, context: contextlib.AbstractContextManager[Any]) -> Any:
         """Keep `context` open until the engine stops (what a run sets up for its own length, e.g. a trusted CA)."""
         return self._stack.enter_context(context)
+
+    def add_check_function(self, name: str, handler: check_functions.Handler, aliases: set[str]) -> None:
+        """A team's Lambda check, `name` in the local Lambda (with `aliases`), served in this process by `handler`."""
+        check_functions.deploy(self.clients["lambda"], self.role, name, _zip(), aliases)
+        self.settings.handlers[name] = handler
 
     def recorded_events(self) -> list[dict[str, Any]]:
         """Every event greenlight put on the default bus so far, as a rule's target received it."""

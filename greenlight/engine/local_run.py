@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greenlight.engine import local_tls, process
+from greenlight.engine import check_functions, layer_objects, local_tls, process
 from greenlight.engine.executions import Run
 from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.local_engine import LocalEngine
@@ -54,6 +54,10 @@ class LocalRunOptions:
     blue_url: str | None = None
     # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
     https_server_name: str | None = None
+    # Lambda checks: function name -> `module:function` (or `file.py:function`) of the handler standing for it.
+    check_functions: dict[str, str] = field(default_factory=dict)
+    # Config layers past 8 KB: `s3://BUCKET/KEY` or `appconfig://APP/ENV/PROFILE` -> the layer's text.
+    objects: dict[str, str] = field(default_factory=dict)
     # Another Step Functions on loopback runs the workflow (LocalEngine's stepfunctions_endpoint); the run starts
     # as the hook starts it (the hook's execution name and input), since the hook's own client reaches moto only.
     stepfunctions_endpoint: str | None = None
@@ -73,7 +77,13 @@ def read_config(path: Path) -> str:
     try:
         return decode(data)
     except ConfigTextError as error:
-        raise LocalRunError(f"config --config {error}") from error
+        hint = ""
+        if len(data) > MAX_CONFIG_BYTES:
+            hint = (
+                "; a larger layer lives in S3 or AppConfig (locally: --object s3://BUCKET/KEY=@FILE and a --parameter "
+            )
+            hint += "pointing at it)"
+        raise LocalRunError(f"config --config {error}{hint}") from error
 
 
 def config_name(prefix: str, options: LocalRunOptions) -> str:
@@ -92,24 +102,26 @@ def seeded_parameters(prefix: str, options: LocalRunOptions) -> dict[str, str]:
 
 
 def config_layers(prefix: str, options: LocalRunOptions, seeded: dict[str, str]) -> list[Any]:
-    """The config layers Prepare will read for this deployment group."""
+    """The config layers Prepare will read for this deployment group (a pointer's from the --object it names)."""
     from common.config import parameter_names
-    from common.config_sources import Layer
 
     names = parameter_names(prefix, options.application, options.deployment_group)
-    return [Layer(f"ssm:{name}", seeded[name]) for name in names if name in seeded]
+    try:
+        return [layer_objects.layer(seeded[name], f"ssm:{name}", options.objects) for name in names if name in seeded]
+    except layer_objects.LayerObjectError as error:
+        raise LocalRunError(str(error)) from error
 
 
-def health_path_of(layers: list[Any]) -> str:
-    """Validate the config layers before anything runs; returns the health path the listener should probe."""
+def checked_config(layers: list[Any], check_function_prefix: str) -> Any:
+    """Validate the config layers before anything runs, as Prepare will (the stack's CheckFunctionPrefix too)."""
     from common.config import ConfigError
     from common.config_sources import effective
 
     try:
-        config, _, _ = effective(layers)
+        config, _, _ = effective(layers, check_function_prefix)
     except ConfigError as error:
         raise LocalRunError(str(error)) from error
-    return config.health.path
+    return config
 
 
 def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
@@ -216,19 +228,33 @@ def _run_local(
     from common.standin_signals import NO_BLUE_VARIABLE
     from greenlight.engine.results import result_of  # the report model is the functions' own
 
+    try:
+        stack_parameters = layer_objects.stack_parameters(options.objects, options.stack_parameters)
+    except layer_objects.LayerObjectError as error:
+        raise LocalRunError(str(error)) from error
     engine = LocalEngine(
         project, options.time_scale, options.timeout_scale, log or io.StringIO(), options.workflow_timeout_scale,
-        options.stack_parameters, options.stepfunctions_endpoint,
+        stack_parameters, options.stepfunctions_endpoint,
     )  # fmt: skip
     engine.settings.alb_metrics_delay_s = options.metrics_delay_s
     prefix = engine.parameters.get("ConfigParameterPrefix", "/greenlight")
+    function_prefix = engine.parameters.get("CheckFunctionPrefix", "greenlight-check-")
     seeded = seeded_parameters(prefix, options)
-    health_path = health_path_of(config_layers(prefix, options, seeded))
+    config = checked_config(config_layers(prefix, options, seeded), function_prefix)
+    health_path = config.health.path
     if options.stepfunctions_endpoint and options.controller == "ecs":
         raise LocalRunError("another Step Functions runs the CodeDeploy path only: the ECS hook starts on moto's")
+    try:
+        handlers = check_functions.load_all(options.check_functions, function_prefix)
+    except check_functions.CheckFunctionError as error:
+        raise LocalRunError(str(error)) from error
     with engine:
         if not options.blue_url:  # nothing behind the production listener: a baseline cannot be judged here
             engine.enter(process.environment({NO_BLUE_VARIABLE: "1"}))
+        layer_objects.store(engine.clients, engine.settings, options.objects)
+        aliases = check_functions.qualifiers(config)
+        for name, handler in handlers.items():
+            engine.add_check_function(name, handler, aliases.get(name, set()))
         if options.controller == "ecs":
             return _run_ecs(engine, options, health_path, seeded, on_state, before_start)
         deployment = _deployment(engine, options, health_path)

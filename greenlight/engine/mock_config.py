@@ -51,12 +51,13 @@ AWS_SDK = "arn:aws:states:::aws-sdk:"
 
 
 def _task_resources(definition: dict[str, Any]) -> dict[str, str]:
-    """State name -> its Task resource, in the machine and every branch (placeholders substituted or not)."""
+    """State name -> its Task resource, in the machine, every branch and every Map's iteration (placeholders
+    substituted or not)."""
     found: dict[str, str] = {}
     for name, state in definition.get("States", {}).items():
         if state.get("Type") == "Task":
             found[name] = str(state.get("Resource", "")).replace("arn:${Partition}:", "arn:aws:")
-        for branch in state.get("Branches", []):
+        for branch in [*state.get("Branches", []), *filter(None, [state.get("ItemProcessor")])]:
             found |= _task_resources(branch)
     return found
 

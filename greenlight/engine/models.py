@@ -32,6 +32,7 @@ CLIENTS = (
     "events",
     "sqs",
     "acm",
+    "s3",
     "secretsmanager",
     "sts",
     "ecs",

@@ -37,6 +37,10 @@ class EngineSettings:
     invoke_faults_after: dict[str, Callable[[], None]] = field(default_factory=dict)  # run once the handler returned
     target_health: dict[str, Callable[[], list[dict[str, Any]]]] = field(default_factory=dict)  # target group ARN
     mock_config: dict[str, Any] = field(default_factory=dict)  # the MockConfigFile in use, if any
+    # AWS AppConfig configurations (moto has no AppConfig Data): (application, environment, profile) -> (content,
+    # version label); and each session's token -> its configuration (patches.appconfigdata).
+    appconfig: dict[tuple[str, str, str], tuple[bytes, str]] = field(default_factory=dict)
+    appconfig_sessions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # IAM for the template's roles (patches/access): role ARN -> its trust policy, the principal it trusts locally
     # and its policies, rendered; a session's access key -> its role, session tags and session policy; what was denied.
     iam_roles: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -48,7 +48,10 @@ def card(result: ValidationResult, index: int) -> dict[str, Any]:
         "expected": {k: shown(v) for k, v in result.expected.items()},
         "checks": [c for c in result.observed.get("checks") or [] if isinstance(c, dict)],
         "failures": [f for f in result.observed.get("distinct_failures") or [] if isinstance(f, dict)],
-        "per_request": per_request if isinstance(per_request, dict) else {},
+        # Each request kind's figures; a note that the list was cut to fit the payload limit is not a request kind.
+        "per_request": {k: v for k, v in per_request.items() if isinstance(v, dict)}
+        if isinstance(per_request, dict)
+        else {},
         "vs_blue": vs_blue_rows(result.observed.get("vs_blue")),
         "charts": [html for html in drawn if html],
         "charts_cut": result.charts.get("cut"),

@@ -17,13 +17,13 @@ from botocore.stub import ANY
 from common import clock
 from common.config import HealthConfig, SecretRef
 from common.models import SecretGrant, TargetGroup, ValidationStatus
+from common.secret_reader import SecretReader
 from common.secret_scope import Namespaces
 from finalize.app import Services, finalize
 from hook.app import execution_name, start
 from tests.support.servers import serve
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 from validate_health.checks import check_health
-from validate_synthetic.secrets import SecretReader
 
 pytestmark = pytest.mark.functional
 

@@ -20,6 +20,7 @@ from common.models import Bypass
 from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, SampleService
 from tests.support.quick_config import quick_config
+from tests.unit.test_config_layers import large_config
 
 pytestmark = pytest.mark.functional
 
@@ -118,6 +119,40 @@ def test_config_show_refuses_an_invalid_layering_naming_the_field(ssm: Any, caps
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "ssm:/greenlight/orders/orders-dg" in err and "synthetic.concurrency" in err and err.count("\n") == 1
+
+
+def test_config_show_follows_a_pointer_to_s3_as_prepare_does(ssm: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN the group's layer in S3 (40 KB: past SSM's 8 KB), its SSM parameter pointing at it
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="orders-configs")
+    s3.put_bucket_versioning(Bucket="orders-configs", VersioningConfiguration={"Status": "Enabled"})
+    version = s3.put_object(Bucket="orders-configs", Key="orders-dg.yaml", Body=large_config().encode())["VersionId"]
+    ssm.put_parameter(Name="/greenlight/orders/orders-dg", Value="s3://orders-configs/orders-dg.yaml", Type="String")
+    args = ["config", "show", "--application", "orders", "--deployment-group", "orders-dg", "--from-ssm"]
+    # WHEN it is shown with the stack's bucket THEN the first line names the layer, the object and its version
+    assert main([*args, "--config-bucket", "orders-configs"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    layer = f"ssm:/greenlight/orders/orders-dg -> s3://orders-configs/orders-dg.yaml?versionId={version}"
+    assert first == f"# effective greenlight config for orders/orders-dg: defaults + {layer} (valid)"
+    # ... and without it, or with another, it is refused as Prepare would refuse it
+    assert main(args) == 2
+    assert "the stack has no ConfigBucketName" in capsys.readouterr().err
+    assert main([*args, "--config-bucket", "payments-configs"]) == 2
+    assert "only the stack's ConfigBucketName (payments-configs)" in capsys.readouterr().err
+
+
+def test_config_check_takes_a_layer_for_s3_and_refuses_one_over_its_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fits, over = tmp_path / "orders-dg.yaml", tmp_path / "too-big.yaml"
+    fits.write_text(large_config())
+    over.write_text(large_config() + "# " + "x" * 40_000 + "\n")
+    assert main(["config", "check", str(fits)]) == 0
+    assert "bytes: over an SSM parameter's 8 KB, so it must live in S3 or AppConfig)" in capsys.readouterr().out
+    assert main(["config", "check", str(fits), str(over)]) == 2
+    captured = capsys.readouterr()
+    assert f"{fits}: valid (" in captured.out
+    assert "is over the 65536 bytes a config may have (a layer from S3 or AppConfig: 64 KiB)" in captured.err
 
 
 def test_config_check_exits_2_naming_the_field_of_each_bad_file(

@@ -191,7 +191,9 @@ def test_every_python_command_shown_names_a_real_module_or_script_and_its_option
                 continue
             source = _module_source(module)
         else:
-            script, arguments = ROOT / words[0], words[1:]
+            # A script is run from the repository's root, or from the example's folder a page walks through.
+            scripts = [ROOT / words[0], *ROOT.glob(f"examples/*/{words[0]}")]
+            script, arguments = next((s for s in scripts if s.exists()), scripts[0]), words[1:]
             if not script.exists():
                 problems.append(f"{command.page}: `{command.text}`: no script {words[0]}")
                 continue

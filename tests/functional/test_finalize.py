@@ -196,3 +196,38 @@ def test_safety_net_after_a_verdict_is_fine(events: RecordingEvents, capsys: pyt
     assert events.entries == []
     counted = {name for blob in emf_blobs(capsys) for name in blob if name.startswith(("SafetyNet_", "Verdict_"))}
     assert counted == {"SafetyNet_already-completed"}
+
+
+def with_checks(given: dict[str, Any], checks: list[dict[str, Any]]) -> dict[str, Any]:
+    given["plan"]["checks"] = checks
+    return given
+
+
+def planned_check(name: str, dry_run: bool = False, planned: bool = True, enabled: bool = True) -> dict[str, Any]:
+    return {"name": name, "kind": "webhook", "planned": planned, "enabled": enabled, "dry_run": dry_run}
+
+
+def test_the_custom_checks_results_count_like_a_validations(
+    codedeploy: RecordingCodeDeploy, ssm: Any, events: RecordingEvents
+) -> None:
+    # GIVEN the Validate Parallel's output: a result per validation, and the custom checks' branch's list
+    checks = [result("smoke", "failed"), result("db", "failed", dry_run=True)]
+    validations = [result("health", "passed"), result("metrics", "passed")]
+    given = with_checks(event([*validations, checks]), [planned_check("smoke"), planned_check("db", True)])
+    report = run_finalize(given, codedeploy, ssm, events)
+    # THEN each check is a validation of the report, the one counted blocks, the dry-run one is reported only
+    assert [v["name"] for v in report["validations"]] == ["health", "metrics", "smoke", "db"]
+    assert report["verdict"] == "Failed" and report["reason"] == "Blocked by smoke (failed: smoke failed)"
+    [detail] = events.of_type("Greenlight Verdict")
+    statuses = {v["name"]: v["status"] for v in detail["validations"]}
+    assert statuses == {"health": "passed", "metrics": "passed", "smoke": "failed", "db": "failed"}
+
+
+def test_a_check_cut_short_by_fail_fast_or_switched_off_says_so(codedeploy: RecordingCodeDeploy, ssm: Any) -> None:
+    skipped = result("off", "skipped")
+    checks = [planned_check("slow"), planned_check("off", planned=False, enabled=False)]
+    given = with_checks(event([result("health", "failed"), [skipped]]), checks)
+    report = run_finalize(given, codedeploy, ssm)
+    reasons = {v["name"]: (v["status"], v["reason"]) for v in report["validations"]}
+    assert reasons["slow"] == ("skipped", "Not finished: fail_fast ended the run when another validation failed.")
+    assert reasons["off"] == ("skipped", "Disabled in the config.")

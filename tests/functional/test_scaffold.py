@@ -72,7 +72,8 @@ def test_each_checklist_item_is_written_and_the_registry_generates_the_rest(scaf
         assert name in json.loads((scaffolded / "docs/config.schema.json").read_text())["properties"]
     definition = parse_definition((scaffolded / "statemachines/validation.asl.json").read_text())
     starts = [b["StartAt"] for b in definition["States"]["Validate"]["Branches"]]
-    assert starts[-2:] == ["Login Flow Planned?", "Cert Expiry Planned?"]
+    # ... each new branch after the built-in validations', the custom checks' Map still last
+    assert starts[-3:] == ["Login Flow Planned?", "Cert Expiry Planned?", "Custom Checks Planned?"]
     assert (
         definition["TimeoutSeconds"]
         == parse_definition((ROOT / "statemachines/validation.asl.json").read_text())["TimeoutSeconds"]
@@ -99,7 +100,12 @@ def test_an_existing_name_is_refused_with_exit_2_changing_nothing(scaffolded: Pa
     assert digest(scaffolded) == before
 
 
-@pytest.mark.parametrize("name", ["Bad-Name", "x", "health"])
+@pytest.mark.parametrize("name", ["Bad-Name", "x", "health", "webhooks", "custom_check"])
 def test_bad_or_existing_names_are_refused(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new-validation", name]) == 2
     assert capsys.readouterr().err.startswith("greenlight: ")
+
+
+def test_a_name_whose_states_the_custom_checks_branch_has_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-validation", "custom_check"]) == 2
+    assert "already has a state named 'Custom Check Done'" in capsys.readouterr().err

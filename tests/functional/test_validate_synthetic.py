@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from common.config import SecretRef, SyntheticConfig
+from common.guard import HostNotAllowedError
 from common.models import ValidationStatus
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_synthetic.checks import check_synthetic, percentile
-from validate_synthetic.guard import HostNotAllowedError
 from validate_synthetic.traffic import prepare_requests
 
 pytestmark = pytest.mark.functional

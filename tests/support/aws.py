@@ -14,7 +14,7 @@ from greenlight.engine import patches
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, REGION
 
-CLIENTS = ("codedeploy", "ecs", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions")
+CLIENTS = ("codedeploy", "ecs", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions", "s3")
 
 
 @contextmanager

@@ -85,6 +85,18 @@ def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> Non
     )
 
 
+def _webhook_check(**settings: Any) -> dict[str, Any]:
+    return {"webhooks": [{"name": "smoke", "url": "{webhook}/smoke", "dry_run": False, **settings}]}
+
+
+def _lambda_check(**settings: Any) -> dict[str, Any]:
+    return {"lambda_checks": [{"name": "db", "function": "greenlight-check-db", "dry_run": False, **settings}]}
+
+
+def _check_function(handler: str) -> dict[str, Any]:
+    return {"check_functions": {"greenlight-check-db": f"tests.support.check_functions:{handler}"}}
+
+
 @dataclass(frozen=True)
 class Fault:
     name: str
@@ -102,6 +114,7 @@ class Fault:
     # The events greenlight must put on EventBridge, exactly: one per verdict it delivered, none for one it did not.
     announced: tuple[str, ...] = (VERDICT,)
     documented: str = ""  # the table's "receives" cell, when one row stands for a fault of each validation
+    webhook: Behaviour | Hostile | None = None  # a team's webhook service, at {webhook} in the config's URLs
 
 
 def _per_validation() -> list[Fault]:
@@ -217,6 +230,21 @@ FAULTS = [
           "synthetic fails", "Failed", hostile=Hostile("deep-json"),
           config={"synthetic": {"requests": [{"path": "/api/items", "expect": JSON_EXPECTATION}]}},
           evidence="nested deeper than 64 levels"),
+    Fault("check-webhook-hangs", "a webhook check hangs", "the check's deadline: an `error` result, counted",
+          "Failed", webhook=Behaviour(hang_s=10.0), config=_webhook_check(timeout_seconds=1),
+          evidence="no complete answer within 1 s"),
+    Fault("check-webhook-5xx", "a webhook check answers 503", "an `error` result naming the answer, counted",
+          "Failed", webhook=Behaviour(status=503, body={"message": "down"}), config=_webhook_check(),
+          evidence="the webhook answered HTTP 503"),
+    Fault("check-webhook-huge-body", "a webhook check answers a 2 GiB body", "the read stops at 1 MiB: an `error` "
+          "result, counted", "Failed", webhook=Hostile("gigabyte", hostile_health=True), config=_webhook_check(),
+          evidence="body over 1 MiB"),
+    Fault("check-lambda-raises", "a Lambda check raises", "FunctionError: an `error` result naming it, counted",
+          "Failed", config=_lambda_check(), options=_check_function("raises"),
+          evidence="KeyError: 'orders_table'"),
+    Fault("check-lambda-times-out", "a Lambda check runs past its deadline", "the check's deadline: an `error` "
+          "result, counted", "Failed", config=_lambda_check(timeout_seconds=1), options=_check_function("hangs"),
+          evidence="gave no answer within 1 s"),
     Fault("config-alias-bomb", "a YAML alias bomb in SSM", "Prepare: not ready, reason names the alias", "Failed",
           _config(alias_bomb().decode()), evidence="YAML alias"),
     Fault("config-duplicate-keys", "a duplicate key in SSM", "Prepare: not ready, reason names the key", "Failed",
@@ -253,6 +281,19 @@ def _target(fault: Fault) -> Iterator[str]:
             yield service.url
 
 
+@contextmanager
+def _webhook(fault: Fault) -> Iterator[str]:
+    """The team's webhook service of a check fault (none for the other faults)."""
+    if isinstance(fault.webhook, Hostile):
+        with hostile_service(fault.webhook) as url:
+            yield url
+    elif fault.webhook is not None:
+        with serve(fault.webhook) as (url, _):
+            yield url
+    else:
+        yield ""
+
+
 def run_fault(
     fault: Fault,
     project: Project,
@@ -269,12 +310,13 @@ def run_fault(
             if step is not None:
                 step(engine, deployment)
 
-    with _target(fault) as url:
-        options = LocalRunOptions(
-            target_url=url, config_text=quick_config(**fault.config), **QUICK_RUN, deadline_s=60.0
-        )
+    with _target(fault) as url, _webhook(fault) as webhook:
+        config_text = quick_config(**fault.config)
+        options = LocalRunOptions(target_url=url, config_text=config_text, **QUICK_RUN, deadline_s=60.0)
         for key, value in (fault.options | overrides).items():
             setattr(options, key, value)
+        # The webhook's URL once the config is final (the parity tier gives its own config text).
+        options.config_text = options.config_text.replace("{webhook}", webhook)
         result = run_local(options, project, on_state=on_state, before_start=setup)
     return FaultOutcome(result, time.monotonic() - started)
 

@@ -15,6 +15,10 @@ Events = list[dict[str, Any]]
 ALL_PASSED = dict.fromkeys(VALIDATIONS, "passed")
 ALL_SKIPPED = dict.fromkeys(VALIDATIONS, "skipped")
 OLDER_PLAN = ALL_SKIPPED | {"health": "passed", "synthetic": "passed"}
+# The mocked plans' custom checks: `smoke` runs (its mocked answer names it), `later` is not planned at this event.
+# A mocked answer is chosen by retry attempt, so each Map iteration gets the same one: the plan where two checks run
+# (CustomCheckCrashes) has them fail, each error named after its check by the ASL itself.
+CHECKS_PASSED = {"smoke": "passed", "later": "skipped"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,12 @@ def task_input(events: Events, state: str) -> dict[str, Any]:
     return dict(json.loads(scheduled[-1]["taskScheduledEventDetails"]["parameters"])["Payload"])
 
 
+def finalize_results(events: Events) -> list[dict[str, Any]]:
+    """The results Finalize was given, one list: each branch gives a result, the custom checks' branch a list."""
+    given = task_input(events, "Finalize")["results"] or []
+    return [item for entry in given for item in (entry if isinstance(entry, list) else [entry])]
+
+
 def _prepare_problem_reaches_finalize(events: Events, error: str | None) -> None:
     problem = task_input(events, "Finalize")["problem"]
     assert (problem["state"], problem["error"]) == ("Prepare", "Runtime.ExitError")
@@ -44,6 +54,12 @@ def _prepare_problem_reaches_finalize(events: Events, error: str | None) -> None
 
 def _one_failed_attempt(events: Events, error: str | None) -> None:
     assert sum(1 for e in events if e["type"] == "TaskFailed") == 1
+
+
+def _errors_name_their_check(events: Events, error: str | None) -> None:
+    reasons = {r["name"]: r["reason"] for r in finalize_results(events)}
+    assert reasons["smoke"].startswith("The smoke check could not finish: Runtime.ExitError"), reasons
+    assert {r["dry_run"] for r in finalize_results(events) if r["status"] == "error"} == {False}
 
 
 def _finalize_failed(events: Events, error: str | None) -> None:
@@ -73,6 +89,24 @@ EXPECTED: dict[str, Case] = {
         "SUCCEEDED", {"Record Prepare Error", "Finalize"}, {}, {"Validate"}, also=_prepare_problem_reaches_finalize
     ),
     "FinalizeFails": Case("FAILED", {"Report Failed", "Finalize Failed"}, ALL_PASSED, also=_finalize_failed),
+    # Custom checks: a Map over the plan's checks, each ending in a result named after it; `later` is not planned here.
+    "CustomChecksPass": Case(
+        "SUCCEEDED", {"Run Custom Checks", "Custom Check Done", "Skip Custom Check"}, ALL_PASSED | CHECKS_PASSED
+    ),
+    "CustomCheckFails": Case(
+        "SUCCEEDED",
+        {"Custom Check Done"},
+        ALL_PASSED | CHECKS_PASSED | {"smoke": "failed"},
+        {"No Custom Checks"},
+    ),
+    "CustomCheckCrashes": Case(
+        "SUCCEEDED",
+        {"Custom Check Errored"},
+        ALL_PASSED | {"smoke": "error", "db-migrations": "error", "later": "skipped"},
+        {"Custom Check Done"},
+        also=_errors_name_their_check,
+    ),
+    "CustomCheckFailFast": Case("SUCCEEDED", {"Stop On Custom Check Failure", "Record Fail Fast"}, {"smoke": "failed"}),
 }
 
 
@@ -82,6 +116,6 @@ def assert_case(name: str, status: str, error: str | None, events: Events) -> No
     assert status == case.status, (status, error)
     assert case.entered <= visited, case.entered - visited
     assert not case.not_entered & visited, case.not_entered & visited
-    assert {r["name"]: r["status"] for r in task_input(events, "Finalize")["results"]} == case.statuses
+    assert {r["name"]: r["status"] for r in finalize_results(events)} == case.statuses
     if case.also is not None:
         case.also(events, error)

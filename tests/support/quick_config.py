@@ -24,12 +24,14 @@ TIME_SCALE = 0.05
 QUICK_RUN: dict[str, Any] = {"time_scale": TIME_SCALE, "metrics_delay_s": None}
 
 
-def quick_config(alone: bool = False, **sections: dict[str, Any]) -> str:
-    """QUICK with some settings changed, e.g. quick_config(metrics={"dry_run": True}), as YAML.
+def quick_config(alone: bool = False, **sections: Any) -> str:
+    """QUICK with some settings changed, e.g. quick_config(metrics={"dry_run": True}), as YAML; a setting QUICK does
+    not have (webhooks, lambda_checks) is added as given.
 
     `alone`: every other registered validation (one added later) is switched off, for a test whose outcome its
     traffic would change (a probe of a failing health path adds 5xx answers to what the metrics read)."""
-    document = {name: {**QUICK[name], **sections.get(name, {})} for name in QUICK}
+    document: dict[str, Any] = {name: {**QUICK[name], **sections.get(name, {})} for name in QUICK}
+    document |= {name: value for name, value in sections.items() if name not in QUICK}
     if alone:
         from common.config import VALIDATIONS
 

@@ -12,6 +12,7 @@ import pytest
 
 from common.models import ValidationResult
 from greenlight.authoring.asl import branch, branch_end_states, parse_definition
+from greenlight.authoring.asl_checks import checks_branch
 from greenlight.authoring.checklist import problems, validator_names
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
@@ -93,37 +94,48 @@ def test_a_validator_without_config_section_is_named(tmp_path: Path) -> None:
 
 def _placeholder_values(parameters: dict[str, Any]) -> dict[str, Any]:
     """A Pass state's Parameters with each JSONPath value replaced by a plausible value of its field."""
-    samples = {"reason": "text", "started_at": "2026-01-01T00:00:00Z", "dry_run": False}
+    samples = {"name": "smoke", "reason": "text", "started_at": "2026-01-01T00:00:00Z", "dry_run": False}
     return {
         key.removesuffix(".$"): samples.get(key.removesuffix(".$"), value) if key.endswith(".$") else value
         for key, value in parameters.items()
     }
 
 
+def _ends_in_results(branch_definition: dict[str, Any]) -> None:
+    """Every way out of a branch (or of a Map's iteration) is a ValidationResult, a list of them, or fail fast."""
+    for name, state in branch_end_states(branch_definition).items():
+        if state["Type"] == "Fail":
+            assert state["Error"] == "Greenlight.FailFast", f"{name} ends the branch without a result"
+            assert re.search(r"States\.JsonToString\(\$\.outcome\.result\)", state["CausePath"])
+        elif state["Type"] == "Map":  # a list: each iteration ends in a result
+            _ends_in_results(state["ItemProcessor"])
+        elif "Result" in state:
+            assert state["Result"] == [], f"{name} ends the branch with a result list that is not empty"
+        elif "Parameters" in state:
+            ValidationResult.model_validate(_placeholder_values(state["Parameters"]))
+        else:
+            assert state.get("OutputPath") == "$.outcome.result", f"{name} does not output the validator's result"
+
+
 def test_every_branch_ends_in_a_validation_result(project: Project) -> None:
     definition = parse_definition(project.definition_text())
     for each in definition["States"]["Validate"]["Branches"]:
-        for name, state in branch_end_states(each).items():
-            if state["Type"] == "Fail":
-                assert state["Error"] == "Greenlight.FailFast", f"{name} ends the branch without a result"
-                assert re.search(r"States\.JsonToString\(\$\.outcome\.result\)", state["CausePath"])
-            elif "Parameters" in state:
-                ValidationResult.model_validate(_placeholder_values(state["Parameters"]))
-            else:
-                assert state.get("OutputPath") == "$.outcome.result", f"{name} does not output the validator's result"
+        _ends_in_results(each)
 
 
 def test_every_branch_is_the_one_new_validation_writes(project: Project) -> None:
     """The hand-kept branches and the scaffold's generator cannot drift apart: a fix lands in both or fails here."""
     definition = parse_definition(project.definition_text())
     timeouts = {
-        spec.handler.split(".")[0].removeprefix("validate_"): spec.timeout for spec in project.functions().values()
+        spec.handler.removesuffix(".handler").removeprefix("validate_").removesuffix(".app"): spec.timeout
+        for spec in project.functions().values()
     }
     branches = {
         b["StartAt"].removesuffix(" Planned?").lower().replace(" ", "_"): b
         for b in definition["States"]["Validate"]["Branches"]
     }
-    assert set(branches) >= {"health", "synthetic", "metrics"}
+    assert set(branches) >= {"health", "synthetic", "metrics", "custom_checks"}
+    assert branches.pop("custom_checks") == checks_branch(timeouts["custom_checks"])
     for name, existing in branches.items():
         bake = existing["States"].get("Wait For Bake Time")
         before_task = ("Wait For Bake Time", {k: v for k, v in bake.items() if k != "Next"}) if bake else None

@@ -3,7 +3,7 @@
 Each example is a valid config with one hazard worked in at the file level (duplicate keys, aliases, bytes that
 are not UTF-8, oversized numbers or documents, deep nesting, NaN and infinities, regexes RE2 refuses, malformed
 paths and hosts, forbidden addresses, too-small intervals), written to a file and read by the CLI's own
-functions (`read_config`, then `health_path_of`); the refusal must be a one-line LocalRunError naming the field or
+functions (`read_config`, then `checked_config`); the refusal must be a one-line LocalRunError naming the field or
 the cause. Arbitrary bytes and arbitrary YAML-ish text are either a config or such a refusal, never a traceback.
 """
 
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from common.config_sources import Layer
-from greenlight.engine.local_run import LocalRunError, health_path_of, read_config
+from greenlight.engine.local_run import LocalRunError, checked_config, read_config
 from tests.support.bad_configs import alias_bomb
 from tests.support.vectors import VECTORS
 
@@ -96,7 +96,7 @@ def cli_read(tmp_path: Path, data: bytes) -> str:
     path = tmp_path / "config.yaml"
     path.write_bytes(data)
     try:
-        return health_path_of([Layer("--config", read_config(path))])
+        return str(checked_config([Layer("--config", read_config(path))], "greenlight-check-").health.path)
     except LocalRunError as error:
         message = str(error)
         assert "\n" not in message and message, message

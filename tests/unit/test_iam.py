@@ -280,3 +280,20 @@ def test_only_the_secret_reader_role_reads_secrets(resources: dict[str, Any]) ->
     reads = {"ssm:GetParameter", "secretsmanager:GetSecretValue"}
     readers = {role for role, statement in policy_statements(resources) if reads & set(_as_list(statement["Action"]))}
     assert readers == {"SecretReaderRole"}
+
+
+def test_the_custom_checks_function_may_invoke_only_functions_under_the_check_prefix(resources: dict[str, Any]) -> None:
+    """A config cannot make greenlight invoke an arbitrary function: Prepare refuses a name outside CheckFunctionPrefix
+    (tests/unit/test_config_checks.py), and IAM allows only `function:<prefix>*` (the reference's `function` type)."""
+    invokes = [
+        (role, s) for role, s in policy_statements(resources) if "lambda:InvokeFunction" in _as_list(s["Action"])
+    ]
+    [(_, statement)] = [(role, s) for role, s in invokes if role == "CustomChecksFunctionRole"]
+    # ... and no other role (the state machine's invokes the stack's own functions) reaches a team's function
+    others = json.dumps([s["Resource"] for role, s in invokes if role != "CustomChecksFunctionRole"])
+    assert "CheckFunctionPrefix" not in others and ":function:*" not in others
+    assert statement["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${CheckFunctionPrefix}*"
+    }
+    parameter = translated(str(ROOT))["Parameters"]["CheckFunctionPrefix"]
+    assert parameter["Default"] == "greenlight-check-" and parameter.get("AllowedPattern")

@@ -6,8 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from common.config import GreenlightConfig
-from common.json_paths import JsonPathError, normalise
-from validate_synthetic.traffic import MISSING, json_path
+from common.json_paths import MISSING, JsonPathError, json_path, normalise
 
 pytestmark = pytest.mark.unit
 

@@ -83,6 +83,35 @@ def test_workflow_timeout_is_still_a_thread_join() -> None:
     assert ORIGINALS["program_threading"].__name__ == "threading"
 
 
+def test_an_execution_worker_still_makes_its_environment_on_its_own_thread() -> None:
+    """patches.stepfunctions waits for it before a stop: a stop right after the start found none (AttributeError)."""
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    assert "self.env = self._get_evaluation_environment()" in inspect.getsource(ExecutionWorker._execution_logic)
+    assert "self.env.set_stop(" in inspect.getsource(ExecutionWorker.stop)
+
+
+def test_a_stop_waits_for_a_worker_that_has_not_set_up_yet() -> None:
+    import threading
+    from types import SimpleNamespace
+
+    from greenlight.engine.patches import stepfunctions
+
+    stopped: list[str] = []
+    worker = SimpleNamespace(env=None, stop=lambda **kwargs: stopped.append(kwargs["error"]))
+    execution = SimpleNamespace(exec_worker=worker, stop_date=None)
+    threading.Timer(0.2, lambda: setattr(worker, "env", object())).start()
+    original = ORIGINALS["execution_stop"]
+    try:
+        ORIGINALS["execution_stop"] = lambda self, *args: (
+            self.exec_worker.stop(error=args[1]) if self.exec_worker.env else None
+        )
+        stepfunctions.stop_execution(execution, "now", "Operator", "stopped")  # type: ignore[arg-type]
+    finally:
+        ORIGINALS["execution_stop"] = original
+    assert stopped == ["Operator"] and execution.stop_date == "now"
+
+
 def test_responses_still_dispatch_through_call_action() -> None:
     assert "method_names_from_class" in inspect.getsource(ORIGINALS["call_action"])
 

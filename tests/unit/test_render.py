@@ -7,7 +7,7 @@ import io
 import pytest
 
 from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
-from greenlight.cli.render import render
+from greenlight.cli.render import render, request_lines
 from greenlight.engine.results import ExecutionSummary, LocalRunResult
 
 pytestmark = pytest.mark.unit
@@ -48,3 +48,10 @@ def test_a_services_text_is_printed_as_it_came(echoed: str) -> None:
     text = out.getvalue()
     assert "Verdict: Failed - Blocked by synthetic" in text
     assert text.count(echoed) >= 2  # in the verdict line and the table (unwrapped: each is under the table's width)
+
+
+def test_a_cut_list_of_request_kinds_says_how_many_it_kept() -> None:
+    """A scenario of 100 request kinds is listed in part when its result had to fit the payload limit."""
+    listed = {"list items": {"answers": 40, "p50_ms": 3.1, "p99_ms": 9.0}, "… (cut)": "kept 20 of 100"}
+    observed = {"per_request": listed}
+    assert request_lines(observed) == ["  list items: 40 answers, p50 3.1 ms, p99 9.0 ms", "  … (cut): kept 20 of 100"]

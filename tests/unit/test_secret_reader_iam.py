@@ -9,16 +9,17 @@ from typing import Any
 import pytest
 
 from common.models import SecretGrant
+from common.secret_reader import TAG_APPLICATION, TAG_GROUP, session_policy
 from common.secret_scope import Namespaces
 from greenlight.engine import iam
 from greenlight.engine.project import Project, rendered
 from tests.conftest import ROOT
-from validate_synthetic.secrets import TAG_APPLICATION, TAG_GROUP, session_policy
 
 pytestmark = pytest.mark.unit
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 SYNTHETIC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stack-ValidateSyntheticFunctionRole-ABC"
+CHECKS_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stack-CustomChecksFunctionRole-DEF"  # webhook headers read secrets too
 READER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/greenlight-secret-reader/stack/stack-SecretReaderRole-XYZ"
 REFS = {
     "AWS::Partition": "aws",
@@ -28,6 +29,7 @@ REFS = {
     "ConfigParameterPrefix": "/greenlight",
     "SecretsPrefix": "greenlight/",
     "ValidateSyntheticFunctionRole.Arn": SYNTHETIC_ROLE,
+    "CustomChecksFunctionRole.Arn": CHECKS_ROLE,
 }
 SPACES = Namespaces("/greenlight", "greenlight/")
 ORDERS = {TAG_APPLICATION: "orders", TAG_GROUP: "orders-dg"}
@@ -130,14 +132,17 @@ def test_a_session_without_tags_reads_no_teams_secret(reader: dict[str, Any]) ->
     assert not allowed(reader, "ssm:GetParameter", resource, {TAG_APPLICATION: "orders"}, None)
 
 
-def test_only_the_synthetic_functions_role_may_assume_it_and_only_with_both_tags(reader: dict[str, Any]) -> None:
+@pytest.mark.parametrize("role", [SYNTHETIC_ROLE, CHECKS_ROLE], ids=["synthetic", "custom-checks"])
+def test_only_the_functions_sending_headers_may_assume_it_and_only_with_both_tags(
+    reader: dict[str, Any], role: str
+) -> None:
     trust = reader["AssumeRolePolicyDocument"]
-    assert iam.trust_allows(trust, SYNTHETIC_ROLE, ORDERS)
+    assert iam.trust_allows(trust, role, ORDERS)
     assert not iam.trust_allows(trust, f"arn:aws:iam::{ACCOUNT}:role/someone-else", ORDERS)
-    assert not iam.trust_allows(trust, SYNTHETIC_ROLE, {})  # no tags: no session at all
-    assert not iam.trust_allows(trust, SYNTHETIC_ROLE, {TAG_APPLICATION: "orders"})
-    assert not iam.trust_allows(trust, SYNTHETIC_ROLE, ORDERS | {TAG_GROUP: ""})
-    assert not iam.trust_allows(trust, SYNTHETIC_ROLE, ORDERS | {"other": "x"})
+    assert not iam.trust_allows(trust, role, {})  # no tags: no session at all
+    assert not iam.trust_allows(trust, role, {TAG_APPLICATION: "orders"})
+    assert not iam.trust_allows(trust, role, ORDERS | {TAG_GROUP: ""})
+    assert not iam.trust_allows(trust, role, ORDERS | {"other": "x"})
 
 
 def test_the_session_policy_fits_sts_limit_or_is_refused() -> None:
@@ -204,8 +209,10 @@ def test_no_other_role_of_the_stack_can_read_a_secret() -> None:
     assert "PrepareFunctionRole" in roles and "FinalizeFunctionRole" in roles
     readable = []
     for name, role in roles.items():
+        # The conditional policies too (Prepare's S3 and AppConfig reads, SAM's VPC access): every branch.
+        policies = [c for p in role["Properties"].get("Policies", []) for c in p.get("Fn::If", [None, p])[1:]]
         documents = [
-            rendered(p["PolicyDocument"], refs) for p in role["Properties"].get("Policies", []) if "PolicyDocument" in p
+            rendered(p["PolicyDocument"], refs) for p in policies if isinstance(p, dict) and "PolicyDocument" in p
         ]
         readable += [
             f"{name}: {action} {resource}"
@@ -214,7 +221,8 @@ def test_no_other_role_of_the_stack_can_read_a_secret() -> None:
         ]
     assert readable == []
     # ... while Prepare still reads the config layers
-    prepare = [rendered(p["PolicyDocument"], refs) for p in roles["PrepareFunctionRole"]["Properties"]["Policies"]]
+    policies = roles["PrepareFunctionRole"]["Properties"]["Policies"]
+    prepare = [rendered(p["PolicyDocument"], refs) for p in policies if "PolicyDocument" in p]
     assert iam.session_allows(
         prepare, None, iam.Request("ssm:GetParameters", parameter("/greenlight/orders/orders-dg"))
     )
@@ -226,7 +234,9 @@ def test_prepare_reads_the_layer_of_an_application_named_tenants_but_no_secret_u
     from tests.support.template import translated
 
     role = translated(str(ROOT))["Resources"]["PrepareFunctionRole"]
-    prepare = [rendered(p["PolicyDocument"], Unresolved(REFS)) for p in role["Properties"]["Policies"]]
+    # Every grant in force, those of a stack with a config bucket and an AppConfig application too (Fn::If's first).
+    policies = [p["Fn::If"][1] if "Fn::If" in p else p for p in role["Properties"]["Policies"]]
+    prepare = [rendered(p["PolicyDocument"], Unresolved(REFS)) for p in policies]
 
     def reads(name: str) -> bool:
         return iam.session_allows(prepare, None, iam.Request("ssm:GetParameters", parameter(name)))

@@ -128,3 +128,27 @@ def test_a_team_layer_copying_the_platforms_shared_reference_is_refused() -> Non
 def test_a_config_without_secrets_grants_nothing() -> None:
     config, _, sources = effective(_layers("", "synthetic: {total_requests: 5}"))
     assert grant(config, sources, *ORDERS, SPACES) is None
+
+
+def test_a_layer_read_from_s3_or_appconfig_has_the_authority_of_the_parameter_pointing_at_it() -> None:
+    # GIVEN the platform's default layer and a team's layer, each read from S3 through its SSM parameter
+    shared = headers(Authorization={"ssm": "/greenlight/shared/token"})
+    platform = Layer(f"{DEFAULT} -> s3://configs/default.yaml?versionId=7", shared, large=True)
+    config, _, sources = effective([platform])
+    # THEN the default layer may still name the shared namespace
+    granted = grant(config, sources, *ORDERS, SPACES)
+    assert granted is not None and granted.shared_ssm == ["/greenlight/shared/token"]
+    # ... and a team's layer, wherever it is read from, may not
+    team = Layer(f"{GROUP} -> s3://configs/default.yaml?versionId=7", shared, large=True)
+    config, _, sources = effective([team])
+    with pytest.raises(SecretScopeError, match="only the platform's default layer"):
+        grant(config, sources, *ORDERS, SPACES)
+
+
+def test_a_webhook_header_names_its_groups_secrets_only() -> None:
+    own = '{"webhooks": [{"name": "smoke", "url": "https://x.example/", "headers": {"T": {"ssm": "%s"}}}]}'
+    config, _, sources = effective([Layer(GROUP, own % "/greenlight/tenants/orders/orders-dg/token")])
+    assert grant(config, sources, *ORDERS, SPACES) is not None
+    config, _, sources = effective([Layer(GROUP, own % "/greenlight/tenants/payments/payments-dg/token")])
+    with pytest.raises(SecretScopeError, match=r"webhooks.0.headers.T \(from ssm:/greenlight/orders/orders-dg\)"):
+        grant(config, sources, *ORDERS, SPACES)

@@ -18,9 +18,7 @@ from yarl import URL
 
 from common.addresses import forbidden_host, normalise_host
 from common.config import ConfigError, Expectation, RequestSpec, SecretRef, SyntheticConfig, validate
-from tests.support.vectors import METADATA_V4, VECTORS
-from validate_synthetic import traffic
-from validate_synthetic.guard import (
+from common.guard import (
     GuardedResolver,
     HostNotAllowedError,
     allowed_set,
@@ -29,7 +27,10 @@ from validate_synthetic.guard import (
     check_host_header,
     guarded_socket,
 )
-from validate_synthetic.traffic import PreparedRequest, SecretValueError, prepare_requests, run_traffic
+from common.secrets import SecretValueError
+from tests.support.vectors import METADATA_V4, VECTORS
+from validate_synthetic import traffic
+from validate_synthetic.traffic import PreparedRequest, prepare_requests, run_traffic
 
 pytestmark = pytest.mark.unit
 

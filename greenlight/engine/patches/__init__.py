@@ -2,12 +2,11 @@
 
 The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
 errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `progress` (an execution's
-events wake who follows it). The services:
-`codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter). And `faults` (injected error answers),
-`access` (IAM for the template's own roles: the scoped secret reading). Each patch closes a gap measured
-in moto 5.2.5 (docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.settings`);
-outside an engine moto behaves as shipped. tests/unit/test_moto_canaries.py fails the day an upgrade moves or
-fixes what a patch touches.
+events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter),
+`appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for the template's own roles:
+the scoped secret reading). Each patch closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running
+engine's settings (`greenlight.engine.settings`); outside an engine moto behaves as shipped.
+tests/unit/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ import_moto_with_shared_sessions()  # before the patches import moto's services 
 from greenlight.engine import conformance, egress  # noqa: E402
 from greenlight.engine.patches import (  # noqa: E402
     access,
+    appconfigdata,
     asl,
     cloudwatch,
     codedeploy,
@@ -37,7 +37,21 @@ from greenlight.engine.patches import (  # noqa: E402
 from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO  # noqa: E402
 
 # access wraps the response entry point after faults has replaced it: a refused read is refused before any fault.
-MODULES = (lambda_invoke, waits, asl, stepfunctions, progress, codedeploy, ecs, elbv2, cloudwatch, ssm, faults, access)
+MODULES = (
+    lambda_invoke,
+    waits,
+    asl,
+    stepfunctions,
+    progress,
+    codedeploy,
+    ecs,
+    elbv2,
+    cloudwatch,
+    ssm,
+    faults,
+    access,
+    appconfigdata,
+)
 _LOCK = threading.Lock()
 _applied: list[bool] = []
 

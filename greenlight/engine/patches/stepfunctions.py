@@ -1,9 +1,10 @@
 """The Step Functions API, where moto's differs: MockConfigFile test cases (`arn:...:stateMachine:<name>#<Case>`,
-whose loader moto stubs) and StopExecution's stopDate."""
+whose loader moto stubs), StopExecution's stopDate, and StopExecution right after StartExecution."""
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from moto.stepfunctions.parser.backend.execution import Execution
@@ -40,9 +41,19 @@ def execution_worker(self: Execution) -> Any:
     return worker
 
 
+# How long StopExecution waits for a just-started execution's worker thread to set up (AWS stops it at once).
+WORKER_START_WAIT_S = 10.0
+
+
 def stop_execution(self: Execution, stop_date: Any, error: str | None, cause: str | None) -> None:
-    """StopExecution answers with its stopDate (a required member); moto sets it later, on the worker thread."""
+    """StopExecution answers with its stopDate (a required member); moto sets it later, on the worker thread. moto's
+    worker makes its environment on its own thread, so a stop right after the start (a loaded machine) found none and
+    raised AttributeError: wait for it, a bounded time."""
     self.stop_date = stop_date
+    worker = self.exec_worker
+    deadline = time.monotonic() + WORKER_START_WAIT_S
+    while worker is not None and worker.env is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     ORIGINALS["execution_stop"](self, stop_date, error, cause)
 
 

@@ -1,4 +1,4 @@
-"""Reading the secrets a scenario sends, through a session AWS scopes to the deployment group under test.
+"""Reading the secrets a check sends (synthetic and webhook headers), through a session AWS scopes to the group.
 
 The function's own role reads no secret. For a check whose config names secrets, it assumes SecretReaderRole once
 (common.secret_scope explains the namespaces), passing:

@@ -1,4 +1,7 @@
-"""Where synthetic requests may go: the test listener's host and hosts the config names, nothing else.
+"""Where greenlight's own requests may go: the hosts the config names for them, nothing else.
+
+Synthetic requests may reach the test listener's host and `synthetic.allowed_hosts`; a webhook check only the host
+its `url` names.
 
 Every host is judged as the connection will use it (common.addresses normalises it first), and judged again at
 connect time on the addresses actually dialled: the resolver refuses names that resolve into a forbidden
