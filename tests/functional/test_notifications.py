@@ -83,8 +83,8 @@ def test_the_chat_template_makes_a_custom_notification_whatever_the_reason(rules
     assert "synthetic failed: expected ok in body got <html>" in notification["content"]["description"]
 
 
-def test_the_readme_shows_the_linted_rule() -> None:
-    readme, example = (ROOT / "README.md").read_text(), EXAMPLE.read_text()
+def test_the_docs_show_the_linted_rule() -> None:
+    readme, example = (ROOT / "docs" / "operations.md").read_text(), EXAMPLE.read_text()
     snippet = readme.split("<!-- notification rule: examples/notifications/template.yaml -->", 1)[1].split("```")[1]
     lines = [line for line in snippet.splitlines()[1:] if line.strip()]
     assert len(lines) > 10 and all(line in example for line in lines)

@@ -31,8 +31,8 @@ SHELL_VARIABLES = {
 
 
 def fleet_section() -> str:
-    readme = (ROOT / "README.md").read_text()
-    return readme.split("\n## Run it across a fleet\n", 1)[1].split("\n## ", 1)[0]
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    return operations.split("\n## Run it across a fleet\n", 1)[1].split("\n## ", 1)[0]
 
 
 def command_lines(markdown: str) -> list[str]:

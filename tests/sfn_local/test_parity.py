@@ -11,7 +11,7 @@ matched).
 LocalStack's Wait states and Retry intervals last what they say, so the embedded run's interpreter runs in real
 time too (the matrix's config has no bake time); the handlers and the stand-in keep the matrix's time scale in
 both. The difference found (an injected error without a request id, which moto's aws-sdk task could not read) was
-in our fault patch and is fixed there; none remains. The README's "Three Step Functions engines" says more.
+in our fault patch and is fixed there; none remains. docs/local-engine.md's "Three Step Functions engines" says more.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What may run at each lifecycle event (README: What runs at each lifecycle event), enforced by the config."""
+"""What may run at each lifecycle event (docs/configuration.md), enforced by the config."""
 
 from __future__ import annotations
 

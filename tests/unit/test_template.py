@@ -279,6 +279,7 @@ def test_vpc_mode_names_an_endpoint_for_every_service_its_functions_call(
     services = _services_called_from_the_vpc(resources)
     assert {"elasticloadbalancing", "sts", "ssm", "secretsmanager"} <= services
     description = " ".join(project.template["Parameters"]["VpcSubnetIds"]["Description"].split())
-    readme = " ".join((ROOT / "README.md").read_text().split("**VPC mode.**", 1)[1].split("\n\n", 1)[0].split())
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    readme = " ".join(deploy.split("**VPC mode.**", 1)[1].split("\n\n", 1)[0].split())
     assert [s for s in sorted(services) if s not in description] == []
     assert [s for s in sorted(services) if f".{s}`" not in readme and f".{s}" not in readme] == []
