@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,8 +40,15 @@ def _stamp(value: str) -> float:
     return datetime.fromisoformat(value).timestamp()
 
 
-def start_and_exit(url: str, config: Path) -> tuple[float, float, float]:
-    """Seconds from the command to the first state entered, from the execution's end to exit, and the workflow's."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def start_and_exit(url: str, config: Path) -> tuple[float, float, float, float]:
+    """Seconds from the command to the first state entered, from the execution's end to exit, the workflow's, and the
+    CPU seconds of the whole process (a figure a machine's load moves far less than the wall-clock ones)."""
+    cpu_before = _children_cpu()
     started = time.time()
     done = subprocess.run(
         [*COMMAND, "local", "run", "--target-url", url, "--config", str(config), "--time-scale", "0", "--json"],
@@ -54,7 +62,7 @@ def start_and_exit(url: str, config: Path) -> tuple[float, float, float]:
         raise SystemExit(f"the run did not succeed (exit {done.returncode}): {done.stderr[-2000:]}")
     states = json.loads(done.stdout)["states"]
     first, last = _stamp(states[0]["timestamp"]), _stamp(states[-1]["timestamp"])
-    return first - started, ended - last, last - first
+    return first - started, ended - last, last - first, _children_cpu() - cpu_before
 
 
 def wall(*args: str) -> float:
@@ -95,10 +103,11 @@ def main() -> None:
         waiting.write_text(WAITING.format(bake=int(args.wait + SETTLE_S + 10)))
         runs = [start_and_exit(service.url, quick) for _ in range(args.runs)]
         start, end = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-        workflow = statistics.median(r[2] for r in runs)
+        workflow, cpu = statistics.median(r[2] for r in runs), statistics.median(r[3] for r in runs)
         print(
             f"local run: start {start:.2f} s + exit {end:.2f} s = {start + end:.2f} s around a {workflow:.2f} s "
-            f"workflow (aim: at most 1.5 s together; median of {args.runs})"
+            f"workflow (aim: at most 1.5 s together; median of {args.runs}); the process's CPU: {cpu:.2f} s; "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         help_s = statistics.median(wall("--help") for _ in range(args.runs))
         check_s = statistics.median(wall("config", "check", str(quick)) for _ in range(args.runs))

@@ -10,7 +10,9 @@ R]`.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -51,29 +53,37 @@ def wait_until_up(port: int, deadline_s: float = 10.0) -> None:
     raise RuntimeError("the benchmark server did not start")
 
 
-def run_hey(url: str, requests: int, concurrency: int) -> tuple[float, float, float]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_hey(url: str, requests: int, concurrency: int) -> tuple[float, float, float, float]:
+    """Requests/s, p50 and p99 in ms, and hey's CPU microseconds per request (user + system)."""
+    cpu = _children_cpu()
     output = subprocess.run(
         ["hey", "-n", str(requests), "-c", str(concurrency), url], capture_output=True, text=True, check=True
     ).stdout
+    cpu_us = (_children_cpu() - cpu) / requests * 1e6
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = float(re.search(r"50% in ([\d.]+) secs", output).group(1)) * 1000  # type: ignore[union-attr]
     p99 = float(re.search(r"99% in ([\d.]+) secs", output).group(1)) * 1000  # type: ignore[union-attr]
-    return rps, p50, p99
+    return rps, p50, p99, cpu_us
 
 
-def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, float, float]:
+def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, float, float, float]:
     from common.config import SyntheticConfig
     from validate_synthetic.checks import percentile
     from validate_synthetic.traffic import prepare_requests, run_loop, run_traffic
 
     config = SyntheticConfig(total_requests=requests, concurrency=concurrency)
     prepared = prepare_requests(url, config, "/", lambda reference: "")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     samples = run_loop(run_traffic(prepared, requests, None, concurrency, config.request_timeout_seconds))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu_us = time.perf_counter() - started, (time.process_time() - cpu) / requests * 1e6
     assert all(sample.ok for sample in samples), "every benchmark request should succeed"
     latencies = sorted(sample.latency_ms for sample in samples)
-    return len(samples) / elapsed, percentile(latencies, 0.50), percentile(latencies, 0.99)
+    return len(samples) / elapsed, percentile(latencies, 0.50), percentile(latencies, 0.99), cpu_us
 
 
 def main() -> None:
@@ -105,24 +115,28 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
 
-    def medians(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    def medians(rows: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
         return (
             statistics.median(r[0] for r in rows),
             statistics.median(r[1] for r in rows),
             statistics.median(r[2] for r in rows),
+            statistics.median(r[3] for r in rows),
         )
 
     shape = (
         f"{args.requests} requests, concurrency {args.concurrency}, server delay {args.server_delay_ms:g} ms, "
         f"median of {args.rounds} rounds"
     )
-    g_rps, g_p50, g_p99 = medians(ours)
+    g_rps, g_p50, g_p99, g_cpu = medians(ours)
     print(f"greenlight synthetic: {g_rps:8.0f} req/s  p50 {g_p50:6.2f} ms  p99 {g_p99:6.2f} ms  ({shape})")
+    print(f"  its CPU per request: {g_cpu:.0f} us; load average {os.getloadavg()[0]:.1f}")
     if not has_hey:
         print("hey: not installed (Debian: apt-get install hey); no comparison made")
         return
-    h_rps, h_p50, h_p99 = medians(theirs)
+    h_rps, h_p50, h_p99, h_cpu = medians(theirs)
     print(f"hey:                  {h_rps:8.0f} req/s  p50 {h_p50:6.2f} ms  p99 {h_p99:6.2f} ms")
+    # What the load moves least: each client's own CPU per request (a loaded machine hands hey's threads more).
+    print(f"  its CPU per request: {h_cpu:.0f} us (greenlight uses {g_cpu / h_cpu:.1f}x hey's)")
     aim = 0.9 if args.server_delay_ms == 0 else 1.0
     print(f"throughput ratio greenlight / hey: {g_rps / h_rps:.2f} (aim >= {aim:g})")
     print(

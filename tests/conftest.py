@@ -1,5 +1,5 @@
 """Fixtures shared by every tier: sample events, the project, CodeDeploy's callback as tests record it; and the
-markers that say what a test costs (`engine`, `tool`), given by what it starts."""
+markers that say what a test costs (`engine`, `tool`, `fuzz`), given by what it starts or asks for."""
 
 from __future__ import annotations
 
@@ -10,20 +10,37 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import is_hypothesis_test, settings
 
 from greenlight.engine.project import Project
+from tests.support import costs
+from tests.support.costs import pytest_runtest_makereport, pytest_runtest_protocol
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents
 
 EVENTS = Path(__file__).parent / "events"
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a test starts, read from its own source and its fixtures; each costs seconds, where the rest cost milliseconds.
+# A test that starts either without its marker fails (tests/support/costs.py), so these lists cannot fall behind.
 # `engine`: the embedded engine running the whole workflow (every test of tests/workflow/ does).
-ENGINE_CALLS = ("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault(")
+ENGINE_CALLS = (
+    *("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault("),
+    '"local", "run"',  # the CLI's main() in this process
+)
 ENGINE_FIXTURES = {"engine", "failing_page", "scaffolded"}
 # `tool`: another program in a subprocess (cfn-lint's rules, checkov, lint-imports, the AWS CLI, a browser, python).
-TOOL_CALLS = ("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"')
-TOOL_FIXTURES = {"chromium", "scaffolded"}
+TOOL_CALLS = (
+    *("subprocess.", "_run_checkov(", "lint_imports(", "cfn_lint_problems(", "run(scaffolded", 'main(["lint"'),
+    "_offline_cli(",  # the AWS CLI's parser (tests/support/awscli_offline.py)
+)
+TOOL_FIXTURES = {"chromium", "scaffolded", "walked"}  # walked: the examples' walkthroughs in bash
+# `fuzz`: a property test asking Hypothesis for more examples than its default 100 (hundreds: seconds of CPU).
+FUZZ_OVER = 100
+
+
+pytest_plugins = ["pytester"]
+costs.install()  # a test that starts the engine or a program without its marker fails (tests/support/costs.py)
+__all__ = ["pytest_runtest_makereport", "pytest_runtest_protocol"]
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -91,6 +108,10 @@ def _costs(item: pytest.Item) -> set[str]:
         costs.add("engine")
     if any(c in source for c in TOOL_CALLS) or fixtures & TOOL_FIXTURES:
         costs.add("tool")
+    if function is not None and is_hypothesis_test(function):
+        asked = getattr(function, "_hypothesis_internal_use_settings", settings.default)  # what @settings gave
+        if asked.max_examples > FUZZ_OVER:
+            costs.add("fuzz")
     return costs
 
 

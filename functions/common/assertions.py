@@ -16,6 +16,11 @@ def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def as_text(value: Any) -> str:
+    """What `matches` reads: a JSON string as itself, any other value as JSON writes it (true, null, 0.5, [1])."""
+    return value if isinstance(value, str) else as_json(value)
+
+
 def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
     """What the assertion found wrong in the document, in a few words; None when it holds."""
     value = json_path(document, assertion.path)
@@ -24,6 +29,9 @@ def assertion_failure(document: Any, assertion: JsonAssertion) -> str | None:
     if "equals" in assertion.model_fields_set and value != assertion.equals:
         seen = "missing" if value is MISSING else f"= {as_json(value)}"
         return f"json {assertion.path} {seen}, expected {as_json(assertion.equals)}"
-    if assertion.matches is not None and (value is MISSING or not search(assertion.matches, str(value))):
-        return f"json {assertion.path} does not match /{assertion.matches}/"
+    if assertion.matches is not None:
+        if value is MISSING:
+            return f"json {assertion.path} missing, expected to match /{assertion.matches}/"
+        if not search(assertion.matches, as_text(value)):
+            return f"json {assertion.path} = {as_json(value)}, expected to match /{assertion.matches}/"
     return None

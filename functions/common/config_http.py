@@ -30,6 +30,7 @@ from common.config_types import (
 )
 from common.json_paths import normalise
 
+DEFAULT_SLOW_RATIO = 0.01  # with max_latency_ms, the share of slow answers a request tolerates unless it says
 MIN_INTERVAL_SECONDS = 1.0  # a faster poll is a load test of the service, not a health check
 # Bodies of answers in flight at once: concurrency x max_body_bytes, well inside the synthetic function's 512 MB.
 BODY_BUFFER_BUDGET_BYTES = 256 << 20
@@ -76,6 +77,12 @@ class HealthConfig(ReadLimitsConfig):
         le=10_000,
         description="Targets that must be registered and healthy; default: the GREEN task set's desired count.",
     )
+
+    @field_validator("healthy_status_codes", mode="before")
+    @classmethod
+    def one_code_is_a_list_of_one(cls, given: Any) -> Any:
+        """`healthy_status_codes: 200` means `[200]`."""
+        return [given] if isinstance(given, int) and not isinstance(given, bool) else given
 
     def needs(self) -> tuple[bool, bool]:
         return True, self.check_http
@@ -135,7 +142,11 @@ class JsonAssertion(Section):
     )
     equals: Any = Field(None, description="The value must equal this (null included, when given).")
     exists: bool | None = None
-    matches: Pattern | None = Field(None, description="Regular expression (RE2) the value (as text) must match.")
+    matches: Pattern | None = Field(
+        None,
+        description="Regular expression (RE2) the value must match: a string as itself, any other value as its JSON "
+        "text (true, null, 0.5, [1]).",
+    )
 
     @field_validator("path")
     @classmethod
@@ -157,31 +168,63 @@ class JsonAssertion(Section):
 
 class Expectation(Section):
     status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=lambda: [200], min_length=1)
-    json_body: list[JsonAssertion] = Field(default_factory=list, alias="json")
-    headers: dict[HeaderName, Pattern] = Field(
-        default_factory=dict, description="Header name to a regular expression (RE2) its value must match."
+    json_body: list[JsonAssertion] | None = Field(None, alias="json", description="Assertions on the JSON body.")
+    headers: dict[HeaderName, Pattern] | None = Field(
+        None,
+        description="Header name to a regular expression (RE2) its value must match; a missing header fails.",
     )
     max_latency_ms: float | None = Field(
         None,
         gt=0,
         le=3_600_000,
         description="An answer slower than this is a slow answer: it still counts as a success for "
-        "min_success_ratio, and this request fails when more than max_slow_ratio of its answers are slow.",
+        "min_success_ratio, and this request fails when more than max_slow_ratio of its answers are slow (a "
+        "request that got no answer in time is slow too).",
     )
-    max_slow_ratio: float = Field(
-        0.01,
+    max_slow_ratio: float | None = Field(
+        None,
         ge=0,
         le=1,
-        description="The share of this request's answers that may be slower than max_latency_ms (0: none).",
+        description="The share of this request's answers that may be slower than max_latency_ms (0: none); with "
+        "max_latency_ms, default 0.01.",
     )
     max_p99_ms: float | None = Field(
         None,
         gt=0,
         le=3_600_000,
-        description="This request's own p99 latency (its complete answers) must be at most this.",
+        description="This request's own p99 latency must be at most this (a timeout counts at the time waited).",
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def one_status_is_a_list_of_one(cls, given: Any) -> Any:
+        """`status: 200` means `[200]` (what a person writes first), never "Input should be a valid list"."""
+        return [given] if isinstance(given, int) and not isinstance(given, bool) else given
+
+    @model_validator(mode="after")
+    def each_part_checks_something(self) -> Expectation:
+        """Every part given checks something (what is left out keeps its default: `None`, which checks nothing, so
+        the plan's round trip of this section never trips these)."""
+        for name, value in (("json", self.json_body), ("headers", self.headers)):
+            if value is not None and not value:
+                raise ValueError(f"{name} is empty, so it checks nothing: give it an assertion, or leave it out")
+        if self.max_latency_ms is None:
+            if self.max_slow_ratio is not None:
+                raise ValueError(
+                    "max_slow_ratio without max_latency_ms checks nothing: an answer is slow only when it takes "
+                    "longer than max_latency_ms; give max_latency_ms too"
+                )
+            return self
+        if self.max_slow_ratio is None:
+            self.max_slow_ratio = DEFAULT_SLOW_RATIO
+        if self.max_slow_ratio >= 1:
+            raise ValueError(
+                f"max_slow_ratio {self.max_slow_ratio:g} tolerates every answer being slow, so it checks "
+                "nothing: give a share below 1 (0.01: 1 %), or leave max_latency_ms out"
+            )
+        return self
 
 
 class RequestSpec(Section):
@@ -243,6 +286,12 @@ class CompareWithBlueConfig(Section):
         le=3_600_000,
         description="And when GREEN's p95 or p99 is more than this above BLUE's: a smaller difference never matters.",
     )
+    no_blue_data: Literal["ignore", "inconclusive", "fail"] = Field(
+        "ignore",
+        description="When no listener routes to BLUE at this event (at AfterAllowTraffic production already routes "
+        "to GREEN; no BLUE task set or production listener): ignore (reported as not judged; GREEN is still held to "
+        "the absolute limits), inconclusive (follows inconclusive_policy) or fail.",
+    )
 
 
 class SyntheticConfig(ReadLimitsConfig):
@@ -272,6 +321,29 @@ class SyntheticConfig(ReadLimitsConfig):
         description="Hosts besides the test listener's that requests may reach; link-local, metadata and "
         "unspecified addresses are refused even here.",
     )
+
+    @model_validator(mode="after")
+    def names_and_latency_limits_can_work(self) -> SyntheticConfig:
+        """Each request's figures and limits are reported under its name, and no answer outlasts its deadline."""
+        seen: dict[str, int] = {}
+        deadline_ms = self.request_timeout_seconds * 1000
+        for index, spec in enumerate(self.requests):
+            if spec.name is not None and spec.name in seen:
+                raise ValueError(
+                    f"requests.{index}.name {spec.name!r} is also requests.{seen[spec.name]}'s: each "
+                    "request's latency, limits and failures are reported under its name, so names must differ"
+                )
+            if spec.name is not None:
+                seen[spec.name] = index
+            for field in ("max_latency_ms", "max_p99_ms"):
+                limit = getattr(spec.expect, field)
+                if limit is not None and limit > deadline_ms:
+                    raise ValueError(
+                        f"requests.{index}.expect.{field} ({limit:g} ms) is over "
+                        f"request_timeout_seconds ({self.request_timeout_seconds:g} s): no request waits "
+                        "that long, so it can never be broken; lower it, or raise request_timeout_seconds"
+                    )
+        return self
 
     @model_validator(mode="after")
     def traffic_fits_the_deadline_and_memory(self) -> SyntheticConfig:

@@ -54,6 +54,15 @@ class BaselineConfig(Section):
         "(follows inconclusive_policy) or fail.",
     )
 
+    @model_validator(mode="after")
+    def compares_something(self) -> BaselineConfig:
+        if self.max_5xx_rate_increase is None and self.max_p99_ratio is None:
+            raise ValueError(
+                "max_5xx_rate_increase and max_p99_ratio are both null: the baseline compares nothing; remove "
+                "metrics.baseline, or give it a limit"
+            )
+        return self
+
 
 class MetricsConfig(ValidationConfig):
     wait_before: ClassVar[WaitBefore | None] = WaitBefore(
@@ -98,6 +107,18 @@ class MetricsConfig(ValidationConfig):
     checks: list[MetricCheck] = Field(default_factory=list)
     alarms: list[str] = Field(default_factory=list, description="CloudWatch alarms that must not be in ALARM.")
     alarm_prefix: str | None = None
+
+    @model_validator(mode="after")
+    def something_to_check(self) -> MetricsConfig:
+        """Every check switched off would pass every release having checked nothing."""
+        built_in = (self.max_5xx_rate, self.max_p99_seconds, self.max_unhealthy_hosts)
+        others = self.baseline or self.checks or self.alarms or self.alarm_prefix
+        if self.enabled and all(limit is None for limit in built_in) and not others:
+            raise ValueError(
+                "metrics.max_5xx_rate, max_p99_seconds and max_unhealthy_hosts are all null and there is no baseline, "
+                "checks, alarms or alarm_prefix: nothing left to check; set metrics.enabled: false, or give it a check"
+            )
+        return self
 
     @field_validator("checks")
     @classmethod

@@ -93,6 +93,10 @@ def builtin_checks(values: Values, config: MetricsConfig, group: TargetGroup) ->
         ),
     ]
     too_few = requests is not None and requests < config.min_request_count
+    # An ALB publishes no RequestCount for a minute without requests: then a rate or a p99 has nothing to say.
+    idle = (
+        "GREEN's target group took no requests: nothing sent any through the test listener" if requests is None else ""
+    )
     checks: list[CheckResult | None] = []
     if too_few and any(c.limit is not None and c.is_rate for c in candidates):
         why = f"{requests:g} requests in the window; too few to judge rates"
@@ -110,6 +114,7 @@ def builtin_checks(values: Values, config: MetricsConfig, group: TargetGroup) ->
                     candidate.limit,
                     config.no_data,
                     candidate.unit,
+                    idle if candidate.is_rate else "",
                 )
             )
     return checks

@@ -75,13 +75,17 @@ def judge(
     threshold: float,
     no_data: NoDataPolicy,
     unit: str = "",
+    why_no_data: str = "",
 ) -> CheckResult | None:
-    """The check's result; None when there is no data and the policy says to ignore that."""
+    """The check's result; None when there is no data and the policy says to ignore that. `why_no_data`: what the
+    absence means, when it is known (GREEN took no requests)."""
     limit = f"{comparison.value} {amount(threshold, unit) if unit in (RATE, SECONDS, HOSTS) else f'{threshold:g}'}"
     if value is None:
         if no_data is NoDataPolicy.IGNORE:
             return None
-        decision = f"no data in the window; the no-data policy is {no_data.value}"
+        decision = (
+            f"no data in the window{f' ({why_no_data})' if why_no_data else ''}; the no-data policy is {no_data.value}"
+        )
         return CheckResult(name, query, None, limit, NO_DATA_STATUS[no_data], decision, unit)
     ok = COMPARE[comparison](value, threshold)
     status = ValidationStatus.PASSED if ok else ValidationStatus.FAILED

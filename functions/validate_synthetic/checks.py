@@ -28,7 +28,8 @@ def failure_kind(sample: Sample) -> str:
 
 
 def summarize(samples: list[Sample]) -> dict[str, object]:
-    # Latencies of complete answers only: a cut-off body or a refused head says nothing about the service's speed.
+    # Latencies of complete answers only: a cut-off body or a refused head says nothing about the service's speed, and
+    # a timeout is judged by the error budget here, and by the latency limits of its own request (latency.py).
     latencies = sorted(sample.latency_ms for sample in samples if sample.complete)
     breakdown: Counter[str] = Counter()
     for sample in samples:

@@ -32,6 +32,11 @@ class RequestTail:
             ratio.lower_bound > config.max_tail_ratio and ratio.green_ms - ratio.blue_ms > config.min_tail_increase_ms
         )
 
+    def over_here(self, config: CompareWithBlueConfig) -> bool:
+        """Over both limits in these answers, whether or not beyond chance (the bound says that)."""
+        ratio = self.ratio
+        return ratio.ratio > config.max_tail_ratio and ratio.green_ms - ratio.blue_ms > config.min_tail_increase_ms
+
     def phrase(self, config: CompareWithBlueConfig) -> str:
         ratio = self.ratio
         who = f"{self.request}: " if self.request else ""

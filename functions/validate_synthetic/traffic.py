@@ -64,7 +64,7 @@ class Sample:
     latency_ms: float
     error: str | None = None  # the failure kind: "timeout", "connection refused", "refused-host", "body over 1 MiB"
     failed_expectations: list[str] = field(default_factory=list)
-    slow: bool = False  # a right answer slower than its request's max_latency_ms (judged per request, not here)
+    slow: bool = False  # slower than its request's max_latency_ms, a timeout too (judged per request, not here)
     detail: str = ""  # the failure for a person: "connection refused by 10.0.1.5:8080"
 
     @property
@@ -76,6 +76,13 @@ class Sample:
     def complete(self) -> bool:
         """An answer whose latency says something about the service (a cut-off or refused one does not)."""
         return self.status is not None and self.error is None
+
+    @property
+    def timed(self) -> bool:
+        """A request whose latency counts against its own request's limits: a complete answer, or none within the
+        deadline, which is slower than the time waited. Leaving timeouts out would drop the slowest answers from the
+        request's p99 and slow answers, so an endpoint's tail could hide in the error budget by never answering."""
+        return self.complete or self.error == http.TIMEOUT
 
 
 @dataclass
@@ -101,10 +108,12 @@ def expectation_failures(expect: Expectation, status: int, headers: Any, body: b
         if status in BALANCER_ANSWERS:  # most likely the load balancer's own: its body says nothing of the service
             return [f"status {status}, expected {wanted} ({BALANCER_ANSWERS[status]})"]
         failures.append(f"status {status}, expected {wanted}")
-    for name, pattern in expect.headers.items():
-        if not search(pattern, headers.get(name, "")):
-            seen = "missing" if headers.get(name) is None else f"= {as_json(headers.get(name))}"
-            failures.append(f"header {name} {seen}, expected to match /{pattern}/")
+    for name, pattern in (expect.headers or {}).items():
+        seen = headers.get(name)
+        # A missing header fails, whatever the pattern: `.*` would match the empty text and check nothing.
+        if seen is None or not search(pattern, seen):
+            shown = "missing" if seen is None else f"= {as_json(seen)}"
+            failures.append(f"header {name} {shown}, expected to match /{pattern}/")
     if expect.json_body:
         try:
             document = bounded_json.parse(body)
@@ -184,11 +193,12 @@ async def send(
         answer = await http.fetch(session, exchange, limits, deadline_s, keep_body=request.needs_body)
     except HostNotAllowedError:
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, REFUSED_HOST)
+    budget = request.expect.max_latency_ms
     if answer.problem is not None:
-        return Sample(request.label, answer.status, answer.latency_ms, answer.problem, detail=answer.detail)
+        slow = answer.problem == http.TIMEOUT and budget is not None and answer.latency_ms > budget
+        return Sample(request.label, answer.status, answer.latency_ms, answer.problem, slow=slow, detail=answer.detail)
     assert answer.status is not None  # an answer without a problem has its status
     failures = expectation_failures(request.expect, answer.status, answer.headers, answer.body)
-    budget = request.expect.max_latency_ms
     return Sample(
         request.label,
         answer.status,

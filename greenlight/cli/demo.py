@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from greenlight.cli.live import watching
+from greenlight.cli.memory import collect_from_now
 from greenlight.cli.render import render
 from greenlight.cli.report import write_local_run_page
 from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
@@ -65,7 +66,7 @@ def _validate(release: Release, as_json: bool, verbose: bool, controller: str, e
             ecs_hook=ecs_hook,
         )
         with watching(sys.stderr, as_json, verbose, DEMO_TIME_SCALE) as on_state:
-            return run_local(options, on_state=on_state)
+            return run_local(options, on_state=on_state, before_start=collect_from_now)
 
 
 def write_pages(reports: dict[str, LocalRunResult], folder: Path | None) -> list[Path]:

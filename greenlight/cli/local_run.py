@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from greenlight.cli.errors import UsageError
 from greenlight.cli.live import watching
+from greenlight.cli.memory import collect_from_now
 from greenlight.cli.render import exit_code, render
 from greenlight.cli.report import write_local_run_page
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
@@ -171,7 +172,7 @@ def command_local_run(args: argparse.Namespace) -> int:
     log = args.log_file.open("w") if args.log_file else None
     try:
         with watching(sys.stderr, args.json, args.verbose, args.time_scale) as on_state:
-            report = run_local(options, on_state=on_state, log=log)
+            report = run_local(options, on_state=on_state, log=log, before_start=collect_from_now)
     finally:
         if log:
             log.close()

@@ -84,6 +84,8 @@ def request_lines(observed: dict[str, Any]) -> list[str]:
             line += f" (limit {item['max_p99_ms']:g} ms)"
         if "slow" in item:
             line += f", {item['slow']} over {item.get('max_latency_ms', 0):g} ms"
+        if item.get("timed_out"):
+            line += f", {item['timed_out']} got no answer in time (counted at the time waited)"
         lines.append(line)
     return lines
 

@@ -90,6 +90,21 @@ def _enum_problems(value: Any, shape: Shape | None, where: str) -> list[str]:
     return []
 
 
+def by_shape_names(value: Any, shape: Shape | None) -> Any:
+    """`value` with each member named as `shape` names it, matched in any casing: the States language writes aws-sdk
+    parameters and results in PascalCase (`DeploymentId`) where the API's own names may be camelCase."""
+    if shape is None:
+        return value
+    if isinstance(value, Mapping) and shape.type_name == "structure":
+        members = shape.members  # type: ignore[attr-defined]
+        names = {name.lower(): name for name in members}
+        renamed = {names.get(key.lower(), key): item for key, item in value.items()}
+        return {key: by_shape_names(item, members.get(key)) for key, item in renamed.items()}
+    if isinstance(value, list) and shape.type_name == "list":
+        return [by_shape_names(item, shape.member) for item in value]  # type: ignore[attr-defined]
+    return value
+
+
 def problems(service: str, operation: str, response: Mapping[str, Any]) -> list[str]:
     """Every way `response` differs from the output shape of `service`'s `operation`; empty when it conforms."""
     model = operation_model(service, operation)

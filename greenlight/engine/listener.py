@@ -149,9 +149,14 @@ class TestListener:
         if head.response is None:
             upstream.close()
             answer_for_target(request, head.failure)
-        elif relay_response(request, head.response):
-            self._pool.give_back(upstream, head.response)
-        else:
+            return
+        response, released = head.response, list[bool]()
+
+        def body_read() -> None:  # before the client has the answer: the next request finds the connection free
+            released.append(True)
+            self._pool.give_back(upstream, response)
+
+        if not relay_response(request, response, body_read) and not released:
             upstream.close()
 
     def _exchange(

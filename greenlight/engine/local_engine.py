@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import logging
+import sys
 import threading
 import zipfile
 from collections.abc import Callable
@@ -21,7 +22,7 @@ import boto3
 from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 
-from greenlight.engine import check_functions, conformance, egress, patches, process
+from greenlight.engine import check_functions, conformance, egress, patches, process, tracing
 from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import QUIET_S, Run, follow
 from greenlight.engine.interface import MockConfigError
@@ -41,6 +42,7 @@ VALIDATOR_WAIT_FLOOR = 0.02
 # moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
 _ONE_AT_A_TIME = threading.RLock()
 BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
+AUDIT_EVENT = "greenlight.engine.enter"  # raised as an engine is entered (sys.audit: tests see what starts one)
 LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "AWS_ACCESS_KEY_ID": "local",
@@ -123,6 +125,7 @@ class LocalEngine:
         self.stepfunctions_endpoint = stepfunctions_endpoint
 
     def __enter__(self) -> LocalEngine:
+        sys.audit(AUDIT_EVENT)
         if not _ONE_AT_A_TIME.acquire(blocking=False):
             self.log.write("waiting for the local run already under way in this process (one engine at a time)\n")
             if not _ONE_AT_A_TIME.acquire(timeout=BUSY_WAIT_S):
@@ -161,6 +164,7 @@ class LocalEngine:
     def _deploy(self) -> None:
         """Create every function and the state machine as the template declares them."""
         functions = self.project.functions()
+        tracing.install()  # before the handlers load: their Tracer needs no X-Ray SDK here
         iam = self.clients["iam"]
         role = self.role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import trustme
-
 from greenlight.engine import process
 
 CA_BUNDLE_VARIABLE = "GREENLIGHT_CA_BUNDLE"  # the functions' common.http reads it
@@ -31,6 +29,8 @@ class LocalCertificate:
 
 def issue(acm: Any, server_name: str) -> tuple[LocalCertificate, bytes]:
     """A certificate for `server_name`, imported into the local ACM; returns it and the CA's PEM to trust."""
+    import trustme  # with cryptography, a twentieth of a second: only runs with --https need it
+
     authority = trustme.CA()
     leaf = authority.issue_cert(server_name, common_name=server_name)
     arn = acm.import_certificate(

@@ -48,6 +48,7 @@ def read(path: Path) -> dict[str, Any]:
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 AWS_SDK = "arn:aws:states:::aws-sdk:"
+SDK_SERVICES = {"sfn": "stepfunctions", "elasticloadbalancingv2": "elbv2"}  # the States language's names, boto3's
 
 
 def _task_resources(definition: dict[str, Any]) -> dict[str, str]:
@@ -66,7 +67,8 @@ def answer_problems(document: dict[str, Any], machine_name: str, definition: dic
     """Every mocked answer is one the integration could give: a Lambda invoke's envelope, an aws-sdk call's output.
 
     A Lambda invoke answers with the Invoke API's members (the payload as JSON, as Step Functions passes it on);
-    an aws-sdk task answers with its operation's output, checked against botocore's model.
+    an aws-sdk task answers with its operation's output (its members in PascalCase, as the integration gives them, or
+    in the API's own casing), checked against botocore's model.
     """
     resources = _task_resources(definition)
     invoke = conformance.operation_model("lambda", "Invoke").output_shape
@@ -86,7 +88,12 @@ def answer_problems(document: dict[str, Any], machine_name: str, definition: dic
                         problems.append(f"{where}: a Lambda Invoke answer has an integer StatusCode")
                 elif resource.startswith(AWS_SDK):
                     service, _, action = resource.removeprefix(AWS_SDK).partition(":")
-                    problems += [f"{where}: {p}" for p in conformance.problems(service, action, answer)]
+                    service = SDK_SERVICES.get(service, service)
+                    # The integration's result, as a mock gives it: PascalCase on AWS, matched to the API's names here
+                    native = conformance.by_shape_names(
+                        answer, conformance.operation_model(service, action).output_shape
+                    )
+                    problems += [f"{where}: {p}" for p in conformance.problems(service, action, native)]
     return problems
 
 

@@ -7,7 +7,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -16,7 +16,15 @@ class ProjectError(Exception):
     """template.yaml or the state machine definition is not what the local engine can run."""
 
 
-class _CfnLoader(yaml.SafeLoader):
+# libyaml's loader when PyYAML was built with it: the same YAML, read about five times faster (each run reads the
+# template; 40 ms of a local run's start with the Python one).
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CfnLoader(_SafeLoader):
     """Reads CloudFormation short-form tags (!Ref, !GetAtt, !Sub ...) into their long form."""
 
 

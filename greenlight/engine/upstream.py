@@ -13,7 +13,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
@@ -123,14 +123,26 @@ def drain(connection: http.client.HTTPConnection, response: http.client.HTTPResp
         response.read()
 
 
-def relay(response: http.client.HTTPResponse, out: BufferedIOBase, chunked: bool) -> bool:
-    """Copy the body to `out` as it comes, one chunk at a time; False when either side broke off."""
+def relay(
+    response: http.client.HTTPResponse, out: BufferedIOBase, chunked: bool, body_read: Callable[[], None]
+) -> bool:
+    """Copy the body to `out` as it comes, one chunk at a time; False when either side broke off.
+
+    `body_read` is called once the target's answer is all read, before its last bytes go to the client: the
+    connection is free for the next request before the client can send one (else that request would find the pool
+    empty and open a second connection, as often as the machine is slow)."""
+    done = False
     try:
         while chunk := response.read1(RELAY_CHUNK_BYTES):
+            if response.length == 0 and not done:  # all it announced is read (http.client leaves the response open)
+                done = True
+                body_read()
             out.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
             out.flush()  # each chunk leaves at once: a client that went away is noticed at the next one
         if response.length:  # the target closed before the length it announced: the client must see it cut
             return False
+        if not done:
+            body_read()
         if chunked:
             out.write(b"0\r\n\r\n")
             out.flush()
@@ -166,8 +178,11 @@ def answer_for_target(request: BaseHTTPRequestHandler, failure: str | None) -> N
         request.wfile.write(payload)
 
 
-def relay_response(request: BaseHTTPRequestHandler, response: http.client.HTTPResponse) -> bool:
-    """The target's answer, streamed: with its length when it gave one, chunked otherwise. False when cut short."""
+def relay_response(
+    request: BaseHTTPRequestHandler, response: http.client.HTTPResponse, body_read: Callable[[], None]
+) -> bool:
+    """The target's answer, streamed: with its length when it gave one, chunked otherwise. False when cut short.
+    `body_read`: the target's answer is all read (its connection is free), called before the client has it all."""
     request.send_response(response.status)
     for name, value in response.getheaders():
         if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
@@ -178,11 +193,13 @@ def relay_response(request: BaseHTTPRequestHandler, response: http.client.HTTPRe
         request.send_header("Content-Length", str(length or response.getheader("Content-Length") or 0))
     else:
         request.send_header("Transfer-Encoding", "chunked")
-    request.end_headers()
     if bodiless:
         response.close()  # nothing follows the head: the exchange is over and the connection reusable
+        body_read()
+        request.end_headers()
         return True
-    if not relay(response, request.wfile, chunked=length is None):
+    request.end_headers()
+    if not relay(response, request.wfile, length is None, body_read):
         request.close_connection = True  # cut short: the client must not wait for the rest
         return False
     return True

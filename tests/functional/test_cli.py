@@ -84,7 +84,9 @@ def test_the_end_table_wraps_full_reasons_and_names_each_distinct_failure(
     # GIVEN a bad release (5xx and slow answers) and a scenario whose reasons are longer than a line
     config = tmp_path / "greenlight.yaml"
     request = {"name": "list items", "path": "/api/items", "expect": {"status": [200], "max_latency_ms": 1000}}
-    config.write_text(quick_config(synthetic={"requests": [request], "total_requests": 120}))
+    config.write_text(
+        quick_config(synthetic={"requests": [request], "total_requests": 120, "request_timeout_seconds": 3})
+    )
     with SampleService(BAD) as service:
         code = main(["local", "run", "--target-url", service.url, "--config", str(config)])
     out = capsys.readouterr().out

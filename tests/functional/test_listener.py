@@ -186,9 +186,10 @@ def test_connections_to_the_target_are_kept_open_and_reused(cloudwatch: Any) -> 
             assert send(listener, 20) == [200] * 20
         finally:
             listener.close()
-    # THEN they travelled on kept-alive connections to the target, as an ALB's would: one, or a second when a
-    # request arrived while the previous one's connection was still on its way back to the pool
-    assert len({request["client_port"] for request in behaviour.requests}) <= 2
+    # THEN they travelled on one kept-alive connection to the target, as an ALB's would: it is back in the pool
+    # before the client has its answer, so the next request finds it however slow the machine
+    ports = [request["client_port"] for request in behaviour.requests]
+    assert len(set(ports)) == 1, ports
 
 
 def test_a_kept_connection_the_target_closed_is_replaced_without_an_error(cloudwatch: Any) -> None:

@@ -57,7 +57,13 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def failing_page(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = quick_config(
-        synthetic={"requests": SCENARIO, "total_requests": 120, "min_success_ratio": 0.99}, metrics={"baseline": {}}
+        synthetic={
+            "requests": SCENARIO,
+            "total_requests": 120,
+            "min_success_ratio": 0.99,
+            "request_timeout_seconds": 3,
+        },
+        metrics={"baseline": {}},
     )
     with SampleService(BAD) as service:
         options = LocalRunOptions(target_url=service.url, config_text=config, **QUICK_RUN)

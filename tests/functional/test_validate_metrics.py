@@ -121,6 +121,17 @@ def test_no_data_follows_the_policy(cloudwatch: Any, policy: str, status: Valida
     assert all(c["value"] is None for c in outcome.observed["checks"])
 
 
+def test_no_requests_at_all_say_that_green_took_none(cloudwatch: Any) -> None:
+    # GIVEN a quiet GREEN: nothing sent requests through the test listener (synthetic off), so RequestCount has no data
+    outcome = run(cloudwatch)
+    # THEN the reason says what the missing data means, not only that it is missing
+    assert outcome.status is ValidationStatus.INCONCLUSIVE
+    assert (
+        "5xx_rate: no data in the window (GREEN's target group took no requests: nothing sent any through the test "
+        "listener); the no-data policy is inconclusive" in outcome.reason
+    )
+
+
 def test_no_data_ignored_leaves_nothing_to_fail(cloudwatch: Any) -> None:
     outcome = run(cloudwatch, no_data="ignore", min_request_count=0, max_5xx_rate=None)
     assert outcome.status is ValidationStatus.PASSED

@@ -78,6 +78,32 @@ def test_header_and_latency_expectations() -> None:
     assert 'header X-Version = "v1", expected to match /^v2/' in outcome.observed["distinct_failures"][0]["problem"]
 
 
+def test_a_header_expectation_fails_a_missing_header_even_when_its_pattern_matches_empty_text() -> None:
+    scenario = [{"path": "/", "expect": {"headers": {"X-Request-Id": ".*", "X-Version": "^v"}}}]
+    with serve(Behaviour(headers={"X-Version": "v1"})) as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=scenario, total_requests=3), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["distinct_failures"][0]["problem"] == "header X-Request-Id missing, expected to match /.*/"
+
+
+def test_json_matches_reads_json_values_as_json_writes_them_and_says_what_it_saw() -> None:
+    body = {"enabled": True, "ratio": 0.5, "owner": None, "tags": ["a"], "name": "orders"}
+    good = [
+        {"path": "enabled", "matches": "^(true|false)$"},
+        {"path": "ratio", "matches": "^0\\.5$"},
+        {"path": "tags", "matches": '^\\["a"\\]$'},
+        {"path": "name", "matches": "^orders$"},
+    ]
+    with serve(Behaviour(body=body)) as (url, _):
+        outcome = check_synthetic(url, "/", config(requests=[{"path": "/", "expect": {"json": good}}]), resolve)
+        assert outcome.status is ValidationStatus.PASSED, outcome.reason
+        # a null is JSON's null, not Python's "None"
+        owner = [{"path": "owner", "matches": "^N"}]
+        outcome = check_synthetic(url, "/", config(requests=[{"path": "/", "expect": {"json": owner}}]), resolve)
+    assert outcome.status is ValidationStatus.FAILED
+    assert outcome.observed["distinct_failures"][0]["problem"] == "json owner = null, expected to match /^N/"
+
+
 def test_reset_connections_are_named_connection_reset() -> None:
     with serve(Behaviour(reset=True)) as (url, _):
         outcome = check_synthetic(url, "/", config(total_requests=10), resolve)
@@ -173,6 +199,23 @@ def test_slow_answers_are_judged_per_request_not_in_the_error_budget() -> None:
     assert outcome.observed["success_ratio"] == 1.0 and outcome.observed["failures_by_kind"] == {}
     assert "list orders: 4 of 4 answers (100.0%) took longer than 20 ms, over the 1.0% tolerated" in outcome.reason
     assert outcome.observed["per_request"]["list orders"]["slow"] == 4
+
+
+def test_an_endpoints_timeouts_count_in_its_latency_not_only_in_the_error_budget() -> None:
+    # GIVEN one request in 50 never answered within the request's deadline: 2 %, inside a 98 % success ratio
+    scenario = [{"name": "search", "path": "/", "expect": {"max_p99_ms": 200, "max_latency_ms": 200}}]
+    synthetic = config(
+        requests=scenario, total_requests=100, concurrency=5, request_timeout_seconds=0.3, min_success_ratio=0.98
+    )
+    with serve(Behaviour(hang_s=0.6, hang_every=50)) as (url, _):
+        outcome = check_synthetic(url, "/", synthetic, resolve)
+    # THEN the timeouts are the endpoint's slowest answers: its p99 and slow share break its limits, named
+    assert outcome.observed["success_ratio"] == 0.98 and outcome.observed["failures_by_kind"] == {"timeout": 2}
+    assert outcome.status is ValidationStatus.FAILED, outcome.reason
+    assert "search: p99 latency 3" in outcome.reason and "is over its limit of 200 ms" in outcome.reason
+    assert "search: 2 of 100 answers (2.0%) took longer than 200 ms" in outcome.reason
+    assert "2 got no answer in time, counted at the time waited" in outcome.reason
+    assert outcome.observed["per_request"]["search"]["timed_out"] == 2
 
 
 def test_method_query_and_json_body_are_sent_as_written() -> None:

@@ -3,13 +3,15 @@
 `make sfn-localstack` sets GREENLIGHT_LOCALSTACK=1: LocalStack starts once for the session from .venv-localstack
 (tests/sfn_local/localstack_process.py) and stops by its pid at the end, whatever happened. `make sfn-local` with
 Docker sets SFN_LOCAL_ENDPOINT to Step Functions Local instead (the MockConfigFile cases only: it cannot reach the
-real handlers). Without either, or without Python 3.13 for LocalStack, every test here skips and says why.
+real handlers). Without either, or without Python 3.13 for LocalStack, every test here skips and says why (fails,
+with GREENLIGHT_LOCALSTACK_REQUIRED=1, as in CI); a .venv-localstack that cannot run LocalStack fails, never skips.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
@@ -28,6 +30,19 @@ def wants_localstack() -> bool:
     return os.environ.get("GREENLIGHT_LOCALSTACK") == "1"
 
 
+def required() -> bool:
+    """CI (`.ci/run`) sets GREENLIGHT_LOCALSTACK_REQUIRED=1: there, `make sfn-localstack` without LocalStack (no Python
+    3.13 to make .venv-localstack) is a failure, not a skip."""
+    return os.environ.get("GREENLIGHT_LOCALSTACK_REQUIRED") == "1"
+
+
+def without_localstack(reason: str) -> NoReturn:
+    """Skip saying why, or fail saying why where the second engine is required."""
+    if required():
+        pytest.fail(f"GREENLIGHT_LOCALSTACK_REQUIRED=1, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def bridge() -> Iterator[Bridge]:
     with Bridge() as serving:
@@ -44,7 +59,7 @@ def localstack(bridge: Bridge) -> Iterator[str]:
     try:
         localstack_process.python()
     except localstack_process.LocalStackUnavailableError as missing:
-        pytest.skip(str(missing))
+        without_localstack(str(missing))
     with localstack_process.running(MOCK_CONFIG, bridge.url) as endpoint:
         yield endpoint
 

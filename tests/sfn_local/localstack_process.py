@@ -38,7 +38,7 @@ QUIET = {
 
 
 class LocalStackUnavailableError(Exception):
-    """LocalStack cannot run here (no .venv-localstack with Python 3.13); the message says why, for a skip."""
+    """LocalStack cannot run here (no .venv-localstack: no Python 3.13); the message says why, for a skip."""
 
 
 class LocalStackStartError(RuntimeError):
@@ -46,15 +46,20 @@ class LocalStackStartError(RuntimeError):
 
 
 def python() -> Path:
-    """The interpreter of .venv-localstack, or LocalStackUnavailableError saying what is missing."""
+    """The interpreter of .venv-localstack; LocalStackUnavailableError when there is none (no Python 3.13 to make
+    it: a skip), LocalStackStartError when there is one that cannot run LocalStack (a broken install: a failure)."""
     interpreter = VENV / "bin" / "python"
-    hint = "`make sfn-localstack` creates it when a python3.13 is installed (pyenv install 3.13)"
     if not interpreter.exists():
+        hint = "`make sfn-localstack` creates it when a python3.13 is installed (pyenv install 3.13)"
         raise LocalStackUnavailableError(f"no .venv-localstack (LocalStack needs Python 3.13): {hint}")
     probe = "import sys, importlib.metadata as m; print(sys.version_info >= (3, 13), m.version('localstack-core'))"
     answer = subprocess.run([interpreter, "-I", "-c", probe], capture_output=True, text=True, timeout=60, check=False)
     if answer.returncode != 0 or not answer.stdout.startswith("True"):
-        raise LocalStackUnavailableError(f".venv-localstack has no Python 3.13 with localstack-core: {hint}")
+        why = (answer.stderr.strip().splitlines() or [answer.stdout.strip()])[-1]
+        raise LocalStackStartError(
+            f".venv-localstack cannot run LocalStack (no Python 3.13 with localstack-core: {why}); "
+            "remove it and run `make sfn-localstack` again"
+        )
     return interpreter
 
 
@@ -108,7 +113,7 @@ def running(mock_config: Path, bridge_url: str | None = None) -> Iterator[str]:
         environment = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": folder,
-            "SERVICES": "stepfunctions",
+            "SERVICES": "stepfunctions,sts",  # sts: aws-sdk tasks of LocalStack's own services get their credentials
             "EAGER_SERVICE_LOADING": "1",
             "SFN_MOCK_CONFIG": str(mock_config),
             "GATEWAY_LISTEN": f"127.0.0.1:{port}",

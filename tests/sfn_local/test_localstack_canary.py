@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.sfn_local import localstack_process
-from tests.sfn_local.conftest import NO_ENGINE, wants_localstack
+from tests.sfn_local.conftest import NO_ENGINE, wants_localstack, without_localstack
 from tests.sfn_local.inside_localstack import PINNED_LOCALSTACK
 
 # Reading LocalStack's code imports much of it: seconds on an idle machine, more on a busy one.
@@ -54,7 +54,7 @@ def localstack_code() -> dict[str, Any]:
     try:
         interpreter = localstack_process.python()
     except localstack_process.LocalStackUnavailableError as missing:
-        pytest.skip(str(missing))
+        without_localstack(str(missing))
     probe = subprocess.run([interpreter, "-I", "-c", PROBE], capture_output=True, text=True, timeout=120, check=True)
     return dict(json.loads(probe.stdout))
 

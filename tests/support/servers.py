@@ -26,6 +26,7 @@ class Behaviour:
     error_every: int = 0  # every Nth request answers 500
     reset: bool = False  # close the connection with RST instead of answering
     hang_s: float = 0.0  # accept, then say nothing for this long
+    hang_every: int = 0  # with hang_s: only every Nth request hangs (0: every one)
     close_after: bool = False  # close the connection after answering, without saying so (an idle timeout)
     redirect_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -56,7 +57,7 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
                 return
-            if behaviour.hang_s:
+            if behaviour.hang_s and (not behaviour.hang_every or count % behaviour.hang_every == 0):
                 time.sleep(behaviour.hang_s)
                 self.close_connection = True
                 return

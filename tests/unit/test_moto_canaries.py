@@ -47,6 +47,9 @@ def test_definite_index_path_still_returns_a_list() -> None:
 
 def test_aws_sdk_parameters_are_still_passed_through_unnormalised() -> None:
     assert ORIGINALS["aws_sdk_normalise_parameters"] is StateTaskService._normalise_parameters
+    # ... and results too: the native API's member names (`stateMachines`), which patches/asl.py makes PascalCase
+    assert ORIGINALS["aws_sdk_normalise_response"] is StateTaskService._normalise_response
+    assert callable(StateTaskService._from_boto_response)  # moto's own reshaping, which the patch calls
     assert "codedeploy" not in ORIGINALS["aws_sdk_error_names"]
     assert "elasticloadbalancingv2" not in ORIGINALS["sfn_to_boto_names"]
 
@@ -135,6 +138,11 @@ def test_catch_all_still_catches_every_error() -> None:
 def test_fail_state_cause_is_still_uncapped() -> None:
     source = inspect.getsource(ORIGINALS["fail_state"])
     assert "cause_value = env.stack.pop()" in source and "32768" not in source
+
+
+def test_a_choice_matching_nothing_still_raises_a_plain_runtime_error() -> None:
+    source = inspect.getsource(ORIGINALS["choice_state"])
+    assert 'raise RuntimeError("No branching option reached in state %s", self.name)' in source
 
 
 def test_a_parallel_still_refuses_a_branch_error_named_states() -> None:

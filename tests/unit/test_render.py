@@ -57,6 +57,13 @@ def test_a_cut_list_of_request_kinds_says_how_many_it_kept() -> None:
     assert request_lines(observed) == ["  list items: 40 answers, p50 3.1 ms, p99 9.0 ms", "  … (cut): kept 20 of 100"]
 
 
+def test_a_request_kinds_timeouts_are_shown_beside_its_latency() -> None:
+    observed = {"per_request": {"search": {"answers": 100, "p50_ms": 10.0, "p99_ms": 5001.0, "timed_out": 3}}}
+    assert request_lines(observed) == [
+        "  search: 100 answers, p50 10.0 ms, p99 5001.0 ms, 3 got no answer in time (counted at the time waited)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("echoed", "shown"),
     [

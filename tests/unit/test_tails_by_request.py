@@ -64,3 +64,41 @@ def test_a_tail_under_the_material_increase_passes_however_large_the_ratio() -> 
     assert comparison.status is ValidationStatus.PASSED
     failing = compare(green, blue, CompareWithBlueConfig(min_tail_increase_ms=5))
     assert failing.status is ValidationStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("no_blue_data", "status"),
+    [
+        ("ignore", ValidationStatus.SKIPPED),
+        ("inconclusive", ValidationStatus.INCONCLUSIVE),
+        ("fail", ValidationStatus.FAILED),
+    ],
+)
+def test_no_route_to_blue_is_what_the_config_says_not_judged_by_default(
+    no_blue_data: str, status: ValidationStatus
+) -> None:
+    # GIVEN an event where no listener routes to BLUE (AfterAllowTraffic), so nothing was sent to BLUE
+    green = answers("search", 100, 0.0, 0.0, 1)
+    comparison = compare(green, None, CompareWithBlueConfig.model_validate({"no_blue_data": no_blue_data}))
+    # THEN the default reports it not judged (never holding a good release), and the config may say otherwise
+    assert comparison.status is status
+    assert "no listener routes to BLUE at this event" in comparison.sentence
+    assert f"no_blue_data: {no_blue_data}" in comparison.sentence
+
+
+def test_a_tail_over_its_limit_here_but_within_chance_is_never_called_no_slower() -> None:
+    # GIVEN the example: 3 % of 300 answers at 1.5 s, BLUE all fast (GREEN's p99 over 100 times BLUE's); with
+    # so few answers a tail that size is within what the bound allows at 99.5 % confidence
+    green, blue = answers("list", 300, 0.03, 1500.0, 11), answers("list", 300, 0.0, 0.0, 12)
+    comparison = compare(green, blue, CompareWithBlueConfig())
+    # THEN it is not failed on chance, and the reason says what was seen and what would tell, never "no slower"
+    assert comparison.status is ValidationStatus.PASSED
+    assert comparison.sentence.startswith(
+        "not shown slower than BLUE: GREEN's tail is over its limit in these answers, but not beyond chance with so "
+        "few of them (p99 1501 vs 11 ms (ratio 1"
+    )
+    assert "more requests (total_requests) would tell (p50 " in comparison.sentence
+    assert "no slower" not in comparison.sentence
+    # AND four times as many requests catch the same tail
+    green, blue = answers("list", 1200, 0.03, 1500.0, 11), answers("list", 1200, 0.0, 0.0, 12)
+    assert compare(green, blue, CompareWithBlueConfig()).status is ValidationStatus.FAILED

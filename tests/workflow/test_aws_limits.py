@@ -53,20 +53,26 @@ def test_an_output_over_256_kib_fails_the_execution_even_under_a_catch_all(engin
 
 
 def test_a_runtime_error_is_not_caught_by_a_catch_all(engine: LocalEngine) -> None:
+    # GIVEN a Task (a Pass state has no Catch: AWS refuses one, moto ignored it, so this passed without the patch)
+    # whose ResultSelector reads a member its result does not have, under a Catch States.ALL
     definition = {
         "StartAt": "Read",
         "States": {
             "Read": {
-                "Type": "Pass",
-                "InputPath": "$.missing",
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sfn:listStateMachines",
+                "ResultSelector": {"v.$": "$.NoSuchMember"},
                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
                 "End": True,
             },
             "Caught": {"Type": "Succeed"},
         },
     }
+    # WHEN it runs
     run = run_definition(engine, "runtime-error", definition, {})
+    # THEN the execution fails with States.Runtime, as on AWS: States.ALL does not catch it
     assert (run.status, run.error) == ("FAILED", "States.Runtime")
+    assert "Caught" not in {state["state"] for state in run.states}
 
 
 def test_a_fail_state_cause_over_the_api_limit_fails_loudly(engine: LocalEngine) -> None:

@@ -46,3 +46,30 @@ def test_a_release_as_fast_as_production_passes_with_the_figures_in_the_report(p
     assert status == "passed", reason
     assert "no slower than BLUE on the same requests" in reason
     assert {"u", "p_value", "probability_green_slower", "blue_p50_ms"} <= set(vs_blue)
+
+
+def test_at_after_allow_traffic_no_route_to_blue_is_not_judged_and_holds_no_good_release(project: Project) -> None:
+    # GIVEN compare_with_blue in a synthetic section that also runs at AfterAllowTraffic, where production already
+    # routes to GREEN and no listener reaches BLUE
+    def events() -> dict[str, list[str]]:  # a list each: one shared list would be written as a YAML alias
+        return {"lifecycle_events": ["AfterAllowTestTraffic", "AfterAllowTraffic"]}
+
+    config = quick_config(
+        health=events(),
+        synthetic={**events(), "total_requests": 40, "requests": [{"path": "/api/items"}], "compare_with_blue": {}},
+        metrics={"enabled": False},
+    )
+    with SampleService(GOOD) as green, SampleService(GOOD) as blue:
+        options = LocalRunOptions(
+            target_url=green.url,
+            blue_url=blue.url,
+            config_text=config,
+            lifecycle_event="AfterAllowTraffic",
+            **QUICK_RUN,
+        )
+        result = run_local(options, project)
+    status, reason, vs_blue = synthetic_of(result)
+    # THEN the comparison is reported as not judged, and the good release Succeeds on its absolute limits
+    assert result.verdict == "Succeeded", reason
+    assert status == "passed" and vs_blue == {"compared": False}
+    assert "compared with BLUE: not judged, no listener routes to BLUE at this event" in reason

@@ -71,3 +71,19 @@ def test_every_mocked_answer_is_one_the_integration_could_give(project: Project)
     found = answer_problems(document, STATE_MACHINE_NAME, definition)
     assert any("Lambda Invoke answers have no member 'Body'" in problem for problem in found)
     assert any('Unknown parameter in input: "status"' in problem for problem in found)
+
+
+def test_an_aws_sdk_answer_may_be_written_as_the_integration_gives_it(project: Project) -> None:
+    from greenlight.engine.mock_config import answer_problems
+
+    # GIVEN Report Failed's answer written as the aws-sdk integration returns it: PascalCase (AWS's mock format
+    # mocks "the output of your service integrations"), not the CodeDeploy API's `lifecycleEventHookExecutionId`
+    definition = json.loads(project.definition_text())
+    document = read(MOCK_CONFIG)
+    document["MockedResponses"]["ReportFailedAccepted"]["0"]["Return"] = {"LifecycleEventHookExecutionId": "hook-1"}
+    # THEN it is one the integration could give; a member the output does not have still is not
+    assert answer_problems(document, STATE_MACHINE_NAME, definition) == []
+    document["MockedResponses"]["ReportFailedAccepted"]["0"]["Return"] = {"LifecycleEventHookId": "hook-1"}
+    assert any(
+        "LifecycleEventHookId" in problem for problem in answer_problems(document, STATE_MACHINE_NAME, definition)
+    )

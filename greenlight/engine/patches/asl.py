@@ -1,5 +1,6 @@
-"""The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter and error names,
-the errors `States.ALL` does not catch, a Parallel's branch errors, and the limit of a Fail state's cause."""
+"""The interpreter's reading of the ASL, made to match AWS: definite paths, aws-sdk parameter, result and error names,
+the errors `States.ALL` does not catch, a Parallel's branch errors, a Choice matching nothing, and the limit of a Fail
+state's cause."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from functools import cache
 from typing import Any, cast
 
+from jsonpath_ng.ext.parser import parse as parse_json_path  # the parser moto's interpreter uses
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
@@ -16,25 +18,35 @@ from moto.stepfunctions.parser.asl.component.common.error_name.failure_event imp
 )
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+from moto.stepfunctions.parser.asl.component.state.choice.state_choice import StateChoice
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from greenlight.engine.conformance import by_shape_names
 from greenlight.engine.models import service_model
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
 
 # --- JSONPath: a definite path such as `$.results[0].ok` yields the value itself, as on AWS (moto: `[value]`).
+# Definite: names and single indexes only (a negative one counts from the end, as in AWS's JSONPath); the value at
+# the path is returned as it is, so `$.matrix[0]` holding `[7]` stays `[7]`. Other paths keep moto's reading.
 
-_DEFINITE_PATH = re.compile(r"^\$(\.[A-Za-z_][\w-]*|\[\d+\])*$")
+_DEFINITE_PATH = re.compile(r"""^\$(\.[A-Za-z_][\w-]*|\[-?\d+\]|\['[^'\]]*'\]|\["[^"\]]*"\])*$""")
+
+
+@cache
+def _parsed(path: str) -> Any:
+    return parse_json_path(path)
 
 
 def extract_json(path: str, data: Any) -> Any:
-    value = ORIGINALS["extract_json"](path, data)
-    if _DEFINITE_PATH.match(path) and "[" in path and isinstance(value, list) and len(value) == 1:
-        return value[0]
-    return value
+    if _DEFINITE_PATH.match(path):
+        matches = _parsed(path).find(data)
+        if len(matches) == 1:
+            return matches[0].value
+    return ORIGINALS["extract_json"](path, data)  # no match: moto's own error (NoSuchJsonPathError)
 
 
 def use_extract_json() -> None:
@@ -49,21 +61,6 @@ def use_extract_json() -> None:
 # --- aws-sdk integrations: ASL's PascalCase parameters reach boto3 under the botocore shape's own names.
 
 
-def _normalise_to_shape(value: Any, shape: Any) -> Any:
-    if shape is None:
-        return value
-    if isinstance(value, dict) and shape.type_name == "structure":
-        names = {name.lower(): name for name in shape.members}
-        result = {}
-        for key, item in value.items():
-            name = names.get(key.lower(), key)
-            result[name] = _normalise_to_shape(item, shape.members.get(name))
-        return result
-    if isinstance(value, list) and shape.type_name == "list":
-        return [_normalise_to_shape(item, shape.member) for item in value]
-    return value
-
-
 @cache
 def _input_shape(service: str, action: str) -> Any:
     """The botocore input shape of `service`'s operation named `action` in any casing (None when unknown)."""
@@ -72,12 +69,27 @@ def _input_shape(service: str, action: str) -> Any:
     return model.operation_model(name).input_shape if name else None
 
 
+@cache
+def _output_shape(service: str, action: str) -> Any:
+    model = service_model(service)
+    name = next((name for name in model.operation_names if name.lower() == action.lower()), None)
+    return model.operation_model(name).output_shape if name else None
+
+
 def normalise_parameters(self: Any, parameters: dict[str, Any], *args: Any, **kwargs: Any) -> None:
     shape = _input_shape(self._get_boto_service_name(), self.resource.api_action)
     if shape is not None:
-        normalised = _normalise_to_shape(parameters, shape)
+        normalised = by_shape_names(parameters, shape)
         parameters.clear()
         parameters.update(normalised)
+
+
+def normalise_response(self: Any, response: Any, *args: Any, **kwargs: Any) -> None:
+    """The result's members in PascalCase, as the aws-sdk integration gives them (`StateMachines`, not the native
+    API's `stateMachines`): moto's own reshaping (`_from_boto_response`, the code LocalStack runs) is never called."""
+    shape = _output_shape(self._get_boto_service_name(), self.resource.api_action)
+    if shape is not None:
+        self._from_boto_response(response, shape)
 
 
 def name_services() -> None:
@@ -138,10 +150,32 @@ def fail_state(self: StateFail, env: Any) -> None:
         raise FailureEventException(event) from failure
 
 
+def choice_state(self: StateChoice, env: Any) -> None:
+    """A Choice whose rules all fail and that has no Default fails with States.NoChoiceMatched, as the States Language
+    specification says (catchable where the Choice is in a branch); moto raised a RuntimeError, i.e. States.Runtime."""
+    try:
+        ORIGINALS["choice_state"](self, env)
+    except RuntimeError as error:
+        if self.default_state is not None or not str(error.args[0]).startswith("No branching option"):
+            raise
+        no_match = StatesErrorNameType.StatesNoChoiceMatched
+        cause = f"No Choice rule of state {self.name!r} matched its input, and it has no Default"
+        details = TaskFailedEventDetails(error=no_match.to_name(), cause=cause)
+        event = FailureEvent(
+            env=env,
+            error_name=StatesErrorName(typ=no_match),
+            event_type=HistoryEventType.TaskFailed,
+            event_details=cast(EventDetails, {"taskFailedEventDetails": details}),
+        )
+        raise FailureEventException(event) from error
+
+
 PATCHES: PatchList = [
     (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", normalise_parameters),
+    (state_task_service_aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", normalise_response),
     (ErrorEqualsDecl, "_eval_body", error_equals),
     (StateFail, "_eval_state", fail_state),
+    (StateChoice, "_eval_state", choice_state),
     (branches_decl, "CustomErrorName", branch_error_name),
 ]
 EXTRA = [use_extract_json, name_services]

@@ -20,6 +20,7 @@ from moto.ssm.models import Parameter
 from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.program import program
+from moto.stepfunctions.parser.asl.component.state.choice.state_choice import StateChoice
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
@@ -42,6 +43,7 @@ ORIGINALS: dict[str, Any] = {
     "call_action": BaseResponse.call_action,
     "extract_json": json_path.extract_json,
     "aws_sdk_normalise_parameters": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_parameters,
+    "aws_sdk_normalise_response": state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_response,
     "aws_sdk_error_names": dict(state_task_service_aws_sdk._SERVICE_ERROR_NAMES),
     "sfn_to_boto_names": dict(StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES),
     "statistics": Statistics.get_statistics_for_type,
@@ -65,6 +67,7 @@ ORIGINALS: dict[str, Any] = {
     "terminated": BaseExecutionWorkerCommunication.terminated,
     "error_equals": ErrorEqualsDecl._eval_body,
     "fail_state": StateFail._eval_state,
+    "choice_state": StateChoice._eval_state,
     "branch_error_name": getattr(branches_decl, "CustomErrorName"),  # noqa: B009
     "ssm_describe": Parameter.describe_response_object,
 }

@@ -14,6 +14,7 @@ from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
+from greenlight.engine.patches.stepfunctions import output_as_json
 
 _CHANGED = threading.Condition()
 _changes = [0]  # how many events and ends so far, in every execution of the process
@@ -45,6 +46,7 @@ def add_event(self: EventManager, *args: Any, **kwargs: Any) -> int:
 
 def terminated(self: BaseExecutionWorkerCommunication) -> None:
     ORIGINALS["terminated"](self)
+    output_as_json(self.execution)  # before anyone is woken to read it
     _changed()
 
 

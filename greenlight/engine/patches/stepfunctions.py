@@ -1,5 +1,6 @@
 """The Step Functions API, where moto's differs: MockConfigFile test cases (`arn:...:stateMachine:<name>#<Case>`,
-whose loader moto stubs), StopExecution's stopDate, and StopExecution right after StartExecution."""
+whose loader moto stubs), StopExecution's stopDate, StopExecution right after StartExecution, and an execution's
+output as JSON text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 import time
 from typing import Any
 
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
@@ -55,6 +57,15 @@ def stop_execution(self: Execution, stop_date: Any, error: str | None, cause: st
     while worker is not None and worker.env is None and time.monotonic() < deadline:
         time.sleep(0.01)
     ORIGINALS["execution_stop"](self, stop_date, error, cause)
+
+
+def output_as_json(execution: Execution) -> None:
+    """DescribeExecution's `output` is the result as JSON text (botocore: SensitiveData, a string), as AWS gives it:
+    moto passes a string result on unquoted (`done`, not `"done"`) and fails on a timestamp in the result (an
+    aws-sdk task's `CreationDate`). Called once the execution has ended (patches/progress.py)."""
+    if execution.output is not None and not getattr(execution, "greenlight_output_is_json", False):  # once
+        execution.output = to_json_str(execution.output, separators=(",", ":"))
+        execution.greenlight_output_is_json = True
 
 
 PATCHES: PatchList = [
