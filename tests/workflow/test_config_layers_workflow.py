@@ -26,6 +26,8 @@ def quick_large_config(size: int = 40_000) -> str:
     times what an SSM parameter holds."""
     document = yaml.safe_load(large_config())
     document["synthetic"] |= {**QUICK["synthetic"], "total_requests": 100}
+    for request in document["synthetic"]["requests"]:  # a latency limit within the quick run's request deadline
+        request["expect"]["max_latency_ms"] = 1000 * document["synthetic"]["request_timeout_seconds"] * 0.8
     text = yaml.safe_dump({**QUICK, "synthetic": document["synthetic"]}, width=1000)
     note = "# the orders team keeps one request per catalogue case\n"
     return text + note * ((size - len(text.encode())) // len(note) + 1)
