@@ -23,6 +23,7 @@ def test_no_venv_is_unavailable_a_reason_to_skip(tmp_path: Path, monkeypatch: py
         localstack_process.python()
 
 
+@pytest.mark.tool  # runs the stand-in venv's python, a subprocess
 def test_a_venv_that_cannot_run_localstack_is_a_failure_not_a_skip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
