@@ -40,12 +40,32 @@ def nesting_depth(body: bytes, limit: int) -> int:
     return depth
 
 
-def parse(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """The JSON document in `body`; JsonBodyError names why there is none."""
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members, refused when one is given twice: readers disagree on which counts (RFC 8259 section 4)."""
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise JsonBodyError(
+                f"body JSON has {key[:100]} given twice in one object (which one counts is up to the reader)"
+            )
+        members[key] = value
+    return members
+
+
+def _not_a_number(constant: str) -> Any:
+    raise JsonBodyError(f"body holds {constant}, which is not a JSON number (RFC 8259 section 6)")
+
+
+def parse(body: bytes, max_depth: int = MAX_JSON_DEPTH, strict: bool = False) -> Any:
+    """The JSON document in `body`; JsonBodyError names why there is none. `strict` (an answer greenlight decides
+    on, a custom check's): a member given twice in one object, NaN or Infinity is refused too, not guessed at."""
     if nesting_depth(body, max_depth) > max_depth:
         raise JsonBodyError(f"body JSON nested deeper than {max_depth} levels")
+    hooks: dict[str, Any] = {"object_pairs_hook": _unique_members, "parse_constant": _not_a_number} if strict else {}
     try:
-        return json.loads(body)
+        return json.loads(body, **hooks)
+    except JsonBodyError:
+        raise
     except RecursionError as error:  # a second line of defence; the depth bound keeps it unreachable
         raise JsonBodyError(f"body JSON nested deeper than {max_depth} levels") from error
     except ValueError as error:  # UnicodeDecodeError included

@@ -38,6 +38,9 @@ class LayerStores:
 
     bucket: str = ""
     appconfig_application: str = ""
+    # The stack's own account: S3 refuses the read (403) when the bucket is another account's, so a bucket of that
+    # name deleted and created again elsewhere is never read (S3 user guide, "Verifying bucket ownership").
+    bucket_owner: str = ""
     s3: Any = None
     appconfig: Any = None  # an `appconfigdata` client
 
@@ -77,7 +80,10 @@ def _from_s3(match: re.Match[str], stores: LayerStores) -> tuple[str, str]:
         )
     where = f"s3://{bucket}/{key}"
     try:
-        answer = stores.s3.get_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
+        options = ({"VersionId": version} if version else {}) | (
+            {"ExpectedBucketOwner": stores.bucket_owner} if stores.bucket_owner else {}
+        )
+        answer = stores.s3.get_object(Bucket=bucket, Key=key, **options)
     except ClientError as error:
         raise _refused(error, where) from error
     size = answer.get("ContentLength", 0)

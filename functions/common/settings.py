@@ -35,6 +35,7 @@ class PrepareSettings(FunctionSettings):
     secrets_prefix: str = DEFAULT_SECRETS_PREFIX  # Secrets Manager names greenlight may read start with it
     check_function_prefix: str = "greenlight-check-"  # the stack's CheckFunctionPrefix: Lambda checks must start so
     config_bucket_name: str = ""  # the stack's ConfigBucketName: the one bucket config layers may live in
+    config_bucket_owner: str = ""  # the stack's account: S3 refuses a read of that bucket owned by any other
     config_appconfig_application_id: str = ""  # the stack's ConfigAppConfigApplicationId, likewise for AppConfig
 
 

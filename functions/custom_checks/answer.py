@@ -47,7 +47,7 @@ def judge(check: CheckConfig, reply: Reply, expected: dict[str, Any]) -> Outcome
     if reply.problem is not None:
         return _error(check, f"could not run: {reply.problem}", reply, expected)
     try:
-        document = bounded_json.parse(reply.body or b"")
+        document = bounded_json.parse(reply.body or b"", strict=True)
     except bounded_json.JsonBodyError as error:
         return _error(check, f"answered something greenlight cannot read: {error}", reply, expected)
     meta = {"answered_in_ms": round(reply.took_ms, 1), **reply.details}

@@ -175,6 +175,7 @@ def layer_stores(settings: PrepareSettings) -> LayerStores:
     return LayerStores(
         bucket=bucket,
         appconfig_application=application,
+        bucket_owner=settings.config_bucket_owner,
         s3=client("s3") if bucket else None,
         appconfig=client("appconfigdata") if application else None,
     )

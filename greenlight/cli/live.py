@@ -18,7 +18,7 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from greenlight.cli.render import progress_printer, time_scale_note
+from greenlight.cli.render import printable, progress_printer, time_scale_note
 from greenlight.engine.project import Project
 
 OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "inconclusive": "yellow"}
@@ -88,14 +88,14 @@ def outcome_of(output: str | None) -> tuple[str, str]:
         return "done", ""
     if "verdict" in document:
         return f"verdict {document['verdict']}", ""
-    return str(document.get("status", "done")), str(document.get("reason", ""))
+    return printable(str(document.get("status", "done"))), printable(str(document.get("reason", "")))
 
 
 def checks_outcome(results: list[dict[str, Any]]) -> tuple[str, str]:
     """The worst status among the checks, and each check's."""
     statuses = [str(result.get("status")) for result in results]
     worst = next((status for status in WORST_FIRST if status in statuses), "done")
-    return worst, ", ".join(f"{result.get('name')} {result.get('status')}" for result in results)
+    return worst, printable(", ".join(f"{result.get('name')} {result.get('status')}" for result in results))
 
 
 class LiveView:

@@ -3,10 +3,13 @@ told; and, behind --verbose, the raw trace of the states as they ran.
 
 Reasons quote what the service under test sent back, so every line is printed as `Text`, never parsed as rich's
 console markup: `[/x]` would raise MarkupError after the run, and `[link=...]` or `[green]` would dress the
-service's words as greenlight's."""
+service's words as greenlight's. Nor is any control character sent to the terminal as it came (a custom check's
+reason is the check's own text): ESC, CSI, a carriage return would clear the screen, recolour a line or overwrite the
+verdict, so each is shown as `\\x1b`, `\\x0d`; line breaks and tabs stay."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -29,7 +32,19 @@ HIDDEN_OBSERVED = (
     "per_request",
     "vs_blue",
 )
+# C0 controls but tab and line feed, DEL, and C1 (0x9b is CSI to some terminals, as ESC [ is).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 TABLE_WIDTH = 120  # without a terminal (CI logs, a pipe): wide enough to read, reasons wrap within it
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written out (`\\x1b`), so none reaches the terminal as it came."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def as_printed(text: str) -> Text:
+    """Text as printed: never console markup, and no control character sent (`printable`)."""
+    return Text(printable(text))
 
 
 def progress_printer(stream: TextIO) -> Callable[[dict[str, Any]], None]:
@@ -125,7 +140,12 @@ def _table(result: LocalRunResult) -> Table:
         for failure in v.observed.get("distinct_failures") or []:
             details.append(f"  {failure['count']} x {failure['request']}: {failure['problem']}")
         name = v.name + (" (dry run)" if v.dry_run else "")
-        table.add_row(Text(name), Text(v.status.value), Text(f"{v.duration_ms / 1000:.1f} s"), Text("\n".join(details)))
+        table.add_row(
+            as_printed(name),
+            Text(v.status.value),
+            Text(f"{v.duration_ms / 1000:.1f} s"),
+            as_printed("\n".join(details)),
+        )
     return table
 
 
@@ -134,13 +154,13 @@ def render(result: LocalRunResult, stream: TextIO) -> None:
     if result.validations:
         console.print(_table(result))
     verdict = result.verdict.value if result.verdict else "none"
-    console.print(Text(f"\nVerdict: {verdict} - {result.reason}"), soft_wrap=False)
-    console.print(Text(told_codedeploy(result)), soft_wrap=True)
+    console.print(as_printed(f"\nVerdict: {verdict} - {result.reason}"), soft_wrap=False)
+    console.print(as_printed(told_codedeploy(result)), soft_wrap=True)
     if note := time_scale_note(result.time_scale):
         console.print(Text(note), soft_wrap=True)
     sources = result.report.config_source if result.report else []
     if len(sources) > 1:  # where each config layer came from (SSM, or S3 or AppConfig through a parameter)
-        console.print(Text("Config: " + " + ".join(sources)), soft_wrap=True)
+        console.print(as_printed("Config: " + " + ".join(sources)), soft_wrap=True)
     announced = ", ".join(str(event.get("detail-type")) for event in result.events) or "nothing"
     console.print(Text(f"Put on EventBridge: {announced}"))
 

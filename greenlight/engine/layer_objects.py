@@ -9,12 +9,16 @@ ConfigAppConfigApplicationId unless they are given.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from greenlight.engine.settings import EngineSettings
 
 VERSION_LABEL = "1"
+# template.yaml's ConfigAppConfigApplicationId AllowedPattern: on AWS the stack takes an application's ID only, so a
+# pointer naming the application by its name is refused there (common.config_layers); locally too.
+APPLICATION_ID = re.compile(r"^[a-z0-9]{4,7}$")
 
 
 class LayerObjectError(ValueError):
@@ -28,6 +32,11 @@ def _parts(pointer: str) -> tuple[str, tuple[str, ...]]:
     if (match := S3_POINTER.match(pointer)) and match.group(3) is None:
         return "s3", (match.group(1), match.group(2))
     if match := APPCONFIG_POINTER.match(pointer):
+        if not APPLICATION_ID.fullmatch(match.group(1)):
+            raise LayerObjectError(
+                f"--object {pointer[:200]!r} names AppConfig application {match.group(1)[:128]!r}: name it by its ID "
+                "(4 to 7 lower-case letters and digits), as the stack's ConfigAppConfigApplicationId does"
+            )
         return "appconfig", match.groups()
     raise LayerObjectError(
         f"--object {pointer[:200]!r} is neither s3://BUCKET/KEY nor appconfig://APPLICATION/ENVIRONMENT/PROFILE "

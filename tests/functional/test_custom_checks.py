@@ -265,3 +265,29 @@ def test_the_check_is_found_in_the_plan_by_name_and_kind() -> None:
         find_check(given, PlannedCheck(name="db", kind="lambda", planned=True), "greenlight-check-")
     with pytest.raises(UnknownCheckError):
         find_check(given, PlannedCheck(name="db", kind="webhook", planned=True), "acme-check-")
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        # Two `status` members: Python's parser keeps the last, another the first; a gate never guesses.
+        (b'{"status": "failed", "reason": "3 orders failed", "status": "passed"}', "status given twice"),
+        (b'{"status": "passed", "reason": "x", "observed": {"p99": 1, "p99": 2}}', "p99 given twice"),
+        # NaN and Infinity are not JSON (RFC 8259 section 6): what would carry them on is not JSON either.
+        (b'{"status": "passed", "reason": "x", "observed": {"ratio": NaN}}', "NaN"),
+        (b'{"status": "passed", "reason": "x", "observed": {"p99": -Infinity}}', "-Infinity"),
+    ],
+)
+def test_an_ambiguous_or_non_json_answer_is_an_error_never_a_pass(body: bytes, named: str) -> None:
+    with serve(Behaviour(body=body)) as (url, _):
+        outcome = run_check(plan(), webhook(url), resolve)
+    assert outcome.status is ValidationStatus.ERROR
+    assert named in outcome.reason and outcome.reason.startswith("The smoke check")
+
+
+def test_an_ambiguous_answer_is_an_error_under_expectations_too() -> None:
+    body = b'{"ok": false, "ok": true}'
+    check = webhook("http://127.0.0.1:1", expect={"json": [{"path": "ok", "equals": True}]})
+    with serve(Behaviour(body=body)) as (url, _):
+        outcome = run_check(plan(), check.model_copy(update={"url": url}), resolve)
+    assert outcome.status is ValidationStatus.ERROR and "ok given twice" in outcome.reason

@@ -97,3 +97,12 @@ def test_the_example_config_is_valid_and_names_the_deployed_function() -> None:
     assert config.lambda_checks[0].function == "greenlight-check-orders-smoke"
     assert "FunctionName: !Sub ${CheckFunctionPrefix}${CheckName}" in template and "Default: orders-smoke" in template
     assert isinstance(config.webhooks[0].headers["Authorization"], SecretRef)
+
+
+@pytest.mark.parametrize("paths", ["", ","])
+def test_the_example_with_no_path_to_check_never_passes(monkeypatch: pytest.MonkeyPatch, paths: str) -> None:
+    # SmokePaths left empty (a deployment parameter) checks nothing: "0 paths answered 200" let a broken GREEN through.
+    monkeypatch.setenv("SMOKE_PATHS", paths)
+    with SampleService(BROKEN) as service:
+        answer = example().handler(document(service.url), None)
+    assert answer["status"] == "inconclusive" and "SMOKE_PATHS" in answer["reason"]

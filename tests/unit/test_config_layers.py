@@ -169,3 +169,12 @@ def test_a_value_left_in_ssm_is_still_capped_at_its_8_kb() -> None:
         stubber.add_response("get_parameters", answer, {"Names": names, "WithDecryption": True})
         with pytest.raises(ConfigError, match=r"over the 8192 bytes a config may have \(an SSM parameter's 8 KB\)"):
             effective(read_layers(ssm, "/greenlight", "orders", "orders-dg", stores()))
+
+
+def test_the_object_is_read_only_from_a_bucket_the_stacks_account_owns() -> None:
+    # S3 answers 403 to ExpectedBucketOwner naming another account: a bucket of that name elsewhere is never read.
+    with stubbed("s3") as (s3, stubber):
+        expected = {"Bucket": BUCKET, "Key": "orders/orders-dg.yaml", "ExpectedBucketOwner": "123456789012"}
+        stubber.add_response("get_object", s3_answer("health: {}\n"), expected)
+        owned = LayerStores(bucket=BUCKET, bucket_owner="123456789012", s3=s3)
+        assert read_layer(POINTER, "ssm:/greenlight/orders/orders-dg", owned).text == "health: {}\n"

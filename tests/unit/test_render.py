@@ -62,3 +62,37 @@ def test_a_request_kinds_timeouts_are_shown_beside_its_latency() -> None:
     assert request_lines(observed) == [
         "  search: 100 answers, p50 10.0 ms, p99 5001.0 ms, 3 got no answer in time (counted at the time waited)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("echoed", "shown"),
+    [
+        ("\x1b[2J\x1b[32mSucceeded\x1b[0m", "\\x1b[2J\\x1b[32mSucceeded\\x1b[0m"),  # clear the screen, paint it green
+        ("Failed\rVerdict: Succeeded", "Failed\\x0dVerdict: Succeeded"),  # a carriage return overwrites the line
+        ("\x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\", "\\x1b]8;;https://evil.example/\\x1b\\link"),  # OSC 8
+        ("\x9b2J", "\\x9b2J"),  # the 8-bit CSI some terminals read as ESC [
+    ],
+)
+def test_control_characters_a_check_or_service_sent_are_shown_never_sent_to_the_terminal(
+    echoed: str, shown: str
+) -> None:
+    # A webhook's reason is its own text: escape sequences in it would clear, recolour or rewrite the verdict on screen.
+    check = ValidationResult(
+        name="smoke", status=ValidationStatus.FAILED, reason=echoed, observed={"answer": echoed}, dry_run=False
+    )
+    run = result("x")
+    assert run.report is not None
+    run.report.validations.append(check)
+    run.reason = f"Blocked by smoke (failed: {echoed})"
+    out = io.StringIO()
+    render(run, out)
+    text = out.getvalue()
+    assert not any(c in text for c in "\x1b\r\x9b") and "Verdict: Failed - Blocked by smoke" in text
+    assert shown in text.replace("\n", "")
+
+
+def test_the_live_line_shows_a_reasons_control_characters_written_out() -> None:
+    from greenlight.cli.live import outcome_of
+
+    status, reason = outcome_of('{"status": "failed", "reason": "bad\\u001b[2K\\rVerdict: Succeeded"}')
+    assert (status, reason) == ("failed", "bad\\x1b[2K\\x0dVerdict: Succeeded")

@@ -283,3 +283,13 @@ def test_vpc_mode_names_an_endpoint_for_every_service_its_functions_call(
     readme = " ".join(deploy.split("**VPC mode.**", 1)[1].split("\n\n", 1)[0].split())
     assert [s for s in sorted(services) if s not in description] == []
     assert [s for s in sorted(services) if f".{s}`" not in readme and f".{s}" not in readme] == []
+
+
+def test_prepare_reads_config_layers_only_from_a_bucket_of_the_stacks_account(resources: dict[str, Any]) -> None:
+    # A bucket name is global: one deleted and created again in another account must not be read from.
+    from common.settings import PrepareSettings
+
+    environment = resources["PrepareFunction"]["Properties"]["Environment"]["Variables"]
+    assert environment["CONFIG_BUCKET_OWNER"] == {"Ref": "AWS::AccountId"}
+    settings = PrepareSettings.from_environment({"CONFIG_BUCKET_OWNER": "123456789012"})
+    assert settings.config_bucket_owner == "123456789012"
