@@ -108,6 +108,8 @@ def _costs(item: pytest.Item) -> set[str]:
         costs.add("engine")
     if any(c in source for c in TOOL_CALLS) or fixtures & TOOL_FIXTURES:
         costs.add("tool")
+    if "tests/sfn_local/" in item.nodeid:  # a second Step Functions engine in its own process, and the embedded one
+        costs |= {"engine", "tool"}
     if function is not None and is_hypothesis_test(function):
         asked = getattr(function, "_hypothesis_internal_use_settings", settings.default)  # what @settings gave
         if asked.max_examples > FUZZ_OVER:
