@@ -34,12 +34,19 @@ def packages_mapped() -> list[str]:
     return re.findall(r"^\| `([^`]+/)` \|", section("Package map"), re.M)
 
 
+def added_by_new_validation() -> list[str]:
+    """The validations `greenlight new-validation` added to this tree: each has its config section in its own module
+    under functions/common/sections/ (the built-in ones do not), and the page cannot know them."""
+    return sorted(p.stem for p in (ROOT / "functions" / "common" / "sections").glob("*.py") if p.stem != "__init__")
+
+
 def test_the_package_map_names_every_package_and_no_other() -> None:
     mapped = packages_mapped()
     assert len(mapped) == len(set(mapped)), "a package is mapped twice"
     on_disk = packages_on_disk()
     assert {"functions/hook/", "functions/common/", "greenlight/engine/patches/"} <= on_disk
-    assert sorted(on_disk - set(mapped)) == [], "packages missing from docs/architecture.md's package map"
+    added = {f"functions/validate_{name}/" for name in added_by_new_validation()}  # a team's, after the page
+    assert sorted(on_disk - set(mapped) - added) == [], "packages missing from docs/architecture.md's package map"
     assert sorted(set(mapped) - on_disk) == [], "docs/architecture.md maps packages that do not exist"
 
 
