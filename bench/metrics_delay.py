@@ -39,8 +39,9 @@ APPROACHES = {
 }
 
 
-def config_for(approach: str) -> str:
-    document = yaml.safe_load(DEMO_CONFIG)
+def config_for(approach: str, service_url: str) -> str:
+    """The demo's config (its webhook on the sample service) with the approach's metrics settings."""
+    document = yaml.safe_load(DEMO_CONFIG.replace("{service_url}", service_url))
     document["metrics"] = {**document["metrics"], **APPROACHES[approach]}
     return yaml.safe_dump(document)
 
@@ -60,7 +61,10 @@ def floor_s(report: LocalRunResult, started: float, delay: float, time_scale: fl
 def run(project: Project, release: Release, approach: str, delay: float, time_scale: float) -> None:
     with SampleService(release) as service:
         options = LocalRunOptions(
-            target_url=service.url, config_text=config_for(approach), time_scale=time_scale, metrics_delay_s=delay
+            target_url=service.url,
+            config_text=config_for(approach, service.url),
+            time_scale=time_scale,
+            metrics_delay_s=delay,
         )
         started, clock = time.time(), time.monotonic()
         report = run_local(options, project)
