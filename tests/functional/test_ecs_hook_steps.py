@@ -17,6 +17,7 @@ import pytest
 from botocore.stub import ANY
 
 from common.ecs_deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView, view_of
+from common.ecs_stages import ECS_STAGES
 from common.names import execution_arn
 from ecs_hook.app import respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
@@ -29,16 +30,7 @@ from tests.support.stubs import RecordingEvents, aws_response, stubbed
 pytestmark = pytest.mark.functional
 
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
-STAGES = [
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-]
+STAGES = list(ECS_STAGES)  # botocore's DeploymentLifecycleHookStage, in order (pinned in test_ecs_payloads)
 
 
 def guide(name: str) -> dict[str, Any]:

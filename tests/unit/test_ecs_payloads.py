@@ -8,22 +8,14 @@ from typing import Any
 
 import pytest
 
+from common.ecs_stages import ECS_STAGES
 from greenlight.engine.conformance import hook_event_problems
 from greenlight.engine.ecs_payloads import Readings, hook_event, production_steps, weights
 from tests.conftest import EVENTS
 
 pytestmark = pytest.mark.unit
 
-STAGES = [
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-]
+STAGES = list(ECS_STAGES)  # botocore's DeploymentLifecycleHookStage, in order (pinned in test_ecs_payloads)
 
 
 def guide(name: str) -> dict[str, Any]:
@@ -107,3 +99,10 @@ def test_a_service_with_a_short_arn_is_one_ecs_may_name() -> None:
     assert hook_event_problems(event) == []
     event["executionDetails"]["serviceArn"] = "arn:aws:ecs:us-east-1:123456789012:service/a/b/c"
     assert any("serviceArn" in p for p in hook_event_problems(event))
+
+
+def test_the_stages_are_botocores_in_its_order() -> None:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("ecs")
+    assert list(ECS_STAGES) == model.shape_for("DeploymentLifecycleHookStage").metadata["enum"]
