@@ -26,7 +26,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from greenlight.cli.sample_service import SampleService
+from greenlight.samples.service import SampleService
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = [sys.executable, "-m", "greenlight.cli"]

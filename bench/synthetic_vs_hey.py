@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 SERVER = """
 import asyncio, sys

@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from greenlight.cli.sample_service import SampleService
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.project import Project
+from greenlight.samples.service import SampleService
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_TRAFFIC = "synthetic: {total_requests: 20, concurrency: 4}\nhealth: {interval_seconds: 1}\n"

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from hypothesis import is_hypothesis_test, settings
 
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.support import costs
 from tests.support.costs import pytest_runtest_makereport, pytest_runtest_protocol
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from greenlight.authoring.asl import PLACEHOLDER, branch_functions, parse_definition, substitution_name
 from greenlight.authoring.packages import import_problems
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 
 def validator_names(project: Project) -> list[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import VALIDATE_STATE, branch, state_label, title
 from greenlight.authoring.asl_checks import CHECKS_HANDLER, checks_branch
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 if TYPE_CHECKING:
     from common.config_base import ValidationConfig

@@ -16,7 +16,7 @@ from typing import Any
 from greenlight.authoring import generate
 from greenlight.authoring.asl import PLACEHOLDER, parse_definition
 from greenlight.authoring.checklist import problems
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 TERMINAL_TYPES = {"Succeed", "Fail"}
 

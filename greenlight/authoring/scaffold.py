@@ -16,7 +16,7 @@ from string import Template
 
 from greenlight.authoring.asl import PLACEHOLDER, branch, parse_definition, state_names, substitution_name, title
 from greenlight.authoring.checklist import problems
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 
 class ScaffoldError(Exception):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 
 class OfflinePolicyLoader:

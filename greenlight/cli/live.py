@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greenlight.cli.render import printable, progress_printer, time_scale_note
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "inconclusive": "yellow"}
 WORST_FIRST = ("error", "failed", "inconclusive", "passed", "skipped")

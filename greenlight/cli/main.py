@@ -24,7 +24,7 @@ from greenlight.cli.errors import (
     aws_problem,
 )
 from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
-from greenlight.engine.project import ProjectError
+from greenlight.project import ProjectError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def command_schema(_: argparse.Namespace) -> int:
-    from greenlight.engine.project import Project
+    from greenlight.project import Project
 
     Project.find().add_task_root()
     from common.config import json_schema
@@ -181,7 +181,7 @@ def command_schema(_: argparse.Namespace) -> int:
 
 def command_generate(args: argparse.Namespace) -> int:
     from greenlight.authoring import generate
-    from greenlight.engine.project import Project
+    from greenlight.project import Project
 
     project = Project.find()
     if args.check:
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             return command_generate(args)
         if args.command in ("config", "bypass", "report"):
-            from greenlight.engine.project import Project
+            from greenlight.project import Project
 
             Project.find().add_task_root()
             commands = {"config": config_preview.command_config, "bypass": bypass.command_bypass}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import BAD, GOOD, SampleService
+from greenlight.samples.service import BAD, GOOD, SampleService
 from tests.conftest import ROOT
 from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.quick_config import quick_config

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
+from greenlight.samples.service import BAD, GOOD, Release, SampleService
 from tests.conftest import ROOT
 from tests.support.quick_config import quick_config
 

@@ -18,7 +18,7 @@ from moto import mock_aws
 from common.bypass import parse
 from common.models import Bypass
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import BAD, SampleService
+from greenlight.samples.service import BAD, SampleService
 from tests.support.quick_config import quick_config
 from tests.unit.test_config_layers import large_config
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import BAD, SampleService
+from greenlight.samples.service import BAD, SampleService
 from tests.support.quick_config import quick_config
 
 pytestmark = pytest.mark.functional

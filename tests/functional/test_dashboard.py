@@ -17,7 +17,7 @@ from common.pause_hook import PauseHookEvent
 from common.settings import HookSettings
 from ecs_pause.app import start as start_pause
 from finalize.app import Services, finalize
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from hook.app import start
 from safety_net.app import report_failure
 from tests.conftest import load_event

@@ -19,7 +19,7 @@ import yaml
 from botocore.validate import ParamValidator
 
 from greenlight.engine.patches.codedeploy import stand_in
-from greenlight.engine.project import load_template
+from greenlight.project import load_template
 from prepare.discovery import discover
 from tests.conftest import ROOT
 from tests.support.aws import example_load_balancer, local_aws

@@ -21,7 +21,7 @@ from common.check_contract import CheckAnswer
 from common.config import SecretRef, WebhookCheck, validate
 from common.models import Plan, ValidationStatus
 from custom_checks.checks import request_for, run_check
-from greenlight.cli.sample_service import GOOD, Release, SampleService
+from greenlight.samples.service import GOOD, Release, SampleService
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.functional

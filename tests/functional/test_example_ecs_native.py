@@ -12,7 +12,7 @@ from moto.backends import get_backend
 
 from common.ecs_models import EcsContext
 from greenlight.engine.patches.ecs import ecs_stand_in
-from greenlight.engine.project import load_template
+from greenlight.project import load_template
 from prepare.ecs_discovery import discover_ecs
 from tests.conftest import ROOT
 from tests.support.aws import example_load_balancer, local_aws

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.project import load_template
+from greenlight.project import load_template
 from tests.conftest import ROOT
 
 # Each walkthrough runs every aws and sam command through the CLIs' own parsers, one process each: a minute on a

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.executions import follow
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.project import Project
+from greenlight.engine.run.executions import follow
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.project import Project
 
 pytestmark = pytest.mark.functional
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from greenlight.engine.listener import NAMESPACE, ListenerSettings, TestListener
+from greenlight.engine.balancer.listener import NAMESPACE, ListenerSettings, TestListener
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.metric_sums import sums as metric_sums
 from tests.support.servers import Behaviour, closed_port, serve

@@ -11,7 +11,7 @@ from moto.events.models import EventPattern
 
 from common.models import Bypass, ValidationResult, ValidationStatus, Verdict, VerdictReport, utcnow
 from common.notifications import OutageAllowedDetail, verdict_detail
-from greenlight.engine.project import load_template
+from greenlight.project import load_template
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.functional

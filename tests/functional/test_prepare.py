@@ -11,7 +11,14 @@ from moto.backends import get_backend
 from common.config import VALIDATIONS
 from common.models import HookRequest
 from greenlight.engine.patches.codedeploy import stand_in
-from greenlight.engine.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
+from greenlight.engine.standins.codedeploy import (
+    ACCOUNT,
+    APPLICATION,
+    DEPLOYMENT_GROUP,
+    REGION,
+    LocalDeployment,
+    create_deployment,
+)
 from prepare.app import TransientError, prepare
 from prepare.discovery import discover
 from tests.support.aws import local_aws

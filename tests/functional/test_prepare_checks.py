@@ -11,7 +11,7 @@ import yaml
 from common.config_layers import LayerStores
 from common.limits import PLAN_BUDGET_BYTES
 from common.models import HookRequest
-from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
+from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 from prepare.app import prepare
 from tests.support.aws import local_aws
 from tests.unit.test_config_layers import large_config

@@ -15,7 +15,7 @@ import pytest
 from common.config import VALIDATIONS
 from common.models import HookRequest
 from ecs_hook.contract import EcsHookEvent
-from greenlight.engine.conformance import check
+from greenlight.engine.guards.conformance import check
 from prepare.app import prepare
 from prepare.ecs_rules import listener_of, path_problem, request_for
 from tests.conftest import load_event

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from greenlight.cli.report import write_local_run_page
-from greenlight.cli.sample_service import BAD, SampleService
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.project import Project
+from greenlight.samples.service import BAD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config
 
 pytestmark = pytest.mark.functional

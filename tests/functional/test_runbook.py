@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli.main import _parser
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.functional

@@ -28,9 +28,9 @@ LEFT_BEHIND = (".git", ".venv*", ".aws-sam", "__pycache__", ".*_cache", "*.egg-i
 RUN_WORKFLOW = """
 import json, sys
 from pathlib import Path
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.cli.sample_service import SampleService
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.project import Project
+from greenlight.samples.service import SampleService
 config = "metrics: {bake_seconds: 40, min_request_count: 5}"
 with SampleService() as service:
     options = LocalRunOptions(target_url=service.url, config_text=config, time_scale=0.05, metrics_delay_s=None)

@@ -10,7 +10,7 @@ import pytest
 from common import clock
 from common.config import HealthConfig
 from common.models import TargetGroup, ValidationStatus
-from greenlight.engine.conformance import check
+from greenlight.engine.guards.conformance import check
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_health.checks import check_health
 

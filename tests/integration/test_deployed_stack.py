@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from greenlight.authoring.asl import parse_definition
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 pytestmark = [
     pytest.mark.integration,

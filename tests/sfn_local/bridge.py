@@ -22,10 +22,10 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.loopback import LoopbackServer
-from greenlight.engine.models import shared_boto3_session
-from greenlight.engine.standin import REGION
+from greenlight.engine.balancer.loopback import LoopbackServer
+from greenlight.engine.run.botocore_models import shared_boto3_session
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.standins.codedeploy import REGION
 
 # Lambda Invoke (REST-JSON): POST /2015-03-31/functions/{FunctionName}/invocations
 INVOKE_PATH = re.compile(r"/2015-03-31/functions/(?P<name>[^/]+)/invocations")

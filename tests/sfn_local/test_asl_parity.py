@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.executions import follow
-from greenlight.engine.local_engine import LocalEngine, external_stepfunctions
-from greenlight.engine.project import Project
-from greenlight.engine.standin import ACCOUNT
+from greenlight.engine.run.executions import follow
+from greenlight.engine.run.local_engine import LocalEngine, external_stepfunctions
+from greenlight.engine.standins.codedeploy import ACCOUNT
+from greenlight.project import Project
 
 pytestmark = [pytest.mark.sfn_local, pytest.mark.timeout(300)]
 

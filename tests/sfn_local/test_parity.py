@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.project import Project
-from greenlight.engine.standin import LocalDeployment
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.standins.codedeploy import LocalDeployment
+from greenlight.project import Project
 from tests.sfn_local.bridge import Bridge
 from tests.support.faults import FAULTS, Fault, FaultOutcome, run_fault
 from tests.support.quick_config import quick_config

@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 
-from greenlight.engine.local_engine import STATE_MACHINE_NAME
-from greenlight.engine.project import Project, resolve, substitute
+from greenlight.engine.run.local_engine import STATE_MACHINE_NAME
+from greenlight.project import Project, resolve, substitute
 from tests.support.mock_cases import EXPECTED, assert_case
 
 # LocalStack starts in the first test of the session (about 2 s idle; up to READY_DEADLINE_S on a busy machine).

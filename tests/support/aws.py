@@ -12,7 +12,7 @@ from moto.backends import get_backend
 
 from greenlight.engine import patches
 from greenlight.engine.patches.codedeploy import stand_in
-from greenlight.engine.standin import ACCOUNT, REGION
+from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
 
 CLIENTS = ("codedeploy", "ecs", "elbv2", "ec2", "iam", "cloudwatch", "ssm", "stepfunctions", "s3")
 

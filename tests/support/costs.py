@@ -5,7 +5,7 @@ or another program through a helper those names miss would stay in `make test-fa
 failing there on a loaded machine). So every test is watched while it runs: one that enters the embedded engine or
 starts a process without its marker fails, saying which marker it needs. Python's audit events see both: every
 process started (subprocess, os.system, os.posix_spawn, os.spawn*, os.exec*, os.fork) and the engine's own event,
-raised as it is entered (greenlight.engine.local_engine.AUDIT_EVENT).
+raised as it is entered (greenlight.engine.run.local_engine.AUDIT_EVENT).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 # Python's audit events for a new process (the audit events table of Python's documentation).
 PROGRAM_EVENTS = ("subprocess.Popen", "os.system", "os.posix_spawn", "os.spawn", "os.exec", "os.fork")
-ENGINE_EVENT = "greenlight.engine.enter"  # greenlight.engine.local_engine.AUDIT_EVENT (not imported: it loads moto)
+ENGINE_EVENT = "greenlight.engine.enter"  # greenlight.engine.run.local_engine.AUDIT_EVENT (not imported: it loads moto)
 _started: dict[str, list[str]] = {"engine": [], "tool": []}
 _watching: list[bool] = [False]
 

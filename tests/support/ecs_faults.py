@@ -8,16 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.ecs_run import execution_arn_of
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.standins.ecs_lambda_hook import execution_arn_of
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config
 
 if TYPE_CHECKING:
-    from greenlight.engine.ecs_controller import EcsDeployment
-    from greenlight.engine.local_engine import LocalEngine
-    from greenlight.engine.results import LocalRunResult
+    from greenlight.engine.run.local_engine import LocalEngine
+    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine.standins.ecs import EcsDeployment
 
 Setup = Callable[["LocalEngine", "EcsDeployment", dict[str, Any]], None]
 # Each Standard-mode SDK call makes 3 attempts (common.aws.CLIENT_CONFIG): a hook call fails after 3 injected codes.

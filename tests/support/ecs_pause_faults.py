@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.support.ecs_faults import SDK_ATTEMPTS
 from tests.support.quick_config import TIME_SCALE, quick_config
 
 if TYPE_CHECKING:
-    from greenlight.engine.ecs_pause import PausePlay
-    from greenlight.engine.local_engine import LocalEngine
-    from greenlight.engine.results import LocalRunResult
+    from greenlight.engine.run.local_engine import LocalEngine
+    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine.standins.ecs_pause_hook import PausePlay
 
 Setup = Callable[["LocalEngine", "PausePlay", dict[str, Any]], None]
 # The pause hook's function makes 2 attempts per call (ecs_pause.app.PAUSE_CLIENT_CONFIG, short timeouts under its
@@ -42,7 +42,7 @@ def _person_continues(refusal: str) -> Setup:
         from moto.backends import get_backend
 
         from greenlight.engine.patches.ecs import ecs_stand_in
-        from greenlight.engine.standin import ACCOUNT, REGION
+        from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
 
         ecs_stand_in(get_backend("ecs")[ACCOUNT][REGION]).refusal = refusal
         arn = pause.deployment.deployment_arn

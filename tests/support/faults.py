@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import TASK_TIMEOUT_MARGIN_S, title
 from greenlight.authoring.generate import function_timeout, registry
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.conftest import ROOT
 from tests.support.bad_configs import alias_bomb
 from tests.support.hostile import Hostile, hostile_service
@@ -26,7 +26,7 @@ from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
 if TYPE_CHECKING:
-    from greenlight.engine.results import Callback, LocalRunResult
+    from greenlight.engine.run.results import Callback, LocalRunResult
 
 
 REDOS_EXPECTATION = {"headers": {"X-Bait": "^(a+)+$"}}  # exponential in a backtracking engine on the bait

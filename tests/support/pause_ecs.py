@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from greenlight.engine.conformance import check, check_error
+from greenlight.engine.guards.conformance import check, check_error
 from tests.support.stubs import aws_response
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from greenlight.engine.loopback import LoopbackServer
+from greenlight.engine.balancer.loopback import LoopbackServer
 
 
 @dataclass

@@ -17,7 +17,7 @@ import boto3
 from botocore.model import Shape
 from botocore.utils import parse_to_aware_datetime
 
-from greenlight.engine.conformance import ConformingStubber, check, check_error, operation_model
+from greenlight.engine.guards.conformance import ConformingStubber, check, check_error, operation_model
 
 AWS_EVENTS = Path(__file__).resolve().parents[1] / "events" / "aws"
 REGION = "us-east-1"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from greenlight.authoring.translate import translate
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 
 @cache

@@ -7,7 +7,7 @@ from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, Re
 from botocore.retries.standard import ThrottledRetryableChecker, TransientRetryableChecker
 
 from common.aws_errors import ON_AWS_SIDE_STATUS, SERVICE_FAULT_CODES, THROTTLING_CODES, on_aws_side
-from greenlight.engine.conformance import check_error
+from greenlight.engine.guards.conformance import check_error
 from tests.conftest import client_error
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.engine.conformance import problems
+from greenlight.engine.guards.conformance import problems
 from tests.conftest import ROOT
 from tests.support.stubs import AWS_EVENTS, fixture_operation
 from tests.support.template import policy_statements, translated
@@ -66,7 +66,7 @@ def test_there_is_a_deployment_target_for_each_ecs_lifecycle_hook() -> None:
 )
 def test_the_local_stand_in_reports_each_event_as_aws_does(event: str) -> None:
     """The stand-in's ECS target has the fixture's events, statuses, task set labels and traffic weights."""
-    from greenlight.engine.standin import ecs_target
+    from greenlight.engine.standins.codedeploy import ecs_target
     from tests.support.stubs import aws_response
 
     aws = aws_response(f"codedeploy/GetDeploymentTarget.{event}")["deploymentTarget"]["ecsTarget"]

@@ -12,10 +12,10 @@ import pytest
 
 from common.models import Verdict
 from common.outcomes import HookStatus
-from greenlight.engine.conformance import operation_model, service_model
-from greenlight.engine.executions import TERMINAL
-from greenlight.engine.local_engine import SAFETY_NET_STATUSES
-from greenlight.engine.project import Project
+from greenlight.engine.guards.conformance import operation_model, service_model
+from greenlight.engine.run.executions import TERMINAL
+from greenlight.engine.run.local_engine import SAFETY_NET_STATUSES
+from greenlight.project import Project
 from prepare import discovery
 from validate_health.checks import HEALTHY
 from validate_metrics.alarms import ALARM_LISTS, ALARM_TYPES, IN_ALARM

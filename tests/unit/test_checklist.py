@@ -14,7 +14,7 @@ from common.models import ValidationResult
 from greenlight.authoring.asl import branch, branch_end_states, parse_definition
 from greenlight.authoring.asl_checks import checks_branch
 from greenlight.authoring.checklist import problems, validator_names
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit

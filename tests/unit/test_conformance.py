@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from greenlight.engine.conformance import (
+from greenlight.engine.guards.conformance import (
     ConformingStubber,
     NonConformingResponseError,
     check,

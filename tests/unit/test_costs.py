@@ -57,9 +57,9 @@ def test_an_unmarked_test_that_starts_a_program_or_the_engine_fails_naming_its_m
 
 
 def test_the_engine_raises_the_event_the_check_watches() -> None:
-    from greenlight.engine.local_engine import AUDIT_EVENT
+    from greenlight.engine.run.local_engine import AUDIT_EVENT
     from tests.support.costs import ENGINE_EVENT
 
     assert AUDIT_EVENT == ENGINE_EVENT
-    source = Path(ROOT, "greenlight/engine/local_engine.py").read_text()
+    source = Path(ROOT, "greenlight/engine/run/local_engine.py").read_text()
     assert "sys.audit(AUDIT_EVENT)" in source.split("def __enter__", 1)[1].split("\n\n", 1)[0]

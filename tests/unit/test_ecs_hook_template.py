@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.support.template import policy_statements, translated
 

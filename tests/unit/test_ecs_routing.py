@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenlight.engine.ecs_routing import rule_matches
+from greenlight.engine.balancer.rules import rule_matches
 from prepare.ecs_rules import concrete, request_for
 
 pytestmark = pytest.mark.unit

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import hook.app
 from common.config import ConfigError, GreenlightConfig, dump, parse_document, validate
-from greenlight.engine.conformance import check
+from greenlight.engine.guards.conformance import check
 from tests.support.stubs import RecordingCodeDeploy
 
 pytestmark = pytest.mark.unit

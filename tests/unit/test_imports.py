@@ -77,7 +77,7 @@ def test_the_import_contracts_hold_and_a_seeded_violation_breaks_them(tmp_path: 
     broken = lint_imports(tmp_path)
     # THEN the check fails and names the contract and the import
     assert broken.returncode != 0
-    assert "BROKEN" in broken.stdout and "greenlight.engine.loopback -> greenlight.cli.errors" in broken.stdout
+    assert "BROKEN" in broken.stdout and "greenlight.engine.balancer.loopback -> greenlight.cli.errors" in broken.stdout
 
 
 def test_the_function_packages_are_found_on_disk() -> None:
@@ -117,4 +117,4 @@ def test_the_report_package_draws_what_it_is_given_and_imports_no_engine(tmp_pat
     # THEN the check fails and names the report's contract and the import
     assert broken.returncode != 0
     assert "the report draws a verdict it is given" in broken.stdout.replace("\n", " ")
-    assert "greenlight.report.view -> greenlight.engine.loopback" in broken.stdout
+    assert "greenlight.report.view -> greenlight.engine.balancer.loopback" in broken.stdout

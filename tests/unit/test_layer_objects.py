@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from greenlight.engine.layer_objects import APPLICATION_ID, LayerObjectError, stack_parameters
-from greenlight.engine.project import Project
+from greenlight.engine.standins.layer_objects import APPLICATION_ID, LayerObjectError, stack_parameters
+from greenlight.project import Project
 
 pytestmark = pytest.mark.unit
 

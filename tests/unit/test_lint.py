@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from greenlight.authoring.lint import cfn_lint_problems, check, definition_for_lint, graph_problems, main
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit

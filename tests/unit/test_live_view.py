@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from greenlight.cli.live import LiveView, steps_of
-from greenlight.engine.project import Project
+from greenlight.project import Project
 
 pytestmark = pytest.mark.unit
 

@@ -152,7 +152,7 @@ def test_a_parallel_still_refuses_a_branch_error_named_states() -> None:
 
 def test_a_fail_state_is_still_recorded_as_a_task_failure() -> None:
     """Why KNOWN_MOTO_DEVIATIONS tolerates TaskFailed events without a resource: moto records a Fail state so."""
-    from greenlight.engine.conformance import KNOWN_MOTO_DEVIATIONS
+    from greenlight.engine.guards.conformance import KNOWN_MOTO_DEVIATIONS
 
     assert "event_type=HistoryEventType.TaskFailed" in inspect.getsource(ORIGINALS["fail_state"])
     assert list(KNOWN_MOTO_DEVIATIONS) == [("stepfunctions", "GetExecutionHistory")]

@@ -8,7 +8,7 @@ import pytest
 
 from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
 from greenlight.cli.render import render, request_lines
-from greenlight.engine.results import ExecutionSummary, LocalRunResult
+from greenlight.engine.run.results import ExecutionSummary, LocalRunResult
 
 pytestmark = pytest.mark.unit
 

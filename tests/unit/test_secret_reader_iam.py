@@ -1,5 +1,5 @@
 """AWS's half of tenant scoping: template.yaml's SecretReaderRole and the session policy the synthetic function
-passes, evaluated offline as IAM's documented logic evaluates them (greenlight.engine.iam)."""
+passes, evaluated offline as IAM's documented logic evaluates them (greenlight.engine.guards.iam)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from common.models import SecretGrant
 from common.secret_reader import TAG_APPLICATION, TAG_GROUP, session_policy
 from common.secret_scope import Namespaces
-from greenlight.engine import iam
-from greenlight.engine.project import Project, rendered
+from greenlight.engine.guards import iam
+from greenlight.project import Project, rendered
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit

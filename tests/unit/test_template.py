@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from greenlight.authoring.asl import PLACEHOLDER, parse_definition
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.support.template import policy_statements, translated, wildcard_actions
 

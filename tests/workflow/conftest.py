@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.project import Project
 
 
 @pytest.fixture(scope="module")

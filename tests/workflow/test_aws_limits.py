@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.standin import ACCOUNT
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.standins.codedeploy import ACCOUNT
 
 pytestmark = pytest.mark.workflow
 

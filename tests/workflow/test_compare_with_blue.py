@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.cli.sample_service import GOOD, Release, SampleService
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.run.results import LocalRunResult
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, Release, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config
 
 pytestmark = pytest.mark.workflow

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 import yaml
 
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.run.local_run import LocalRunError, LocalRunOptions, run_local
+from greenlight.engine.run.results import LocalRunResult
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK, QUICK_RUN
 from tests.unit.test_config_layers import large_config
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from greenlight.cli.render import exit_code, render
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.ecs_controller import TEST_HEADER
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.run.results import LocalRunResult
+from greenlight.engine.standins.ecs import TEST_HEADER
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
@@ -102,8 +102,8 @@ def test_a_request_without_the_test_condition_never_reaches_green(project: Proje
     """The emulated listener forwards only what the test rule selects: its gate is the rule as ELB describes it."""
     import http.client
 
-    from greenlight.engine.ecs_controller import create_ecs_deployment
-    from greenlight.engine.local_engine import LocalEngine
+    from greenlight.engine.run.local_engine import LocalEngine
+    from greenlight.engine.standins.ecs import create_ecs_deployment
 
     with serve() as (url, behaviour), LocalEngine(project) as engine:
         deployment = create_ecs_deployment(engine.clients, url, "/health", engine.settings, ("c", "s"))

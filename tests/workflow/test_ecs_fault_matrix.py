@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.support.ecs_faults import ECS_FAULTS, EcsFault, ecs_markdown_table, run_ecs_fault
 

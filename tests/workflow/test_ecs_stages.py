@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.ecs_payloads import Readings
-from greenlight.engine.ecs_run import execution_arn_of
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.standins.ecs_lambda_hook import execution_arn_of
+from greenlight.engine.standins.ecs_payloads import Readings
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import TIME_SCALE, quick_config
 
 pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine import settings
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.project import Project
-from greenlight.engine.settings import EngineSettings, installed
+from greenlight.engine.run import context as settings
+from greenlight.engine.run.context import EngineSettings, installed
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.project import Project
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.workflow

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.project import Project
+from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.support.faults import FAULTS, Fault, markdown_table, run_fault
 

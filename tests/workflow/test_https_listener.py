@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.run.results import LocalRunResult
+from greenlight.project import Project
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.stock_service import stock_service
 

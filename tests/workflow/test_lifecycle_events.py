@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.cli.sample_service import GOOD, SampleService
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config
 
 pytestmark = pytest.mark.workflow

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import GOOD, Release, SampleService
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.run.results import LocalRunResult
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, Release, SampleService
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import closed_port
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import BAD, SampleService
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.project import Project
-from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, create_deployment
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, create_deployment
+from greenlight.project import Project
+from greenlight.samples.service import BAD, SampleService
 from tests.support.quick_config import TIME_SCALE, quick_config
 
 pytestmark = pytest.mark.workflow

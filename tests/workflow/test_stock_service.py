@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.project import Project
 from tests.support.stock_service import stock_service
 
 pytestmark = pytest.mark.workflow

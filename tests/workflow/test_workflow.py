@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-import greenlight.engine.local_run
+import greenlight.engine.run.local_run
 from greenlight.cli.main import main
-from greenlight.cli.sample_service import GOOD, Release, SampleService
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.local_run import LocalRunOptions, run_local
-from greenlight.engine.project import Project
-from greenlight.engine.results import LocalRunResult
-from greenlight.engine.standin import LocalDeployment
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine.run.results import LocalRunResult
+from greenlight.engine.standins.codedeploy import LocalDeployment
+from greenlight.project import Project
+from greenlight.samples.service import GOOD, Release, SampleService
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import serve
@@ -175,7 +175,7 @@ def test_a_secret_the_service_echoes_never_leaves(
     """The service reflects the secret header in a header or a JSON field, and the expectation on it fails."""
     secret = "sk-live-echoed-4f9a2c71"
     histories: list[Any] = []
-    original_wait, original_deployment = LocalEngine.wait, greenlight.engine.local_run.create_deployment
+    original_wait, original_deployment = LocalEngine.wait, greenlight.engine.run.local_run.create_deployment
 
     def wait_and_keep_history(engine: LocalEngine, execution_arn: str, *args: Any, **kwargs: Any) -> Any:
         run = original_wait(engine, execution_arn, *args, **kwargs)
@@ -189,7 +189,7 @@ def test_a_secret_the_service_echoes_never_leaves(
         return original_deployment(clients, *args, **kwargs)
 
     monkeypatch.setattr(LocalEngine, "wait", wait_and_keep_history)
-    monkeypatch.setattr(greenlight.engine.local_run, "create_deployment", deployment_with_secret)
+    monkeypatch.setattr(greenlight.engine.run.local_run, "create_deployment", deployment_with_secret)
     scenario = [
         {
             "path": "/api/items",

@@ -5,7 +5,7 @@ errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecuti
 events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter),
 `appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for the template's own roles:
 the scoped secret reading). Each patch closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running
-engine's settings (`greenlight.engine.settings`); outside an engine moto behaves as shipped.
+engine's settings (`greenlight.engine.run.context`); outside an engine moto behaves as shipped.
 tests/unit/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 import threading
 from importlib.metadata import version
 
-from greenlight.engine.models import import_moto_with_shared_sessions
+from greenlight.engine.run.botocore_models import import_moto_with_shared_sessions
 
-import_moto_with_shared_sessions()  # before the patches import moto's services (greenlight.engine.models says why)
+import_moto_with_shared_sessions()  # before the patches import moto's services (botocore_models says why)
 
-from greenlight.engine import conformance, egress  # noqa: E402
+from greenlight.engine.guards import conformance, egress  # noqa: E402
 from greenlight.engine.patches import (  # noqa: E402
     access,
     appconfigdata,

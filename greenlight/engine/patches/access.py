@@ -1,6 +1,6 @@
 """IAM for the stack's scoped secret reading, which moto does not enforce: AssumeRole checks the role's trust policy
 with the session tags passed, and a read by a session of such a role is allowed only as its role's policies and its
-session policy allow it (greenlight.engine.iam evaluates them, rendered from template.yaml).
+session policy allow it (greenlight.engine.guards.iam evaluates them, rendered from template.yaml).
 
 Only sessions of the template's own roles are checked; every other call is answered as moto answers it.
 """
@@ -14,8 +14,9 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.sts.exceptions import STSClientError
 
-from greenlight.engine import iam, settings
+from greenlight.engine.guards import iam
 from greenlight.engine.patches.originals import PatchList
+from greenlight.engine.run import context as settings
 
 CHECKED_READS = {
     ("ssm", "GetParameter"): ("ssm:GetParameter", "Name"),

@@ -20,7 +20,7 @@ import moto.cloudwatch.models as cloudwatch_models
 from moto.cloudwatch.models import CloudWatchBackend, MetricDatumBase, Statistics
 
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.settings import current
+from greenlight.engine.run.context import current
 
 ALB_NAMESPACE = "AWS/ApplicationELB"
 ALB_PERIOD_S = 60  # an ALB sends its metrics per minute

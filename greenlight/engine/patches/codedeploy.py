@@ -15,7 +15,7 @@ from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 
-from greenlight.engine import conformance
+from greenlight.engine.guards import conformance
 from greenlight.engine.patches.originals import PatchList
 
 StateT = TypeVar("StateT")

@@ -2,8 +2,8 @@
 not have.
 
 The stand-in keeps them on moto's ECS backend (reset with every mock); every answer passes the conformance check
-before it is sent. `greenlight.engine.ecs_controller` fills them and plays ECS's part in a deployment;
-`greenlight.engine.ecs_pause` opens pause hooks.
+before it is sent. `greenlight.engine.standins.ecs` fills them and plays ECS's part in a deployment;
+`greenlight.engine.standins.ecs_pause_hook` opens pause hooks.
 
 ContinueServiceDeployment is taken while the hook is AWAITING_ACTION and the deployment IN_PROGRESS (developer guide,
 "Continuing service deployments"): CONTINUE makes the hook SUCCEEDED, ROLLBACK makes it FAILED and the deployment
@@ -23,7 +23,7 @@ from moto.core.responses import ActionResult
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from greenlight.engine import conformance
+from greenlight.engine.guards import conformance
 from greenlight.engine.patches.codedeploy import kept_on
 from greenlight.engine.patches.originals import PatchList
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from greenlight.engine import settings
-from greenlight.engine.egress import HandlerStoppedError
+from greenlight.engine.guards.egress import HandlerStoppedError
 from greenlight.engine.patches.originals import PatchList
+from greenlight.engine.run import context as settings
 
 
 class LambdaContext:

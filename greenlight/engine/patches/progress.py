@@ -1,5 +1,5 @@
 """An execution's progress, as it happens: each history event moto adds, and each execution's end, wake whoever
-follows an execution (greenlight.engine.executions), so following one costs nothing while it waits.
+follows an execution (greenlight.engine.run.executions), so following one costs nothing while it waits.
 
 moto records history events (`EventManager.add_event`) and an execution's end (`terminated`, after its last event)
 on its own threads and tells nobody; without this, following an execution means polling it.

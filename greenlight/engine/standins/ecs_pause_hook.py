@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from moto.backends import get_backend
 
-from greenlight.engine import conformance
-from greenlight.engine.executions import Run
+from greenlight.engine.guards import conformance
 from greenlight.engine.patches.ecs import AWAITING, TIMED_OUT, ecs_stand_in, expire
-from greenlight.engine.standin import ACCOUNT, REGION
+from greenlight.engine.run.executions import Run
+from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
 
 if TYPE_CHECKING:
-    from greenlight.engine.ecs_controller import EcsDeployment
-    from greenlight.engine.local_engine import LocalEngine
-    from greenlight.engine.results import LocalRunResult
+    from greenlight.engine.run.local_engine import LocalEngine
+    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine.standins.ecs import EcsDeployment
 
 RULE = "greenlight-local-pause-hooks"
 DETAIL_TYPE = "ECS Hook State Change"
@@ -193,7 +193,7 @@ def pause_result(engine: LocalEngine, pause: PausePlay, runs: list[Run]) -> Loca
     """The run's result: the last workflow's report, every ContinueServiceDeployment, and what ECS did: SUCCEEDED when
     every step's hook was continued, else the first step's FAILED (rolled back) or TIMED_OUT (its timeout action)."""
     from common.models import Verdict
-    from greenlight.engine.results import ContinueCall, result_of
+    from greenlight.engine.run.results import ContinueCall, result_of
 
     state = ecs_stand_in(get_backend("ecs")[ACCOUNT][REGION])
     run = runs[-1] if runs else Run("", "NOT_STARTED", None, None, None, 0.0)

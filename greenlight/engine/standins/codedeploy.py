@@ -8,10 +8,10 @@ from typing import Any
 
 from moto.backends import get_backend
 
-from greenlight.engine.listener import ListenerSettings, TestListener
-from greenlight.engine.local_tls import LocalCertificate
+from greenlight.engine.balancer.listener import ListenerSettings, TestListener
+from greenlight.engine.balancer.tls import LocalCertificate
 from greenlight.engine.patches.codedeploy import stand_in
-from greenlight.engine.settings import EngineSettings
+from greenlight.engine.run.context import EngineSettings
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 APPLICATION, DEPLOYMENT_GROUP = "sample-service", "sample-service-dg"
@@ -209,7 +209,7 @@ def create_deployment(
     blue_upstream: str | None = None,
 ) -> LocalDeployment:
     """A blue/green ECS deployment of `application`/`deployment_group` paused at `lifecycle_event`, GREEN behind a
-    real loopback listener (HTTPS with `certificate`, made by greenlight.engine.local_tls). With `blue_upstream`, the
+    real loopback listener (HTTPS with `certificate`, made by greenlight.engine.balancer.tls). With `blue_upstream`, the
     production listener is a loopback listener too, routing to that service as BLUE.
 
     `settings` are the running engine's: its target health comes from the listener's own health checks.

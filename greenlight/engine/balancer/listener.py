@@ -20,9 +20,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from greenlight.engine.loopback import LoopbackServer
-from greenlight.engine.pool import ConnectionPool
-from greenlight.engine.upstream import (
+from greenlight.engine.balancer.loopback import LoopbackServer
+from greenlight.engine.balancer.pool import ConnectionPool
+from greenlight.engine.balancer.upstream import (
     HOP_BY_HOP,
     RESPONSE_HEADER_LIMIT_BYTES,
     ElbAnswer,

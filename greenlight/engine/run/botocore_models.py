@@ -19,7 +19,7 @@ import botocore.session
 from botocore.model import ServiceModel
 
 _LOCK = threading.Lock()
-REGION = "us-east-1"  # the local engine's (greenlight.engine.standin)
+REGION = "us-east-1"  # the local engine's (greenlight.engine.standins.codedeploy)
 # The services the engine itself calls (the stand-in's setup, the recorded events, the run's reads).
 CLIENTS = (
     "stepfunctions",

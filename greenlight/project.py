@@ -68,7 +68,7 @@ class Project:
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """The nearest folder upwards holding template.yaml and statemachines/, else the installed package's parent."""
-        candidates = [start or Path.cwd(), *(start or Path.cwd()).parents, Path(__file__).resolve().parents[2]]
+        candidates = [start or Path.cwd(), *(start or Path.cwd()).parents, Path(__file__).resolve().parents[1]]
         for folder in candidates:
             if (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir():
                 return cls(folder, load_template(folder / "template.yaml"))

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from greenlight.engine.settings import EngineSettings
+    from greenlight.engine.run.context import EngineSettings
 
 VERSION_LABEL = "1"
 # template.yaml's ConfigAppConfigApplicationId AllowedPattern: on AWS the stack takes an application's ID only, so a

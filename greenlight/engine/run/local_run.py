@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greenlight.engine import check_functions, layer_objects, local_tls, process
-from greenlight.engine.executions import Run
+from greenlight.engine.balancer import tls as local_tls
 from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
-from greenlight.engine.local_engine import LocalEngine
-from greenlight.engine.project import Project
+from greenlight.engine.run import process
+from greenlight.engine.run.executions import Run
+from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine.standins import check_functions, layer_objects
+from greenlight.project import Project
 
 if TYPE_CHECKING:
-    from greenlight.engine.results import LocalRunResult
+    from greenlight.engine.run.results import LocalRunResult
 
-from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
+from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 
 
 @dataclass
@@ -174,9 +176,9 @@ def _run_ecs(
 ) -> LocalRunResult:
     """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus (a
     Lambda hook), or with what ContinueServiceDeployment told ECS (a pause hook)."""
-    from greenlight.engine import ecs_pause
-    from greenlight.engine.ecs_controller import create_ecs_deployment
-    from greenlight.engine.ecs_run import ecs_result, play
+    from greenlight.engine.standins import ecs_pause_hook as ecs_pause
+    from greenlight.engine.standins.ecs import create_ecs_deployment
+    from greenlight.engine.standins.ecs_lambda_hook import ecs_result, play
 
     names = (options.application, options.deployment_group)  # the cluster and the service: the config's two levels
     deployment = create_ecs_deployment(
@@ -226,7 +228,7 @@ def _run_local(
     before_start: Callable[[LocalEngine, Any], None] | None,
 ) -> LocalRunResult:
     from common.standin_signals import NO_BLUE_VARIABLE
-    from greenlight.engine.results import result_of  # the report model is the functions' own
+    from greenlight.engine.run.results import result_of  # the report model is the functions' own
 
     try:
         stack_parameters = layer_objects.stack_parameters(options.objects, options.stack_parameters)

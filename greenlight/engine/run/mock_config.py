@@ -9,7 +9,7 @@ from typing import Any
 from moto.stepfunctions.parser.mocking.mock_config import MockTestCase, _mock_test_case_from_raw
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
-from greenlight.engine import conformance
+from greenlight.engine.guards import conformance
 from greenlight.engine.interface import MockConfigError
 
 

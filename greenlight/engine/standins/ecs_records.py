@@ -9,13 +9,13 @@ from typing import Any, Protocol
 
 from moto.backends import get_backend
 
-from greenlight.engine.ecs_payloads import FULL, production_steps
 from greenlight.engine.patches.ecs import ecs_stand_in
-from greenlight.engine.standin import ACCOUNT, REGION
+from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
+from greenlight.engine.standins.ecs_payloads import FULL, production_steps
 
 
 class EcsDeployment(Protocol):
-    """What the records need of greenlight.engine.ecs_controller.EcsDeployment (a protocol: no import cycle)."""
+    """What the records need of greenlight.engine.standins.ecs.EcsDeployment (a protocol: no import cycle)."""
 
     deployment_arn: str
     service_arn: str

@@ -22,16 +22,19 @@ import boto3
 from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 
-from greenlight.engine import check_functions, conformance, egress, patches, process, tracing
-from greenlight.engine.eventbus import EventRecorder
-from greenlight.engine.executions import QUIET_S, Run, follow
+from greenlight.engine import patches
+from greenlight.engine.guards import conformance, egress
 from greenlight.engine.interface import MockConfigError
-from greenlight.engine.mock_config import answer_problems
-from greenlight.engine.mock_config import read as read_mock_config
-from greenlight.engine.models import engine_clients, shared_boto3_session
-from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
-from greenlight.engine.settings import EngineSettings, installed
-from greenlight.engine.standin import ACCOUNT, REGION
+from greenlight.engine.run import process, tracing
+from greenlight.engine.run.botocore_models import engine_clients, shared_boto3_session
+from greenlight.engine.run.context import EngineSettings, installed
+from greenlight.engine.run.executions import QUIET_S, Run, follow
+from greenlight.engine.run.mock_config import answer_problems
+from greenlight.engine.run.mock_config import read as read_mock_config
+from greenlight.engine.standins import check_functions
+from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
+from greenlight.engine.standins.eventbus import EventRecorder
+from greenlight.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 
 STATE_MACHINE_NAME = "greenlight-validation"
 EXTERNAL_POLL_S = 0.1  # another Step Functions tells this process nothing: its executions are polled

@@ -1,5 +1,5 @@
 """The bundled sample service: a small JSON API whose release can be good or bad, for the demo and the tests; it also
-serves a custom check (POST /checks/smoke, greenlight.cli.sample_check) a team would run beside it."""
+serves a custom check (POST /checks/smoke, greenlight.samples.check) a team would run beside it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from greenlight.cli.sample_check import SMOKE_PATH, answer_webhook
-from greenlight.engine.loopback import LoopbackServer
+from greenlight.engine.balancer.loopback import LoopbackServer
+from greenlight.samples.check import SMOKE_PATH, answer_webhook
 
 MAX_REQUEST_BYTES = 64 << 10  # a check request is a few hundred bytes
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.models import ValidationResult, Verdict, VerdictReport
-from greenlight.engine.executions import Run
+from greenlight.engine.run.executions import Run
 
 NO_VERDICT = "no verdict reached CodeDeploy"
 

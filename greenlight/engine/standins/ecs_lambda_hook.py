@@ -11,14 +11,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from greenlight.engine import conformance
-from greenlight.engine.ecs_controller import EcsDeployment
-from greenlight.engine.executions import QUIET_S, Run, state_events
+from greenlight.engine.guards import conformance
 from greenlight.engine.patches.progress import changes, wait_for_change
+from greenlight.engine.run.executions import QUIET_S, Run, state_events
+from greenlight.engine.standins.ecs import EcsDeployment
 
 if TYPE_CHECKING:
-    from greenlight.engine.local_engine import LocalEngine
-    from greenlight.engine.results import LocalRunResult
+    from greenlight.engine.run.local_engine import LocalEngine
+    from greenlight.engine.run.results import LocalRunResult
 
 DEFAULT_CALLBACK_DELAY_S = 30  # what ECS waits when the answer names no callBackDelay (developer guide)
 FINAL = {"SUCCEEDED", "FAILED"}
@@ -161,7 +161,7 @@ def execution_run(engine: LocalEngine, deployment: EcsDeployment) -> Run:
 
 def ecs_result(engine: LocalEngine, deployment: EcsDeployment, in_time: bool) -> LocalRunResult:
     from common.models import Verdict
-    from greenlight.engine.results import HookAnswer, result_of
+    from greenlight.engine.run.results import HookAnswer, result_of
 
     result = result_of(execution_run(engine, deployment), [], events=engine.recorded_events())
     status = final_status(deployment, in_time)

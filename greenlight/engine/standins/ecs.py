@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from greenlight.engine import conformance
-from greenlight.engine.ecs_payloads import FULL, Readings, hook_event, production_steps, weights
-from greenlight.engine.ecs_records import ECS_ARN, record
-from greenlight.engine.ecs_routing import rule_matches
-from greenlight.engine.listener import ListenerSettings, TestListener
-from greenlight.engine.settings import EngineSettings
-from greenlight.engine.standin import _listener, _load_balancer, _target_groups
+from greenlight.engine.balancer.listener import ListenerSettings, TestListener
+from greenlight.engine.balancer.rules import rule_matches
+from greenlight.engine.guards import conformance
+from greenlight.engine.run.context import EngineSettings
+from greenlight.engine.standins.codedeploy import _listener, _load_balancer, _target_groups
+from greenlight.engine.standins.ecs_payloads import FULL, Readings, hook_event, production_steps, weights
+from greenlight.engine.standins.ecs_records import ECS_ARN, record
 
 # The stand-in's test rule selects test requests by a header on the production port (any condition would do).
 TEST_HEADER = "X-Greenlight-Test"

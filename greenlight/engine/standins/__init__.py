@@ -1,0 +1,1 @@
+"""The AWS stand-ins: CodeDeploy's and Amazon ECS's part of a deployment, the bus, layer objects, Lambda checks."""
