@@ -75,7 +75,7 @@ lint: venv checkov sam-build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	PYTHONPATH=functions $(BIN)/lint-imports
+	$(BIN)/python -m greenlight.authoring.imports
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	$(BIN)/cfn-lint examples/ecs-bluegreen/template.yaml examples/ecs-native/template.yaml examples/notifications/template.yaml examples/custom-checks/template.yaml
 	$(BIN)/python -m greenlight.authoring.lint statemachines/validation.asl.json

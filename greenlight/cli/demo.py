@@ -13,11 +13,11 @@ from greenlight.cli.live import watching
 from greenlight.cli.memory import collect_from_now
 from greenlight.cli.render import render
 from greenlight.cli.report import write_local_run_page
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.samples.service import BAD, GOOD, Release, SampleService
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine import LocalRunResult
 
 DEMO_CONFIG = """\
 # The demo's config, as it would sit in SSM under /greenlight/<application>/<deployment group>.

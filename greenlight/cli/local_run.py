@@ -14,7 +14,7 @@ from greenlight.cli.live import watching
 from greenlight.cli.memory import collect_from_now
 from greenlight.cli.render import exit_code, render
 from greenlight.cli.report import write_local_run_page
-from greenlight.engine.run.local_run import LocalRunOptions, read_config, run_local
+from greenlight.engine import LocalRunOptions, read_config, run_local
 from greenlight.project import Project
 
 # The only stages ECS re-invokes in a rollback (ECS developer guide, "Lifecycle hooks during rollback").

@@ -23,7 +23,7 @@ from greenlight.cli.errors import (
     UsageError,
     aws_problem,
 )
-from greenlight.engine.interface import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
+from greenlight.engine import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
 from greenlight.project import ProjectError
 
 

@@ -20,7 +20,7 @@ from rich.text import Text
 from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine import LocalRunResult
 
 HIDDEN_OBSERVED = (
     "distinct_failures",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from greenlight.cli.errors import EXIT_SUCCEEDED, UsageError, aws_problem
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine import LocalRunResult
     from greenlight.report.view import ReportView
 
 # A Standard execution's history holds at most 25,000 events: reading more pages than that cannot happen.

@@ -1,4 +1,6 @@
-"""Imports go one way: no cycle anywhere, and `make lint` fails on an import against the declared direction."""
+"""Imports go one way, checked by import-linter alone (`python -m greenlight.authoring.imports`, run by `make lint`):
+greenlight's contracts from pyproject.toml, the functions' made from the packages on disk, no module cycle anywhere;
+each rule breaks when an import against it is seeded in a copy of the project."""
 
 from __future__ import annotations
 
@@ -12,109 +14,135 @@ import grimp
 import pytest
 
 import greenlight
-from greenlight.authoring.packages import function_packages, import_problems
+from greenlight.authoring.acyclic import cycles
+from greenlight.authoring.imports import function_contracts, function_packages, options
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
-PACKAGES = ["greenlight", *function_packages(ROOT / "functions")]
-LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
-
-def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
-    """Strongly connected groups of more than one module (Tarjan), lazy imports inside functions included."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def visit(module: str) -> None:
-        index[module] = low[module] = len(index)
-        stack.append(module)
-        for imported in graph.find_modules_directly_imported_by(module):
-            if imported not in index:
-                visit(imported)
-                low[module] = min(low[module], low[imported])
-            elif imported in stack:
-                low[module] = min(low[module], index[imported])
-        if low[module] == index[module]:
-            group = []
-            while (member := stack.pop()) != module:
-                group.append(member)
-            if group:
-                found.append(sorted([*group, module]))
-
-    for module in sorted(graph.modules):
-        if module not in index:
-            visit(module)
-    return found
-
-
-def test_no_import_cycle_anywhere() -> None:
-    graph = grimp.build_graph(*PACKAGES)
-    assert len(graph.modules) > 40
-    assert cycles(graph) == []
+def copy_of_the_project(root: Path) -> Path:
+    sources = {"greenlight": Path(greenlight.__file__).parent, "functions": ROOT / "functions"}
+    for name, source in sources.items():
+        shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", root)
+    return root
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'functions'}"}
+    """The check as `make lint` runs it, on the copy (its greenlight and functions first on the path)."""
+    environment = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'functions'}", "COLUMNS": "300"}
     return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache"], cwd=root, env=environment, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "greenlight.authoring.imports", str(root)],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
-def test_the_import_contracts_hold_and_a_seeded_violation_breaks_them(tmp_path: Path) -> None:
-    # GIVEN a copy of the project's code and its contracts
-    sources = {"greenlight": Path(greenlight.__file__).parent, "functions": ROOT / "functions"}
-    for name, source in sources.items():
-        shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    kept = lint_imports(tmp_path)
+def seed(root: Path, module: str, line: str) -> None:
+    path = root / module
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((path.read_text() if path.exists() else '"""Seeded."""\n') + f"\n{line}  # seeded violation\n")
+
+
+def test_the_function_packages_are_found_on_disk_and_each_rule_covers_them() -> None:
+    packages = function_packages(ROOT / "functions")
+    assert {"common", "hook", "ecs_hook", "ecs_pause", "prepare", "validate_health", "finalize"} <= set(packages)
+    contracts = {contract["type"]: contract for contract in function_contracts(packages)}
+    assert set(contracts["independence"]["modules"]) == set(packages) - {"common"}
+    assert set(options(ROOT)["root_packages"]) == {"greenlight", *packages}
+
+
+def test_the_contracts_hold_on_the_project() -> None:
+    kept = lint_imports(ROOT)
     assert kept.returncode == 0, kept.stdout + kept.stderr
-    # WHEN the engine imports the CLI, against the declared direction
-    loopback = tmp_path / "greenlight" / "engine" / "loopback.py"
-    loopback.write_text(loopback.read_text() + "\nfrom greenlight.cli import errors  # seeded violation\n")
-    broken = lint_imports(tmp_path)
-    # THEN the check fails and names the contract and the import
-    assert broken.returncode != 0
-    assert "BROKEN" in broken.stdout and "greenlight.engine.balancer.loopback -> greenlight.cli.errors" in broken.stdout
+    assert "0 broken" in kept.stdout
 
 
-def test_the_function_packages_are_found_on_disk() -> None:
-    assert {"common", "hook", "prepare", "validate_health", "finalize"} <= set(PACKAGES)
-    assert import_problems(ROOT / "functions") == []
+SEEDED = [
+    pytest.param(
+        [("greenlight/engine/balancer/loopback.py", "from greenlight.cli import errors")],
+        "greenlight/: cli uses report",
+        "greenlight.engine.balancer.loopback -> greenlight.cli.errors",
+        id="the engine imports the CLI",
+    ),
+    pytest.param(
+        [("greenlight/authoring/translate.py", "from greenlight.engine.guards import conformance")],
+        "authoring reads the project through greenlight.project",
+        "greenlight.authoring.translate -> greenlight.engine.guards.conformance",
+        id="authoring imports the engine",
+    ),
+    pytest.param(
+        [("greenlight/report/view.py", "from greenlight.engine.balancer import loopback")],
+        "the report draws a verdict it is given",
+        "greenlight.report.view -> greenlight.engine.balancer.loopback",
+        id="the report imports the engine",
+    ),
+    pytest.param(
+        [
+            ("greenlight/report/page.py", "import greenlight.report.shown"),
+            ("greenlight/report/shown.py", "import greenlight.report.page"),
+        ],
+        "greenlight/: no module imports itself",
+        "greenlight.report.page -> greenlight.report.shown -> greenlight.report.page",
+        id="a cycle in greenlight",
+    ),
+    pytest.param(
+        [("functions/validate_health/checks.py", "from validate_metrics import checks")],
+        "each function stands alone on common",
+        "validate_health.checks -> validate_metrics.checks",
+        id="a function imports another",
+    ),
+    pytest.param(
+        [("functions/validate_new/__init__.py", ""), ("functions/validate_new/app.py", "import hook.app")],
+        "each function stands alone on common",
+        "validate_new.app -> hook.app",
+        id="a function just added, on no list, imports another",
+    ),
+    pytest.param(
+        [("functions/common/http.py", "import hook.app")],
+        "common imports no function's package",
+        "common.http -> hook.app",
+        id="common imports a function",
+    ),
+    pytest.param(
+        [("functions/finalize/app.py", "from greenlight.engine.guards import egress")],
+        "Lambda code never imports greenlight",
+        "finalize.app -> greenlight.engine.guards.egress",
+        id="a function imports the tooling",
+    ),
+    pytest.param(
+        [("functions/common/clock.py", "import common.limits"), ("functions/common/limits.py", "import common.clock")],
+        "functions/: no module imports itself",
+        "common.clock -> common.limits -> common.clock",
+        id="a cycle in common",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("module", "seeded", "named"),
-    [
-        ("validate_health/checks.py", "from validate_metrics import checks", "imports validate_metrics"),
-        ("common/http.py", "import hook.app", "imports hook"),
-        ("finalize/app.py", "from greenlight.engine import egress", "imports greenlight"),
-    ],
-)
-def test_a_function_importing_another_or_the_tooling_is_named(
-    tmp_path: Path, module: str, seeded: str, named: str
+@pytest.mark.parametrize(("seeded", "contract", "named"), SEEDED)
+def test_an_import_against_a_rule_breaks_it_and_is_named(
+    tmp_path: Path, seeded: list[tuple[str, str]], contract: str, named: str
 ) -> None:
-    # GIVEN a copy of functions/ with one import against the rules
-    functions = tmp_path / "functions"
-    shutil.copytree(ROOT / "functions", functions, ignore=shutil.ignore_patterns("__pycache__"))
-    target = functions / module
-    target.write_text(target.read_text() + f"\n{seeded}  # seeded violation\n")
-    # WHEN the rules are checked; THEN exactly that import is named, with the module
-    assert import_problems(functions) == [f"functions/{module} {named}: each function stands alone on common"]
-
-
-def test_the_report_package_draws_what_it_is_given_and_imports_no_engine(tmp_path: Path) -> None:
-    # GIVEN a copy of the project whose report reaches into the engine, against its contract
-    sources = {"greenlight": Path(greenlight.__file__).parent, "functions": ROOT / "functions"}
-    for name, source in sources.items():
-        shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    view = tmp_path / "greenlight" / "report" / "view.py"
-    view.write_text(view.read_text() + "\nfrom greenlight.engine import loopback  # seeded violation\n")
-    broken = lint_imports(tmp_path)
-    # THEN the check fails and names the report's contract and the import
+    # GIVEN a copy of the project with imports against one rule
+    root = copy_of_the_project(tmp_path)
+    for module, line in seeded:
+        seed(root, module, line)
+    # WHEN the imports are checked
+    broken = lint_imports(root)
+    # THEN the check fails, naming the broken contract and the import
     assert broken.returncode != 0
-    assert "the report draws a verdict it is given" in broken.stdout.replace("\n", " ")
-    assert "greenlight.report.view -> greenlight.engine.balancer.loopback" in broken.stdout
+    report = broken.stdout.split("Broken contracts", 1)[-1]
+    assert contract in report and named in report, broken.stdout + broken.stderr
+
+
+def test_a_cycle_is_found_however_long_and_only_among_the_modules_asked() -> None:
+    graph = grimp.ImportGraph()
+    for importer, imported in [("a.one", "a.two"), ("a.two", "a.three"), ("a.three", "a.one"), ("a.three", "b.x")]:
+        graph.add_import(importer=importer, imported=imported)
+    graph.add_import(importer="b.x", imported="b.y")
+    assert cycles(graph, {"a.one", "a.two", "a.three", "b.x", "b.y"}) == [["a.one", "a.three", "a.two"]]
+    assert cycles(graph, {"a.one", "a.two"}) == []
