@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 import yaml
 
 from greenlight.cli.demo import DEMO_CONFIG
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import BAD, GOOD, Release, SampleService
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine import LocalRunResult
 
 ALB_PERIOD_S = 60  # an ALB's metrics come per minute
 TRAFFIC_VALIDATIONS = ("health", "synthetic")  # what sends requests through the test listener

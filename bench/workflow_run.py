@@ -14,8 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalEngine, LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import SampleService
 
