@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from greenlight.errors import GreenlightError
 
-class ProjectError(Exception):
+
+class ProjectError(GreenlightError):
     """template.yaml or the state machine definition is not what the local engine can run."""
 
 

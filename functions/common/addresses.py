@@ -14,6 +14,8 @@ import socket
 
 from yarl import URL
 
+from common.errors import GreenlightError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Link-local (the instance metadata service, ECS task metadata and credentials, Amazon DNS and time sync live
@@ -38,7 +40,7 @@ _HOST_HEADER = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s\[\]:/?#@\\]+)(?::([0-9]{1,
 MAX_HOST_LENGTH = 253
 
 
-class AddressError(ValueError):
+class AddressError(GreenlightError, ValueError):
     """A host that cannot be read, or one in a forbidden network."""
 
 

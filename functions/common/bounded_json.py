@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from common.errors import GreenlightError
+
 MAX_JSON_DEPTH = 64
 _KEEP = b'"[]{}'
 _DELETE = bytes(b for b in range(256) if b not in _KEEP)
 _SQUARE = bytes.maketrans(b"{}", b"[]")
 
 
-class JsonBodyError(ValueError):
+class JsonBodyError(GreenlightError, ValueError):
     """A body that is not JSON, or is JSON too deep to parse; the message is the failure kind."""
 
 

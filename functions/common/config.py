@@ -51,6 +51,7 @@ from common.config_text import (
     decode,
     load_text,
 )
+from common.errors import GreenlightError
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
 
@@ -91,7 +92,7 @@ __all__ = [
 ]
 
 
-class ConfigError(Exception):
+class ConfigError(GreenlightError):
     """The config cannot be used; the message names the source and the offending field."""
 
 

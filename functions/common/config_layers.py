@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from common.config_text import MAX_LAYER_BYTES, STORE_LIMIT_WHY, ConfigTextError, decode
+from common.errors import GreenlightError
 
 S3_POINTER = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/([^?\s]{1,1024})(?:\?versionId=([^&\s]{1,1024}))?$")
 APPCONFIG_POINTER = re.compile(r"^appconfig://([^/\s]{1,128})/([^/\s]{1,128})/([^/\s]{1,128})$")
@@ -28,7 +29,7 @@ TRANSIENT_CODES = frozenset(
 APPCONFIG_POLL_SECONDS = 15
 
 
-class LayerError(ValueError):
+class LayerError(GreenlightError, ValueError):
     """A pointer that cannot be followed: malformed, outside the stack's bucket or application, missing, too big."""
 
 

@@ -16,6 +16,8 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from common.errors import GreenlightError
+
 # The config lives in an SSM parameter, whose value holds at most 4 KB (standard tier) or 8 KB (advanced tier):
 # a larger document could never be deployed there, so it is refused everywhere, the CLI included.
 MAX_CONFIG_BYTES = 8192
@@ -31,7 +33,7 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 REFUSED_TAGS = ("binary", "set", "omap", "pairs", "timestamp")
 
 
-class ConfigTextError(ValueError):
+class ConfigTextError(GreenlightError, ValueError):
     """The document cannot be read as a config; the message says why, on one line."""
 
 

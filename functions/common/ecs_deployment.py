@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from common.errors import GreenlightError
+
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
 
@@ -22,7 +24,7 @@ FORWARD_STATUSES = frozenset({"PENDING", "IN_PROGRESS"})  # not started yet, or 
 GRADUAL_STRATEGIES = frozenset({"LINEAR", "CANARY"})  # DeploymentStrategy values that shift production in steps
 
 
-class ServiceDeploymentNotFoundError(Exception):
+class ServiceDeploymentNotFoundError(GreenlightError):
     """ECS describes no such service deployment (its `failures` say why)."""
 
 

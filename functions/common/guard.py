@@ -19,9 +19,10 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
 from common import addresses
+from common.errors import GreenlightError
 
 
-class HostNotAllowedError(Exception):
+class HostNotAllowedError(GreenlightError):
     """A request would reach a host outside the allowed set, or a forbidden address."""
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from common.errors import GreenlightError
+
 _SEGMENT = re.compile(r"""\.([^.\[\]'"]+)|\[\s*(-?\d+)\s*\]|\[\s*(['"])(.*?)\3\s*\]""")
 _MANY = re.compile(r"[*?@():,]")
 MISSING = object()
 
 
-class JsonPathError(ValueError):
+class JsonPathError(GreenlightError, ValueError):
     """The path cannot name exactly one value of the body in the dotted form."""
 
 

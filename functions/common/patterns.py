@@ -10,12 +10,14 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
+from common.errors import GreenlightError
+
 # A compiled program bigger than this is refused (RE2's own default is 8 MiB); no expectation needs more.
 MAX_PROGRAM_BYTES = 1 << 20
 MAX_PATTERN_LENGTH = 1000
 
 
-class PatternError(ValueError):
+class PatternError(GreenlightError, ValueError):
     """A pattern RE2 cannot compile."""
 
 

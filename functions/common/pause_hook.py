@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from common.errors import GreenlightError
+
 SOURCE = "aws.ecs"
 DETAIL_TYPE = "ECS Hook State Change"
 AWAITING_ACTION_EVENT = "HOOK_AWAITING_ACTION"
@@ -38,7 +40,7 @@ ARNS = {
 }
 
 
-class NotAPauseHookEventError(Exception):
+class NotAPauseHookEventError(GreenlightError):
     """The event is not a pause hook awaiting action, as the guide shows one."""
 
 

@@ -40,6 +40,8 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from common.errors import GreenlightError
+
 MARK = "[redacted]"
 MIN_SECRET_LENGTH = 8
 PIECE_LENGTH = 6  # a run of this many characters of a secret is cut wherever it appears
@@ -47,7 +49,7 @@ FIELD_WHITE_SPACE = " \t"  # RFC 9110 section 5.5: OWS around a field value is n
 FIND_EACH_PIECE_UP_TO = 64  # more pieces than this (a secret over 69 characters): scan the text's positions instead
 
 
-class ShortSecretError(ValueError):
+class ShortSecretError(GreenlightError, ValueError):
     """A secret too short to be redacted reliably; the message names where it came from, never the value."""
 
 

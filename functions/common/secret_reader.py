@@ -19,6 +19,7 @@ import boto3
 
 from common.aws import CLIENT_CONFIG
 from common.config import SecretRef
+from common.errors import GreenlightError
 from common.models import SecretGrant
 from common.secret_scope import Namespaces, name_of
 
@@ -27,7 +28,7 @@ SESSION_SECONDS = 900  # STS's minimum; secrets are read before the first reques
 SESSION_POLICY_LIMIT = 2048  # STS: the plaintext of a session policy is at most 2,048 characters
 
 
-class SecretAccessError(RuntimeError):
+class SecretAccessError(GreenlightError, RuntimeError):
     """No secret can be read for this check (no grant, no reader role, or too many shared names)."""
 
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from common.config_http import SecretRef
 from common.config_sources import parameter_of, source_of
+from common.errors import GreenlightError
 from common.models import SecretGrant
 
 TENANTS, SHARED = "tenants", "shared"
@@ -42,7 +43,7 @@ SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")  # AWS: a name, never a
 Path = tuple[str, ...]
 
 
-class SecretScopeError(ValueError):
+class SecretScopeError(GreenlightError, ValueError):
     """A config names a secret its layer may not use; the message names the reference, the layer and the rule."""
 
 

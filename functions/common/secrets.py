@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from common.config_http import SecretRef
+from common.errors import GreenlightError
 from common.models import Plan
 from common.redact import Redactor
 from common.secret_reader import SecretReader
@@ -21,7 +22,7 @@ FORBIDDEN_IN_HEADERS = "\r\n\0"
 SecretResolver = Callable[[SecretRef], str]
 
 
-class SecretValueError(ValueError):
+class SecretValueError(GreenlightError, ValueError):
     """A secret that cannot be sent as a header value (the message never includes it)."""
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from common.errors import GreenlightError
 from common.limits import VALIDATION_BUDGETS, ResultBudgets, bounded, charts_within_budget, cut_text
 from common.models import Plan, TargetGroup, ValidationResult, ValidationStatus, utcnow
 from common.observability import bind_request, logger
@@ -34,7 +35,7 @@ def load(event: dict[str, Any], name: str, section_type: type[SectionT]) -> tupl
     return plan, section_type.model_validate(plan.config[name])
 
 
-class NoGreenError(Exception):
+class NoGreenError(GreenlightError):
     """A validation that judges GREEN ran where there is no GREEN task set (Prepare never plans that)."""
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from common.check_contract import CheckRequest, Green, TargetGroupRef
 from common.config import CheckConfig, LambdaCheck, WebhookCheck
 from common.config_checks import CHECK_FUNCTION_PREFIX_CONTEXT
+from common.errors import GreenlightError
 from common.models import Plan, PlannedCheck, TargetGroup, utcnow
 from common.secrets import SecretResolver
 from common.validation import Outcome
@@ -17,7 +18,7 @@ from custom_checks.invoke import invoke_check, lambda_client
 from custom_checks.webhook import call_webhook
 
 
-class UnknownCheckError(Exception):
+class UnknownCheckError(GreenlightError):
     """The Map gave a check the plan's config does not have (a plan and a Map item that disagree)."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from common.ecs_stages import ECS_STAGES
+from common.errors import GreenlightError
 
 # ECS's hook answer (developer guide, "Lambda hooks for Amazon ECS service deployments").
 HookStatus = Literal["SUCCEEDED", "FAILED", "IN_PROGRESS"]
@@ -22,7 +23,7 @@ DETAILS_KEY = "greenlight"  # greenlight's own entry in hookDetails; the rest (t
 DETAIL_FIELDS = ("serviceArn", "targetServiceRevisionArn", "testTrafficWeights", "productionTrafficWeights")
 
 
-class InvalidHookEventError(Exception):
+class InvalidHookEventError(GreenlightError):
     """The event is not an ECS lifecycle hook invocation greenlight can act on."""
 
 

@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from common.aws_errors import on_aws_side
 from common.ecs_deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView
+from common.errors import GreenlightError
 from ecs_hook.contract import EcsHookEvent
 
 RECURRING_STAGES = frozenset({"TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"})  # re-invoked in a rollback
@@ -28,11 +29,11 @@ FULL = 100.0
 Kind = Literal["forward", "rollback", "unknown"]
 
 
-class DeploymentUnreadableError(Exception):
+class DeploymentUnreadableError(GreenlightError):
     """DescribeServiceDeployments failed on AWS's side (throttling, a fault): ask ECS to call again."""
 
 
-class DeploymentUnknownError(Exception):
+class DeploymentUnknownError(GreenlightError):
     """ECS does not describe the service deployment, or refuses to (AccessDenied): nothing to decide from."""
 
 

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from common.aws_errors import on_aws_side
 from common.ecs_deployment import ServiceDeploymentNotFoundError, service_deployment
+from common.errors import GreenlightError
 from common.observability import logger
 from common.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, not_awaiting, other_paused_hooks
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
 
 
-class NotGatedError(Exception):
+class NotGatedError(GreenlightError):
     """greenlight does not answer this pause hook; the message says why (logged, never an answer to ECS).
 
     `left_alone`: a hook greenlight may own (the service asked for the stage, or its tags cannot be read) that nobody

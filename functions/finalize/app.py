@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 from common.aws import client, report_status
+from common.errors import GreenlightError
 from common.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
 from common.notifications import announce_verdict
 from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
 
-class CallbackError(Exception):
+class CallbackError(GreenlightError):
     """CodeDeploy (or ECS, for a pause hook) did not take the verdict; the state machine retries Finalize (the verdict
     is recomputed, the same)."""
 

@@ -11,6 +11,7 @@ from common import config as greenlight_config
 from common import config_sources, secret_scope
 from common.aws import client, error_code
 from common.config_layers import LayerStores
+from common.errors import GreenlightError
 from common.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
 from common.observability import bind_request, logger, tracer
 from common.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
@@ -60,7 +61,7 @@ def find(
     return discover(codedeploy, elbv2, request.deployment_id)
 
 
-class NoServerNameError(Exception):
+class NoServerNameError(GreenlightError):
     """An HTTPS listener whose certificate's name neither the config nor AWS gives."""
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from common import lifecycle
 from common.config import DEFAULT_LIFECYCLE_EVENT
+from common.errors import GreenlightError
 from common.models import TargetGroup
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ ECS_PLATFORM = "ECS"  # codedeploy ComputePlatform
 HTTPS = "HTTPS"  # elbv2 ProtocolEnum
 
 
-class DiscoveryError(Exception):
+class DiscoveryError(GreenlightError):
     """The deployment does not have what a validation needs (not ECS, no GREEN task set, no listener)."""
 
 

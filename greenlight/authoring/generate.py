@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import VALIDATE_STATE, branch, state_label, title
 from greenlight.authoring.asl_checks import CHECKS_HANDLER, checks_branch
+from greenlight.errors import GreenlightError
 from greenlight.project import Project
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ MOCK_CONFIG = Path("tests") / "MockConfigFile.json"
 FROZEN_PLANS = frozenset({"PrepareOlderPlan"})
 
 
-class GenerateError(Exception):
+class GenerateError(GreenlightError):
     """The registry and the project disagree (e.g. a validation with no function); nothing was written."""
 
 

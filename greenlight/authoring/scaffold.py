@@ -16,10 +16,11 @@ from string import Template
 
 from greenlight.authoring.asl import PLACEHOLDER, branch, parse_definition, state_names, substitution_name, title
 from greenlight.authoring.checklist import problems
+from greenlight.errors import GreenlightError
 from greenlight.project import Project
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(GreenlightError):
     """The validation cannot be scaffolded as asked; nothing was written."""
 
 

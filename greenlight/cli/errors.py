@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from greenlight.errors import GreenlightError
+
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 INTERRUPTED = "greenlight: interrupted; stopped cleanly\n"
 
 
-class UsageError(Exception):
+class UsageError(GreenlightError):
     """A bad flag or file; the message is one line."""
 
 

@@ -11,8 +11,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from greenlight.authoring.generate import GenerateError
-from greenlight.authoring.scaffold import ScaffoldError
 from greenlight.cli import bypass, config_preview, report
 from greenlight.cli.errors import (
     EXIT_FAILED,
@@ -23,8 +21,8 @@ from greenlight.cli.errors import (
     UsageError,
     aws_problem,
 )
-from greenlight.engine import DEFAULT_TIME_SCALE, LocalRunError, MockConfigError
-from greenlight.project import ProjectError
+from greenlight.engine import DEFAULT_TIME_SCALE
+from greenlight.errors import GreenlightError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -228,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             commands = {"config": config_preview.command_config, "bypass": bypass.command_bypass}
             return commands.get(args.command, report.command_report)(args)
         return command_schema(args)
-    except (UsageError, LocalRunError, ScaffoldError, GenerateError, ProjectError, MockConfigError) as error:
+    except GreenlightError as error:  # every error greenlight reports to a person: one line, exit 2
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:

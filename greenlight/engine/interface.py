@@ -6,13 +6,15 @@ Importing the engine itself (moto, its Step Functions interpreter, boto3) takes 
 
 from __future__ import annotations
 
+from greenlight.errors import GreenlightError
+
 DEFAULT_TIME_SCALE = 0.05  # a 60 s bake time takes 3 s
 DEFAULT_DEADLINE_S = 900.0
 
 
-class LocalRunError(Exception):
+class LocalRunError(GreenlightError):
     """The local run cannot start as asked (an invalid config, for instance); the message is one line."""
 
 
-class MockConfigError(Exception):
+class MockConfigError(GreenlightError):
     """The mock config file or the test case it names is missing or malformed."""

@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from common.models import VerdictReport
+from greenlight.errors import GreenlightError
 
 
-class ReportInputError(Exception):
+class ReportInputError(GreenlightError):
     """The document is not a verdict greenlight wrote; the message is one line."""
 
 

@@ -28,12 +28,14 @@ from urllib.parse import urlsplit
 
 from botocore.endpoint import Endpoint
 
+from greenlight.errors import GreenlightError
+
 FAKE_ACCESS_KEYS = frozenset({"local", "testing"})
 _THREAD_ATTRIBUTE = "greenlight_local_run"
 STOP_HANDLERS_WAIT_S = 5.0
 
 
-class EgressRefusedError(ConnectionError):
+class EgressRefusedError(GreenlightError, ConnectionError):
     """A local run's client tried to reach AWS itself."""
 
 

@@ -23,11 +23,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from greenlight.errors import GreenlightError
+
 VARIABLE = re.compile(r"\$\{([^}]+)\}")
 LITERALS = {"*": "*", "?": "?", "$": "$"}
 
 
-class UnsupportedPolicyError(ValueError):
+class UnsupportedPolicyError(GreenlightError, ValueError):
     """The policy uses an element or operator this evaluator does not implement."""
 
 

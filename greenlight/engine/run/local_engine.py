@@ -34,6 +34,7 @@ from greenlight.engine.run.mock_config import read as read_mock_config
 from greenlight.engine.standins import check_functions
 from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
 from greenlight.engine.standins.eventbus import EventRecorder
+from greenlight.errors import GreenlightError
 from greenlight.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
 
 STATE_MACHINE_NAME = "greenlight-validation"
@@ -86,7 +87,7 @@ def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str])
     return merged
 
 
-class EngineBusyError(RuntimeError):
+class EngineBusyError(GreenlightError, RuntimeError):
     """Another local run held the process's engine for longer than BUSY_WAIT_S."""
 
 

@@ -17,11 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from greenlight.errors import GreenlightError
+
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
-class CheckFunctionError(ValueError):
+class CheckFunctionError(GreenlightError, ValueError):
     """A --check-function that cannot stand for a Lambda function; the message is one line."""
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from greenlight.errors import GreenlightError
+
 if TYPE_CHECKING:
     from greenlight.engine.run.context import EngineSettings
 
@@ -21,7 +23,7 @@ VERSION_LABEL = "1"
 APPLICATION_ID = re.compile(r"^[a-z0-9]{4,7}$")
 
 
-class LayerObjectError(ValueError):
+class LayerObjectError(GreenlightError, ValueError):
     """An --object that cannot stand for a layer in S3 or AppConfig, or a pointer none stands for."""
 
 
