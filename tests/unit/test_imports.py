@@ -91,6 +91,12 @@ SEEDED = [
         id="a cycle in greenlight",
     ),
     pytest.param(
+        [("functions/ecs_pause/app.py", "import pydantic")],
+        "the hooks' cold start imports no pydantic",
+        "ecs_pause.app -> pydantic",
+        id="a hook's cold start imports pydantic",
+    ),
+    pytest.param(
         [("functions/validate_health/checks.py", "from validate_metrics import checks")],
         "each function stands alone on common",
         "validate_health.checks -> validate_metrics.checks",
