@@ -74,10 +74,12 @@ def branch_end_states(branch_definition: dict[str, Any]) -> dict[str, dict[str, 
     }
 
 
-def _result(name: str, status: str, reason: dict[str, Any], attempts: int) -> dict[str, Any]:
-    """A ValidationResult built by a Pass state (for a branch that skips or errors)."""
+def pass_result(
+    name: dict[str, Any], status: str, reason: dict[str, Any], attempts: int, dry_run: dict[str, Any]
+) -> dict[str, Any]:
+    """A ValidationResult built by a Pass state (for a branch or a check that skips or errors)."""
     return {
-        "name": name,
+        **name,
         "status": status,
         **reason,
         "observed": {},
@@ -85,8 +87,12 @@ def _result(name: str, status: str, reason: dict[str, Any], attempts: int) -> di
         "attempts": attempts,
         "started_at.$": "$$.State.EnteredTime",
         "duration_ms": 0,
-        "dry_run.$": f"$.plan.config.{name}.dry_run",
+        **dry_run,
     }
+
+
+def _result(name: str, status: str, reason: dict[str, Any], attempts: int) -> dict[str, Any]:
+    return pass_result({"name": name}, status, reason, attempts, {"dry_run.$": f"$.plan.config.{name}.dry_run"})
 
 
 def _skipped(name: str, reason: dict[str, Any]) -> dict[str, Any]:
@@ -96,11 +102,12 @@ def _skipped(name: str, reason: dict[str, Any]) -> dict[str, Any]:
     return result | {"dry_run": False}
 
 
-def _task(name: str, label: str, function_timeout_s: int) -> dict[str, Any]:
+def lambda_task(substitution: str, payload: dict[str, Any], label: str, function_timeout_s: int) -> dict[str, Any]:
+    """The Task invoking a validation's function: Lambda's transient errors retried, any other error caught."""
     return {
         "Type": "Task",
         "Resource": "arn:${Partition}:states:::lambda:invoke",
-        "Parameters": {"FunctionName": "${" + substitution_name(name) + "}", "Payload": {"plan.$": "$.plan"}},
+        "Parameters": {"FunctionName": "${" + substitution + "}", "Payload": payload},
         "ResultSelector": {"result.$": "$.Payload"},
         "ResultPath": "$.outcome",
         "TimeoutSeconds": function_timeout_s + TASK_TIMEOUT_MARGIN_S,
@@ -110,7 +117,8 @@ def _task(name: str, label: str, function_timeout_s: int) -> dict[str, Any]:
     }
 
 
-def _fail_fast(label: str) -> dict[str, Any]:
+def fail_fast(label: str) -> dict[str, Any]:
+    """`<label> Fail Fast?`: with fail_fast, a counted failure goes to `Stop On <label> Failure` (FAIL_FAST)."""
     counted_failure = [
         {"Variable": "$.plan.config.fail_fast", "BooleanEquals": True},
         {"Variable": "$.outcome.result.status", "StringEquals": "failed"},
@@ -122,6 +130,9 @@ def _fail_fast(label: str) -> dict[str, Any]:
         "Choices": [{"And": counted_failure, "Next": f"Stop On {label} Failure"}],
         "Default": f"{label} Done",
     }
+
+
+FAIL_FAST = {"Type": "Fail", "Error": "Greenlight.FailFast", "CausePath": "States.JsonToString($.outcome.result)"}
 
 
 def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -148,19 +159,15 @@ def branch(name: str, function_timeout_s: int, before_task: tuple[str, dict[str,
             "Default": f"Skip {label}",
         },
         f"Skip {label}": {"Type": "Pass", "Parameters": _skipped(name, skipped), "End": True},
-        f"Validate {label}": _task(name, label, function_timeout_s),
+        f"Validate {label}": lambda_task(substitution_name(name), {"plan.$": "$.plan"}, label, function_timeout_s),
         f"{label} Errored": {
             "Type": "Pass",
             "Comment": "A crash or timeout still ends the branch in a ValidationResult.",
             "Parameters": _result(name, "error", errored, 1),
             "End": True,
         },
-        f"{label} Fail Fast?": _fail_fast(label),
-        f"Stop On {label} Failure": {
-            "Type": "Fail",
-            "Error": "Greenlight.FailFast",
-            "CausePath": "States.JsonToString($.outcome.result)",
-        },
+        f"{label} Fail Fast?": fail_fast(label),
+        f"Stop On {label} Failure": dict(FAIL_FAST),
         f"{label} Done": {"Type": "Pass", "OutputPath": "$.outcome.result", "End": True},
     }
     if before_task:

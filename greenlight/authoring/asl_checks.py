@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from greenlight.authoring.asl import LAMBDA_RETRY, TASK_TIMEOUT_MARGIN_S
+from greenlight.authoring.asl import FAIL_FAST, fail_fast, lambda_task, pass_result
 
 CHECKS_SUBSTITUTION = "CustomChecksFunctionArn"
 CHECKS_HANDLER = "custom_checks.app.handler"
@@ -24,30 +24,12 @@ RUN_CHECK_STATE = "Run Custom Check"
 CHECKS_MAX_CONCURRENCY = 5
 
 
-def _result(status: str, reason: dict[str, Any], attempts: int, dry_run: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name.$": "$.check.name",
-        "status": status,
-        **reason,
-        "observed": {},
-        "expected": {},
-        "attempts": attempts,
-        "started_at.$": "$$.State.EnteredTime",
-        "duration_ms": 0,
-        **dry_run,
-    }
-
-
 def _item_states(function_timeout_s: int) -> dict[str, Any]:
     skipped = {"reason.$": "States.Format('Not planned for {}.', $.plan.lifecycle_event)"}
     errored = {
         "reason.$": "States.Format('The {} check could not finish: {}: {}', $.check.name, $.error.Error, $.error.Cause)"
     }
-    counted_failure = [
-        {"Variable": "$.plan.config.fail_fast", "BooleanEquals": True},
-        {"Variable": "$.outcome.result.status", "StringEquals": "failed"},
-        {"Variable": "$.outcome.result.dry_run", "BooleanEquals": False},
-    ]
+    name = {"name.$": "$.check.name"}
     return {
         "Custom Check Planned?": {
             "Type": "Choice",
@@ -57,40 +39,20 @@ def _item_states(function_timeout_s: int) -> dict[str, Any]:
         },
         "Skip Custom Check": {
             "Type": "Pass",
-            "Parameters": _result("skipped", skipped, 0, {"dry_run": False}),
+            "Parameters": pass_result(name, "skipped", skipped, 0, {"dry_run": False}),
             "End": True,
         },
-        RUN_CHECK_STATE: {
-            "Type": "Task",
-            "Resource": "arn:${Partition}:states:::lambda:invoke",
-            "Parameters": {
-                "FunctionName": "${" + CHECKS_SUBSTITUTION + "}",
-                "Payload": {"plan.$": "$.plan", "check.$": "$.check"},
-            },
-            "ResultSelector": {"result.$": "$.Payload"},
-            "ResultPath": "$.outcome",
-            "TimeoutSeconds": function_timeout_s + TASK_TIMEOUT_MARGIN_S,
-            "Retry": [LAMBDA_RETRY],
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Custom Check Errored"}],
-            "Next": "Custom Check Fail Fast?",
-        },
+        RUN_CHECK_STATE: lambda_task(
+            CHECKS_SUBSTITUTION, {"plan.$": "$.plan", "check.$": "$.check"}, "Custom Check", function_timeout_s
+        ),
         "Custom Check Errored": {
             "Type": "Pass",
             "Comment": "A crash or timeout still ends the item in a ValidationResult named after the check.",
-            "Parameters": _result("error", errored, 1, {"dry_run.$": "$.check.dry_run"}),
+            "Parameters": pass_result(name, "error", errored, 1, {"dry_run.$": "$.check.dry_run"}),
             "End": True,
         },
-        "Custom Check Fail Fast?": {
-            "Type": "Choice",
-            "Comment": "With fail_fast, a counted failure ends the whole Parallel now.",
-            "Choices": [{"And": counted_failure, "Next": "Stop On Custom Check Failure"}],
-            "Default": "Custom Check Done",
-        },
-        "Stop On Custom Check Failure": {
-            "Type": "Fail",
-            "Error": "Greenlight.FailFast",
-            "CausePath": "States.JsonToString($.outcome.result)",
-        },
+        "Custom Check Fail Fast?": fail_fast("Custom Check"),
+        "Stop On Custom Check Failure": dict(FAIL_FAST),
         "Custom Check Done": {"Type": "Pass", "OutputPath": "$.outcome.result", "End": True},
     }
 
