@@ -23,7 +23,8 @@ from ecs_hook.app import respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
 from ecs_hook.steps import execution_name_for, step_key
 from ecs_hook.workflow import Workflow
-from greenlight.engine.guards.conformance import check, hook_event_problems
+from greenlight.engine.guards.conformance import check
+from greenlight.engine.guards.ecs_hooks import hook_event_problems
 from tests.conftest import EVENTS, client_error
 from tests.support.stubs import RecordingEvents, aws_response, stubbed
 

@@ -11,7 +11,8 @@ import pytest
 from moto.events.models import EventPattern
 
 from common.pause_hook import GATE_TAG, PAUSE_STAGES, gated_stages
-from greenlight.engine.guards.conformance import NonConformingResponseError, check_pause_event
+from greenlight.engine.guards.conformance import NonConformingResponseError
+from greenlight.engine.guards.ecs_hooks import check_pause_event
 from tests.conftest import ROOT
 from tests.support.pause_ecs import guide_event
 from tests.support.template import translated

@@ -2,7 +2,7 @@
 listener rules with a test condition on the production port, and ECS's side of the lifecycle hook.
 
 Fields and enums as botocore's `ecs` and `elbv2` models spell them; every ECS answer passes the conformance check
-(greenlight.engine.patches.ecs), every hook invocation the guide's shape (conformance.check_hook_event). The hook
+(greenlight.engine.patches.ecs), every hook invocation the guide's shape (ecs_hooks.check_hook_event). The hook
 is invoked as ECS invokes it, with the payload ECS sends at that stage, strategy and step (ecs_payloads), and again
 after each `callBackDelay`, scaled by the engine's time scale. A LINEAR or CANARY deployment at a step stage plays
 each of its production steps in turn, moving the rules' weights and the service deployment's requested weights.
@@ -17,7 +17,7 @@ from typing import Any
 
 from greenlight.engine.balancer.listener import ListenerSettings, TestListener
 from greenlight.engine.balancer.rules import rule_matches
-from greenlight.engine.guards import conformance
+from greenlight.engine.guards import ecs_hooks
 from greenlight.engine.run.context import EngineSettings
 from greenlight.engine.standins.codedeploy import _listener, _load_balancer, _target_groups
 from greenlight.engine.standins.ecs_payloads import FULL, Readings, hook_event, production_steps, weights
@@ -84,7 +84,7 @@ class EcsDeployment:
             production,
             hook_details,
         )
-        return dict(conformance.check_hook_event(event))
+        return dict(ecs_hooks.check_hook_event(event))
 
     def green_shares(self) -> tuple[float, float]:
         """GREEN's weight in the test rule's and the production rule's forward actions at this stage and step."""

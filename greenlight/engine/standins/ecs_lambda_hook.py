@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from greenlight.engine.guards import conformance
+from greenlight.engine.guards import ecs_hooks
 from greenlight.engine.patches.progress import changes, wait_for_change
 from greenlight.engine.run.executions import QUIET_S, Run, state_events
 from greenlight.engine.standins.ecs import EcsDeployment
@@ -39,7 +39,7 @@ def invoke(engine: LocalEngine, event: dict[str, Any]) -> dict[str, Any]:
 def ask(engine: LocalEngine, deployment: EcsDeployment, event: dict[str, Any]) -> dict[str, Any]:
     answer = invoke(engine, event)
     if answer.get("hookStatus") is not None:
-        conformance.check_hook_answer(answer)
+        ecs_hooks.check_hook_answer(answer)
     deployment.answers.append(answer)
     deployment.step_answers.append((deployment.step, deployment.hook_execution_id, answer))
     if deployment.after_answer is not None:

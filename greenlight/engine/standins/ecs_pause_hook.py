@@ -1,7 +1,7 @@
 """A local run through an Amazon ECS pause hook: ECS pauses the deployment, puts `HOOK_AWAITING_ACTION` on the local
 default bus, and waits for ContinueServiceDeployment or the hook's timeout.
 
-The event is the guide's (conformance.check_pause_event). The bus's rule is the template's own (its pattern, matched
+The event is the guide's (ecs_hooks.check_pause_event). The bus's rule is the template's own (its pattern, matched
 by moto's pattern matching) with a queue as its target; the engine reads the queue and invokes the rule's function
 with each delivered envelope, as EventBridge invokes a Lambda target (moto delivers to no Lambda target). The service
 is a moto ECS service carrying the `greenlight:gate` tag (ListTagsForResource is moto's own). The hook times out after
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.backends import get_backend
 
-from greenlight.engine.guards import conformance
+from greenlight.engine.guards import ecs_hooks
 from greenlight.engine.patches.ecs import AWAITING, TIMED_OUT, ecs_stand_in, expire
 from greenlight.engine.run.executions import Run
 from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
@@ -118,7 +118,7 @@ def open_hook(deployment: EcsDeployment, timeout_s: float, others: int = 0) -> t
         "Detail": json.dumps(detail),
         "Resources": [deployment.deployment_arn],
     }
-    return hook_id, dict(conformance.check_pause_event(entry))
+    return hook_id, dict(ecs_hooks.check_pause_event(entry))
 
 
 def deliver(engine: LocalEngine, queue_url: str, function: str) -> list[str]:
