@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
+from greenlight.engine.balancer import health
 from greenlight.engine.balancer.loopback import LoopbackServer
 from greenlight.engine.balancer.pool import ConnectionPool
 from greenlight.engine.balancer.upstream import (
@@ -29,23 +30,12 @@ from greenlight.engine.balancer.upstream import (
     Head,
     answer_elsewhere,
     answer_for_target,
-    drain,
     open_response,
     relay_response,
 )
 
 NAMESPACE = "AWS/ApplicationELB"
 CLOSE_JOIN_S = 5.0  # a health check under way ends within its timeout; a flush within moto's answer
-DRAIN_SECONDS = 0.2  # what a health check waits for the rest of a short body before closing
-
-
-@dataclass
-class TargetState:
-    state: str = "initial"
-    reason: str = "Elb.RegistrationInProgress"
-    description: str = "Target registration is in progress"
-    successes: int = 0
-    failures: int = 0
 
 
 @dataclass
@@ -75,7 +65,7 @@ class TestListener:
         self._cloudwatch = cloudwatch
         upstream = urlsplit(settings.upstream)
         self.upstream_host, self.upstream_port = upstream.hostname or "127.0.0.1", upstream.port or 80
-        self.target = TargetState()
+        self.target = health.TargetState()
         self._pool = ConnectionPool(
             lambda: http.client.HTTPConnection(
                 self.upstream_host, self.upstream_port, timeout=self.settings.upstream_timeout
@@ -217,11 +207,7 @@ class TestListener:
         """One health check and its data point; whether the target's state has settled (the check agreed with it)."""
         ok, reason = self._health_check()
         target = self.target
-        target.successes, target.failures = (target.successes + 1, 0) if ok else (0, target.failures + 1)
-        if target.successes >= self.settings.healthy_threshold:
-            target.state, target.reason, target.description = "healthy", "", ""
-        elif target.failures >= self.settings.unhealthy_threshold:
-            target.state, (target.reason, target.description) = "unhealthy", reason
+        settled = target.record(ok, reason, self.settings.healthy_threshold, self.settings.unhealthy_threshold)
         unhealthy = 1.0 if target.state == "unhealthy" else 0.0
         with self._lock:
             self._pending.append(
@@ -233,54 +219,22 @@ class TestListener:
                     "Dimensions": self.settings.dimensions,
                 }
             )
-        return target.state == ("healthy" if ok else "unhealthy")
+        return settled
 
     def _health_check(self) -> tuple[bool, tuple[str, str]]:
         """One check as the ALB makes it: whether it passed, and the reason code and description if not."""
-        with self._pool.opening_slot(self.settings.health_timeout):
-            return self._health_check_on_new_connection()
-
-    def _health_check_on_new_connection(self) -> tuple[bool, tuple[str, str]]:
-        connection = http.client.HTTPConnection(
-            self.upstream_host, self.upstream_port, timeout=self.settings.health_timeout
-        )
-        try:
-            # HealthCheckTimeoutSeconds: no whole answer within it is a failed check, however the bytes trickle.
-            head = open_response(
-                connection,
-                "GET",
-                self.settings.health_path,
-                None,
-                {"User-Agent": "ELB-HealthChecker/2.0"},
-                self.settings.health_timeout,
-                self.settings.max_response_header_bytes,
+        settings = self.settings
+        with self._pool.opening_slot(settings.health_timeout):
+            return health.check(
+                self.upstream_host,
+                self.upstream_port,
+                settings.health_path,
+                settings.health_timeout,
+                settings.max_response_header_bytes,
             )
-            if head.response is not None:
-                drain(connection, head.response, min(self.settings.health_timeout, DRAIN_SECONDS))
-        finally:
-            connection.close()  # as an ALB does after each health check
-        if head.response is not None:
-            status = head.response.status
-            return 200 <= status < 400, (
-                "Target.ResponseCodeMismatch",
-                f"Health checks failed with these codes: [{status}]",
-            )
-        if head.failure == "timeout":
-            return False, ("Target.Timeout", "Request timed out")
-        # refused, reset or malformed: Target.FailedHealthChecks, as the ELB API reference describes it
-        return False, ("Target.FailedHealthChecks", "Health checks failed")
 
     def target_health(self) -> list[dict[str, Any]]:
-        t = self.target
-        return [
-            {
-                "id": self.upstream_host,
-                "port": self.upstream_port,
-                "state": t.state,
-                "reason": t.reason or None,
-                "description": t.description or None,
-            }
-        ]
+        return self.target.described(self.upstream_host, self.upstream_port)
 
     # --- publishing
 
