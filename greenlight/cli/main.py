@@ -4,18 +4,16 @@ preview and check, the bypass, the verdict as a page."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from greenlight.cli import bypass, config_preview, report
+from greenlight.cli import bypass, config_preview, registry, report
 from greenlight.cli.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
-    EXIT_SUCCEEDED,
     EXIT_USAGE,
     INTERRUPTED,
     UsageError,
@@ -154,44 +152,11 @@ def _parser() -> argparse.ArgumentParser:
     scaffold = commands.add_parser("new-validation", help="scaffold every item of the add-a-validation checklist")
     scaffold.add_argument("name", help="snake_case name, e.g. dns or smoke_login")
 
-    generate = commands.add_parser(
-        "generate", help="write what the validation registry generates: Validate branches, schema, mocked plans"
-    )
-    generate.add_argument("--check", action="store_true", help="only name the committed files that differ (exit 1)")
-
-    commands.add_parser("schema", help="print the config's JSON Schema (for editors)")
+    registry.add_parser(commands)
     config_preview.add_parser(commands)
     bypass.add_parser(commands)
     report.add_parser(commands)
     return parser
-
-
-def command_schema(_: argparse.Namespace) -> int:
-    from greenlight.project import Project
-
-    Project.find().add_task_root()
-    from common.config import json_schema
-
-    json.dump(json_schema(), sys.stdout, indent=2)
-    sys.stdout.write("\n")
-    return EXIT_SUCCEEDED
-
-
-def command_generate(args: argparse.Namespace) -> int:
-    from greenlight.authoring import generate
-    from greenlight.project import Project
-
-    project = Project.find()
-    if args.check:
-        stale = generate.stale(project)
-        for path in stale:
-            sys.stderr.write(
-                f"greenlight: {path} differs from what the registry generates: run `greenlight generate`\n"
-            )
-        return EXIT_FAILED if stale else EXIT_SUCCEEDED
-    for path in generate.write(project):
-        sys.stdout.write(f"{path}\n")
-    return EXIT_SUCCEEDED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,14 +183,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return scaffold(args.name)
         if args.command == "generate":
-            return command_generate(args)
+            return registry.command_generate(args)
         if args.command in ("config", "bypass", "report"):
             from greenlight.project import Project
 
             Project.find().add_task_root()
             commands = {"config": config_preview.command_config, "bypass": bypass.command_bypass}
             return commands.get(args.command, report.command_report)(args)
-        return command_schema(args)
+        return registry.command_schema(args)
     except GreenlightError as error:  # every error greenlight reports to a person: one line, exit 2
         sys.stderr.write(f"greenlight: {error}\n")
         return EXIT_USAGE

@@ -11,7 +11,7 @@ import pytest
 
 from common.errors import GreenlightError
 from common.patterns import PatternError
-from greenlight.cli import main
+from greenlight.cli import main, registry
 from greenlight.errors import GreenlightError as ReExported
 from tests.conftest import ROOT
 
@@ -60,7 +60,7 @@ def test_the_command_line_reports_an_error_from_any_package_in_one_line(monkeypa
     def command(_: object) -> int:
         raise PatternError("synthetic.requests[0].expect.body_matches: '(' does not compile")
 
-    monkeypatch.setattr(main, "command_schema", command)
+    monkeypatch.setattr(registry, "command_schema", command)
     stderr = io.StringIO()
     # WHEN the command runs
     with redirect_stderr(stderr):
