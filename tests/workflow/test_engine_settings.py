@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 from greenlight.engine.run.context import EngineSettings, installed
 from greenlight.engine.run.local_engine import LocalEngine
 from greenlight.project import Project
@@ -17,12 +17,12 @@ MOCK_CONFIG = ROOT / "tests" / "MockConfigFile.json"
 
 def test_the_innermost_installed_settings_are_current_and_each_goes_with_its_owner() -> None:
     outer, inner = EngineSettings(time_scale=0.5), EngineSettings(time_scale=0.1)
-    assert settings.current() is None
+    assert context.current() is None
     with installed(outer):
         with installed(inner):
-            assert settings.current() is inner
-        assert settings.current() is outer
-    assert settings.current() is None
+            assert context.current() is inner
+        assert context.current() is outer
+    assert context.current() is None
 
 
 def test_faults_of_one_engine_never_reach_the_next(project: Project) -> None:
@@ -30,8 +30,8 @@ def test_faults_of_one_engine_never_reach_the_next(project: Project) -> None:
     with LocalEngine(project) as first:
         first.inject_api_faults("stepfunctions", "start_execution", "ThrottlingException")
         first.break_function("FinalizeFunction", lambda: None)
-        assert settings.current() is first.settings
-    assert settings.current() is None
+        assert context.current() is first.settings
+    assert context.current() is None
     # WHEN another engine runs a workflow
     with LocalEngine(project) as second:
         assert second.settings.api_faults == {} and second.settings.function_faults == {}

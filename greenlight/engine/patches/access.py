@@ -16,7 +16,7 @@ from moto.sts.exceptions import STSClientError
 
 from greenlight.engine.guards import iam
 from greenlight.engine.patches.originals import PatchList
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 
 CHECKED_READS = {
     ("ssm", "GetParameter"): ("ssm:GetParameter", "Name"),
@@ -41,7 +41,7 @@ def _refused(error: Any) -> Any:
     return error.code, headers, error.description
 
 
-def _assume(response: BaseResponse, engine: settings.EngineSettings, answer: Any) -> Any:
+def _assume(response: BaseResponse, engine: context.EngineSettings, answer: Any) -> Any:
     role_arn = str(response._get_param("RoleArn"))
     role = engine.iam_roles.get(role_arn)
     if role is None:
@@ -72,7 +72,7 @@ def _resource(service: str, name: str, response: BaseResponse) -> str:
         f"{response.current_account}:secret:{name}-??????"  # fmt: skip
 
 
-def _read(response: BaseResponse, engine: settings.EngineSettings, service: str, operation: str) -> Any:
+def _read(response: BaseResponse, engine: context.EngineSettings, service: str, operation: str) -> Any:
     """None when the read may go on; the AccessDeniedException answer otherwise."""
     session = engine.iam_sessions.get(_access_key(response))
     if session is None:
@@ -99,7 +99,7 @@ def install() -> None:
     current = BaseResponse.call_action
 
     def call_action(self: BaseResponse) -> Any:
-        engine = settings.current()
+        engine = context.current()
         if engine is None or not engine.iam_roles:
             return current(self)
         service, operation = str(self.service_name), self._get_action()

@@ -21,8 +21,8 @@ from botocore.response import StreamingBody
 from moto.core.models import botocore_stubber
 
 from greenlight.engine.guards import conformance
-from greenlight.engine.run import context as settings
 from greenlight.engine.run.botocore_models import shared_botocore_session
+from greenlight.engine.run.context import EngineSettings, current
 
 SERVICE = "appconfigdata"
 NEXT_POLL_SECONDS = 60
@@ -42,7 +42,7 @@ def _not_found(operation: str, message: str) -> tuple[AWSResponse, dict[str, Any
     return _response(404, {"Error": {"Code": code, "Message": message}})
 
 
-def _start(engine: settings.EngineSettings, params: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
+def _start(engine: EngineSettings, params: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
     key = (params["ApplicationIdentifier"], params["EnvironmentIdentifier"], params["ConfigurationProfileIdentifier"])
     if key not in engine.appconfig:
         return _not_found("StartConfigurationSession", "Configuration profile not found: " + "/".join(key))
@@ -52,7 +52,7 @@ def _start(engine: settings.EngineSettings, params: dict[str, Any]) -> tuple[AWS
     return _response(201, dict(conformance.check(SERVICE, "StartConfigurationSession", answer)))
 
 
-def _latest(engine: settings.EngineSettings, params: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
+def _latest(engine: EngineSettings, params: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
     key = engine.appconfig_sessions.pop(params["ConfigurationToken"], None)
     if key is None:
         return _not_found("GetLatestConfiguration", "Configuration token not found")
@@ -77,7 +77,7 @@ def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> No
 
 def answer(model: OperationModel, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
     """botocore `before-call.appconfigdata` handler: the running engine's answer, or None (nothing local runs)."""
-    engine = settings.current()
+    engine = current()
     if engine is None or not botocore_stubber.enabled:
         return None
     params = context.get(PARAMS, {})

@@ -7,11 +7,11 @@ from typing import Any
 from moto.elbv2.models import ELBv2Backend, FakeHealthStatus
 
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 
 
 def describe_target_health(self: ELBv2Backend, target_group_arn: str, *args: Any, **kwargs: Any) -> Any:
-    engine = settings.current()
+    engine = context.current()
     probe = engine.target_health.get(target_group_arn) if engine else None
     if probe is None:
         return ORIGINALS["describe_target_health"](self, target_group_arn, *args, **kwargs)

@@ -11,12 +11,12 @@ from moto.core.utils import camelcase_to_underscores
 
 from greenlight.engine.guards import conformance
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 
 
 def call_action(self: BaseResponse) -> Any:
     """Answer an injected fault instead of the API call (JSON-protocol services)."""
-    engine = settings.current()
+    engine = context.current()
     service, operation = str(self.service_name), camelcase_to_underscores(self._get_action())
     codes = engine.api_faults.get((service, operation)) if engine else None
     if codes:

@@ -11,7 +11,7 @@ from moto.awslambda.models import LambdaFunction
 
 from greenlight.engine.guards.egress import HandlerStoppedError
 from greenlight.engine.patches.originals import PatchList
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 
 
 class LambdaContext:
@@ -38,7 +38,7 @@ def _error(message: str, error_type: str) -> tuple[str, bool, str]:
 def invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
     """Run the real handler in this process; errors come back in the Python runtime's shape, so Retry and
     Catch match error types as on AWS."""
-    engine = settings.current()
+    engine = context.current()
     handler = engine.handlers.get(self.function_name) if engine else None
     if engine is None or handler is None:
         return _error(f"no local handler for {self.function_name}", "Runtime.HandlerNotFound")

@@ -14,7 +14,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from greenlight.engine.interface import MockConfigError
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 from greenlight.engine.run.mock_config import load_test_case
 
 # The test case of the execution this thread is starting, handed from start_execution to its worker.
@@ -25,7 +25,7 @@ def start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, *a
     if "#" not in state_machine_arn:
         return ORIGINALS["start_execution"](self, state_machine_arn, *args, **kwargs)
     arn, case = state_machine_arn.split("#", 1)
-    engine = settings.current()
+    engine = context.current()
     if engine is None or not engine.mock_config:
         raise MockConfigError("an ARN ending in #<case> needs a mock config (--mock-config FILE#Case)")
     _STARTING.mock_test_case = load_test_case(engine.mock_config, arn.rsplit(":", 1)[1], case)

@@ -15,16 +15,16 @@ from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
 
 from greenlight.engine.patches.originals import PatchList
-from greenlight.engine.run import context as settings
+from greenlight.engine.run import context
 
 
 def _scale(name: str) -> float:
-    engine = settings.current()
+    engine = context.current()
     return float(getattr(engine, name)) if engine else 1.0
 
 
 def _interpreter_scale() -> float:
-    engine = settings.current()
+    engine = context.current()
     if engine is not None and engine.interpreter_time_scale is not None:
         return engine.interpreter_time_scale
     return _scale("time_scale")
