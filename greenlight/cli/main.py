@@ -163,12 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         if args.command == "local":
-            from greenlight.cli.local_run import command_local_run
+            from greenlight.cli.local import command_local_run
 
             return command_local_run(args)
         if args.command == "demo":
             from greenlight.cli.demo import run_demo
-            from greenlight.cli.local_run import check_hook_kind
+            from greenlight.cli.local import check_hook_kind
 
             check_hook_kind(args)
             return run_demo(
