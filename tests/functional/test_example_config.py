@@ -10,7 +10,7 @@ import botocore.session
 import pytest
 
 from greenlight.cli.main import main
-from greenlight.engine.user_resources import ALARM_STATES
+from greenlight.engine.standins.user_resources import ALARM_STATES
 from tests.conftest import ROOT
 from tests.support.servers import Behaviour, serve
 

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greenlight.engine import user_resources
 from greenlight.engine.balancer import tls as local_tls
 from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.run import process
 from greenlight.engine.run.executions import Run
 from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.standins import check_functions, layer_objects
+from greenlight.engine.standins import check_functions, layer_objects, user_resources
 from greenlight.project import Project
 
 if TYPE_CHECKING:
