@@ -43,7 +43,7 @@ def seeded_parameters(given: list[str], option: str = "--parameter") -> dict[str
 def alarm_states(given: list[str]) -> dict[str, str]:
     """`NAME[=STATE]` pairs: the CloudWatch alarms a config's `metrics.alarms` names, each in its state (OK when not
     given)."""
-    from greenlight.engine.user_resources import ALARM_STATES
+    from greenlight.engine.standins.user_resources import ALARM_STATES
 
     alarms = {}
     for pair in given:
