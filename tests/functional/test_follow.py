@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from greenlight.engine import LocalEngine
 from greenlight.engine.run.executions import follow
-from greenlight.engine.run.local_engine import LocalEngine
 from greenlight.project import Project
 
 pytestmark = pytest.mark.functional

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.samples.service import GOOD, SampleService
 from tests.conftest import ROOT
 from tests.support.quick_config import TIME_SCALE, quick_config

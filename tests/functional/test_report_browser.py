@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from greenlight.cli.report import write_local_run_page
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import BAD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config

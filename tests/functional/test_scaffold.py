@@ -28,7 +28,7 @@ LEFT_BEHIND = (".git", ".venv*", ".aws-sam", "__pycache__", ".*_cache", "*.egg-i
 RUN_WORKFLOW = """
 import json, sys
 from pathlib import Path
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import SampleService
 config = "metrics: {bake_seconds: 40, min_request_count: 5}"

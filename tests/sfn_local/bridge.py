@@ -22,9 +22,9 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from greenlight.engine import LocalEngine
 from greenlight.engine.balancer.loopback import LoopbackServer
 from greenlight.engine.run.botocore_models import shared_boto3_session
-from greenlight.engine.run.local_engine import LocalEngine
 from greenlight.engine.standins.codedeploy import REGION
 
 # Lambda Invoke (REST-JSON): POST /2015-03-31/functions/{FunctionName}/invocations

@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.standins.codedeploy import LocalDeployment
+from greenlight.engine import LocalDeployment, LocalEngine
 from greenlight.project import Project
 from tests.sfn_local.bridge import Bridge
 from tests.support.faults import FAULTS, Fault, FaultOutcome, run_fault

@@ -8,16 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.engine.standins.ecs_lambda_hook import execution_arn_of
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.local_engine import LocalEngine
-    from greenlight.engine.run.results import LocalRunResult
-    from greenlight.engine.standins.ecs import EcsDeployment
+    from greenlight.engine import EcsDeployment, LocalEngine, LocalRunResult
 
 Setup = Callable[["LocalEngine", "EcsDeployment", dict[str, Any]], None]
 # Each Standard-mode SDK call makes 3 attempts (common.aws.CLIENT_CONFIG): a hook call fails after 3 injected codes.

@@ -9,15 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
 from tests.support.ecs_faults import SDK_ATTEMPTS
 from tests.support.quick_config import TIME_SCALE, quick_config
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.local_engine import LocalEngine
-    from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine import LocalEngine, LocalRunResult
     from greenlight.engine.standins.ecs_pause_hook import PausePlay
 
 Setup = Callable[["LocalEngine", "PausePlay", dict[str, Any]], None]

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from greenlight.authoring.asl import TASK_TIMEOUT_MARGIN_S, title
 from greenlight.authoring.generate import function_timeout, registry
-from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalEngine, LocalRunOptions, run_local
 from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine import LocalEngine
 from greenlight.project import Project
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine import LocalEngine
 from greenlight.engine.standins.codedeploy import ACCOUNT
 
 pytestmark = pytest.mark.workflow

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine import LocalEngine, LocalRunResult
 from greenlight.engine.run.local_run import LocalRunError, LocalRunOptions, run_local
-from greenlight.engine.run.results import LocalRunResult
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, Release, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config

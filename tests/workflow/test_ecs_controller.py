@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from greenlight.cli.render import exit_code, render
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
-from greenlight.engine.run.results import LocalRunResult
+from greenlight.engine import LocalRunOptions, LocalRunResult, run_local
 from greenlight.engine.standins.ecs import TEST_HEADER
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
@@ -102,7 +101,7 @@ def test_a_request_without_the_test_condition_never_reaches_green(project: Proje
     """The emulated listener forwards only what the test rule selects: its gate is the rule as ELB describes it."""
     import http.client
 
-    from greenlight.engine.run.local_engine import LocalEngine
+    from greenlight.engine import LocalEngine
     from greenlight.engine.standins.ecs import create_ecs_deployment
 
     with serve() as (url, behaviour), LocalEngine(project) as engine:

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from greenlight.cli.render import exit_code, render
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.support.ecs_pause_faults import PAUSE_FAULTS, PauseFault, pause_markdown_table, run_pause_fault

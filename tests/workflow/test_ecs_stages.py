@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.engine.standins.ecs_lambda_hook import execution_arn_of
 from greenlight.engine.standins.ecs_payloads import Readings
 from greenlight.project import Project

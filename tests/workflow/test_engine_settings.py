@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from greenlight.engine import LocalEngine
 from greenlight.engine.run import context
 from greenlight.engine.run.context import EngineSettings, installed
-from greenlight.engine.run.local_engine import LocalEngine
 from greenlight.project import Project
 from tests.conftest import ROOT
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
-from greenlight.engine.run.results import LocalRunResult
+from greenlight.engine import LocalRunOptions, LocalRunResult, run_local
 from greenlight.project import Project
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.stock_service import stock_service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config

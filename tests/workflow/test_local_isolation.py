@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 
 from common.config import VALIDATIONS
+from greenlight.engine import LocalDeployment, LocalEngine, LocalRunOptions, run_local
 from greenlight.engine.guards import egress
-from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
-from greenlight.engine.standins.codedeploy import LocalDeployment
 from greenlight.project import Project
 from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port

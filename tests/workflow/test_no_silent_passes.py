@@ -11,8 +11,7 @@ import pytest
 import yaml
 
 from greenlight.cli.main import main
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
-from greenlight.engine.run.results import LocalRunResult
+from greenlight.engine import LocalRunOptions, LocalRunResult, run_local
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, Release, SampleService
 from tests.support.quick_config import TIME_SCALE, quick_config

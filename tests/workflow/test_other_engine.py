@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine import LocalEngine
 from greenlight.engine.run.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.project import Project
 from tests.sfn_local.bridge import Bridge

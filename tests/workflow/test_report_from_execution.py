@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli.main import main
-from greenlight.engine.run.local_engine import LocalEngine
+from greenlight.engine import LocalEngine
 from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, create_deployment
 from greenlight.project import Project
 from greenlight.samples.service import BAD, SampleService

@@ -18,9 +18,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from greenlight.cli.main import main
+from greenlight.engine import LocalEngine, LocalRunOptions, run_local
 from greenlight.engine.balancer.loopback import LoopbackServer
-from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
 from greenlight.project import Project
 from tests.support.quick_config import TIME_SCALE, quick_config
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
+from greenlight.engine import LocalRunOptions, run_local
 from greenlight.project import Project
 from tests.support.stock_service import stock_service
 

@@ -16,10 +16,7 @@ import pytest
 
 import greenlight.engine.run.local_run
 from greenlight.cli.main import main
-from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.run.local_run import LocalRunOptions, run_local
-from greenlight.engine.run.results import LocalRunResult
-from greenlight.engine.standins.codedeploy import LocalDeployment
+from greenlight.engine import LocalDeployment, LocalEngine, LocalRunOptions, LocalRunResult, run_local
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, Release, SampleService
 from tests.support.hostile import Hostile, hostile_service
