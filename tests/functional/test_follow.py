@@ -78,7 +78,7 @@ class UnstoppableClient:
 
 def test_an_execution_that_does_not_stop_is_reported_not_spun_on(monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN an execution past the run's deadline that a stop does not end (a short grace to keep the test quick)
-    monkeypatch.setattr("greenlight.engine.executions.STOP_GRACE_S", 0.5)
+    monkeypatch.setattr("greenlight.engine.run.executions.STOP_GRACE_S", 0.5)
     client, started = UnstoppableClient(), time.monotonic()
     # WHEN it is followed
     run = follow(client, "arn:aws:states:us-east-1:123456789012:execution:m:e", deadline_s=0.2, quiet_s=0.2)
