@@ -57,7 +57,7 @@ def execution_arn_of(engine: LocalEngine, deployment: EcsDeployment, step: int |
 
 
 class Follower:
-    """Reports the workflow's states as they run, while ECS waits between calls."""
+    """Passes the workflow's states on as they run, while ECS waits between calls."""
 
     def __init__(self, engine: LocalEngine, deployment: EcsDeployment, on_state: Any) -> None:
         self.engine, self.deployment, self.on_state = engine, deployment, on_state
@@ -68,12 +68,12 @@ class Follower:
         deadline = time.monotonic() + seconds
         while True:
             progress = changes()
-            self.report()
+            self.pass_on_new_states()
             if time.monotonic() >= deadline:
                 return
             wait_for_change(progress, min(QUIET_S, deadline - time.monotonic()))
 
-    def report(self) -> None:
+    def pass_on_new_states(self) -> None:
         arn = execution_arn_of(self.engine, self.deployment)
         if self.on_state is None or arn is None:
             return
@@ -95,7 +95,7 @@ def play_step(
         if answer.get("hookStatus") != "IN_PROGRESS":
             for _ in range(deployment.calls_after_final):
                 ask(engine, deployment, deployment.hook_event(answer.get("hookDetails")))
-            follower.report()
+            follower.pass_on_new_states()
             return answer
         if time.monotonic() > deadline:
             return None
