@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # What a test starts, read from its own source and its fixtures; each costs seconds, where the rest cost milliseconds.
 # A test that starts either without its marker fails (tests/support/costs.py), so these lists cannot fall behind.
-# `engine`: the embedded engine running the whole workflow (every test of tests/workflow/ does).
+# `engine`: the embedded engine running the whole workflow (every test marked `workflow` does).
 ENGINE_CALLS = (
     *("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault("),
     '"local", "run"',  # the CLI's main() in this process
@@ -104,7 +104,7 @@ def _costs(item: pytest.Item) -> set[str]:
     source = inspect.getsource(function) if function is not None else ""
     fixtures = set(getattr(item, "fixturenames", ()))
     costs = set()
-    if "tests/workflow/" in item.nodeid or any(c in source for c in ENGINE_CALLS) or fixtures & ENGINE_FIXTURES:
+    if item.get_closest_marker("workflow") or any(c in source for c in ENGINE_CALLS) or fixtures & ENGINE_FIXTURES:
         costs.add("engine")
     if any(c in source for c in TOOL_CALLS) or fixtures & TOOL_FIXTURES:
         costs.add("tool")

@@ -13,8 +13,8 @@ from common.limits import PLAN_BUDGET_BYTES
 from common.models import HookRequest
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 from prepare.app import prepare
+from tests.functions.common.test_config_layers import large_config
 from tests.support.aws import local_aws
-from tests.unit.test_config_layers import large_config
 
 pytestmark = pytest.mark.functional
 

@@ -12,9 +12,9 @@ from greenlight.cli.render import exit_code, render
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
+from tests.statemachines.test_ecs_controller import SERVICES, outcomes, run, service
 from tests.support.ecs_pause_faults import PAUSE_FAULTS, PauseFault, pause_markdown_table, run_pause_fault
 from tests.support.quick_config import TIME_SCALE, quick_config
-from tests.workflow.test_ecs_controller import SERVICES, outcomes, run, service
 
 pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 

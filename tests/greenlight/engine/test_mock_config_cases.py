@@ -16,8 +16,8 @@ from greenlight.engine.local_engine import STATE_MACHINE_NAME, LocalEngine
 from greenlight.engine.mock_config import case_names, read
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
+from tests.greenlight.engine.conftest import history
 from tests.support.mock_cases import EXPECTED, assert_case
-from tests.workflow.conftest import history
 
 pytestmark = pytest.mark.workflow
 

@@ -19,8 +19,8 @@ from common.bypass import parse
 from common.models import Bypass
 from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, SampleService
+from tests.functions.common.test_config_layers import large_config
 from tests.support.quick_config import quick_config
-from tests.unit.test_config_layers import large_config
 
 pytestmark = pytest.mark.functional
 

@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from finalize.app import Services, finalize
 from safety_net.app import report_failure
-from tests.functional.test_finalize import plan, result
+from tests.functions.finalize.test_finalize import plan, result
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
 pytestmark = pytest.mark.functional

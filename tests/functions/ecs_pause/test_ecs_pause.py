@@ -20,7 +20,7 @@ from common.settings import HookSettings
 from ecs_pause.app import start
 from finalize.app import CallbackError, Services, finalize
 from safety_net.app import last_resort, report_failure
-from tests.functional.test_finalize import emf_blobs, plan, result
+from tests.functions.finalize.test_finalize import emf_blobs, plan, result
 from tests.support.pause_ecs import DEPLOYMENT, HOOK_ID, SERVICE, RecordingEcs, guide_event, story_event
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 

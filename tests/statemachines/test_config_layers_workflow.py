@@ -12,8 +12,8 @@ from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
+from tests.functions.common.test_config_layers import large_config
 from tests.support.quick_config import QUICK, QUICK_RUN
-from tests.unit.test_config_layers import large_config
 
 pytestmark = pytest.mark.workflow
 

@@ -9,7 +9,7 @@ import pytest
 
 from common.config import MetricsConfig, SyntheticConfig
 from common.models import ValidationStatus
-from tests.functional.test_validate_metrics import GREEN, LB, NOW, PREPARED, cloudwatch, seed
+from tests.functions.validate_metrics.test_validate_metrics import GREEN, LB, NOW, PREPARED, cloudwatch, seed
 from validate_metrics.checks import check_metrics
 from validate_metrics.traffic import START_MARGIN_S, Traffic, of_synthetic
 

@@ -259,8 +259,8 @@ def _table_rows(markdown: str) -> int:
 
 
 def test_the_fault_count_the_docs_give_is_the_fault_matrix_s() -> None:
+    from tests.docs.test_architecture_doc import added_by_new_validation
     from tests.support.faults import FAULTS
-    from tests.unit.test_architecture_doc import added_by_new_validation
 
     matrix = (ROOT / "docs" / "fault-matrix.md").read_text()
     codedeploy, ecs, pause = (_table_rows(part) for part in re.split(r"^## ", matrix, flags=re.M))
