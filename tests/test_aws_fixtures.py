@@ -12,8 +12,6 @@ from tests.conftest import ROOT
 from tests.support.stubs import AWS_EVENTS, fixture_operation
 from tests.support.template import policy_statements, translated
 
-pytestmark = pytest.mark.unit
-
 FIXTURES = sorted(AWS_EVENTS.rglob("*.json"))
 # IAM's service prefix -> botocore's service name, for the services whose answers greenlight code reads.
 SERVICES = {

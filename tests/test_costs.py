@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.unit, pytest.mark.tool]  # it runs pytest in another process
+pytestmark = pytest.mark.tool  # it runs pytest in another process
 
 INNER = textwrap.dedent(
     """

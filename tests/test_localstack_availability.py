@@ -14,8 +14,6 @@ from tests.conftest import ROOT
 from tests.sfn_local import localstack_process
 from tests.sfn_local.conftest import without_localstack
 
-pytestmark = pytest.mark.unit
-
 
 def test_no_venv_is_unavailable_a_reason_to_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(localstack_process, "VENV", tmp_path / ".venv-localstack")

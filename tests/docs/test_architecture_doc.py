@@ -6,11 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-import pytest
-
 from tests.conftest import ROOT
-
-pytestmark = pytest.mark.unit
 
 DOC = ROOT / "docs" / "architecture.md"
 

@@ -7,11 +7,7 @@ import re
 import tomllib
 from importlib.metadata import version
 
-import pytest
-
 from tests.conftest import ROOT
-
-pytestmark = pytest.mark.unit
 
 # SHA-256 of the Apache License 2.0 text as apache.org publishes it (LICENSE-2.0.txt), appendix included.
 APACHE_2_0_SHA256 = "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30"

@@ -18,8 +18,6 @@ from greenlight.cli.main import _parser
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.functional
-
 SHELL_VARIABLES = {
     "$STACK": "greenlight",
     "$SM": "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation",

@@ -24,8 +24,6 @@ from prepare.discovery import discover
 from tests.conftest import ROOT
 from tests.support.aws import example_load_balancer, local_aws
 
-pytestmark = pytest.mark.functional
-
 EXAMPLE = ROOT / "examples" / "ecs-bluegreen"
 STACK = "shop"
 README = (EXAMPLE / "README.md").read_text()

@@ -24,8 +24,6 @@ from custom_checks.checks import request_for, run_check
 from greenlight.cli.sample_service import GOOD, Release, SampleService
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.functional
-
 EXAMPLE = ROOT / "examples" / "custom-checks"
 BROKEN = Release(version="v4-broken", error_ratio=1.0)
 

@@ -17,8 +17,6 @@ from prepare.ecs_discovery import discover_ecs
 from tests.conftest import ROOT
 from tests.support.aws import example_load_balancer, local_aws
 
-pytestmark = pytest.mark.functional
-
 EXAMPLE = ROOT / "examples" / "ecs-native"
 STACK, SERVICE = "shopnative", "web"
 ECS = "arn:aws:ecs:us-east-1:123456789012"

@@ -26,7 +26,7 @@ from tests.conftest import ROOT
 
 # Each walkthrough runs every aws and sam command through the CLIs' own parsers, one process each: a minute on a
 # quiet machine, several on a loaded one (the subprocess's own deadline, 300 s, bounds it).
-pytestmark = [pytest.mark.functional, pytest.mark.timeout(420)]
+pytestmark = pytest.mark.timeout(420)
 
 SAM_PYTHON = ROOT / ".venv-sam" / "bin" / "python"
 EXAMPLES = ["ecs-bluegreen", "ecs-native"]  # each walkthrough starts at the repo root

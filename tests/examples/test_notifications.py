@@ -14,8 +14,6 @@ from common.notifications import OutageAllowedDetail, verdict_detail
 from greenlight.engine.project import load_template
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.functional
-
 EXAMPLE = ROOT / "examples" / "notifications" / "template.yaml"
 TRICKY_REASON = 'synthetic failed: expected "ok" in\nbody \\ got <html>'
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import get_args
 
-import pytest
-
 from common.models import Verdict
 from common.outcomes import HookStatus
 from greenlight.engine.conformance import operation_model, service_model
@@ -19,8 +17,6 @@ from greenlight.engine.project import Project
 from prepare import discovery
 from validate_health.checks import HEALTHY
 from validate_metrics.alarms import ALARM_LISTS, ALARM_TYPES, IN_ALARM
-
-pytestmark = pytest.mark.unit
 
 
 def enum(service: str, shape: str) -> list[str]:

@@ -25,8 +25,6 @@ from tests.support.servers import serve
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 from validate_health.checks import check_health
 
-pytestmark = pytest.mark.functional
-
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 GREEN = TargetGroup(
     name="shop-green",

@@ -26,8 +26,6 @@ from validate_synthetic.charts import MAX_DISTINCT_FAILURES, distinct_failures, 
 from validate_synthetic.checks import judge
 from validate_synthetic.traffic import Sample
 
-pytestmark = pytest.mark.functional
-
 LB = "app/svc/50dc6c495c0c9188"
 GREEN = TargetGroup(name="svc-green", dimension="targetgroup/svc-green/1", load_balancer_dimension=LB)
 BLUE = TargetGroup(name="svc-blue", dimension="targetgroup/svc-blue/2", load_balancer_dimension=LB)

@@ -18,8 +18,6 @@ from tests.support.hostile import REDOS_BAIT, Hostile, hostile_service
 from validate_health.checks import check_health
 from validate_synthetic.checks import check_synthetic
 
-pytestmark = pytest.mark.functional
-
 GREEN = TargetGroup(name="svc-green", arn="arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/svc-green/1")
 KINDS = {
     "gigabyte": "body over 1 MiB",

@@ -11,7 +11,7 @@ from greenlight.engine.project import Project
 from greenlight.engine.results import LocalRunResult
 from tests.support.quick_config import QUICK_RUN, quick_config
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 SLOWER = Release(version="v2-slower", slow_ratio=1.0, slow_seconds=0.1)  # healthy, well under every limit
 COMPARING = quick_config(

@@ -15,7 +15,7 @@ from greenlight.engine.results import LocalRunResult
 from tests.functions.common.test_config_layers import large_config
 from tests.support.quick_config import QUICK, QUICK_RUN
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 GROUP = "/greenlight/sample-service/sample-service-dg"
 OBJECT = "s3://orders-configs/orders-dg.yaml"

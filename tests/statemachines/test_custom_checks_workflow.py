@@ -17,7 +17,7 @@ from greenlight.engine.results import LocalRunResult
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, serve
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 FUNCTIONS = "tests.support.check_functions"
 

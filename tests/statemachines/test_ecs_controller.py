@@ -21,7 +21,7 @@ from greenlight.engine.results import LocalRunResult
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import Behaviour, closed_port, serve
 
-pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
+pytestmark = [pytest.mark.engine, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 
 SERVICES = {
     "healthy": None,

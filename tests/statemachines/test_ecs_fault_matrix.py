@@ -8,7 +8,7 @@ from greenlight.engine.project import Project
 from tests.conftest import ROOT
 from tests.support.ecs_faults import ECS_FAULTS, EcsFault, ecs_markdown_table, run_ecs_fault
 
-pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
+pytestmark = [pytest.mark.engine, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 
 MOTO_STOP_NOISE = pytest.mark.filterwarnings(
     "ignore:Exception in thread BranchWorker:pytest.PytestUnhandledThreadExceptionWarning"

@@ -16,7 +16,7 @@ from tests.statemachines.test_ecs_controller import SERVICES, outcomes, run, ser
 from tests.support.ecs_pause_faults import PAUSE_FAULTS, PauseFault, pause_markdown_table, run_pause_fault
 from tests.support.quick_config import TIME_SCALE, quick_config
 
-pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
+pytestmark = [pytest.mark.engine, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 
 MOTO_STOP_NOISE = pytest.mark.filterwarnings(
     "ignore:Exception in thread BranchWorker:pytest.PytestUnhandledThreadExceptionWarning"

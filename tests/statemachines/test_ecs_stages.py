@@ -21,7 +21,7 @@ from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.support.quick_config import TIME_SCALE, quick_config
 
-pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
+pytestmark = [pytest.mark.engine, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 
 WITH_GREEN = [
     "POST_SCALE_UP",

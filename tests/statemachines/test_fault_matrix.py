@@ -11,7 +11,7 @@ from greenlight.engine.project import Project
 from tests.conftest import ROOT
 from tests.support.faults import FAULTS, Fault, markdown_table, run_fault
 
-pytestmark = [pytest.mark.workflow, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
+pytestmark = [pytest.mark.engine, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 
 
 # Stopping an execution mid-Wait makes moto's own branch thread raise (its interpreter, not greenlight's code).

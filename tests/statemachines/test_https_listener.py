@@ -11,7 +11,7 @@ from greenlight.engine.results import LocalRunResult
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.stock_service import stock_service
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 DOMAIN = "orders.example.test"
 

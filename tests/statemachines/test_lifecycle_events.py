@@ -9,7 +9,7 @@ from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.support.quick_config import QUICK_RUN, quick_config
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 
 def run_at(project: Project, event: str, config_text: str) -> tuple[str, dict[str, str], list[str]]:

@@ -18,7 +18,7 @@ from greenlight.engine.results import LocalRunResult
 from tests.support.quick_config import TIME_SCALE, quick_config
 from tests.support.servers import closed_port
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 # One endpoint answers 10 % of its requests after 1.5 s; the other is fast.
 ORDERS_TAIL = Release(version="v4-orders-tail", slow_ratio=0.1, slow_seconds=1.5, slow_path="/api/orders")

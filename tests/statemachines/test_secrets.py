@@ -24,7 +24,7 @@ from greenlight.engine.loopback import LoopbackServer
 from greenlight.engine.project import Project
 from tests.support.quick_config import TIME_SCALE, quick_config
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 # Both quote kinds (repr then escapes one of them), a slash, plus and equals (percent-encoding changes them).
 SECRET = "Zq'x\"K7v/+=Wm9Lp"

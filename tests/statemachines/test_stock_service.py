@@ -13,7 +13,7 @@ from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.support.stock_service import stock_service
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 USER_CONFIG = """
 health: {path: /health}

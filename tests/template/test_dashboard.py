@@ -24,8 +24,6 @@ from tests.conftest import load_event
 from tests.support.pause_ecs import RecordingEcs, story_event
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
-pytestmark = pytest.mark.functional
-
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:ValidationStateMachine-abc"
 SUBSTITUTIONS = {
     "${AWS::Region}": "us-east-1",

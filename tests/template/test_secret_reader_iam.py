@@ -15,8 +15,6 @@ from greenlight.engine import iam
 from greenlight.engine.project import Project, rendered
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit
-
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 SYNTHETIC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stack-ValidateSyntheticFunctionRole-ABC"
 CHECKS_ROLE = f"arn:aws:iam::{ACCOUNT}:role/stack-CustomChecksFunctionRole-DEF"  # webhook headers read secrets too

@@ -14,8 +14,6 @@ from greenlight.engine.project import Project
 from tests.conftest import ROOT
 from tests.support.template import policy_statements, translated, wildcard_actions
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.fixture(scope="module")
 def resources() -> dict[str, Any]:

@@ -10,8 +10,6 @@ from common.aws_errors import ON_AWS_SIDE_STATUS, SERVICE_FAULT_CODES, THROTTLIN
 from greenlight.engine.conformance import check_error
 from tests.conftest import client_error
 
-pytestmark = pytest.mark.unit
-
 
 def test_the_codes_cover_what_botocore_retries_as_throttling_or_transient() -> None:
     assert set(ThrottledRetryableChecker._THROTTLED_ERROR_CODES) <= THROTTLING_CODES

@@ -10,8 +10,6 @@ import pytest
 from common.bypass import MAX_DURATION, describe, document, parameter_names, parse
 from common.models import Bypass, IgnoredBypass
 
-pytestmark = pytest.mark.unit
-
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 NAME = "/greenlight/bypass/orders/orders-dg"
 

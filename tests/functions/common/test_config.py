@@ -9,8 +9,6 @@ import pytest
 from common.config import ConfigError, GreenlightConfig, json_schema, merge, parse_document, validate
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit
-
 
 def test_defaults_validate_with_nothing_set() -> None:
     config = validate({}, "defaults")

@@ -9,8 +9,6 @@ import pytest
 from common.config import ConfigError, validate
 from common.config_checks import MAX_CHECKS
 
-pytestmark = pytest.mark.unit
-
 
 def webhook(**settings: Any) -> dict[str, Any]:
     return {"name": "smoke", "url": "https://checks.orders.example.com/smoke", **settings}

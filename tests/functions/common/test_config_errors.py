@@ -9,8 +9,6 @@ import pytest
 
 from common.config import ConfigError, dump, validate
 
-pytestmark = pytest.mark.unit
-
 
 def refusal(document: dict[str, Any]) -> str:
     with pytest.raises(ConfigError) as error:

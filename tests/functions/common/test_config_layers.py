@@ -16,8 +16,6 @@ from common.config_sources import effective, read_layers
 from common.config_text import MAX_LAYER_BYTES
 from tests.support.stubs import aws_response, stubbed
 
-pytestmark = pytest.mark.unit
-
 BUCKET, APPLICATION = "orders-greenlight-configs", "abc1234"
 POINTER = f"s3://{BUCKET}/orders/orders-dg.yaml"
 

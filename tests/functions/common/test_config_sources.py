@@ -8,8 +8,6 @@ from common.config import ConfigError
 from common.config_sources import DEFAULTS, Layer, effective, label, layered, read_layers
 from tests.support.stubs import aws_response, stubbed
 
-pytestmark = pytest.mark.unit
-
 DEFAULT = Layer(
     "ssm:/greenlight/default", "health: {path: /healthz, interval_seconds: 5}\nsynthetic: {requests: [{path: /a}]}\n"
 )

@@ -26,8 +26,6 @@ from tests.conftest import ROOT
 from tests.support.bad_configs import BAD_CONFIGS, alias_bomb
 from validate_synthetic.traffic import prepare_requests
 
-pytestmark = pytest.mark.unit
-
 
 def refusal(data: bytes) -> str:
     with pytest.raises(ConfigError) as error:

@@ -11,8 +11,6 @@ from common import clock
 from common.events import ATTEMPTS, VERDICT, put_event
 from tests.support.stubs import aws_response, stubbed
 
-pytestmark = pytest.mark.functional
-
 DETAIL = json.dumps({"verdict": "Failed"})
 ENTRY = {"Source": "greenlight", "DetailType": VERDICT, "Detail": DETAIL, "Resources": []}
 

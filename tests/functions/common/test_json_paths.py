@@ -8,8 +8,6 @@ from pydantic import ValidationError
 from common.config import GreenlightConfig
 from common.json_paths import MISSING, JsonPathError, json_path, normalise
 
-pytestmark = pytest.mark.unit
-
 BODY = {"items": [{"status": "ok", "tags": ["a", "b"]}], "meta": {"count:total": 3}}
 
 

@@ -9,8 +9,6 @@ import pytest
 from common import lifecycle
 from common.config import ConfigError, validate
 
-pytestmark = pytest.mark.unit
-
 EVENTS = list(lifecycle.STAGES)
 ROUTED = ["AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]
 

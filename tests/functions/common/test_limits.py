@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from common.config_checks import MAX_CHECKS
 from common.limits import (
     CHARTS_BUDGET_BYTES,
@@ -22,8 +20,6 @@ from common.limits import (
 )
 from common.models import ValidationStatus
 from common.validation import Outcome, run
-
-pytestmark = pytest.mark.unit
 
 
 def huge_outcome() -> Outcome:

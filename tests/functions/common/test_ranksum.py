@@ -8,8 +8,6 @@ import pytest
 
 from common.ranksum import mann_whitney, percentile
 
-pytestmark = pytest.mark.unit
-
 
 def test_scipys_documented_example() -> None:
     # scipy's mannwhitneyu docs: males [19, 22, 16, 29, 24], females [20, 11, 17, 12], asymptotic method

@@ -12,8 +12,6 @@ from common.models import ValidationStatus
 from common.redact import MARK, Redactor, ShortSecretError
 from common.validation import Outcome, run
 
-pytestmark = pytest.mark.unit
-
 SECRET = 'Bearer s3cr3t/"quoted"+\\back'
 
 

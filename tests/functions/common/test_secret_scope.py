@@ -9,8 +9,6 @@ from common.config import SecretRef
 from common.config_sources import Layer, effective
 from common.secret_scope import Namespaces, SecretScopeError, grant, refusal
 
-pytestmark = pytest.mark.unit
-
 SPACES = Namespaces("/greenlight", "greenlight/")
 ORDERS = ("orders", "orders-dg")
 DEFAULT, GROUP = "ssm:/greenlight/default", "ssm:/greenlight/orders/orders-dg"

@@ -32,8 +32,6 @@ from tests.support.vectors import METADATA_V4, VECTORS
 from validate_synthetic import traffic
 from validate_synthetic.traffic import PreparedRequest, prepare_requests, run_traffic
 
-pytestmark = pytest.mark.unit
-
 PARAMS = [pytest.param(vector, id=name) for name, vector in VECTORS.items()]
 
 

@@ -12,8 +12,6 @@ from scipy import special, stats
 
 from common.tailtest import betainc, order_statistic_distribution, rank, ratio_lower_bound, tail_ratios
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.mark.parametrize(
     ("a", "b", "x"),

@@ -10,8 +10,6 @@ from common.config import InconclusivePolicy
 from common.models import ValidationResult, ValidationStatus, Verdict
 from common.verdict import decide
 
-pytestmark = pytest.mark.unit
-
 STATUSES = list(ValidationStatus)
 
 

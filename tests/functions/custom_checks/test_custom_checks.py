@@ -23,8 +23,6 @@ from tests.support.hostile import Hostile, hostile_service
 from tests.support.servers import Behaviour, closed_port, serve
 from tests.support.stubs import stubbed
 
-pytestmark = pytest.mark.functional
-
 SECRET = "hook-token-4f9a2c"
 
 

@@ -21,8 +21,6 @@ from ecs_hook.workflow import MAX_START_ATTEMPTS, Workflow
 from tests.conftest import load_event
 from tests.support.stubs import aws_response, stubbed
 
-pytestmark = pytest.mark.functional
-
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 ALIAS = STATE_MACHINE + ":live"
 STATUSES = {"SUCCEEDED", "FAILED", "IN_PROGRESS"}

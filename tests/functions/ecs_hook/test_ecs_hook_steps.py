@@ -27,8 +27,6 @@ from greenlight.engine.conformance import check, hook_event_problems
 from tests.conftest import EVENTS, client_error
 from tests.support.stubs import RecordingEvents, aws_response, stubbed
 
-pytestmark = pytest.mark.functional
-
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 STAGES = list(ECS_STAGES)  # botocore's DeploymentLifecycleHookStage, in order (pinned in test_ecs_payloads)
 

@@ -24,8 +24,6 @@ from tests.functions.finalize.test_finalize import emf_blobs, plan, result
 from tests.support.pause_ecs import DEPLOYMENT, HOOK_ID, SERVICE, RecordingEcs, guide_event, story_event
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 
-pytestmark = pytest.mark.functional
-
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation:live"
 EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:greenlight-1"
 REQUEST = {

@@ -16,8 +16,6 @@ from tests.conftest import ROOT
 from tests.support.pause_ecs import guide_event
 from tests.support.template import translated
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.fixture(scope="module")
 def resources() -> dict[str, Any]:

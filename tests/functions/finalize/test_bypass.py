@@ -15,8 +15,6 @@ from common.models import ValidationResult, ValidationStatus
 from finalize.app import Services, finalize
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
-pytestmark = pytest.mark.functional
-
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 GROUP, ALL = "/greenlight/bypass/app/dg", "/greenlight/bypass/all"
 REQUEST = {"deployment_id": "d-1", "lifecycle_event_hook_execution_id": "hook-1"}

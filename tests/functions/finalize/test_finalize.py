@@ -16,8 +16,6 @@ from safety_net.app import report_failure
 from tests.conftest import load_event
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, aws_response, stubbed
 
-pytestmark = pytest.mark.functional
-
 REQUEST = {"deployment_id": "d-1", "lifecycle_event_hook_execution_id": "hook-1"}
 EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:greenlight-validation:greenlight-1"
 

@@ -15,8 +15,6 @@ from safety_net.app import report_failure
 from tests.functions.finalize.test_finalize import plan, result
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
-pytestmark = pytest.mark.functional
-
 DEPLOYMENT = "arn:aws:ecs:us-east-1:123456789012:service-deployment/shop-cluster/shop/ejGvqq2ilnbKT9qj0vLJe"
 REQUEST = {
     "deployment_id": DEPLOYMENT,

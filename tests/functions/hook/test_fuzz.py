@@ -16,8 +16,6 @@ from common.config import ConfigError, GreenlightConfig, dump, parse_document, v
 from greenlight.engine.conformance import check
 from tests.support.stubs import RecordingCodeDeploy
 
-pytestmark = pytest.mark.unit
-
 EXAMPLES = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 OUTCOMES = {"started", "already-started", "ignored", "start-failed:reported", "start-failed:already-completed"}
 json_values = st.recursive(

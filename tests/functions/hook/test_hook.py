@@ -21,8 +21,6 @@ from tests.conftest import ROOT, load_event
 from tests.support.aws import bare_deployment, callbacks, local_aws
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 
-pytestmark = pytest.mark.functional
-
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
 

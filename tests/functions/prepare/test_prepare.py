@@ -17,8 +17,6 @@ from prepare.discovery import discover
 from tests.support.aws import local_aws
 from tests.support.stubs import stubbed
 
-pytestmark = pytest.mark.functional
-
 PREFIX = "/greenlight"
 
 

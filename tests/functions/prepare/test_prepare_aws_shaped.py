@@ -16,8 +16,6 @@ from prepare.app import prepare
 from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.stubs import aws_response, stubbed
 
-pytestmark = pytest.mark.functional
-
 PREFIX = "/greenlight"
 DEPLOYMENT = "d-SHOP12345"
 GROUP = aws_response("codedeploy/GetDeploymentGroup")["deploymentGroupInfo"]

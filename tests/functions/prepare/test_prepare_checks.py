@@ -16,8 +16,6 @@ from prepare.app import prepare
 from tests.functions.common.test_config_layers import large_config
 from tests.support.aws import local_aws
 
-pytestmark = pytest.mark.functional
-
 PREFIX, BUCKET = "/greenlight", "orders-greenlight-configs"
 GROUP_LAYER = f"{PREFIX}/{APPLICATION}/{DEPLOYMENT_GROUP}"
 

@@ -21,7 +21,6 @@ from prepare.ecs_rules import listener_of, path_problem, request_for
 from tests.conftest import load_event
 from tests.support.stubs import aws_response, stubbed
 
-pytestmark = pytest.mark.functional
 CORE = ("health", "synthetic", "metrics")  # the validations these tests are about (one added later has its own)
 
 DEPLOYMENTS = aws_response("ecs/DescribeServiceDeployments")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import botocore.session
-import pytest
 
 from validate_health.checks import REASON_MEANINGS, describe_target
-
-pytestmark = pytest.mark.unit
 
 
 def test_every_explained_code_is_one_elbv2_can_send() -> None:

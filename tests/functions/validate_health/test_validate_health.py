@@ -14,8 +14,6 @@ from greenlight.engine.conformance import check
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_health.checks import check_health
 
-pytestmark = pytest.mark.functional
-
 GREEN = TargetGroup(
     name="svc-green", arn="arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/svc-green/1", desired_count=2
 )

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from common.config import MetricsConfig, SyntheticConfig
 from common.models import ValidationStatus
 from tests.functions.validate_metrics.test_validate_metrics import GREEN, LB, NOW, PREPARED, cloudwatch, seed
 from validate_metrics.checks import check_metrics
 from validate_metrics.traffic import START_MARGIN_S, Traffic, of_synthetic
 
-pytestmark = pytest.mark.functional
 __all__ = ["cloudwatch"]  # the fixture, shared with test_validate_metrics
 
 

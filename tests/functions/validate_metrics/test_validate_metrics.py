@@ -18,8 +18,6 @@ from validate_metrics.alarms import alarm_checks
 from validate_metrics.checks import check_metrics
 from validate_metrics.queries import builtin_queries, window
 
-pytestmark = pytest.mark.functional
-
 LB = "app/svc/50dc6c495c0c9188"
 GREEN = TargetGroup(name="svc-green", dimension="targetgroup/svc-green/1", load_balancer_dimension=LB)
 BLUE = TargetGroup(name="svc-blue", dimension="targetgroup/svc-blue/2", load_balancer_dimension=LB)

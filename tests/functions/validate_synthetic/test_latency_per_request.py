@@ -3,14 +3,10 @@ the overall figures say; slow answers are judged apart from the error budget."""
 
 from __future__ import annotations
 
-import pytest
-
 from common.config import Expectation, SyntheticConfig
 from common.models import ValidationStatus
 from validate_synthetic.checks import judge
 from validate_synthetic.traffic import Sample
-
-pytestmark = pytest.mark.unit
 
 
 def answers(request: str, count: int, latency_ms: float, budget: float | None = None) -> list[Sample]:

@@ -13,8 +13,6 @@ from common.models import ValidationStatus
 from validate_synthetic.baseline import compare
 from validate_synthetic.traffic import Sample
 
-pytestmark = pytest.mark.unit
-
 
 def answers(request: str, count: int, tail_share: float, tail_ms: float, seed: int) -> list[Sample]:
     rng = random.Random(seed)

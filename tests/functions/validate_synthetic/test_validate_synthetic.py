@@ -14,8 +14,6 @@ from tests.support.servers import Behaviour, closed_port, serve
 from validate_synthetic.checks import check_synthetic, percentile
 from validate_synthetic.traffic import prepare_requests
 
-pytestmark = pytest.mark.functional
-
 SECRET = "s3cr3t-token-value"
 
 

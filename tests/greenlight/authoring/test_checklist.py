@@ -17,8 +17,6 @@ from greenlight.authoring.checklist import problems, validator_names
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit
-
 
 def test_the_project_checklist_is_complete(project: Project) -> None:
     assert {"health", "metrics", "synthetic"} <= set(validator_names(project))

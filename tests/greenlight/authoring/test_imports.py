@@ -15,8 +15,6 @@ import greenlight
 from greenlight.authoring.packages import function_packages, import_problems
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit
-
 PACKAGES = ["greenlight", *function_packages(ROOT / "functions")]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

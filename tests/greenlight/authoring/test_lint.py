@@ -15,8 +15,6 @@ from greenlight.authoring.lint import cfn_lint_problems, check, definition_for_l
 from greenlight.engine.project import Project
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit
-
 
 @pytest.fixture(scope="module")
 def definition(project: Project) -> dict[str, Any]:

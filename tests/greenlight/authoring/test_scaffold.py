@@ -20,8 +20,6 @@ from greenlight.authoring.asl import parse_definition
 from greenlight.cli.main import main
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.functional
-
 # Names of their own: `make scaffold-check` runs this suite on a copy that has smoke_login and tls_expiry.
 NEW = ("login_flow", "cert_expiry")
 LEFT_BEHIND = (".git", ".venv*", ".aws-sam", "__pycache__", ".*_cache", "*.egg-info", "node_modules", "build", "dist")

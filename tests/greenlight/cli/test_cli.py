@@ -16,8 +16,6 @@ from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port
 
-pytestmark = pytest.mark.functional
-
 
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:

@@ -12,8 +12,6 @@ from greenlight.cli.sample_service import BAD, GOOD, Release, SampleService
 from tests.conftest import ROOT
 from tests.support.quick_config import quick_config
 
-pytestmark = pytest.mark.functional
-
 
 @pytest.mark.parametrize(("release", "code", "status"), [(GOOD, 0, "SUCCEEDED"), (BAD, 1, "FAILED")])
 def test_the_json_report_carries_the_final_hook_status(

@@ -22,8 +22,6 @@ from greenlight.cli.sample_service import BAD, SampleService
 from tests.functions.common.test_config_layers import large_config
 from tests.support.quick_config import quick_config
 
-pytestmark = pytest.mark.functional
-
 GROUP = "/greenlight/bypass/orders/orders-dg"
 
 

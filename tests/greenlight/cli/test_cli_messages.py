@@ -13,8 +13,6 @@ import pytest
 from greenlight.cli.main import main
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.functional
-
 NO_AWS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
 
 

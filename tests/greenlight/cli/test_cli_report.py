@@ -11,8 +11,6 @@ from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, SampleService
 from tests.support.quick_config import quick_config
 
-pytestmark = pytest.mark.functional
-
 
 def test_local_run_writes_the_page_and_report_renders_it_again_from_the_saved_json(
     capsys: pytest.CaptureFixture[str], tmp_path: Path

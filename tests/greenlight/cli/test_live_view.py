@@ -14,8 +14,6 @@ from rich.console import Console
 from greenlight.cli.live import LiveView, steps_of
 from greenlight.engine.project import Project
 
-pytestmark = pytest.mark.unit
-
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 

@@ -10,8 +10,6 @@ from common.models import ValidationResult, ValidationStatus, Verdict, VerdictRe
 from greenlight.cli.render import render, request_lines
 from greenlight.engine.results import ExecutionSummary, LocalRunResult
 
-pytestmark = pytest.mark.unit
-
 
 def result(echoed: str) -> LocalRunResult:
     """A run whose synthetic check quotes what the service put in a JSON field."""

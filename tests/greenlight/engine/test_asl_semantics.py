@@ -13,7 +13,7 @@ import pytest
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.standin import ACCOUNT
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/greenlight-local"
 

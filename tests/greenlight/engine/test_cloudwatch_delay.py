@@ -14,8 +14,6 @@ from greenlight.engine import patches
 from greenlight.engine.settings import EngineSettings, installed
 from tests.support.metric_sums import sums
 
-pytestmark = pytest.mark.functional
-
 DIMENSIONS = [{"Name": "TargetGroup", "Value": "targetgroup/g/1"}]
 
 

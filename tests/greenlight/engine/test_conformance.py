@@ -16,8 +16,6 @@ from greenlight.engine.conformance import (
     problems,
 )
 
-pytestmark = pytest.mark.unit
-
 
 def ecs_target(**task_set: Any) -> dict[str, Any]:
     green = {"identifer": "ecs-svc/1", "taskSetLabel": "Green", "targetGroup": {"name": "tg-green"}} | task_set

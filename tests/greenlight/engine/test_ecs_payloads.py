@@ -13,8 +13,6 @@ from greenlight.engine.conformance import hook_event_problems
 from greenlight.engine.ecs_payloads import Readings, hook_event, production_steps, weights
 from tests.conftest import EVENTS
 
-pytestmark = pytest.mark.unit
-
 STAGES = list(ECS_STAGES)  # botocore's DeploymentLifecycleHookStage, in order (pinned in test_ecs_payloads)
 
 

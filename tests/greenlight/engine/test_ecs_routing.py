@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 from greenlight.engine.ecs_routing import rule_matches
 from prepare.ecs_rules import concrete, request_for
 
-pytestmark = pytest.mark.unit
-
 HOST = {"Field": "host-header", "HostHeaderConfig": {"Values": ["shop-test.*.example.com"]}}
 HEADER = {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Test", "Values": ["on", "yes"]}}
 QUERY = {"Field": "query-string", "QueryStringConfig": {"Values": [{"Key": "canary", "Value": "1"}]}}

@@ -10,7 +10,7 @@ from greenlight.engine.project import Project
 from greenlight.engine.settings import EngineSettings, installed
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 MOCK_CONFIG = ROOT / "tests" / "MockConfigFile.json"
 

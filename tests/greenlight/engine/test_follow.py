@@ -7,13 +7,9 @@ import json
 import time
 from typing import Any
 
-import pytest
-
 from greenlight.engine.executions import follow
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
-
-pytestmark = pytest.mark.functional
 
 WAIT_S = 1.0
 DEFINITION = {

@@ -13,7 +13,6 @@ import string
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,8 +21,6 @@ from common.config_sources import Layer
 from greenlight.engine.local_run import LocalRunError, checked_config, read_config
 from tests.support.bad_configs import alias_bomb
 from tests.support.vectors import VECTORS
-
-pytestmark = pytest.mark.unit
 
 EXAMPLES = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # A case is the file and what its refusal must name ("a|b": either).

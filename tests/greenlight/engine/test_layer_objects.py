@@ -9,8 +9,6 @@ import pytest
 from greenlight.engine.layer_objects import APPLICATION_ID, LayerObjectError, stack_parameters
 from greenlight.engine.project import Project
 
-pytestmark = pytest.mark.unit
-
 
 def test_an_appconfig_application_given_by_name_is_refused_as_the_stack_would_refuse_it() -> None:
     # On AWS ConfigAppConfigApplicationId takes an ID only, and Prepare refuses a pointer naming another: a local

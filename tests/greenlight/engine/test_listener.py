@@ -18,8 +18,6 @@ from tests.support.hostile import Hostile, hostile_service
 from tests.support.metric_sums import sums as metric_sums
 from tests.support.servers import Behaviour, closed_port, serve
 
-pytestmark = pytest.mark.functional
-
 GROUP = [{"Name": "TargetGroup", "Value": "targetgroup/g/1"}, {"Name": "LoadBalancer", "Value": "app/lb/2"}]
 
 

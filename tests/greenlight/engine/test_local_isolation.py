@@ -18,7 +18,7 @@ from greenlight.engine.standin import LocalDeployment
 from tests.support.quick_config import quick_config
 from tests.support.servers import closed_port
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 NOTHING_PLANNED = {name: {"enabled": False} for name in VALIDATIONS}
 

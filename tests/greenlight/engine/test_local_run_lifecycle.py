@@ -20,8 +20,6 @@ from greenlight.engine.local_run import LocalRunOptions, run_local
 from tests.conftest import ROOT
 from tests.support.quick_config import TIME_SCALE, quick_config
 
-pytestmark = pytest.mark.functional
-
 # Long enough that Ctrl-C lands while the synthetic check is sending.
 LONG_TRAFFIC = {"duration_seconds": 30, "total_requests": 100_000, "concurrency": 4, "request_timeout_seconds": 1}
 DEFAULT_SIGINT = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)"

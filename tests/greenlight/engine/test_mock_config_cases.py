@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 from tests.greenlight.engine.conftest import history
 from tests.support.mock_cases import EXPECTED, assert_case
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 MOCK_CONFIG = ROOT / "tests" / "MockConfigFile.json"
 

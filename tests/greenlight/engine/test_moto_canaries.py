@@ -16,8 +16,6 @@ from moto.stepfunctions.parser.mocking.mock_config import load_mock_test_case_fo
 
 from greenlight.engine.patches.originals import ORIGINALS, PINNED_MOTO
 
-pytestmark = pytest.mark.unit
-
 
 def test_moto_is_the_pinned_version() -> None:
     assert version("moto") == PINNED_MOTO

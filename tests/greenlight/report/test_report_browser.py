@@ -22,8 +22,6 @@ from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.support.quick_config import QUICK_RUN, quick_config
 
-pytestmark = pytest.mark.functional
-
 # As Debian's chromium runs headless on a machine with no network: nothing reaches out at start.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -14,7 +14,7 @@ from greenlight.engine.project import Project
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, create_deployment
 from tests.support.quick_config import TIME_SCALE, quick_config
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 
 def test_the_page_of_an_execution_read_by_its_arn(
