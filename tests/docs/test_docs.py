@@ -1,7 +1,8 @@
 """What the docs show is real. In README.md, docs/*.md and bench/README.md: every `make` target exists in the Makefile
 (as `make -n -p` reads it); every `greenlight` command parses with greenlight's own parser (nothing runs); every
-`python -m` module, script and `pytest` file exists, with the options shown; every greenlight config shown validates;
-every relative link reaches a file and, for `#anchor`, a heading there; and the fault count is the fault matrix's."""
+`python -m` module, script and `pytest` file exists, with the options shown (a pytest `-m` naming only markers that
+pyproject.toml declares); every greenlight config shown validates; every relative link reaches a file and, for
+`#anchor`, a heading there; and the fault count is the fault matrix's."""
 
 from __future__ import annotations
 
@@ -9,17 +10,14 @@ import argparse
 import re
 import shlex
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-import pytest
-
 from greenlight.cli.errors import UsageError
 from greenlight.cli.main import _parser
 from tests.conftest import ROOT
-
-pytestmark = pytest.mark.functional
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "bench" / "README.md"]
 PROGRAMS = ("make", "greenlight", "python", "python3", "pytest")
@@ -157,9 +155,18 @@ def _module_source(module: str) -> str:
     return (origin.parent / "__main__.py" if origin.name == "__init__.py" else origin).read_text()
 
 
+PYTEST = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+MARKERS = {marker.split(":", 1)[0] for marker in PYTEST["markers"]}
+
+
 def _missing_tests(command: Shown, arguments: list[str]) -> list[str]:
-    paths = [word.split("::")[0] for word in arguments if word.startswith("tests/")]
-    return [f"{command.page}: `{command.text}`: no {path}" for path in paths if not (ROOT / path).exists()]
+    """Test paths that do not exist (selected or `--ignore`d); markers a `-m` expression names but pytest has not."""
+    named = [word.removeprefix("--ignore=") for word in arguments]
+    paths = [word.split("::")[0] for word in named if word.startswith("tests/")]
+    problems = [f"{command.page}: `{command.text}`: no {path}" for path in paths if not (ROOT / path).exists()]
+    expressions = [arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word == "-m"]
+    markers = {word for e in expressions for word in re.findall(r"\w+", e)} - {"and", "or", "not"}
+    return problems + [f"{command.page}: `{command.text}`: no marker {m}" for m in sorted(markers - MARKERS)]
 
 
 def test_every_pytest_command_shown_names_real_tests() -> None:
@@ -167,6 +174,14 @@ def test_every_pytest_command_shown_names_real_tests() -> None:
     assert shown
     problems = [problem for s in shown for problem in _missing_tests(s, s.words()[1:])]
     assert not problems, "\n".join(problems)
+
+
+def test_a_pytest_command_naming_a_folder_or_marker_that_is_gone_is_refused() -> None:
+    shown = Shown("page.md", 'pytest -m "unit and not engine" tests/unit --ignore=tests/sfn_local', whole=True)
+    assert [problem.split(": ")[-1] for problem in _missing_tests(shown, shown.words()[1:])] == [
+        "no tests/unit",
+        "no marker unit",
+    ]
 
 
 def test_every_python_command_shown_names_a_real_module_or_script_and_its_options() -> None:

@@ -2,7 +2,7 @@
 
 Each test deploys the sample service (or a fault-mode server) as the GREEN task set, invokes the hook as
 CodeDeploy does, and asserts exactly one accepted callback with the right status. What breaks outside the
-service (AWS calls, functions, timeouts) is in the fault matrix, tests/workflow/test_fault_matrix.py.
+service (AWS calls, functions, timeouts) is in the fault matrix, tests/statemachines/test_fault_matrix.py.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.support.hostile import Hostile, hostile_service
 from tests.support.quick_config import QUICK_RUN, quick_config
 from tests.support.servers import serve
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 
 def validate(

@@ -28,8 +28,6 @@ import pytest
 from tests.conftest import ROOT
 from tests.support.template import policy_statements, translated
 
-pytestmark = pytest.mark.unit
-
 ACCOUNT, REGION = "123456789012", "us-east-1"
 SAMPLE_VALUES = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
 SAMPLE_PARAMETERS = {"ConfigParameterPrefix": "/greenlight", "SecretsPrefix": "greenlight/"}
@@ -284,7 +282,8 @@ def test_only_the_secret_reader_role_reads_secrets(resources: dict[str, Any]) ->
 
 def test_the_custom_checks_function_may_invoke_only_functions_under_the_check_prefix(resources: dict[str, Any]) -> None:
     """A config cannot make greenlight invoke an arbitrary function: Prepare refuses a name outside CheckFunctionPrefix
-    (tests/unit/test_config_checks.py), and IAM allows only `function:<prefix>*` (the reference's `function` type)."""
+    (tests/functions/common/test_config_checks.py), and IAM allows only `function:<prefix>*` (the reference's
+    `function` type)."""
     invokes = [
         (role, s) for role, s in policy_statements(resources) if "lambda:InvokeFunction" in _as_list(s["Action"])
     ]

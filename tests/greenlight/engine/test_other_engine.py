@@ -17,7 +17,7 @@ from greenlight.engine.local_run import LocalRunError, LocalRunOptions, run_loca
 from greenlight.engine.project import Project
 from tests.sfn_local.bridge import Bridge
 
-pytestmark = pytest.mark.workflow
+pytestmark = pytest.mark.engine
 
 
 @pytest.fixture

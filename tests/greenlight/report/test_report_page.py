@@ -1,5 +1,5 @@
 """The report page from a verdict: one sentence on top, a card per validation, charts, and one file with nothing
-fetched from anywhere. (Drawn in a real browser in tests/functional/test_report_browser.py.)"""
+fetched from anywhere. (Drawn in a real browser in tests/greenlight/report/test_report_browser.py.)"""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ import pytest
 from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
 from greenlight.report.page import render_page
 from greenlight.report.view import ReportInputError, ReportView, from_document, from_execution, spans_of
-
-pytestmark = pytest.mark.unit
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
