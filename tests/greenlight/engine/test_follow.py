@@ -7,6 +7,8 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from greenlight.engine.executions import follow
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
