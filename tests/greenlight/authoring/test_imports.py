@@ -1,0 +1,155 @@
+"""Imports go one way, checked by import-linter alone (`python -m greenlight.authoring.imports`, run by `make lint`):
+greenlight's contracts from pyproject.toml, the functions' made from the packages on disk, no module cycle anywhere;
+each rule breaks when an import against it is seeded in a copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+import greenlight
+from greenlight.authoring.acyclic import cycles
+from greenlight.authoring.imports import function_contracts, function_packages, options
+from tests.conftest import ROOT
+
+
+def copy_of_the_project(root: Path) -> Path:
+    sources = {"greenlight": Path(greenlight.__file__).parent, "functions": ROOT / "functions"}
+    for name, source in sources.items():
+        shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", root)
+    return root
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """The check as `make lint` runs it, on the copy (its greenlight and functions first on the path)."""
+    environment = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'functions'}", "COLUMNS": "300"}
+    return subprocess.run(
+        [sys.executable, "-m", "greenlight.authoring.imports", str(root)],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def seed(root: Path, module: str, line: str) -> None:
+    path = root / module
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((path.read_text() if path.exists() else '"""Seeded."""\n') + f"\n{line}  # seeded violation\n")
+
+
+def test_the_function_packages_are_found_on_disk_and_each_rule_covers_them() -> None:
+    packages = function_packages(ROOT / "functions")
+    assert {"common", "hook", "ecs_hook", "ecs_pause", "prepare", "validate_health", "finalize"} <= set(packages)
+    contracts = {contract["type"]: contract for contract in function_contracts(packages)}
+    assert set(contracts["independence"]["modules"]) == set(packages) - {"common"}
+    assert set(options(ROOT)["root_packages"]) == {"greenlight", *packages}
+
+
+def test_the_contracts_hold_on_the_project() -> None:
+    kept = lint_imports(ROOT)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    assert "0 broken" in kept.stdout
+
+
+SEEDED = [
+    pytest.param(
+        [("greenlight/engine/balancer/loopback.py", "from greenlight.cli import errors")],
+        "greenlight/: cli uses report",
+        "greenlight.engine.balancer.loopback -> greenlight.cli.errors",
+        id="the engine imports the CLI",
+    ),
+    pytest.param(
+        [("greenlight/authoring/translate.py", "from greenlight.engine.guards import conformance")],
+        "authoring reads the project through greenlight.project",
+        "greenlight.authoring.translate -> greenlight.engine.guards.conformance",
+        id="authoring imports the engine",
+    ),
+    pytest.param(
+        [("greenlight/report/view.py", "from greenlight.engine.balancer import loopback")],
+        "the report draws a verdict it is given",
+        "greenlight.report.view -> greenlight.engine.balancer.loopback",
+        id="the report imports the engine",
+    ),
+    pytest.param(
+        [
+            ("greenlight/report/page.py", "import greenlight.report.shown"),
+            ("greenlight/report/shown.py", "import greenlight.report.page"),
+        ],
+        "greenlight/: no module imports itself",
+        "greenlight.report.page -> greenlight.report.shown -> greenlight.report.page",
+        id="a cycle in greenlight",
+    ),
+    pytest.param(
+        [("functions/ecs_pause/app.py", "import pydantic")],
+        "the hooks' cold start imports no pydantic",
+        "ecs_pause.app -> pydantic",
+        id="a hook's cold start imports pydantic",
+    ),
+    pytest.param(
+        [("functions/validate_health/seeded.py", "from validate_metrics import app")],
+        "each function stands alone on common",
+        "validate_health.seeded -> validate_metrics.app",
+        id="a function imports another",
+    ),
+    pytest.param(
+        [("functions/validate_new/__init__.py", ""), ("functions/validate_new/app.py", "import hook.app")],
+        "each function stands alone on common",
+        "validate_new.app -> hook.app",
+        id="a function just added, on no list, imports another",
+    ),
+    pytest.param(
+        [("functions/common/seeded.py", "import hook.app")],
+        "common imports no function's package",
+        "common.seeded -> hook.app",
+        id="common imports a function",
+    ),
+    pytest.param(
+        [("functions/finalize/app.py", "from greenlight.engine.guards import egress")],
+        "Lambda code never imports greenlight",
+        "finalize.app -> greenlight.engine.guards.egress",
+        id="a function imports the tooling",
+    ),
+    pytest.param(
+        [
+            ("functions/common/seeded_a.py", "import common.seeded_b"),
+            ("functions/common/seeded_b.py", "import common.seeded_a"),
+        ],
+        "functions/: no module imports itself",
+        "common.seeded_a -> common.seeded_b -> common.seeded_a",
+        id="a cycle in common",
+    ),
+]
+
+
+@pytest.mark.parametrize(("seeded", "contract", "named"), SEEDED)
+def test_an_import_against_a_rule_breaks_it_and_is_named(
+    tmp_path: Path, seeded: list[tuple[str, str]], contract: str, named: str
+) -> None:
+    # GIVEN a copy of the project with imports against one rule
+    root = copy_of_the_project(tmp_path)
+    for module, line in seeded:
+        seed(root, module, line)
+    # WHEN the imports are checked
+    broken = lint_imports(root)
+    # THEN the check fails, naming the broken contract and the import
+    assert broken.returncode != 0
+    report = broken.stdout.split("Broken contracts", 1)[-1]
+    assert contract in report and named in report, broken.stdout + broken.stderr
+
+
+def test_a_cycle_is_found_however_long_and_only_among_the_modules_asked() -> None:
+    graph = grimp.ImportGraph()
+    for importer, imported in [("a.one", "a.two"), ("a.two", "a.three"), ("a.three", "a.one"), ("a.three", "b.x")]:
+        graph.add_import(importer=importer, imported=imported)
+    graph.add_import(importer="b.x", imported="b.y")
+    assert cycles(graph, {"a.one", "a.two", "a.three", "b.x", "b.y"}) == [["a.one", "a.three", "a.two"]]
+    assert cycles(graph, {"a.one", "a.two"}) == []
