@@ -127,7 +127,8 @@ async def read_body(content: aiohttp.StreamReader, headers: Mapping[str, str], l
     if length is not None and length > limit:
         return None
     if length is not None and headers.get("Content-Encoding", "identity") == "identity":
-        body = await content.read()  # the parser stops at the announced length, within the limit: one read
+        # The parser stops at the announced length, within the limit: one read, and none to wait for when it all came.
+        body = content.read_nowait() if content.is_eof() else await content.read()
         return body if keep else b""
     chunks: list[bytes] = []
     received = 0

@@ -12,6 +12,7 @@ import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 import aiohttp
 from aiohttp import http_exceptions
@@ -57,7 +58,7 @@ def body_over(limit: int) -> str:
 
 def head_bytes(raw_headers: tuple[tuple[bytes, bytes], ...]) -> int:
     """The size of a head's header lines as sent (name, `: `, value, CRLF)."""
-    return sum(len(name) + len(value) + 4 for name, value in raw_headers)
+    return sum(map(len, chain.from_iterable(raw_headers))) + 4 * len(raw_headers)
 
 
 def answer_problem(error: BaseException) -> str:
