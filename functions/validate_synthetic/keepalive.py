@@ -46,6 +46,7 @@ from common.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # Methods aiohttp sends without a Content-Length when there is no body; the others say `Content-Length: 0`.
 BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
+SENDING = frozenset({"POST", "PUT", "PATCH"})  # aiohttp gives them a Content-Type when none is given
 ACCEPT_ENCODING = "gzip, deflate"  # what aiohttp asks for and decompresses (its brotli and zstd are not installed)
 LINE_BREAKS = ("\r", "\n", "\0")
 
@@ -72,13 +73,15 @@ class Wire:
 
 
 def wire(method: str, url: URL, headers: Mapping[str, str], body: bytes | None, tls: TlsTarget | None) -> Wire:
-    """The request's bytes: `headers` over aiohttp's defaults (Host, Accept, Accept-Encoding), and the body's length.
+    """The request's bytes: `headers` over the defaults aiohttp sends (Host, Accept, Accept-Encoding, a POST's
+    Content-Type), and the body's length.
 
     `tls` is how an HTTPS listener is met; None for an HTTPS host of `allowed_hosts` (verified under its own name).
     """
-    fields = {"host": ("Host", url.host_port_subcomponent or ""), "accept": ("Accept", "*/*")}
-    fields["accept-encoding"] = ("Accept-Encoding", ACCEPT_ENCODING)
-    fields |= {name.lower(): (name, value) for name, value in headers.items()}
+    defaults = [("Host", url.host_port_subcomponent or ""), ("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING)]
+    if method in SENDING:
+        defaults.append(("Content-Type", "application/octet-stream"))
+    fields = {name.lower(): (name, value) for name, value in [*defaults, *headers.items()]}
     if body or method not in BODILESS:
         fields["content-length"] = ("Content-Length", str(len(body or b"")))
     for name, value in fields.values():

@@ -27,6 +27,7 @@ from validate_synthetic.traffic import prepare_requests, run_loop, run_traffic
 pytestmark = pytest.mark.functional
 
 NAME = "orders.example.test"
+LIMITS = http.ReadLimits()
 
 
 def no_secrets(reference: SecretRef) -> str:
@@ -46,9 +47,11 @@ def exchange(
     deadline_s: float = 5.0,
     limits: http.ReadLimits | None = None,
     tls: http.TlsTarget | None = None,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Exchanges:
     """`count` requests one after the other through one pool, as a worker of the traffic sends them."""
-    request = wire(method, URL(url), {"User-Agent": "test"}, b"{}" if method == "POST" else None, tls)
+    request = wire(method, URL(url), headers or {}, body, tls)
 
     async def send_all() -> Exchanges:
         pool = Pool(limits or http.ReadLimits(), GuardedResolver())
@@ -208,6 +211,24 @@ def test_https_is_verified_under_the_listeners_name(monkeypatch: pytest.MonkeyPa
     assert handshake.problem == "TLS handshake failed" and handshake.detail.startswith("TLS handshake failed with")
 
 
+@pytest.mark.parametrize(
+    ("method", "body", "headers"),
+    [("GET", None, {}), ("POST", b'{"a": 1}', {"Content-Type": "application/json"}), ("DELETE", None, {"X-A": "1"})],
+)
+def test_the_request_is_the_one_aiohttp_sends(method: str, body: bytes | None, headers: dict[str, str]) -> None:
+    headers = {"User-Agent": "greenlight-synthetic"} | headers  # the traffic always names itself (aiohttp would too)
+
+    async def through_aiohttp(url: str) -> None:
+        async with http.session() as client:
+            await http.fetch(client, {"method": method, "url": URL(url), "headers": headers, "data": body}, LIMITS, 5)
+
+    with serve() as (url, behaviour):
+        run_loop(through_aiohttp(url + "/a?b=1"))
+        exchange(url + "/a?b=1", method=method, body=body, headers=headers)
+    theirs, ours = behaviour.requests
+    assert ours == theirs | {"client_port": ours["client_port"]}
+
+
 def test_the_request_is_what_aiohttp_would_send() -> None:
     sent = wire("POST", URL("http://127.0.0.1:8080/a%20b?q=1"), {"host": "x.test:8080", "X-A": "1"}, b"{}", None)
     head = sent.data.decode().split("\r\n")
@@ -215,5 +236,8 @@ def test_the_request_is_what_aiohttp_would_send() -> None:
     assert {"host: x.test:8080", "Accept: */*", "Accept-Encoding: gzip, deflate", "Content-Length: 2"} <= set(head)
     assert sent.data.endswith(b"\r\n\r\n{}") and str(sent.endpoint) == "127.0.0.1:8080"
     assert b"Content-Length" not in wire("GET", URL("http://127.0.0.1/"), {}, None, None).data
+    empty = wire("DELETE", URL("http://127.0.0.1/"), {}, None, None).data
+    assert b"Content-Length: 0\r\n" in empty and b"Content-Type" not in empty
+    assert b"Content-Type: application/octet-stream" in wire("PUT", URL("http://127.0.0.1/"), {}, b"x", None).data
     with pytest.raises(ValueError, match="line break"):
         wire("GET", URL("http://127.0.0.1/"), {"X-A": "1\r\nX-B: 2"}, None, None)
