@@ -69,7 +69,7 @@ def summary(result: dict[str, object]) -> str:
     report = result["report"]
     assert isinstance(report, dict)
     checks = []
-    for validation in report.get("validations", []):
+    for validation in (report.get("report") or {}).get("validations", []):
         kinds = validation.get("observed", {}).get("failures_by_kind") or validation.get("observed", {}).get(
             "last_answer", ""
         )
