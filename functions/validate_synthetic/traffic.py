@@ -1,7 +1,8 @@
 """An async request engine: a scenario sent with a traffic shape, each answer checked against its expectations.
 
-Every answer is read bounded (common.http): a total deadline per request that never outlasts the check's own,
-capped heads and bodies, malformed answers named as the kind of failure they are. Expectation regexes run in
+Every answer is read bounded on kept-alive connections (validate_synthetic.keepalive, with common.http's caps): a
+total deadline per request that never outlasts the check's own, capped heads and bodies, malformed answers named as
+the kind of failure they are. Expectation regexes run in
 RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.bounded_json), so no answer can
 hold the event loop that every other request shares.
 """
