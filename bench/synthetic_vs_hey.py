@@ -153,8 +153,8 @@ def main() -> None:
     aim = 0.9 if args.server_delay_ms == 0 else 1.0
     print(f"throughput ratio greenlight / hey: {g_rps / h_rps:.2f} (aim >= {aim:g})")
     print(
-        f"latency difference: p50 {abs(g_p50 - h_p50) / h_p50:.0%}, p99 {abs(g_p99 - h_p99) / h_p99:.0%} "
-        "(aim: p99 within 10%)"
+        f"greenlight's latency against hey's: p50 {(g_p50 - h_p50) / h_p50:+.0%}, p99 {(g_p99 - h_p99) / h_p99:+.0%} "
+        "(aim: p99 at most +10%)"
     )
 
 
