@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from greenlight.engine.balancer import health
+from greenlight.engine.balancer import health, metrics
 from greenlight.engine.balancer.loopback import LoopbackServer
 from greenlight.engine.balancer.pool import ConnectionPool
 from greenlight.engine.balancer.upstream import (
@@ -171,24 +171,9 @@ class TestListener:
             upstream.close()
 
     def _record(self, answer: ElbAnswer, elapsed: float) -> None:
-        """What an ALB publishes for one request, each metric with the dimensions AWS gives it (ALB metrics
-        page): the target's own answers per target group, the ALB's own 502/504 per load balancer only, and
-        connections it could not establish to the target as TargetConnectionErrorCount."""
+        """What an ALB publishes for one request (balancer.metrics), kept until the metrics thread publishes it."""
         now = datetime.now(UTC)
-        group = self.settings.dimensions  # TargetGroup and LoadBalancer
-        balancer = [d for d in group if d["Name"] == "LoadBalancer"]
-        datums = [("RequestCount", 1.0, "Count", group)]
-        if answer.from_target:
-            datums.append(("TargetResponseTime", elapsed, "Seconds", group))
-            if (answer.status or 0) >= 500:
-                datums.append(("HTTPCode_Target_5XX_Count", 1.0, "Count", group))
-        else:
-            datums += [
-                (f"HTTPCode_ELB_{answer.status}_Count", 1.0, "Count", balancer),
-                ("HTTPCode_ELB_5XX_Count", 1.0, "Count", balancer),
-            ]
-        if answer.connection_error:
-            datums.append(("TargetConnectionErrorCount", 1.0, "Count", group))
+        datums = metrics.request_metrics(answer, elapsed, self.settings.dimensions)
         with self._lock:
             self._pending.extend(
                 {"MetricName": name, "Value": value, "Unit": unit, "Timestamp": now, "Dimensions": dimensions}
