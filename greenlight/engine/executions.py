@@ -12,9 +12,9 @@ from typing import Any
 from greenlight.engine.patches.progress import changes, wait_for_change
 
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-# Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress); this is
-# only how long it sleeps at most when nothing happens, a safety net.
-QUIET_S = 1.0
+# Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress), or its
+# deadline; this is only how long it sleeps at most when nothing happens, a safety net (a read costs a few ms).
+QUIET_S = 30.0
 
 
 @dataclass
