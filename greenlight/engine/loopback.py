@@ -46,7 +46,7 @@ class LoopbackServer(ThreadingHTTPServer):
                 while not self._stopping:
                     for key, _ in selector.select():
                         if key.fileobj is self:
-                            self._handle_request_noblock()
+                            self.handle_request()  # ready: it accepts at once
                         else:
                             os.read(self._wake_read, 64)
                     self.service_actions()
