@@ -46,7 +46,7 @@ class LoopbackServer(ThreadingHTTPServer):
                 while not self._stopping:
                     for key, _ in selector.select():
                         if key.fileobj is self:
-                            self.handle_request()  # ready: it accepts at once
+                            self._handle_request_noblock()  # type: ignore[attr-defined]  # as socketserver does
                         else:
                             os.read(self._wake_read, 64)
                     self.service_actions()
