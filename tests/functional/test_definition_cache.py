@@ -133,5 +133,6 @@ def test_an_invalid_definition_is_refused_as_moto_refuses_it_never_kept(parses: 
         # AND a valid one is created and runs
         arn = sfn.create_state_machine(name="fine", definition=machine("ok"), roleArn=ROLE)["stateMachineArn"]
         execution = sfn.start_execution(stateMachineArn=arn, name="one", input="{}")["executionArn"]
-        assert engine.wait(execution, deadline_s=30).output == "ok"
+        run = engine.wait(execution, deadline_s=30)
+        assert (run.status, str(run.output)) == ("SUCCEEDED", "ok")
     assert definitions.key_of(broken) not in definitions._programs

@@ -95,7 +95,8 @@ def test_the_listeners_metrics_thread_wakes_only_to_publish() -> None:
         # GIVEN a listener whose target has settled, with no health check due for an hour
         cloudwatch = CountingCloudWatch()
         settings = ListenerSettings(upstream=url, health_interval=0.01, settled_health_interval=3600.0)
-        listener = CountingListener(settings, cloudwatch).start()
+        listener = CountingListener(settings, cloudwatch)
+        listener.start()
         try:
             deadline = time.monotonic() + 10
             while listener.target.state != "healthy" and time.monotonic() < deadline:
