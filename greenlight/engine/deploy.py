@@ -3,19 +3,19 @@ real handler), the template's own roles, and the state machine with its Definiti
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol, TextIO
 
 from greenlight.engine import process, tracing
 from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.models import shared_boto3_session
-from greenlight.engine.project import FunctionSpec, ProjectError, rendered, resolve, substitute
+from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
+from greenlight.engine.settings import EngineSettings
 from greenlight.engine.standin import ACCOUNT, REGION
-
-if TYPE_CHECKING:
-    from greenlight.engine.local_engine import LocalEngine
 
 STATE_MACHINE_NAME = "greenlight-validation"
 STACK_NAME = "greenlight-local"
@@ -31,6 +31,27 @@ LOCAL_ENVIRONMENT = {
     # when it stops: a second and more per run, for images no local run uses (moto's documented setting).
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
+
+
+class Deploying(Protocol):
+    """What deploying reads from the engine (greenlight.engine.local_engine.LocalEngine) and fills in."""
+
+    project: Project
+    parameters: dict[str, str]
+    time_scale: float
+    settings: EngineSettings
+    log: TextIO
+    clients: dict[str, Any]
+    stepfunctions_endpoint: str | None
+    role: str
+    function_names: dict[str, str]
+    state_machine_arn: str
+    environment: dict[str, str]
+    event_recorder: EventRecorder | None
+
+    def enter(self, context: contextlib.AbstractContextManager[Any]) -> Any: ...
+
+    def enter_callback(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
 
 
 def placeholder_zip() -> bytes:
@@ -61,7 +82,7 @@ def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str])
     return merged
 
 
-def deploy(engine: LocalEngine) -> None:
+def deploy(engine: Deploying) -> None:
     """Create every function and the state machine as the template declares them."""
     functions = engine.project.functions()
     tracing.install()  # before the handlers load: their Tracer needs no X-Ray SDK here
@@ -108,7 +129,7 @@ def deploy(engine: LocalEngine) -> None:
     engine.enter(process.stream_of(logger.registered_handler, engine.log))
 
 
-def template_roles(engine: LocalEngine, iam: Any, refs: dict[str, str], principal: str) -> dict[str, str]:
+def template_roles(engine: Deploying, iam: Any, refs: dict[str, str], principal: str) -> dict[str, str]:
     """Create the template's own roles (what the functions assume, e.g. SecretReaderRole), and have their trust and
     permission policies enforced (patches/access). Locally every function runs as `principal`."""
     created = {}

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from greenlight.engine import check_functions, layer_objects, local_tls, process, user_resources
 from greenlight.engine.executions import Run
-from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
+from greenlight.engine.interface import LocalRunError
 from greenlight.engine.local_engine import LocalEngine
 from greenlight.engine.project import Project
-from greenlight.engine.run_config import checked_config, config_layers, config_name, read_config, seeded_parameters
+from greenlight.engine.run_config import (
+    LocalRunOptions,
+    checked_config,
+    config_layers,
+    config_name,
+    read_config,
+    seeded_parameters,
+)
 
 if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
-from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
+from greenlight.engine.standin import LocalDeployment, create_deployment
 
 __all__ = [  # what callers import from here (the config's reading and checking is greenlight.engine.run_config's)
     "LocalRunError",
@@ -30,51 +35,6 @@ __all__ = [  # what callers import from here (the config's reading and checking 
     "run_local",
     "seeded_parameters",
 ]
-
-
-@dataclass
-class LocalRunOptions:
-    target_url: str
-    config_text: str = ""
-    mock_config: Path | None = None
-    mock_case: str | None = None
-    time_scale: float = DEFAULT_TIME_SCALE
-    timeout_scale: float = 1.0
-    lifecycle_event: str = "AfterAllowTestTraffic"
-    deadline_s: float = DEFAULT_DEADLINE_S
-    hook_invocations: int = 1
-    workflow_timeout_scale: float = 1.0
-    application: str = APPLICATION
-    deployment_group: str = DEPLOYMENT_GROUP
-    # Seeded into the local Parameter Store before the run: config layers, {ssm:} header values, a bypass.
-    ssm_parameters: dict[str, str] = field(default_factory=dict)
-    # Overrides of template.yaml's parameter defaults (e.g. OutagePolicy), as `sam deploy` takes them.
-    stack_parameters: dict[str, str] = field(default_factory=dict)
-    # Which engine runs the deployment: CodeDeploy (the hook calls back) or Amazon ECS (it reads the hook's answers).
-    controller: str = "codedeploy"
-    stage: str = "POST_TEST_TRAFFIC_SHIFT"  # ECS: the lifecycle stage the hook runs at
-    strategy: str = "BLUE_GREEN"  # ECS: BLUE_GREEN, LINEAR or CANARY
-    rollback: bool = False  # ECS: invoke the hook as ECS does while it rolls back
-    ecs_hook: str = "lambda"  # ECS: a Lambda hook (ECS invokes the hook) or a pause hook (ContinueServiceDeployment)
-    pause_timeout_minutes: float = 60.0  # ECS pause hook: its timeoutInMinutes (action ROLLBACK), scaled by time_scale
-    pause_gate: str | None = None  # ECS pause hook: the service's greenlight:gate tag (None: the stage played)
-    # How long after its period ends CloudWatch has an ALB's metrics (AWS: a minute or more), scaled by time_scale;
-    # None: at once, with no period's end awaited (for runs that are not about the delay, e.g. quick tests).
-    metrics_delay_s: float | None = 60.0
-    # The BLUE service behind the production listener (without it the production listener has nothing behind it).
-    blue_url: str | None = None
-    # An HTTPS test listener with a certificate for this name (made at run time, its CA trusted by this run only).
-    https_server_name: str | None = None
-    # Lambda checks: function name -> `module:function` (or `file.py:function`) of the handler standing for it.
-    check_functions: dict[str, str] = field(default_factory=dict)
-    # Config layers past 8 KB: `s3://BUCKET/KEY` or `appconfig://APP/ENV/PROFILE` -> the layer's text.
-    objects: dict[str, str] = field(default_factory=dict)
-    # What the user's account holds: Secrets Manager secrets (name -> value), CloudWatch alarms (name -> state).
-    secrets: dict[str, str] = field(default_factory=dict)
-    alarms: dict[str, str] = field(default_factory=dict)
-    # Another Step Functions on loopback runs the workflow (LocalEngine's stepfunctions_endpoint); the run starts
-    # as the hook starts it (the hook's execution name and input), since the hook's own client reaches moto only.
-    stepfunctions_endpoint: str | None = None
 
 
 def _deployment(engine: LocalEngine, options: LocalRunOptions, health_path: str) -> LocalDeployment:
