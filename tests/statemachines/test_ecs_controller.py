@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.cli.render import exit_code, render
+from greenlight.cli.errors import exit_code
+from greenlight.cli.render import render
 from greenlight.engine import LocalRunOptions, LocalRunResult, run_local
 from greenlight.engine.standins.ecs import TEST_HEADER
 from greenlight.project import Project

@@ -36,6 +36,7 @@ from greenlight.engine.balancer.upstream import (
 
 NAMESPACE = "AWS/ApplicationELB"
 CLOSE_JOIN_S = 5.0  # a health check under way ends within its timeout; a flush within moto's answer
+FLUSH_BATCH_S = 0.05  # how long after a first data point its metrics thread publishes it, with what came meanwhile
 
 
 @dataclass
@@ -75,6 +76,7 @@ class TestListener:
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._recorded = threading.Event()  # set when data points wait for the metrics thread
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -113,6 +115,7 @@ class TestListener:
         """Stop serving, then wait for the health and metrics threads: none may call the AWS stand-in after the
         run that owns it has ended (a flush still under way then reaches for real AWS and is refused)."""
         self._stop.set()
+        self._recorded.set()  # wakes the metrics thread to see the stop
         self._server.shutdown()
         self._server.server_close()
         for thread in self._threads[1:]:
@@ -179,6 +182,7 @@ class TestListener:
                 {"MetricName": name, "Value": value, "Unit": unit, "Timestamp": now, "Dimensions": dimensions}
                 for name, value, unit, dimensions in datums
             )
+        self._recorded.set()
 
     # --- health checks, as the ALB's own
 
@@ -204,6 +208,7 @@ class TestListener:
                     "Dimensions": self.settings.dimensions,
                 }
             )
+        self._recorded.set()
         return settled
 
     def _health_check(self) -> tuple[bool, tuple[str, str]]:
@@ -224,7 +229,12 @@ class TestListener:
     # --- publishing
 
     def _flush_loop(self) -> None:
-        while not self._stop.wait(0.05):
+        """Asleep until a data point is recorded; then what is recorded within FLUSH_BATCH_S is published at once."""
+        while True:
+            self._recorded.wait()
+            if self._stop.wait(FLUSH_BATCH_S):
+                return  # close() publishes the rest
+            self._recorded.clear()
             self.flush()
 
     def flush(self) -> None:
