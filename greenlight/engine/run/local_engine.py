@@ -22,7 +22,12 @@ from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 
 from greenlight.engine import patches
-from greenlight.engine.deploy import (
+from greenlight.engine.guards import conformance, egress
+from greenlight.engine.interface import MockConfigError
+from greenlight.engine.run import process
+from greenlight.engine.run.botocore_models import engine_clients, shared_boto3_session
+from greenlight.engine.run.context import EngineSettings, installed
+from greenlight.engine.run.deploy import (
     LOCAL_ENVIRONMENT,
     STACK_NAME,
     STATE_MACHINE_NAME,
@@ -32,11 +37,6 @@ from greenlight.engine.deploy import (
     placeholder_zip,
     shared_environment,
 )
-from greenlight.engine.guards import conformance, egress
-from greenlight.engine.interface import MockConfigError
-from greenlight.engine.run import process
-from greenlight.engine.run.botocore_models import engine_clients, shared_boto3_session
-from greenlight.engine.run.context import EngineSettings, installed
 from greenlight.engine.run.executions import QUIET_S, Run, follow
 from greenlight.engine.run.mock_config import answer_problems
 from greenlight.engine.run.mock_config import read as read_mock_config
@@ -46,7 +46,7 @@ from greenlight.engine.standins.eventbus import EventRecorder
 from greenlight.errors import GreenlightError
 from greenlight.project import Project
 
-__all__ = [  # what callers import from here (greenlight.engine.deploy holds the deploying itself)
+__all__ = [  # what callers import from here (greenlight.engine.run.deploy holds the deploying itself)
     "LOCAL_ENVIRONMENT",
     "STACK_NAME",
     "STATE_MACHINE_NAME",

@@ -11,7 +11,7 @@ from greenlight.engine.interface import LocalRunError
 from greenlight.engine.run import process
 from greenlight.engine.run.executions import Run
 from greenlight.engine.run.local_engine import LocalEngine
-from greenlight.engine.run_config import (
+from greenlight.engine.run.run_config import (
     LocalRunOptions,
     checked_config,
     config_layers,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 from greenlight.engine.standins.codedeploy import LocalDeployment, create_deployment
 
-__all__ = [  # what callers import from here (the config's reading and checking is greenlight.engine.run_config's)
+__all__ = [  # what callers import from here (the config's reading and checking is greenlight.engine.run.run_config's)
     "LocalRunError",
     "LocalRunOptions",
     "checked_config",
