@@ -16,16 +16,17 @@ from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, 
 
 if TYPE_CHECKING:
     from greenlight.engine.run.local_engine import LocalEngine
-    from greenlight.engine.run.local_run import LocalRunOptions, read_config, run_local
+    from greenlight.engine.run.local_run import run_local
     from greenlight.engine.run.results import LocalRunResult
+    from greenlight.engine.run.run_config import LocalRunOptions, read_config
     from greenlight.engine.standins.codedeploy import LocalDeployment
     from greenlight.engine.standins.ecs import EcsDeployment
 
 _LAZY = {
     "LocalEngine": "greenlight.engine.run.local_engine",
-    "LocalRunOptions": "greenlight.engine.run.local_run",
+    "LocalRunOptions": "greenlight.engine.run.run_config",
     "run_local": "greenlight.engine.run.local_run",
-    "read_config": "greenlight.engine.run.local_run",
+    "read_config": "greenlight.engine.run.run_config",
     "LocalRunResult": "greenlight.engine.run.results",
     "LocalDeployment": "greenlight.engine.standins.codedeploy",
     "EcsDeployment": "greenlight.engine.standins.ecs",
