@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.aws_errors import on_aws_side
-from common.names import execution_arn
-from common.observability import logger
-from common.outcomes import OUTAGE_POLICIES
+from common.runtime.aws_errors import on_aws_side
+from common.runtime.names import execution_arn
+from common.runtime.observability import logger
+from common.runtime.outcomes import OUTAGE_POLICIES
 from ecs_hook import announce
 from ecs_hook.contract import FAILED, IN_PROGRESS, SUCCEEDED, EcsHookEvent, answer
 from ecs_hook.steps import Step, execution_name_for
@@ -21,7 +21,7 @@ from ecs_hook.steps import Step, execution_name_for
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
-    from common.settings import EcsHookSettings
+    from common.runtime.settings import EcsHookSettings
 
 # Starting the workflow may fail for reasons on AWS's side (throttling, a service fault); the hook answers
 # IN_PROGRESS and tries again on ECS's next call, this many calls in all, then follows the outage policy.

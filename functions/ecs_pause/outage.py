@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from common.aws_errors import on_aws_side
-from common.ecs_continue import CONTINUE, ROLLBACK, ContinueResult, continue_deployment
-from common.observability import logger
-from common.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
-from common.pause_hook import PauseHookEvent
+from common.ecs.continuation import CONTINUE, ROLLBACK, ContinueResult, continue_deployment
+from common.ecs.pause_hook import PauseHookEvent
+from common.runtime.aws_errors import on_aws_side
+from common.runtime.observability import logger
+from common.runtime.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -45,11 +45,11 @@ def start_failed(
 def announce(
     events: Any, allowed: bool, problem: str, state_machine_arn: str, event: PauseHookEvent, result: ContinueResult
 ) -> None:
-    from common.ecs_continue import summary
-    from common.ecs_models import ecs_names
-    from common.models import PauseAnswer, Verdict, VerdictReport
-    from common.notifications import announce_outage_allowed, announce_verdict
-    from common.observability import count
+    from common.ecs.continuation import summary
+    from common.payload.ecs import ecs_names
+    from common.payload.models import PauseAnswer, Verdict, VerdictReport
+    from common.payload.notifications import announce_outage_allowed, announce_verdict
+    from common.runtime.observability import count
 
     if allowed:
         count("OutageAllowed")

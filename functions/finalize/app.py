@@ -12,11 +12,11 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.aws import client, report_status
-from common.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
-from common.notifications import announce_verdict
-from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
-from common.settings import FinalizeSettings
+from common.payload.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
+from common.payload.notifications import announce_verdict
+from common.runtime.aws import client, report_status
+from common.runtime.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
+from common.runtime.settings import FinalizeSettings
 from finalize import bypassing, pause
 from finalize.report import build_report, collect_results
 

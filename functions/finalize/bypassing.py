@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from common import bypass as bypasses
-from common.ecs_models import ecs_names
-from common.models import Bypass, FinalizeInput, IgnoredBypass, Verdict, VerdictReport
-from common.observability import logger
+from common.config import bypass as bypasses
+from common.payload.ecs import ecs_names
+from common.payload.models import Bypass, FinalizeInput, IgnoredBypass, Verdict, VerdictReport
+from common.runtime.observability import logger
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from common.config import InconclusivePolicy
-from common.models import FinalizeInput, Plan, ValidationResult, ValidationStatus, VerdictReport
-from common.verdict import decide
+from common.payload.models import FinalizeInput, Plan, ValidationResult, ValidationStatus, VerdictReport
+from finalize.verdict import decide
 
 CUT_SHORT = "Not finished: fail_fast ended the run when another validation failed."
 DISABLED = "Disabled in the config."

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from common.aws import report_status
-from common.aws_errors import on_aws_side
-from common.observability import logger
-from common.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
+from common.runtime.aws import report_status
+from common.runtime.aws_errors import on_aws_side
+from common.runtime.observability import logger
+from common.runtime.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -49,9 +49,9 @@ def start_failed(
 def announce(
     events: Any, allowed: bool, problem: str, state_machine_arn: str, deployment_id: str, hook_id: str
 ) -> None:
-    from common.models import Verdict, VerdictReport
-    from common.notifications import announce_outage_allowed, announce_verdict
-    from common.observability import count
+    from common.payload.models import Verdict, VerdictReport
+    from common.payload.notifications import announce_outage_allowed, announce_verdict
+    from common.runtime.observability import count
 
     if allowed:
         count("OutageAllowed")

@@ -5,7 +5,7 @@ AfterInstall -> POST_SCALE_UP, AfterAllowTestTraffic -> POST_TEST_TRAFFIC_SHIFT,
 PRE_PRODUCTION_TRAFFIC_SHIFT (CodeDeploy: "before traffic is shifted to the replacement task set"; ECS: "occurs
 before production traffic shift"), AfterAllowTraffic -> POST_PRODUCTION_TRAFFIC_SHIFT. PRODUCTION_TRAFFIC_SHIFT
 has no CodeDeploy equivalent: there the production rule's weights move between BLUE and GREEN, so requests cannot
-choose GREEN (common.lifecycle refuses them), and only a config naming that stage plans anything there.
+choose GREEN (common.runtime.lifecycle refuses them), and only a config naming that stage plans anything there.
 """
 
 from __future__ import annotations

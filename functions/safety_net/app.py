@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client, report_status
-from common.ecs_continue import ROLLBACK, continue_deployment, summary
-from common.ecs_models import ecs_names
-from common.models import HookRequest, PauseAnswer, Verdict, VerdictReport
-from common.notifications import announce_verdict
-from common.observability import bind_request, count, logger, tracer
-from common.outcomes import CallbackOutcome
+from common.ecs.continuation import ROLLBACK, continue_deployment, summary
+from common.payload.ecs import ecs_names
+from common.payload.models import HookRequest, PauseAnswer, Verdict, VerdictReport
+from common.payload.notifications import announce_verdict
+from common.runtime.aws import client, report_status
+from common.runtime.observability import bind_request, count, logger, tracer
+from common.runtime.outcomes import CallbackOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient

@@ -1,8 +1,8 @@
 """An async request engine: a scenario sent with a traffic shape, each answer checked against its expectations.
 
-Every answer is read bounded (common.http): a total deadline per request that never outlasts the check's own,
+Every answer is read bounded (common.http.client): a total deadline per request that never outlasts the check's own,
 capped heads and bodies, malformed answers named as the kind of failure they are. Expectation regexes run in
-RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.bounded_json), so no answer can
+RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.http.bounded_json), so no answer can
 hold the event loop that every other request shares.
 """
 
@@ -24,10 +24,11 @@ try:
 except ImportError:  # no build of it for Windows: the standard loop sends the same traffic, more slowly
     uvloop = None  # type: ignore[assignment]
 
-from common import bounded_json, http
-from common.assertions import as_json, assertion_failure
 from common.config import Expectation, RequestSpec, SecretRef, SyntheticConfig
-from common.guard import (
+from common.http import bounded_json
+from common.http import client as http
+from common.http.assertions import as_json, assertion_failure
+from common.http.guard import (
     GuardedResolver,
     HostNotAllowedError,
     allowed_set,
@@ -35,8 +36,8 @@ from common.guard import (
     check_host_header,
     guarded_socket,
 )
-from common.patterns import search
-from common.secrets import header_value
+from common.http.patterns import search
+from common.secrets.values import header_value
 
 REFUSED_HOST = "refused-host"
 # What an Application Load Balancer's own errors mean (ALB troubleshooting, "The load balancer generates an HTTP

@@ -26,7 +26,7 @@ class ScaffoldError(Exception):
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 FUNCTION_TIMEOUT_S = 120
 TEMPLATES = Path(__file__).parent / "templates"
-CONFIG = Path("functions") / "common" / "config.py"
+CONFIG = Path("functions") / "common" / "config" / "__init__.py"
 IMPORT_MARKER = "\n# greenlight new-validation: the section of each validation it added is imported above this line.\n"
 FIELD_MARKER = "    # greenlight new-validation: the section of each validation it added is a field above this line.\n"
 
@@ -66,12 +66,12 @@ def register(text: str, name: str) -> str:
     label = title(name)
     head, tail = text.split(IMPORT_MARKER, 1) if IMPORT_MARKER in text else (text, "")
     if not tail:
-        raise ScaffoldError(f"cannot find {IMPORT_MARKER.strip()!r} in functions/common/config.py")
+        raise ScaffoldError(f"cannot find {IMPORT_MARKER.strip()!r} in functions/common/config/__init__.py")
     lines = head.splitlines(keepends=True)
     first = len(lines)
-    while first and lines[first - 1].startswith("from common.sections."):
+    while first and lines[first - 1].startswith("from common.config.sections."):
         first -= 1
-    added = sorted([*lines[first:], f"from common.sections.{name} import {label}Config\n"])
+    added = sorted([*lines[first:], f"from common.config.sections.{name} import {label}Config\n"])
     text = "".join(lines[:first] + added) + IMPORT_MARKER + tail
     return _insert(text, FIELD_MARKER, f"    {name}: {label}Config = Field(default_factory={label}Config)\n")
 
@@ -96,7 +96,7 @@ def _refuse_existing(name: str, project: Project) -> None:
 def _paths(name: str) -> list[Path]:
     return [
         Path("functions") / f"validate_{name}",
-        Path("functions") / "common" / "sections" / f"{name}.py",
+        Path("functions") / "common" / "config" / "sections" / f"{name}.py",
         Path("tests") / "functional" / f"test_validate_{name}.py",
     ]
 

@@ -9,7 +9,7 @@ import pytest
 from moto.backends import get_backend
 
 from common.config import VALIDATIONS
-from common.models import HookRequest
+from common.payload.models import HookRequest
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
 from prepare.app import TransientError, prepare

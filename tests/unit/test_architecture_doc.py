@@ -36,8 +36,8 @@ def packages_mapped() -> list[str]:
 
 def added_by_new_validation() -> list[str]:
     """The validations `greenlight new-validation` added to this tree: each has its config section in its own module
-    under functions/common/sections/ (the built-in ones do not), and the page cannot know them."""
-    return sorted(p.stem for p in (ROOT / "functions" / "common" / "sections").glob("*.py") if p.stem != "__init__")
+    under functions/common/config/sections/ (the built-in ones do not), and the page cannot know them."""
+    return sorted(p.stem for p in (ROOT / "functions" / "common" / "config" / "sections").glob("*.py") if p.stem != "__init__")
 
 
 def test_the_package_map_names_every_package_and_no_other() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from common.config import Expectation, SyntheticConfig
-from common.models import ValidationStatus
+from common.payload.models import ValidationStatus
 from validate_synthetic.checks import judge
 from validate_synthetic.traffic import Sample
 

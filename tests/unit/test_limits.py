@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from common.config_checks import MAX_CHECKS
-from common.limits import (
+from common.config.sections.checks import MAX_CHECKS
+from common.payload.limits import (
     CHARTS_BUDGET_BYTES,
     CHECK_BUDGETS,
     CHECK_RESULT_BUDGET_BYTES,
@@ -20,8 +20,8 @@ from common.limits import (
     bounded,
     size,
 )
-from common.models import ValidationStatus
-from common.validation import Outcome, run
+from common.payload.models import ValidationStatus
+from common.payload.validation import Outcome, run
 
 pytestmark = pytest.mark.unit
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from common.ranksum import mann_whitney, percentile
+from validate_synthetic.ranksum import mann_whitney, percentile
 
 pytestmark = pytest.mark.unit
 

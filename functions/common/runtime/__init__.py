@@ -1,0 +1,7 @@
+"""What every function runs on, free of pydantic: the hooks import it on their cold-start path.
+
+AWS clients and the CodeDeploy callback (`aws`), which AWS errors are AWS's (`aws_errors`), execution names
+(`names`), logging and metrics (`observability`), closed sets of outcomes (`outcomes`), each function's
+environment (`settings`), the one place a function waits (`clock`), EventBridge events (`events`), the lifecycle
+table (`lifecycle`) and what the local engine signals (`standin_signals`). An import contract keeps pydantic out.
+"""
