@@ -76,7 +76,7 @@ def layer_objects(given: list[str]) -> dict[str, str]:
 def check_stage(stage: str) -> None:
     """An ECS lifecycle stage as botocore's model names it (the functions' own list)."""
     Project.find().add_task_root()
-    from common.ecs.stages import ECS_STAGES
+    from common.runtime.lifecycle import ECS_STAGES
 
     if stage not in ECS_STAGES:
         raise UsageError(f"--stage must be one of {', '.join(ECS_STAGES)}, got {stage!r}")

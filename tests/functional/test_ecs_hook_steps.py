@@ -17,7 +17,7 @@ import pytest
 from botocore.stub import ANY
 
 from common.ecs.deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView, view_of
-from common.ecs.stages import ECS_STAGES
+from common.runtime.lifecycle import ECS_STAGES
 from common.runtime.names import execution_arn
 from ecs_hook.app import respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent

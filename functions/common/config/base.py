@@ -7,9 +7,8 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from common.ecs.stages import EcsStage
 from common.http.read_limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES
-from common.runtime.lifecycle import why_not
+from common.runtime.lifecycle import EcsStage, why_not
 
 # CodeDeploy's lifecycle events, and Amazon ECS's lifecycle stages: a validation runs at a stage named here or at
 # the CodeDeploy event the stage stands for (prepare.ecs_stages).

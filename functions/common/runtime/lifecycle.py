@@ -1,5 +1,7 @@
-"""What each CodeDeploy lifecycle event (and each Amazon ECS lifecycle stage) offers a validation: one table, read
-by the config's validation (what may be planned where) and by Prepare (which listener reaches GREEN).
+"""What each CodeDeploy lifecycle event (and each Amazon ECS lifecycle stage) offers a validation: one table per
+engine, read by the config's validation (what may be planned where), by Prepare (which listener reaches GREEN, which
+CodeDeploy event an ECS stage stands for) and by the ECS hook (which stages there are). Free of pydantic: the ECS
+hook imports it on its cold start.
 
 CodeDeploy runs the hooks in this order (AppSpec "hooks" section for an Amazon ECS deployment): BeforeInstall
 before the replacement task set exists, AfterInstall once it exists with its tasks registered in the GREEN target
@@ -9,7 +11,8 @@ routes to it, AfterAllowTraffic once the production listener does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 TEST, PRODUCTION, WEIGHTED = "test", "production", "weighted"
 
@@ -20,6 +23,10 @@ class Stage:
     # The listener that routes to GREEN: TEST, PRODUCTION, WEIGHTED (the production rule's weights are shifting
     # between BLUE and GREEN: GREEN takes a share of production, requests cannot choose it), or None (none does yet)
     green_route: str | None
+    # An ECS stage's CodeDeploy equivalent, where the same things hold, so one config serves both engines (None:
+    # there is none, and only a config naming the stage itself plans anything there). Two stages are equal when they
+    # offer the same, whatever they stand for.
+    codedeploy_event: str | None = field(default=None, compare=False)
 
 
 STAGES = {
@@ -29,21 +36,39 @@ STAGES = {
     "BeforeAllowTraffic": Stage(green_exists=True, green_route=TEST),
     "AfterAllowTraffic": Stage(green_exists=True, green_route=PRODUCTION),
 }
-# Amazon ECS's lifecycle stages (ECS developer guide, "Lifecycle hooks for Amazon ECS service deployments"), in
-# their order: before scale-up there are no GREEN tasks; after it they run but no rule routes to them; while test
-# traffic shifts the test rule's weights are changing; from POST_TEST_TRAFFIC_SHIFT the test rule routes to GREEN,
-# at PRODUCTION_TRAFFIC_SHIFT "the green service revision is migrating from 0% to 100% of production traffic" (at
-# every step of LINEAR and CANARY): the production rule forwards a weighted share to each; after it, to GREEN alone.
-ECS_TABLE = {
+# Amazon ECS's lifecycle stages: botocore's ecs DeploymentLifecycleHookStage, in their order (ECS developer guide,
+# "Lifecycle hooks for Amazon ECS service deployments"). ECS_TABLE below holds what each offers.
+EcsStage = Literal[
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+]
+ECS_STAGES: tuple[str, ...] = get_args(EcsStage)
+# Before scale-up there are no GREEN tasks; after it they run but no rule routes to them; while test traffic shifts
+# the test rule's weights are changing; from POST_TEST_TRAFFIC_SHIFT the test rule routes to GREEN, at
+# PRODUCTION_TRAFFIC_SHIFT "the green service revision is migrating from 0% to 100% of production traffic" (at every
+# step of LINEAR and CANARY): the production rule forwards a weighted share to each; after it, to GREEN alone.
+# The CodeDeploy equivalents: BeforeAllowTraffic is "before traffic is shifted to the replacement task set" as
+# PRE_PRODUCTION_TRAFFIC_SHIFT "occurs before production traffic shift".
+ECS_TABLE: dict[str, Stage] = {
     "RECONCILE_SERVICE": Stage(green_exists=False, green_route=None),
-    "PRE_SCALE_UP": Stage(green_exists=False, green_route=None),
-    "POST_SCALE_UP": Stage(green_exists=True, green_route=None),
+    "PRE_SCALE_UP": Stage(green_exists=False, green_route=None, codedeploy_event="BeforeInstall"),
+    "POST_SCALE_UP": Stage(green_exists=True, green_route=None, codedeploy_event="AfterInstall"),
     "TEST_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=None),
-    "POST_TEST_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=TEST),
-    "PRE_PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=TEST),
+    "POST_TEST_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=TEST, codedeploy_event="AfterAllowTestTraffic"),
+    "PRE_PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=TEST, codedeploy_event="BeforeAllowTraffic"),
     "PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=WEIGHTED),
-    "POST_PRODUCTION_TRAFFIC_SHIFT": Stage(green_exists=True, green_route=PRODUCTION),
+    "POST_PRODUCTION_TRAFFIC_SHIFT": Stage(
+        green_exists=True, green_route=PRODUCTION, codedeploy_event="AfterAllowTraffic"
+    ),
 }
+if tuple(ECS_TABLE) != ECS_STAGES:  # the type and the table name the same stages, in the same order
+    raise AssertionError("ECS_TABLE and EcsStage list different stages")
 NO_GREEN = "there is no GREEN task set yet"
 NOT_ROUTED = "no listener routes to GREEN yet (the test listener still sends to BLUE), so requests would test BLUE"
 WEIGHTED_ROUTE = (
