@@ -11,7 +11,8 @@ from common import config as greenlight_config
 from common.config import sources as config_sources
 from common.config.layers import LayerStores
 from common.payload.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
-from common.runtime.aws import client, error_code
+from common.runtime.aws import client
+from common.runtime.aws_errors import on_aws_side
 from common.runtime.observability import bind_request, logger, tracer
 from common.runtime.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
 from common.secrets import scope as secret_scope
@@ -28,18 +29,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
     from mypy_boto3_ssm import SSMClient
-
-TRANSIENT_ERRORS = {
-    "SlowDown",
-    "InternalServerException",
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ServiceUnavailable",
-    "InternalFailure",
-    "InternalError",
-}
 
 
 class TransientError(Exception):
@@ -142,7 +131,7 @@ def prepare(
     except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError, secret_scope.SecretScopeError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
-        if error_code(error) in TRANSIENT_ERRORS:
+        if on_aws_side(error):  # throttled or a service fault: the workflow retries Prepare
             raise TransientError(str(error)) from error
         return not_ready(request, f"AWS refused a discovery call: {error}")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from common.payload.limits import cut_text
+from common.payload.limits import REASON_LIMIT_CHARACTERS, cut_text
 from common.payload.models import Bypass, IgnoredBypass, Payload, ValidationStatus, Verdict, VerdictReport, utcnow
 from common.runtime.events import OUTAGE_ALLOWED, VERDICT, put_event
 from common.runtime.outcomes import DecidedBy
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
 
 Engine = Literal["codedeploy", "ecs"]
-REASON_LIMIT = 2_000  # the report keeps the whole text; an event stays small
+# A verdict's reason and an error are cut as a result's reason is (REASON_LIMIT_CHARACTERS); each validation's reason
+# in an event shorter, so that the event stays small (the report keeps the whole text).
 VALIDATION_REASON_LIMIT = 500
 SUMMARY_LIMIT = 300
 # EventBridge pastes values into input templates unescaped: no quote, backslash, white space or control character.
@@ -86,7 +87,7 @@ def verdict_detail(
     stage = (report.stage or report.lifecycle_event) if engine == "ecs" else report.lifecycle_event
     return VerdictEventDetail(
         verdict=report.verdict,
-        reason=cut_text(report.reason, REASON_LIMIT),
+        reason=cut_text(report.reason, REASON_LIMIT_CHARACTERS),
         summary=one_line(f"{report.verdict.value}: {service}{f' at {stage}' if stage else ''}. {report.reason}"),
         engine=engine,
         stage=stage,
@@ -134,6 +135,6 @@ def announce_outage_allowed(
         deployment_id=deployment_id,
         lifecycle_event_hook_execution_id=hook_id,
         state_machine_arn=state_machine_arn,
-        error=cut_text(error, REASON_LIMIT),
+        error=cut_text(error, REASON_LIMIT_CHARACTERS),
     )
     return put_event(events, OUTAGE_ALLOWED, detail.model_dump_json(), [state_machine_arn])
