@@ -125,7 +125,7 @@ def _secret_written(arguments: list[str]) -> tuple[str, str] | None:
 
 def test_every_secret_the_docs_write_is_one_a_teams_layer_may_name(commands: list[str]) -> None:
     """Rotating a secret where the docs say must not put it where Prepare refuses it (README, secrets and tenancy)."""
-    from common.config.sections.synthetic import SecretRef
+    from common.config.requests import SecretRef
     from common.secrets.scope import Namespaces, refusal
 
     aws = [shlex.split(line)[1:] for line in commands if line.startswith("aws ")]

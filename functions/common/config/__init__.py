@@ -1,10 +1,11 @@
 """The greenlight config: one pydantic model, the JSON Schema generated from it, and the layered loading.
 
-Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the
-SSM parameter `<prefix>/<application>/<deployment group>`. Each holds YAML or JSON, read strictly
-(common.config.parsing), or points at a larger layer in S3 or AppConfig (common.config.layers); common.config.sources
-reads and merges them, remembering which layer set what. The sections live in common.config.base,
-common.config.sections.synthetic, common.config.sections.metrics and common.config.sections.checks.
+Layers, later wins: the model's defaults, the stack-wide SSM parameter `<prefix>/default`, then the SSM parameter
+`<prefix>/<application>/<deployment group>`. Each holds YAML or JSON, read strictly (`parsing`), or points at a
+larger layer in S3 or AppConfig (`layers`); `sources` reads and merges them, remembering which layer set what.
+Every validation's section is a module of `sections/`, the built-in ones and those `greenlight new-validation` adds
+alike, each a field of GreenlightConfig below; what they share is in `base` (every section), `requests` (what a
+request says) and `types` (field types checked as run time uses them).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from common.config.parsing import (
     decode,
     load_text,
 )
+from common.config.requests import Expectation, JsonAssertion, RequestSpec, SecretRef, TlsConfig
 from common.config.sections.checks import (
     CHECK_FUNCTION_PREFIX_CONTEXT,
     DEFAULT_CHECK_FUNCTION_PREFIX,
@@ -41,16 +43,9 @@ from common.config.sections.checks import (
     LambdaCheck,
     WebhookCheck,
 )
+from common.config.sections.health import HealthConfig
 from common.config.sections.metrics import BaselineConfig, Comparison, MetricCheck, MetricsConfig
-from common.config.sections.synthetic import (
-    Expectation,
-    HealthConfig,
-    JsonAssertion,
-    RequestSpec,
-    SecretRef,
-    SyntheticConfig,
-    TlsConfig,
-)
+from common.config.sections.synthetic import SyntheticConfig
 
 # greenlight new-validation: the section of each validation it added is imported above this line.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from common.config.sections.synthetic import JsonAssertion
+from common.config.requests import JsonAssertion
 from common.http.json_paths import MISSING, json_path
 from common.http.patterns import search
 

@@ -21,7 +21,7 @@ import aiohttp
 from aiohttp import http_exceptions
 from yarl import URL
 
-from common.config.sections.synthetic import TlsConfig
+from common.config.requests import TlsConfig
 from common.http.read_limits import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_HEADER_BYTES,

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from common.config.sections.synthetic import SecretRef
+from common.config.requests import SecretRef
 from common.config.sources import parameter_of, source_of
 from common.payload.models import SecretGrant
 

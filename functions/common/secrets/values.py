@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from common.config.sections.synthetic import SecretRef
+from common.config.requests import SecretRef
 from common.payload.models import Plan
 from common.runtime.settings import SyntheticSettings
 from common.secrets.reader import SecretReader

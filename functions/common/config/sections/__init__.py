@@ -1,1 +1,1 @@
-"""The config sections of validations added by `greenlight new-validation`, one module each."""
+"""Every validation's config section, one module each: the built-in ones and those `greenlight new-validation` adds."""

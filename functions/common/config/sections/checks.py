@@ -14,7 +14,7 @@ from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_va
 from yarl import URL
 
 from common.config.base import Section, ValidationConfig
-from common.config.sections.synthetic import HeaderSource, JsonAssertion
+from common.config.requests import HeaderSource, JsonAssertion
 from common.config.types import RequestHeaderName
 from common.http import addresses
 
