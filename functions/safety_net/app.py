@@ -6,7 +6,8 @@ verdict; when the verdict was already in (Finalize's, the workflow's last resort
 it counts that and announces nothing.
 
 The workflow also invokes it directly as the last resort of a pause hook (`{"last_resort": ...}`: Finalize failed
-after its retries): Step Functions' SDK integration for ContinueServiceDeployment cannot be relied on (README).
+after its retries): Step Functions' SDK integration for ContinueServiceDeployment cannot be relied on
+(docs/ecs.md, "Why not Step Functions' SDK integration for the last resort").
 """
 
 from __future__ import annotations

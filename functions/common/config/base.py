@@ -63,7 +63,7 @@ class ValidationConfig(Section):
 
     def needs(self) -> tuple[bool, bool]:
         """Whether this validation needs the GREEN task set, and traffic routed to it; a validation's own section
-        says otherwise when it needs less (README: What runs at each lifecycle event)."""
+        says otherwise when it needs less (docs/configuration.md, "What runs at each lifecycle event")."""
         return True, True
 
     def settings_hint(self) -> str:
