@@ -13,8 +13,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.payload.limits import CHECK_BUDGETS
 from common.payload.models import Plan, PlannedCheck
 from common.payload.validation import run
+from common.runtime.environment import CustomChecksSettings
 from common.runtime.observability import bind_request, logger, tracer
-from common.runtime.settings import CustomChecksSettings
 from common.secrets.redact import Redactor
 from common.secrets.values import resolver
 from custom_checks.checks import find_check, run_check

@@ -21,7 +21,7 @@ from ecs_hook.steps import Step, execution_name_for
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
-    from common.runtime.settings import EcsHookSettings
+    from common.runtime.environment import EcsHookSettings
 
 # Starting the workflow may fail for reasons on AWS's side (throttling, a service fault); the hook answers
 # IN_PROGRESS and tries again on ECS's next call, this many calls in all, then follows the outage policy.

@@ -15,10 +15,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from common.payload.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
 from common.payload.notifications import announce_verdict
 from common.runtime.aws import client, report_status
+from common.runtime.environment import FinalizeSettings
 from common.runtime.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
-from common.runtime.settings import FinalizeSettings
 from finalize import bypassing, pause
-from finalize.report import build_report, collect_results
+from finalize.verdict_report import build_report, collect_results
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient

@@ -13,10 +13,10 @@ from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_eve
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.runtime.aws import client
+from common.runtime.environment import HookSettings
 from common.runtime.names import execution_name
 from common.runtime.observability import bind_request, logger
 from common.runtime.outcomes import HookOutcome
-from common.runtime.settings import HookSettings
 from hook.outage import start_failed
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from common.config.layers import LayerStores
 from common.payload.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
 from common.runtime.aws import client
 from common.runtime.aws_errors import on_aws_side
+from common.runtime.environment import DEFAULT_SECRETS_PREFIX, PrepareSettings
 from common.runtime.observability import bind_request, logger, tracer
-from common.runtime.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
 from common.secrets import scope as secret_scope
 from prepare import server_name
 from prepare.discovery import Discovery, DiscoveryError, discover, production_url

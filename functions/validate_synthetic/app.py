@@ -10,8 +10,8 @@ from common.config import HealthConfig, RequestSpec, SyntheticConfig
 from common.http.client import tls_target
 from common.payload.ecs import TestRequest
 from common.payload.validation import load, run
+from common.runtime.environment import SyntheticSettings
 from common.runtime.observability import logger, tracer
-from common.runtime.settings import SyntheticSettings
 from common.secrets.redact import Redactor
 from common.secrets.values import resolver
 from validate_synthetic.checks import check_synthetic

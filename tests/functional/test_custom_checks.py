@@ -16,7 +16,7 @@ from common.payload.check_contract import CheckRequest
 from common.payload.limits import CHECK_BUDGETS
 from common.payload.models import Plan, PlannedCheck, ValidationStatus
 from common.payload.validation import run
-from common.runtime.settings import SyntheticSettings
+from common.runtime.environment import SyntheticSettings
 from common.secrets.redact import MARK, Redactor
 from custom_checks.checks import UnknownCheckError, find_check, run_check
 from tests.support.hostile import Hostile, hostile_service

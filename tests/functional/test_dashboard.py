@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from common.ecs.pause_hook import PauseHookEvent
 from common.payload.models import ValidationResult, ValidationStatus
-from common.runtime.settings import HookSettings
+from common.runtime.environment import HookSettings
 from ecs_pause.app import start as start_pause
 from finalize.app import Services, finalize
 from greenlight.engine.project import Project

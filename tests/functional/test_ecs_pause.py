@@ -15,8 +15,8 @@ from moto import mock_aws
 
 from common.ecs.continuation import continue_deployment
 from common.ecs.pause_hook import NotAPauseHookEventError, PauseHookEvent
+from common.runtime.environment import HookSettings
 from common.runtime.names import execution_name
-from common.runtime.settings import HookSettings
 from ecs_pause.app import start
 from finalize.app import CallbackError, Services, finalize
 from safety_net.app import last_resort, report_failure

@@ -287,7 +287,7 @@ def test_vpc_mode_names_an_endpoint_for_every_service_its_functions_call(
 
 def test_prepare_reads_config_layers_only_from_a_bucket_of_the_stacks_account(resources: dict[str, Any]) -> None:
     # A bucket name is global: one deleted and created again in another account must not be read from.
-    from common.runtime.settings import PrepareSettings
+    from common.runtime.environment import PrepareSettings
 
     environment = resources["PrepareFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["CONFIG_BUCKET_OWNER"] == {"Ref": "AWS::AccountId"}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from common.config.requests import SecretRef
 from common.payload.models import Plan
-from common.runtime.settings import SyntheticSettings
+from common.runtime.environment import SyntheticSettings
 from common.secrets.reader import SecretReader
 from common.secrets.redact import Redactor
 from common.secrets.scope import Namespaces
