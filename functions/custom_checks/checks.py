@@ -22,7 +22,7 @@ class UnknownCheckError(Exception):
 
 
 def find_check(plan: Plan, item: PlannedCheck, check_function_prefix: str) -> CheckConfig:
-    """The check's settings, from the plan's config, validated as Prepare validated them."""
+    """The check as the plan's config gives it, validated as Prepare validated it."""
     section, model = ("webhooks", WebhookCheck) if item.kind == "webhook" else ("lambda_checks", LambdaCheck)
     for given in plan.config.get(section, []):
         if isinstance(given, dict) and given.get("name") == item.name:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from common.runtime import outage
-from common.runtime.aws import report_status
+from common.runtime.aws import codedeploy_callback
 from common.runtime.observability import logger
 from common.runtime.outcomes import HookOutcome
 
@@ -36,7 +36,7 @@ def start_failed(
         )
     else:
         logger.exception("Could not start the validation workflow; reporting Failed", extra={"outage_policy": policy})
-    outcome = report_status(codedeploy, deployment_id, hook_id, "Succeeded" if allowed else "Failed")
+    outcome = codedeploy_callback(codedeploy, deployment_id, hook_id, "Succeeded" if allowed else "Failed")
     if outcome == "reported":
         announce(events(), allowed, problem, state_machine_arn, deployment_id, hook_id)
     return outage.hook_outcome(allowed, outcome)

@@ -22,7 +22,7 @@ from common.ecs.continuation import ROLLBACK, continue_deployment, summary
 from common.payload.ecs import ecs_names
 from common.payload.models import HookRequest, PauseAnswer, Verdict, VerdictReport
 from common.payload.notifications import announce_verdict
-from common.runtime.aws import client, report_status
+from common.runtime.aws import client, codedeploy_callback
 from common.runtime.observability import bind_request, count, logger, tracer
 from common.runtime.outcomes import CallbackOutcome
 
@@ -89,7 +89,9 @@ def report_failure(
         "Validation workflow ended without a verdict; reporting Failed",
         extra={"execution_arn": detail.get("executionArn"), "status": status},
     )
-    outcome = report_status(codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, "Failed")
+    outcome = codedeploy_callback(
+        codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, "Failed"
+    )
     count(f"SafetyNet_{outcome}")
     if outcome == "reported":
         count("Verdict_Failed")

@@ -1,4 +1,4 @@
-"""The config's building blocks: the base of every section and the settings every validation shares."""
+"""The config's building blocks: the base of every section and the fields every validation shares."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ class TargetGroup(Payload):
 
 class PlannedCheck(Payload):
     """One custom check as the `Run Custom Checks` Map iterates over it: what the ASL reads of it, and whether it
-    runs here. Its settings stay in the plan's config (webhooks, lambda_checks), found by name."""
+    runs here. Its fields stay in the plan's config (webhooks, lambda_checks), found by name."""
 
     name: str
     kind: Literal["webhook", "lambda"]

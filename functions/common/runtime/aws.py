@@ -29,7 +29,7 @@ def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-def report_status(
+def codedeploy_callback(
     codedeploy: CodeDeployClient, deployment_id: str, lifecycle_event_hook_execution_id: str, status: HookStatus
 ) -> CallbackOutcome:
     """Tell CodeDeploy the hook's outcome. Returns `reported`, or `already-completed` when a verdict is in."""
