@@ -21,20 +21,41 @@ from greenlight.engine.project import Project
 ROLLBACK_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
 
 
-def seeded_parameters(given: list[str]) -> dict[str, str]:
-    """`NAME=VALUE` pairs for the local Parameter Store; a VALUE of `@FILE` is the file's text."""
+def seeded_parameters(given: list[str], option: str = "--parameter") -> dict[str, str]:
+    """`NAME=VALUE` pairs for the local Parameter Store (or, as `--secret`, Secrets Manager); a VALUE of `@FILE` is the
+    file's text."""
     parameters = {}
     for pair in given:
         name, equals, value = pair.partition("=")
         if not (name and equals):
-            raise UsageError(f"--parameter takes NAME=VALUE, got {pair!r}")
+            raise UsageError(f"{option} takes NAME=VALUE, got {pair!r}")
         if value.startswith("@"):
             try:
                 value = Path(value[1:]).read_text()
             except OSError as error:
-                raise UsageError(f"cannot read --parameter {name}={value}: {error.strerror}") from error
+                raise UsageError(f"cannot read {option} {name}=@{value[1:]}: {error.strerror}") from error
+        if name in parameters:
+            raise UsageError(f"{option} names {name} twice")
         parameters[name] = value
     return parameters
+
+
+def alarm_states(given: list[str]) -> dict[str, str]:
+    """`NAME[=STATE]` pairs: the CloudWatch alarms a config's `metrics.alarms` names, each in its state (OK when not
+    given)."""
+    from greenlight.engine.user_resources import ALARM_STATES
+
+    alarms = {}
+    for pair in given:
+        name, _, state = pair.partition("=")
+        state = state or "OK"
+        if not name or state not in ALARM_STATES:
+            states = ", ".join(ALARM_STATES)
+            raise UsageError(f"--alarm takes NAME or NAME=STATE with STATE one of {states}, got {pair!r}")
+        if name in alarms:
+            raise UsageError(f"--alarm names {name} twice")
+        alarms[name] = state
+    return alarms
 
 
 def check_functions(given: list[str]) -> dict[str, str]:
@@ -160,6 +181,8 @@ def command_local_run(args: argparse.Namespace) -> int:
         blue_url=args.blue_url,
         check_functions=check_functions(args.check_function),
         objects=layer_objects(args.object),
+        secrets=seeded_parameters(args.secret, "--secret"),
+        alarms=alarm_states(args.alarm),
     )
     check_arguments(args)
     if args.config:

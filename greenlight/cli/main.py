@@ -78,6 +78,20 @@ def _add_local_run(commands: Any) -> None:
         help="seed the local Parameter Store (a config layer, an {ssm:} header value, a bypass); @FILE reads FILE",
     )
     run.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="seed a Secrets Manager secret (a request header's {secretsmanager:} value); @FILE reads FILE",
+    )
+    run.add_argument(
+        "--alarm",
+        action="append",
+        default=[],
+        metavar="NAME[=STATE]",
+        help="a CloudWatch alarm metrics.alarms names, in STATE (OK, ALARM or INSUFFICIENT_DATA; default OK)",
+    )
+    run.add_argument(
         "--object",
         action="append",
         default=[],

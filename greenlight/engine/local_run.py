@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greenlight.engine import check_functions, layer_objects, local_tls, process
+from greenlight.engine import check_functions, layer_objects, local_tls, process, user_resources
 from greenlight.engine.executions import Run
 from greenlight.engine.interface import DEFAULT_DEADLINE_S, DEFAULT_TIME_SCALE, LocalRunError
 from greenlight.engine.local_engine import LocalEngine
@@ -58,6 +58,9 @@ class LocalRunOptions:
     check_functions: dict[str, str] = field(default_factory=dict)
     # Config layers past 8 KB: `s3://BUCKET/KEY` or `appconfig://APP/ENV/PROFILE` -> the layer's text.
     objects: dict[str, str] = field(default_factory=dict)
+    # What the user's account holds: Secrets Manager secrets (name -> value), CloudWatch alarms (name -> state).
+    secrets: dict[str, str] = field(default_factory=dict)
+    alarms: dict[str, str] = field(default_factory=dict)
     # Another Step Functions on loopback runs the workflow (LocalEngine's stepfunctions_endpoint); the run starts
     # as the hook starts it (the hook's execution name and input), since the hook's own client reaches moto only.
     stepfunctions_endpoint: str | None = None
@@ -252,6 +255,7 @@ def _run_local(
         if not options.blue_url:  # nothing behind the production listener: a baseline cannot be judged here
             engine.enter(process.environment({NO_BLUE_VARIABLE: "1"}))
         layer_objects.store(engine.clients, engine.settings, options.objects)
+        user_resources.seed(engine.clients, options.secrets, options.alarms)
         aliases = check_functions.qualifiers(config)
         for name, handler in handlers.items():
             engine.add_check_function(name, handler, aliases.get(name, set()))
