@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from common.config import bypass as bypasses
+from common.config import bypass_parameter as bypasses
 from common.payload.ecs import ecs_names
 from common.payload.models import Bypass, FinalizeInput, IgnoredBypass, Verdict, VerdictReport
 from common.runtime.observability import logger

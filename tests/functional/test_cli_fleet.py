@@ -15,7 +15,7 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from common.config.bypass import parse
+from common.config.bypass_parameter import parse
 from common.payload.models import Bypass
 from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, SampleService
