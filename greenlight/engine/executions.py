@@ -15,6 +15,10 @@ TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
 # Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress); this is
 # only how long it sleeps at most when nothing happens, a safety net.
 QUIET_S = 1.0
+# How long an execution stopped at the run's deadline has to end. moto's stop can fail to end one (a Parallel branch
+# stopped mid-state raised in its worker and the execution waited out its Task's timeout): the follower then reports
+# what it saw, rather than stopping it again and again in a busy loop.
+STOP_GRACE_S = 5.0
 
 
 @dataclass
@@ -74,7 +78,7 @@ def _follow(
     quiet_s: float,
 ) -> Run:
     started, deadline = time.monotonic(), time.monotonic() + deadline_s
-    seen = 0
+    seen, stopped_at = 0, None
     while True:
         progress = changes()  # before reading: whatever happens after it wakes the wait below at once
         description = sfn.describe_execution(executionArn=execution_arn)
@@ -85,10 +89,18 @@ def _follow(
             seen = len(events)
         if description["status"] in TERMINAL:
             break
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if stopped_at is None and now > deadline:
             sfn.stop_execution(executionArn=execution_arn, error="Greenlight.LocalDeadline", cause="local run deadline")
+            stopped_at = now
             continue
-        wait_for_change(progress, min(quiet_s, deadline - time.monotonic()))
+        if stopped_at is not None and now > stopped_at + STOP_GRACE_S:
+            status = description["status"]
+            cause = f"stopped at the local run's deadline, the execution was still {status} {STOP_GRACE_S:g} s later"
+            description = description | {"error": "Greenlight.LocalDeadline", "cause": cause}
+            break
+        until = stopped_at + STOP_GRACE_S if stopped_at is not None else deadline
+        wait_for_change(progress, min(quiet_s, max(until - now, 0.0)))
     output = json.loads(description["output"]) if description.get("output") else None
     return Run(
         execution_arn,
