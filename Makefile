@@ -18,7 +18,7 @@ SAM_PYTHONS := 3.12.1:3.13.0:3.11.7
 help:
 	@echo "make demo    run the real workflow locally against a sample service (good and bad release)"
 	@echo "make test    run the test suite"
-	@echo "make test-fast  the unit and functional tests that take milliseconds (no engine run, no other program, no fuzzing)"
+	@echo "make test-fast  the tests that take milliseconds (no engine run, no other program, no fuzzing)"
 	@echo "make lint    ruff, mypy strict, cfn-lint (+ serverless rules), state machine checks, checkov, sam build"
 	@echo "make pr      lint + test: what CI runs"
 	@echo "make scaffold-check  add two validations to a copy of the tree; make lint and make test pass there"
@@ -58,10 +58,12 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
 test: venv browser
 	$(PYTEST)
 
-# The inner loop: the unit and functional tiers without the tests marked `engine`, `tool` or `fuzz` (tests/conftest.py).
+# The inner loop: every test but those marked `engine`, `tool` or `fuzz` (what they cost: tests/conftest.py), without
+# the opt-in tier (tests/integration) and the second engine (tests/sfn_local).
 # Its tests wait for nothing, so one process per core: each process also collects the whole tree (7 s of CPU).
+FAST := -m "not engine and not tool and not fuzz" --ignore=tests/integration --ignore=tests/sfn_local
 test-fast: venv
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "(unit or functional) and not engine and not tool and not fuzz" tests/unit tests/functional
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(FAST) tests
 
 $(CHECKOV):
 	$(PYTHON) -m venv .venv-checkov

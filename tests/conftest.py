@@ -1,4 +1,4 @@
-"""Fixtures shared by every tier: sample events, the project, CodeDeploy's callback as tests record it; and the
+"""Fixtures shared by every test folder: sample events, the project, CodeDeploy's callback as tests record it; and the
 markers that say what a test costs (`engine`, `tool`, `fuzz`), given by what it starts or asks for."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # What a test starts, read from its own source and its fixtures; each costs seconds, where the rest cost milliseconds.
 # A test that starts either without its marker fails (tests/support/costs.py), so these lists cannot fall behind.
-# `engine`: the embedded engine running the whole workflow (every test of tests/workflow/ does).
+# `engine`: the embedded engine running the whole workflow (tests/statemachines/ marks its modules `engine` itself).
 ENGINE_CALLS = (
     *("run_local(", "LocalEngine(", "run_json(", "SampleService(", '"demo"', "--mock-config", "run_fault("),
     '"local", "run"',  # the CLI's main() in this process
@@ -104,11 +104,11 @@ def _costs(item: pytest.Item) -> set[str]:
     source = inspect.getsource(function) if function is not None else ""
     fixtures = set(getattr(item, "fixturenames", ()))
     costs = set()
-    if "tests/workflow/" in item.nodeid or any(c in source for c in ENGINE_CALLS) or fixtures & ENGINE_FIXTURES:
+    if any(c in source for c in ENGINE_CALLS) or fixtures & ENGINE_FIXTURES:
         costs.add("engine")
     if any(c in source for c in TOOL_CALLS) or fixtures & TOOL_FIXTURES:
         costs.add("tool")
-    if "tests/sfn_local/" in item.nodeid:  # a second Step Functions engine in its own process, and the embedded one
+    if item.get_closest_marker("sfn_local"):  # a second Step Functions engine in its own process, and the embedded one
         costs |= {"engine", "tool"}
     if function is not None and is_hypothesis_test(function):
         asked = getattr(function, "_hypothesis_internal_use_settings", settings.default)  # what @settings gave

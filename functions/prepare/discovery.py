@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
 
-# Values as the APIs spell them (botocore's enums; tests/unit/test_aws_names.py checks each against the model).
+# Values as the APIs spell them (botocore's enums; tests/functions/test_aws_names.py checks each against the model).
 GREEN_LABEL, BLUE_LABEL = "Green", "Blue"  # codedeploy TargetLabel: the replacement and the original task set
 RUNNING = "InProgress"  # codedeploy LifecycleEventStatus of the hook being run
 ECS_TARGET = "ECSTarget"  # codedeploy DeploymentTargetType

@@ -104,7 +104,7 @@ def _paths(name: str) -> list[Path]:
     return [
         Path("functions") / f"validate_{name}",
         Path("functions") / "common" / "config" / "sections" / f"{name}.py",
-        Path("tests") / "functional" / f"test_validate_{name}.py",
+        Path("tests") / "functions" / f"validate_{name}" / f"test_validate_{name}.py",  # tests mirror the source
     ]
 
 
@@ -125,6 +125,8 @@ def scaffold(name: str, project: Project | None = None) -> int:
     section.write_text(render("section.py.tmpl", name))
     (root / CONFIG).write_text(register((root / CONFIG).read_text(), name))
     (root / "template.yaml").write_text(extend_template((root / "template.yaml").read_text(), name))
+    test_path.parent.mkdir()
+    (test_path.parent / "__init__.py").write_text("")
     test_path.write_text(render("test_validation.py.tmpl", name))
     generated = _generate(root)
 

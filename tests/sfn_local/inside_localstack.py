@@ -1,6 +1,6 @@
 """Runs inside LocalStack's own process (its venv, Python 3.13): greenlight's bridge, then LocalStack itself.
 
-Started by tests/sfn_local/localstack.py as `python -I <this file>`, never imported by the test suite. With
+Started by tests/sfn_local/localstack_process.py as `python -I <this file>`, never imported by the test suite. With
 GREENLIGHT_BRIDGE_URL set, the Step Functions interpreter's calls that LocalStack's free edition cannot serve go
 to greenlight's bridge instead (tests/sfn_local/bridge.py, in the test process, where the real handlers run in
 front of the AWS stand-in):

@@ -42,7 +42,7 @@ BY_NAME = {fault.name: fault for fault in FAULTS}
 # embedded engine only, or their fault is in the hook, which LocalStack's runs do not go through.
 NOT_ON_LOCALSTACK = ("-times-out", "start-", "hook-twice", "workflow-")
 # Outcomes that depend on timing, not on the interpreter: against a hanging service, which published minutes hold
-# its few answers varies from run to run (tests/workflow/test_ecs_controller.py meets the same).
+# its few answers varies from run to run (tests/statemachines/test_ecs_controller.py meets the same).
 TIMING_DEPENDENT = {("service-hangs", "metrics"): {"inconclusive", "failed"}}
 CI_CASES = [
     "none",  # a healthy service
@@ -146,7 +146,7 @@ def run_on(engine: str, fault: Fault, project: Project, bridge: Bridge, endpoint
 
 
 def assert_meets_the_matrix(fault: Fault, outcome: FaultOutcome) -> None:
-    """What tests/workflow/test_fault_matrix.py asserts of the same fault on the embedded engine."""
+    """What tests/statemachines/test_fault_matrix.py asserts of the same fault on the embedded engine."""
     assert outcome.accepted == [fault.expected], (outcome.callbacks, outcome.result.reason)
     assert len(outcome.callbacks) - 1 == fault.late_reports, outcome.callbacks
     assert tuple(e["detail-type"] for e in outcome.result.events) == fault.announced, outcome.result.events

@@ -1,6 +1,6 @@
 """The fault matrix: every fault greenlight must survive, with the one callback CodeDeploy must then receive.
 
-tests/workflow/test_fault_matrix.py runs each entry on the embedded engine; docs/fault-matrix.md is rendered
+tests/statemachines/test_fault_matrix.py runs each entry on the embedded engine; docs/fault-matrix.md is rendered
 from this table (a test keeps it current); bench/fault_matrix.py prints the totals.
 """
 

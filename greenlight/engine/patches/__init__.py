@@ -6,7 +6,7 @@ events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudw
 `appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for the template's own roles:
 the scoped secret reading). Each patch closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running
 engine's settings (`greenlight.engine.settings`); outside an engine moto behaves as shipped.
-tests/unit/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
+tests/greenlight/engine/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
 from __future__ import annotations

@@ -1,0 +1,60 @@
+"""docs/architecture.md stays true: its package map names every package under functions/ and greenlight/ and no other,
+each folder it names exists, and its import rules are the contracts pyproject.toml gives import-linter."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from tests.conftest import ROOT
+
+DOC = ROOT / "docs" / "architecture.md"
+
+
+def section(title: str) -> str:
+    return DOC.read_text().split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def packages_on_disk() -> set[str]:
+    """Every folder under functions/ and greenlight/ holding Python code, as `functions/hook/`."""
+    found = set()
+    for top in ("functions", "greenlight"):
+        for module in (ROOT / top).rglob("*.py"):
+            folder = module.parent.relative_to(ROOT)
+            if "__pycache__" not in folder.parts and str(folder) != "functions":
+                found.add(f"{folder.as_posix()}/")
+    return found
+
+
+def packages_mapped() -> list[str]:
+    return re.findall(r"^\| `([^`]+/)` \|", section("Package map"), re.M)
+
+
+def added_by_new_validation() -> list[str]:
+    """The validations `greenlight new-validation` added to this tree, and the page cannot know: each has its config
+    section in functions/common/config/sections/ beside the built-in ones, written from the scaffold's template,
+    which says so."""
+    sections = (ROOT / "functions" / "common" / "config" / "sections").glob("*.py")
+    return sorted(p.stem for p in sections if "(added by `greenlight new-validation`)" in p.read_text())
+
+
+def test_the_package_map_names_every_package_and_no_other() -> None:
+    mapped = packages_mapped()
+    assert len(mapped) == len(set(mapped)), "a package is mapped twice"
+    on_disk = packages_on_disk()
+    assert {"functions/hook/", "functions/common/", "greenlight/engine/patches/"} <= on_disk
+    added = {f"functions/validate_{name}/" for name in added_by_new_validation()}  # a team's, after the page
+    assert sorted(on_disk - set(mapped) - added) == [], "packages missing from docs/architecture.md's package map"
+    assert sorted(set(mapped) - on_disk) == [], "docs/architecture.md maps packages that do not exist"
+
+
+def test_every_folder_the_page_names_exists() -> None:
+    named = set(re.findall(r"`((?:functions|greenlight)/[\w/]*/)`", DOC.read_text()))
+    assert named
+    assert sorted(n for n in named if not (ROOT / n).is_dir()) == []
+
+
+def test_the_import_rules_are_the_contracts_import_linter_checks() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    listed = re.findall(r"^- (.+)$", section("Import rules"), re.M)
+    assert sorted(listed) == sorted(contract["name"] for contract in contracts)
