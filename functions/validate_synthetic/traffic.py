@@ -1,7 +1,8 @@
 """An async request engine: a scenario sent with a traffic shape, each answer checked against its expectations.
 
-Every answer is read bounded (common.http.client): a total deadline per request that never outlasts the check's own,
-capped heads and bodies, malformed answers named as the kind of failure they are. Expectation regexes run in
+Every answer is read bounded on kept-alive connections (validate_synthetic.keepalive, with common.http.client's caps): a
+total deadline per request that never outlasts the check's own, capped heads and bodies, malformed answers named as
+the kind of failure they are. Expectation regexes run in
 RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.http.bounded_json), so no answer can
 hold the event loop that every other request shares.
 """
@@ -13,10 +14,10 @@ import json
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import cycle
 from typing import Any, TypeVar
 
-import aiohttp
 from yarl import URL
 
 try:
@@ -28,16 +29,10 @@ from common.config import Expectation, RequestSpec, SecretRef, SyntheticConfig
 from common.http import bounded_json
 from common.http import client as http
 from common.http.assertions import as_json, assertion_failure
-from common.http.guard import (
-    GuardedResolver,
-    HostNotAllowedError,
-    allowed_set,
-    check_host,
-    check_host_header,
-    guarded_socket,
-)
+from common.http.guard import GuardedResolver, HostNotAllowedError, allowed_set, check_host, check_host_header
 from common.http.patterns import search
 from common.secrets.values import header_value
+from validate_synthetic.keepalive import Pool, Wire, wire
 
 REFUSED_HOST = "refused-host"
 # What an Application Load Balancer's own errors mean (ALB troubleshooting, "The load balancer generates an HTTP
@@ -94,11 +89,15 @@ class PreparedRequest:
     headers: dict[str, str]
     body: bytes | None
     expect: Expectation
-    options: dict[str, Any] = field(default_factory=dict)  # TLS: the SSL context and the server name for SNI
+    tls: http.TlsTarget | None = None  # how the HTTPS listener is met (SNI, verification); None for other hosts
 
     @property
     def needs_body(self) -> bool:
         return bool(self.expect.json_body)
+
+    @cached_property
+    def wire(self) -> Wire:
+        return wire(self.method, self.url, self.headers, self.body, self.tls)
 
 
 def expectation_failures(expect: Expectation, status: int, headers: Any, body: bytes) -> list[str]:
@@ -173,25 +172,17 @@ def prepare_requests(
             headers.setdefault("Content-Type", "application/json" if not isinstance(spec.body, str) else "text/plain")
         url = URL.build(scheme=base.scheme, host=host, port=base.port, path=spec.path, query=spec.query or None)
         label = spec.name or f"#{index} {spec.method} {spec.path}"
-        options = tls.options(url) if to_listener else {}
-        prepared.append(PreparedRequest(label, spec.method, url, headers, body, spec.expect, options))
+        request = PreparedRequest(label, spec.method, url, headers, body, spec.expect, tls if to_listener else None)
+        prepared.append(request)
+        request.wire  # noqa: B018 (built here, so a header that cannot be sent stops the check before any traffic)
     return prepared
 
 
-async def send(
-    session: aiohttp.ClientSession, request: PreparedRequest, limits: http.ReadLimits, deadline_s: float
-) -> Sample:
+async def send(pool: Pool, request: PreparedRequest, deadline_s: float) -> Sample:
     """One request, over within `deadline_s`; the answer judged, or its failure kind recorded."""
     started = time.perf_counter()
-    exchange = {
-        "method": request.method,
-        "url": request.url,
-        "headers": request.headers,
-        "data": request.body,
-        **request.options,
-    }
     try:
-        answer = await http.fetch(session, exchange, limits, deadline_s, keep_body=request.needs_body)
+        answer = await pool.send(request.wire, deadline_s, keep_body=request.needs_body)
     except HostNotAllowedError:
         return Sample(request.label, None, (time.perf_counter() - started) * 1000, REFUSED_HOST)
     budget = request.expect.max_latency_ms
@@ -219,7 +210,8 @@ async def run_traffic(
     deadline_s: float | None = None,
     limits: http.ReadLimits | None = None,
 ) -> list[Sample]:
-    """Send `total` requests (or keep sending for `duration_seconds`) over at most `concurrency` connections.
+    """Send `total` requests (or keep sending for `duration_seconds`), `concurrency` at a time, each on a kept-alive
+    connection of its own while it is in flight (validate_synthetic.keepalive).
 
     Nothing is sent after `deadline_s` (the check's own deadline), and no request outlasts it: each gets
     `timeout` or what is left of the deadline, whichever is shorter.
@@ -230,18 +222,19 @@ async def run_traffic(
     check_deadline = started + deadline_s if deadline_s is not None else float("inf")
     stop_sending = min(started + duration_seconds if duration_seconds else float("inf"), check_deadline)
     budget = total if not duration_seconds else None
-    connector = aiohttp.TCPConnector(limit=concurrency, resolver=GuardedResolver(), socket_factory=guarded_socket)
-    async with http.session(connector) as session:
+    pool = Pool(limits or http.ReadLimits(), GuardedResolver())
 
-        async def worker() -> None:
-            nonlocal budget
-            while (now := time.monotonic()) < stop_sending:
-                if budget is not None:
-                    if budget <= 0:
-                        return
-                    budget -= 1
-                request_deadline = min(timeout, check_deadline - now)
-                samples.append(await send(session, next(order), limits or http.ReadLimits(), request_deadline))
+    async def worker() -> None:
+        nonlocal budget
+        while (now := time.monotonic()) < stop_sending:
+            if budget is not None:
+                if budget <= 0:
+                    return
+                budget -= 1
+            samples.append(await send(pool, next(order), min(timeout, check_deadline - now)))
 
+    try:
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+    finally:
+        await pool.close()
     return samples

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import select
 import socket
 import threading
 import time
@@ -31,6 +32,8 @@ class Hostile:
     hostile_health: bool = False
     echo_header: str = "Authorization"  # "echo": reflected in X-Echo and in the JSON field `echo`
     connections: int = 0  # how many the server accepted (a test can check traffic reached it)
+    answer_delay_s: float = 0.0  # wait this long before each answer
+    pipelined: int = 0  # requests that came while the one before on their connection was still unanswered
 
 
 def _head(status: str, headers: list[tuple[str, str]], keep_alive: bool = False) -> bytes:
@@ -124,9 +127,10 @@ ANSWERS: dict[str, Callable[[socket.socket, Hostile, Callable[[], bool], dict[st
     "deep-json": _deep_json,
     "gzip-bomb": _gzip_bomb,
     "echo": _echo,
+    "head": _fixed(_head("200 OK", [("Content-Length", str(2 << 30))], keep_alive=True)),  # a HEAD's answer: no body
 }
 MODES = tuple(ANSWERS)
-KEEP_ALIVE = ("ok", "echo", "redos", "wide-headers")  # complete answers: the connection serves the next request
+KEEP_ALIVE = ("ok", "echo", "redos", "wide-headers", "head")  # complete answers: the connection serves the next request
 
 
 def _stream(sock: socket.socket, behaviour: Hostile, request: dict[str, str]) -> None:
@@ -135,15 +139,18 @@ def _stream(sock: socket.socket, behaviour: Hostile, request: dict[str, str]) ->
     ANSWERS[behaviour.mode](sock, behaviour, lambda: time.monotonic() < deadline, request)
 
 
-def _read_request(sock: socket.socket) -> tuple[str, dict[str, str]] | None:
-    """The request line's path and the headers (lower-cased names); None when the client sent nothing usable."""
-    data = b""
+def _read_request(sock: socket.socket, leftover: bytearray) -> tuple[str, dict[str, str]] | None:
+    """The request line's path and the headers (lower-cased names); None when the client sent nothing usable.
+    What came after the head (the next request, from a client that pipelines) stays in `leftover`."""
+    data = bytes(leftover)
     while b"\r\n\r\n" not in data and len(data) < 65536:
         piece = sock.recv(4096)
         if not piece:
             return None
         data += piece
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    raw_head, _, rest = data.partition(b"\r\n\r\n")
+    leftover[:] = rest
+    head = raw_head.decode("latin-1").split("\r\n")
     parts = head[0].split(" ")
     headers = {}
     for line in head[1:]:
@@ -152,14 +159,24 @@ def _read_request(sock: socket.socket) -> tuple[str, dict[str, str]] | None:
     return (parts[1] if len(parts) > 1 else "/"), headers
 
 
+def _sent_more(sock: socket.socket) -> bool:
+    """Whether bytes wait on the socket (a client's end of the connection is not one)."""
+    return bool(select.select([sock], [], [], 0)[0] and sock.recv(1, socket.MSG_PEEK))
+
+
 def _serve_connection(sock: socket.socket, behaviour: Hostile) -> None:
     sock.settimeout(behaviour.max_seconds)
+    leftover = bytearray()
     try:
         while True:  # keep-alive: the ok, echo and redos modes answer many requests on one connection
-            request = _read_request(sock)
+            request = _read_request(sock, leftover)
             if request is None:
                 return
             path, headers = request
+            if behaviour.answer_delay_s:
+                time.sleep(behaviour.answer_delay_s)
+            if leftover or _sent_more(sock):  # the client did not wait for this answer
+                behaviour.pipelined += 1
             if path.startswith("/health") and not behaviour.hostile_health:
                 sock.sendall(_json({"status": "ok"}))
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -28,6 +29,9 @@ class Behaviour:
     hang_s: float = 0.0  # accept, then say nothing for this long
     hang_every: int = 0  # with hang_s: only every Nth request hangs (0: every one)
     close_after: bool = False  # close the connection after answering, without saying so (an idle timeout)
+    # From this request on a connection (counted from 1), read it and close without answering: an idle timeout that
+    # meets a request the client sent on a connection it had kept (0: never).
+    drop_from: int = 0
     redirect_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -53,6 +57,10 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                     }
                 )
                 count = len(behaviour.requests)
+            self.served = getattr(self, "served", 0) + 1  # one handler per connection: its requests so far
+            if behaviour.drop_from and self.served >= behaviour.drop_from:
+                self.close_connection = True
+                return
             if behaviour.reset:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
@@ -86,10 +94,12 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(behaviour: Behaviour | None = None) -> Iterator[tuple[str, Behaviour]]:
-    """Yields the base URL and the behaviour object."""
+def serve(behaviour: Behaviour | None = None, tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Behaviour]]:
+    """Yields the base URL (http: even when `tls` makes it serve HTTPS) and the behaviour object."""
     behaviour = behaviour or Behaviour()
     server = LoopbackServer(_handler(behaviour))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:

@@ -9,7 +9,6 @@ malformed answer is named, never raised: it is the service that is wrong.
 from __future__ import annotations
 
 import asyncio
-import errno
 import os
 import ssl
 import time
@@ -18,10 +17,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from aiohttp import http_exceptions
+from aiohttp.streams import EMPTY_PAYLOAD
 from yarl import URL
 
 from common.config.requests import TlsConfig
+from common.http.answers import (
+    EXCHANGE_ERRORS,
+    HEADER_OVER,
+    TIMEOUT,
+    Answer,
+    body_over,
+    describe,
+    elapsed_ms,
+    failed,
+    head_bytes,
+)
 from common.http.read_limits import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_HEADER_BYTES,
@@ -30,14 +40,6 @@ from common.http.read_limits import (
 )
 from common.payload.models import Plan
 
-TIMEOUT = "timeout"
-# What went wrong with the connection itself, named as a person debugging it would: each a failure kind of its own.
-CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_FAILED = "connection refused", "connection reset", "connection failed"
-TLS_HANDSHAKE = "TLS handshake failed"
-CONNECTION_KINDS = (CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_FAILED)
-MALFORMED_STATUS, HEADER_OVER, MALFORMED_HEADER = "malformed status line", "header over limit", "malformed header"
-TRUNCATED, MALFORMED = "truncated body", "malformed answer"
-TLS_CERTIFICATE = "TLS certificate"
 # A CA file trusted besides the system's (the local engine's own CA for its HTTPS listener); unset on Lambda.
 CA_BUNDLE_VARIABLE = "GREENLIGHT_CA_BUNDLE"
 
@@ -56,6 +58,14 @@ class TlsTarget:
             return {}
         context: ssl.SSLContext | bool = ssl_context() if self.verify else False
         return {"ssl": context} | ({"server_hostname": self.server_name} if self.server_name else {})
+
+    def context(self) -> ssl.SSLContext:
+        """The SSL context of a connection to an HTTPS listener: verified (`ssl_context`), or not at all."""
+        if self.verify:
+            return ssl_context()
+        unverified = ssl.create_default_context()
+        unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
+        return unverified
 
     def host_header(self, url: URL) -> dict[str, str]:
         """The Host header a client of `server_name` sends (with the port when it is not the scheme's default)."""
@@ -102,29 +112,6 @@ class ReadLimits:
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
 
 
-@dataclass
-class Answer:
-    """What came back: a status, or the kind of failure (`problem`) and, for a person, `detail`."""
-
-    status: int | None
-    latency_ms: float
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    problem: str | None = None
-    detail: str = ""
-
-
-def size_text(size: int) -> str:
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if size >= scale and size % scale == 0:
-            return f"{size // scale} {unit}"
-    return f"{size} bytes"
-
-
-def body_over(limit: int) -> str:
-    return f"body over {size_text(limit)}"
-
-
 def session(connector: aiohttp.BaseConnector | None = None) -> aiohttp.ClientSession:
     """A session whose parser refuses long lines and too many headers before it holds them."""
     return aiohttp.ClientSession(
@@ -136,32 +123,21 @@ def session(connector: aiohttp.BaseConnector | None = None) -> aiohttp.ClientSes
     )
 
 
-def answer_problem(error: BaseException) -> str:
-    """The failure kind of an answer the parser refused, from the exception and the ones it was raised from."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, http_exceptions.BadStatusLine):
-            return MALFORMED_STATUS
-        if isinstance(seen, http_exceptions.LineTooLong) or "Too many headers" in str(seen):
-            return HEADER_OVER
-        if isinstance(seen, http_exceptions.InvalidHeader):
-            return MALFORMED_HEADER
-        if isinstance(seen, http_exceptions.ContentLengthError | http_exceptions.TransferEncodingError):
-            return TRUNCATED
-        seen = seen.__cause__ or seen.__context__
-    return MALFORMED
-
-
-async def _read_body(response: aiohttp.ClientResponse, limit: int, keep: bool) -> bytes | None:
+async def read_body(content: aiohttp.StreamReader, headers: Mapping[str, str], limit: int, keep: bool) -> bytes | None:
     """The body (empty when not kept), or None as soon as it is over `limit`."""
-    if response.content_length is not None and response.content_length > limit:
+    if content is EMPTY_PAYLOAD:  # no body follows (HEAD, 204, 304), whatever Content-Length announces
+        return b""
+    announced = headers.get("Content-Length")
+    length = int(announced) if announced is not None and announced.isdigit() else None
+    if length is not None and length > limit:
         return None
-    if response.content_length is not None and response.headers.get("Content-Encoding", "identity") == "identity":
-        body = await response.read()  # the parser stops at the announced length, within the limit: one read
+    if length is not None and headers.get("Content-Encoding", "identity") == "identity":
+        # The parser stops at the announced length, within the limit: one read, and none to wait for when it all came.
+        body = content.read_nowait() if content.is_eof() else await content.read()
         return body if keep else b""
     chunks: list[bytes] = []
     received = 0
-    while chunk := await response.content.readany():
+    while chunk := await content.readany():
         received += len(chunk)
         if received > limit:
             return None
@@ -174,19 +150,14 @@ async def _exchange(
     client: aiohttp.ClientSession, request: dict[str, Any], limits: ReadLimits, keep_body: bool, started: float
 ) -> Answer:
     async with client.request(**request, allow_redirects=False) as response:
-        head_bytes = sum(len(name) + len(value) + 4 for name, value in response.raw_headers)
-        if head_bytes > limits.max_header_bytes:
+        if head_bytes(response.raw_headers) > limits.max_header_bytes:
             response.close()
-            return Answer(response.status, _ms(started), problem=HEADER_OVER)
-        body = await _read_body(response, limits.max_body_bytes, keep_body)
+            return Answer(response.status, elapsed_ms(started), problem=HEADER_OVER)
+        body = await read_body(response.content, response.headers, limits.max_body_bytes, keep_body)
         if body is None:
             response.close()  # never reuse a connection with an unread body
-            return Answer(response.status, _ms(started), problem=body_over(limits.max_body_bytes))
-        return Answer(response.status, _ms(started), response.headers, body)
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
+            return Answer(response.status, elapsed_ms(started), problem=body_over(limits.max_body_bytes))
+        return Answer(response.status, elapsed_ms(started), response.headers, body)
 
 
 async def fetch(
@@ -201,53 +172,14 @@ async def fetch(
     try:
         async with asyncio.timeout(max(deadline_s, 0.0)):
             return await _exchange(client, request, limits, keep_body, started)
-    except TimeoutError:
-        detail = f"timeout: no complete answer within {round(deadline_s, 2):g} s"
-        return Answer(None, _ms(started), problem=TIMEOUT, detail=detail)
-    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as error:
-        return Answer(getattr(error, "status", None), _ms(started), problem=answer_problem(error))
-    except aiohttp.ClientConnectorCertificateError as error:
-        why = str(getattr(error.certificate_error, "verify_message", error)).rstrip(".")
-        detail = f"{TLS_CERTIFICATE} not accepted: {why}"
-        return Answer(None, _ms(started), problem=TLS_CERTIFICATE, detail=detail)
-    except aiohttp.ClientConnectorSSLError as error:
-        reason = getattr(error.os_error, "reason", None) or error.os_error.strerror or type(error.os_error).__name__
-        return Answer(
-            None, _ms(started), problem=TLS_HANDSHAKE, detail=f"{TLS_HANDSHAKE} with {_where(request)}: {reason}"
-        )
-    except aiohttp.ClientConnectorError as error:
-        kind = connection_kind(error.os_error)
-        return Answer(None, _ms(started), problem=kind, detail=f"{kind} by {_where(request)}")
-    except aiohttp.ServerDisconnectedError:
-        detail = f"{CONNECTION_RESET}: {_where(request)} closed the connection without answering"
-        return Answer(None, _ms(started), problem=CONNECTION_RESET, detail=detail)
-    except (aiohttp.ClientError, OSError) as error:
-        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
-        kind = connection_kind(cause) if isinstance(cause, OSError) else CONNECTION_FAILED
-        return Answer(None, _ms(started), problem=kind, detail=f"{kind} by {_where(request)}")
-
-
-def connection_kind(error: OSError) -> str:
-    """Refused, reset, or another failure of the connection, from the operating system's error."""
-    if isinstance(error, ConnectionRefusedError) or error.errno == errno.ECONNREFUSED:
-        return CONNECTION_REFUSED
-    if isinstance(error, ConnectionResetError | BrokenPipeError) or error.errno in (errno.ECONNRESET, errno.EPIPE):
-        return CONNECTION_RESET
-    return CONNECTION_FAILED
+    except EXCHANGE_ERRORS as error:
+        return failed(error, _where(request), started, deadline_s)
 
 
 def _where(request: dict[str, Any]) -> str:
     """host:port of a request, as the connection was made."""
     url = URL(str(request["url"]))
     return f"{url.host}:{url.port}"
-
-
-def describe(answer: Answer) -> str:
-    """One phrase for a person: `HTTP 200`, `timeout: no complete answer within 2 s`, `malformed status line`."""
-    if answer.problem is None:
-        return f"HTTP {answer.status}"
-    named = (TIMEOUT, TLS_CERTIFICATE, TLS_HANDSHAKE, *CONNECTION_KINDS)
-    return answer.detail if answer.problem in named and answer.detail else answer.problem
 
 
 async def _probe(url: str, deadline_s: float, limits: ReadLimits, tls: TlsTarget, headers: Mapping[str, str]) -> Answer:
@@ -273,3 +205,22 @@ def probe(
     """
     answer = asyncio.run(_probe(url, timeout, limits or ReadLimits(), tls or TlsTarget(), headers or {}))
     return (answer.status if answer.problem is None else None), describe(answer)
+
+
+# Answer, describe and TIMEOUT come with the client: its callers read them from here.
+__all__ = [
+    "CA_BUNDLE_VARIABLE",
+    "TIMEOUT",
+    "Answer",
+    "GreenRequest",
+    "ReadLimits",
+    "TlsTarget",
+    "describe",
+    "fetch",
+    "probe",
+    "read_body",
+    "session",
+    "ssl_context",
+    "tls_target",
+    "toward_green",
+]

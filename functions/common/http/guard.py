@@ -5,9 +5,10 @@ its `url` names.
 
 Every host is judged as the connection will use it (common.http.addresses normalises it first), and judged again at
 connect time on the addresses actually dialled: the resolver refuses names that resolve into a forbidden
-network, and the socket factory refuses any forbidden address aiohttp is about to connect to, IP literals
-included (aiohttp does not resolve those). Link-local, metadata and unspecified addresses are refused even
-when listed in `allowed_hosts`.
+network, and the socket factory refuses any forbidden address a client is about to connect to, IP literals
+included (aiohttp does not resolve those; the synthetic traffic's connections, validate_synthetic.keepalive, resolve
+every host and make every socket through these two). Link-local, metadata and unspecified addresses are refused
+even when listed in `allowed_hosts`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A vector can enter as a host in `allowed_hosts` or a request's `host` (refused when the config is validated, and
 again by the guard at run time, should validation ever be bypassed), as a Host header (written in the config or
-read from a secret), or as what a name resolves to or an address aiohttp is about to dial (refused at connect
+read from a secret), or as what a name resolves to or an address a client is about to dial (refused at connect
 time by the resolver and the socket factory). Nothing here opens a socket.
 """
 
@@ -165,14 +165,14 @@ def _request_to(url: str) -> PreparedRequest:
     "url",
     ["http://169.254.169.254:9/", "http://[::ffff:a9fe:a9fe]:9/", "http://[fd00:ec2::254]:9/", "http://0.0.0.0:9/"],
 )
-def test_aiohttp_never_dials_a_forbidden_literal(url: str) -> None:
-    # GIVEN a forbidden IP literal, which aiohttp dials without asking the resolver
+def test_the_traffic_never_dials_a_forbidden_literal(url: str) -> None:
+    # GIVEN a forbidden IP literal, as a request built past the config's checks could name it
     samples = asyncio.run(run_traffic([_request_to(url)], 2, None, 1, 1.0))
-    # THEN the socket factory refused it before any socket existed: no packet left
+    # THEN the guard refused it before any socket existed: no packet left
     assert [sample.error for sample in samples] == ["refused-host", "refused-host"]
 
 
-def test_aiohttp_never_dials_a_name_resolving_to_a_forbidden_address(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_traffic_never_dials_a_name_resolving_to_a_forbidden_address(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(traffic, "GuardedResolver", lambda: GuardedResolver(FixedResolver("::ffff:169.254.169.254")))
     samples = asyncio.run(run_traffic([_request_to("http://service.allowed.example:9/")], 2, None, 1, 1.0))
     assert [sample.error for sample in samples] == ["refused-host", "refused-host"]
