@@ -16,8 +16,8 @@ import trustme
 from yarl import URL
 
 from common.config import SecretRef, SyntheticConfig
+from common.http import client as http
 from common.http.answers import Answer
-from common.http.client import client as http
 from common.http.guard import GuardedResolver, HostNotAllowedError
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.servers import Behaviour, closed_port, serve
