@@ -4,9 +4,9 @@ The traffic sends the same few requests thousands of times. Through aiohttp's Cl
 request's CPU went to building request, response and connection objects (bench/synthetic_vs_hey.py). Here each
 request is serialized once (`wire`) and each answer read by aiohttp's own ResponseHandler: the same C parser with
 the same limits on the status line, header lines and header count, the same decompression and the same errors, so
-common.http_answers names every failure as it does for common.http. What common.http guarantees holds here too: a
-total deadline per request (connection, head and body), head and body capped (after decompression), a redirect
-answered is only read, never followed, and every address dialled is checked by common.guard first.
+common.http.answers names every failure as it does for common.http.client. What that client guarantees holds here
+too: a total deadline per request (connection, head and body), head and body capped (after decompression), a
+redirect answered is only read, never followed, and every address dialled is checked by common.http.guard first.
 
 A connection carries one request at a time (never pipelined) and is kept for the next only after a complete answer
 that did not ask to close. A kept connection the service closed meanwhile gets the request once more on a new one
@@ -29,9 +29,7 @@ from aiohttp.http import RawResponseMessage
 from aiohttp.streams import StreamReader
 from yarl import URL
 
-from common.guard import guarded_socket
-from common.http import ReadLimits, TlsTarget, read_body
-from common.http_answers import (
+from common.http.answers import (
     EXCHANGE_ERRORS,
     HEADER_OVER,
     Answer,
@@ -40,7 +38,9 @@ from common.http_answers import (
     failed,
     head_bytes,
 )
-from common.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
+from common.http.client import ReadLimits, TlsTarget, read_body
+from common.http.guard import guarded_socket
+from common.http.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
 
 # RFC 9110 9.2.2: a request the service may receive twice with the effect of once.
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -105,7 +105,7 @@ class Pool:
 
     async def send(self, request: Wire, deadline_s: float, keep_body: bool) -> Answer:
         """One exchange, over within `deadline_s`; a failure is an Answer naming its kind, never raised (but
-        common.guard's refusal of a host, which is the config's problem, not the service's)."""
+        common.http.guard's refusal of a host, which is the config's problem, not the service's)."""
         started = time.perf_counter()
         try:
             async with asyncio.timeout(max(deadline_s, 0.0)):
@@ -178,7 +178,7 @@ class Pool:
         return await self._connect(endpoint), False
 
     async def _connect(self, endpoint: Endpoint) -> ResponseHandler:
-        """A new connection: each address the name resolves to in turn (common.guard refuses forbidden ones)."""
+        """A new connection: each address the name resolves to in turn (common.http.guard refuses forbidden ones)."""
         loop = asyncio.get_running_loop()
         context = self._context(endpoint.tls)
         server_name = (endpoint.tls.server_name or endpoint.host) if endpoint.tls else None
