@@ -1,19 +1,30 @@
 """The `greenlight` console script: the whole command, its own imports included, ends on Ctrl-C with exit 130 and
-one line on stderr, never a traceback; and it exits without collecting the engine's millions of objects one by one
-(seconds of interpreter shutdown after a local run, when the process ends anyway). It pauses garbage collection while
-the command starts (greenlight.cli.memory says why)."""
+one line on stderr, never a traceback; and it exits without collecting or freeing the engine's millions of objects
+one by one (seconds of interpreter shutdown after a local run, when the process ends anyway: greenlight.cli.memory).
+It pauses garbage collection while the command starts (greenlight.cli.memory says why), and keeps what the engine
+parses once in the user's cache folder (greenlight.engine.patches.definitions; GREENLIGHT_CACHE_DIR, empty for
+none)."""
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
+from pathlib import Path
 
 from greenlight.cli.errors import EXIT_INTERRUPTED, INTERRUPTED
-from greenlight.cli.memory import pause_collection
+from greenlight.cli.memory import leave, pause_collection
+
+
+def user_cache_folder() -> str:
+    """Where the command keeps what it can reuse from run to run: $XDG_CACHE_HOME/greenlight, ~/.cache/greenlight."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base, "greenlight"))
 
 
 def run() -> None:
     pause_collection()
+    os.environ.setdefault("GREENLIGHT_CACHE_DIR", user_cache_folder())
     try:
         from greenlight.cli.main import main
 
@@ -22,4 +33,4 @@ def run() -> None:
         sys.stderr.write(INTERRUPTED)
         code = EXIT_INTERRUPTED
     gc.freeze()
-    sys.exit(code)
+    leave(code)

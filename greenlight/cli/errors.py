@@ -1,10 +1,19 @@
-"""What the CLI reports as a usage error: one line on stderr, exit status 2."""
+"""What the CLI reports as a usage error: one line on stderr, exit status 2; and the exit status of a verdict."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from greenlight.engine.results import LocalRunResult
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 INTERRUPTED = "greenlight: interrupted; stopped cleanly\n"
+
+
+def exit_code(result: LocalRunResult) -> int:
+    return EXIT_SUCCEEDED if result.verdict == "Succeeded" else EXIT_FAILED
 
 
 class UsageError(Exception):

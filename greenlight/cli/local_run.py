@@ -9,10 +9,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from greenlight.cli.errors import UsageError
-from greenlight.cli.live import watching
+from greenlight.cli.errors import UsageError, exit_code
 from greenlight.cli.memory import collect_from_now
-from greenlight.cli.render import exit_code, render
 from greenlight.cli.report import write_local_run_page
 from greenlight.engine.local_run import LocalRunOptions, read_config, run_local
 from greenlight.engine.project import Project
@@ -194,8 +192,13 @@ def command_local_run(args: argparse.Namespace) -> int:
         options.mock_config, options.mock_case = Path(file), case
     log = args.log_file.open("w") if args.log_file else None
     try:
-        with watching(sys.stderr, args.json, args.verbose, args.time_scale) as on_state:
-            report = run_local(options, on_state=on_state, log=log, before_start=collect_from_now)
+        if args.json:  # nothing shown while it runs: the live view's terminal library is not even loaded
+            report = run_local(options, log=log, before_start=collect_from_now)
+        else:
+            from greenlight.cli.live import watching
+
+            with watching(sys.stderr, args.json, args.verbose, args.time_scale) as on_state:
+                report = run_local(options, on_state=on_state, log=log, before_start=collect_from_now)
     finally:
         if log:
             log.close()
@@ -203,6 +206,8 @@ def command_local_run(args: argparse.Namespace) -> int:
         json.dump(report.model_dump(mode="json"), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
+        from greenlight.cli.render import render
+
         render(report, sys.stdout)
     if args.report:
         path = write_local_run_page(report, args.report)

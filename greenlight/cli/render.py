@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from greenlight.cli.errors import EXIT_FAILED, EXIT_SUCCEEDED
+from greenlight.cli.errors import exit_code  # its home: a --json run loads no rich
 
 if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
@@ -191,7 +191,3 @@ def pause_summary(result: LocalRunResult) -> str:
     if refused:
         told += f" ({len(refused)} refused: {', '.join(f'{c.action} {c.error}' for c in refused)})"
     return f"{told}; the pause hook at {result.stage} ended {result.hook_status}"
-
-
-def exit_code(result: LocalRunResult) -> int:
-    return EXIT_SUCCEEDED if result.verdict == "Succeeded" else EXIT_FAILED

@@ -12,9 +12,9 @@ from typing import Any
 from greenlight.engine.patches.progress import changes, wait_for_change
 
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-# Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress); this is
-# only how long it sleeps at most when nothing happens, a safety net.
-QUIET_S = 1.0
+# Nothing is polled: a follower sleeps until the execution records an event or ends (patches/progress), or its
+# deadline; this is only how long it sleeps at most when nothing happens, a safety net (a read costs a few ms).
+QUIET_S = 30.0
 # How long an execution stopped at the run's deadline has to end. moto's stop can fail to end one (a Parallel branch
 # stopped mid-state raised in its worker and the execution waited out its Task's timeout): the follower then reports
 # what it saw, rather than stopping it again and again in a busy loop.

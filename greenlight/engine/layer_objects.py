@@ -61,7 +61,6 @@ def stack_parameters(objects: dict[str, str], given: dict[str, str]) -> dict[str
 
 def store(clients: dict[str, Any], settings: EngineSettings, objects: dict[str, str]) -> None:
     """Put each object where the local AWS keeps it: S3 in moto (a versioned bucket), AppConfig in the settings."""
-    s3 = clients["s3"]
     for pointer, text in objects.items():
         kind, parts = _parts(pointer)
         if kind == "appconfig":
@@ -69,6 +68,7 @@ def store(clients: dict[str, Any], settings: EngineSettings, objects: dict[str, 
             settings.appconfig[(application, environment, profile)] = (text.encode(), VERSION_LABEL)
             continue
         bucket, key = parts
+        s3 = clients["s3"]  # made when first used: a run without an S3 layer reads no S3 model
         if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
             s3.create_bucket(Bucket=bucket)
             s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

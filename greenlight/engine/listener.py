@@ -37,6 +37,7 @@ from greenlight.engine.upstream import (
 NAMESPACE = "AWS/ApplicationELB"
 CLOSE_JOIN_S = 5.0  # a health check under way ends within its timeout; a flush within moto's answer
 DRAIN_SECONDS = 0.2  # what a health check waits for the rest of a short body before closing
+FLUSH_BATCH_S = 0.05  # how long after a first data point its metrics thread publishes it, with what came meanwhile
 
 
 @dataclass
@@ -85,6 +86,7 @@ class TestListener:
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._recorded = threading.Event()  # set when data points wait for the metrics thread
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -123,6 +125,7 @@ class TestListener:
         """Stop serving, then wait for the health and metrics threads: none may call the AWS stand-in after the
         run that owns it has ended (a flush still under way then reaches for real AWS and is refused)."""
         self._stop.set()
+        self._recorded.set()  # wakes the metrics thread to see the stop
         self._server.shutdown()
         self._server.server_close()
         for thread in self._threads[1:]:
@@ -204,6 +207,7 @@ class TestListener:
                 {"MetricName": name, "Value": value, "Unit": unit, "Timestamp": now, "Dimensions": dimensions}
                 for name, value, unit, dimensions in datums
             )
+        self._recorded.set()
 
     # --- health checks, as the ALB's own
 
@@ -233,6 +237,7 @@ class TestListener:
                     "Dimensions": self.settings.dimensions,
                 }
             )
+        self._recorded.set()
         return target.state == ("healthy" if ok else "unhealthy")
 
     def _health_check(self) -> tuple[bool, tuple[str, str]]:
@@ -285,7 +290,12 @@ class TestListener:
     # --- publishing
 
     def _flush_loop(self) -> None:
-        while not self._stop.wait(0.05):
+        """Asleep until a data point is recorded; then what is recorded within FLUSH_BATCH_S is published at once."""
+        while True:
+            self._recorded.wait()
+            if self._stop.wait(FLUSH_BATCH_S):
+                return  # close() publishes the rest
+            self._recorded.clear()
             self.flush()
 
     def flush(self) -> None:

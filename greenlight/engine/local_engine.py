@@ -13,7 +13,6 @@ import json
 import logging
 import sys
 import threading
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,65 +21,43 @@ import boto3
 from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 
-from greenlight.engine import check_functions, conformance, egress, patches, process, tracing
+from greenlight.engine import check_functions, conformance, egress, patches, process
+from greenlight.engine.deploy import (
+    LOCAL_ENVIRONMENT,
+    STACK_NAME,
+    STATE_MACHINE_NAME,
+    VALIDATOR_WAIT_FLOOR,
+    deploy,
+    external_stepfunctions,
+    placeholder_zip,
+    shared_environment,
+)
 from greenlight.engine.eventbus import EventRecorder
 from greenlight.engine.executions import QUIET_S, Run, follow
 from greenlight.engine.interface import MockConfigError
 from greenlight.engine.mock_config import answer_problems
 from greenlight.engine.mock_config import read as read_mock_config
 from greenlight.engine.models import engine_clients, shared_boto3_session
-from greenlight.engine.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute
+from greenlight.engine.project import Project
 from greenlight.engine.settings import EngineSettings, installed
 from greenlight.engine.standin import ACCOUNT, REGION
 
-STATE_MACHINE_NAME = "greenlight-validation"
+__all__ = [  # what callers import from here (greenlight.engine.deploy holds the deploying itself)
+    "LOCAL_ENVIRONMENT",
+    "STACK_NAME",
+    "STATE_MACHINE_NAME",
+    "VALIDATOR_WAIT_FLOOR",
+    "EngineBusyError",
+    "LocalEngine",
+    "external_stepfunctions",
+    "shared_environment",
+]
 EXTERNAL_POLL_S = 0.1  # another Step Functions tells this process nothing: its executions are polled
-STACK_NAME = "greenlight-local"
 SAFETY_NET_STATUSES = {"FAILED", "TIMED_OUT", "ABORTED"}  # the EventBridge rule's pattern in template.yaml
-# Polls that never wait starve the listener's health-check thread (one GIL): validators keep a sliver of each wait.
-VALIDATOR_WAIT_FLOOR = 0.02
 # moto's AWS is one per process: engines run one at a time (a thread nesting engines in itself is allowed).
 _ONE_AT_A_TIME = threading.RLock()
 BUSY_WAIT_S = 1800.0  # longer than any local run's deadline
 AUDIT_EVENT = "greenlight.engine.enter"  # raised as an engine is entered (sys.audit: tests see what starts one)
-LOCAL_ENVIRONMENT = {
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_DEV": "false",
-    # moto's EC2 backend makes 1,300 sample AMIs each time it is made, and a mock makes it again when it starts and
-    # when it stops: a second and more per run, for images no local run uses (moto's documented setting).
-    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-}
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("placeholder.py", "")
-    return buffer.getvalue()
-
-
-def external_stepfunctions(endpoint: str) -> Any:
-    """A client of another Step Functions on loopback; its account is the stand-in's (LocalStack takes a 12-digit
-    access key as the account), so every ARN is the one the embedded engine would make."""
-    secret = LOCAL_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"]
-    return shared_boto3_session(REGION).client(
-        "stepfunctions", endpoint_url=endpoint, aws_access_key_id=ACCOUNT, aws_secret_access_key=secret
-    )
-
-
-def shared_environment(functions: dict[str, FunctionSpec], refs: dict[str, str]) -> dict[str, str]:
-    """In one process every function shares os.environ, so their variables must not disagree."""
-    merged: dict[str, str] = {}
-    for spec in functions.values():
-        for key, value in spec.environment.items():
-            resolved = resolve(value, refs)
-            if merged.get(key, resolved) != resolved:
-                raise ProjectError(f"functions disagree on environment variable {key}; the local engine shares one")
-            merged[key] = resolved
-    return merged
 
 
 class EngineBusyError(RuntimeError):
@@ -162,77 +139,19 @@ class LocalEngine:
         self._stack.close()
 
     def _deploy(self) -> None:
-        """Create every function and the state machine as the template declares them."""
-        functions = self.project.functions()
-        tracing.install()  # before the handlers load: their Tracer needs no X-Ray SDK here
-        iam = self.clients["iam"]
-        role = self.role = iam.create_role(RoleName="greenlight-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        refs: dict[str, str] = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
-        refs["AWS::StackName"] = STACK_NAME
-        refs |= self.parameters
-        refs |= {f"{logical_id}Role.Arn": role for logical_id in functions}  # SAM's generated role of each function
-        for logical_id, spec in functions.items():
-            name = f"greenlight-local-{logical_id}"
-            arn = self.clients["lambda"].create_function(
-                FunctionName=name,
-                Role=role,
-                Runtime="python3.12",
-                Handler=spec.handler,
-                Timeout=min(spec.timeout, 900),
-                Code={"ZipFile": _zip()},
-            )["FunctionArn"]
-            self.function_names[logical_id] = name
-            refs |= {logical_id: name, f"{logical_id}.Arn": arn}
-            self.settings.handlers[name] = self.project.load_handler(spec)
-        refs |= self._roles(iam, refs, principal=role)
-        self.state_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
-        refs |= {"ValidationStateMachine": self.state_machine_arn, "ValidationStateMachine.Name": STATE_MACHINE_NAME}
-        # moto 5.2.5 starts no execution through an alias ARN (StateMachineDoesNotExist): the alias resolves to the
-        # state machine itself, whose definition is the one the alias would point at after a deploy.
-        alias = self.project.state_machine_alias()
-        if alias:
-            refs[alias] = self.state_machine_arn
-        _, substitutions = self.project.state_machine()
-        definition = substitute(self.project.definition_text(), {k: resolve(v, refs) for k, v in substitutions.items()})
-        self.clients["stepfunctions"].create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=role)
-        if self.stepfunctions_endpoint:  # it outlives this engine: the next one creates its own state machine
-            sfn = self.clients["stepfunctions"]
-            self._stack.callback(sfn.delete_state_machine, stateMachineArn=self.state_machine_arn)
-        # The validators' own waits are scaled through the clock's documented variable (never on Lambda).
-        waits = {"GREENLIGHT_TIME_SCALE": str(max(self.time_scale, VALIDATOR_WAIT_FLOOR))}
-        self.environment = shared_environment(functions, refs) | waits
-        self._stack.enter_context(process.environment(self.environment))
-        self.event_recorder = EventRecorder(self.clients["events"], self.clients["sqs"]).start()
-        from common.observability import logger  # loaded from the task root by load_handler
-
-        self._stack.enter_context(process.stream_of(logger.registered_handler, self.log))
-
-    def _roles(self, iam: Any, refs: dict[str, str], principal: str) -> dict[str, str]:
-        """Create the template's own roles (what the functions assume, e.g. SecretReaderRole), and have their trust and
-        permission policies enforced (patches/access). Locally every function runs as `principal`."""
-        created = {}
-        for logical_id, resource in self.project.resources.items():
-            if resource.get("Type") != "AWS::IAM::Role":
-                continue
-            properties = rendered(resource["Properties"], refs)
-            arn = iam.create_role(
-                RoleName=f"greenlight-local-{logical_id}"[:64],
-                Path=properties.get("Path", "/"),
-                AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"]),
-            )["Role"]["Arn"]
-            policies = [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
-            trust = properties["AssumeRolePolicyDocument"]
-            self.settings.iam_roles[arn] = {"trust": trust, "principal": principal, "policies": policies}
-            created[f"{logical_id}.Arn"] = arn
-        return created
+        deploy(self)
 
     def enter(self, context: contextlib.AbstractContextManager[Any]) -> Any:
         """Keep `context` open until the engine stops (what a run sets up for its own length, e.g. a trusted CA)."""
         return self._stack.enter_context(context)
 
+    def enter_callback(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Call `callback` when the engine stops."""
+        self._stack.callback(callback, *args, **kwargs)
+
     def add_check_function(self, name: str, handler: check_functions.Handler, aliases: set[str]) -> None:
         """A team's Lambda check, `name` in the local Lambda (with `aliases`), served in this process by `handler`."""
-        check_functions.deploy(self.clients["lambda"], self.role, name, _zip(), aliases)
+        check_functions.deploy(self.clients["lambda"], self.role, name, placeholder_zip(), aliases)
         self.settings.handlers[name] = handler
 
     def recorded_events(self) -> list[dict[str, Any]]:

@@ -93,14 +93,19 @@ def _shared_for_moto(*args: Any, **kwargs: Any) -> boto3.session.Session:
 def import_moto_with_shared_sessions() -> None:
     """Import moto's EC2 models (which ELBv2's and ECS's import) with boto3.Session standing for the shared session,
     and have every moto backend list its regions through it: moto makes sessions of its own for that (three at
-    import, each reading the 4.5 MB EC2 model again; one per backend class), about a second of a run's start."""
+    import, each reading the 4.5 MB EC2 model again; one per backend class), about a second of a run's start.
+    moto's EC2 instance type offerings (90 gzipped JSON files, 0.08 s of CPU) are read when first asked for."""
     if "moto.ec2.models" not in sys.modules:
-        original = boto3.Session
+        from moto.utilities import utils as resources
+
+        original, read = boto3.Session, resources.load_resource
         boto3.Session = _shared_for_moto  # type: ignore[assignment,misc]
+        resources.load_resource = _noting_offerings(read)
         try:
             importlib.import_module("moto.ec2.models")
         finally:
-            boto3.Session = original  # type: ignore[misc]
+            boto3.Session, resources.load_resource = original, read  # type: ignore[misc]
+        _offer_when_asked(read)
     from moto.core import utils
     from moto.core.base_backend import AccountSpecificBackend
 
@@ -134,3 +139,79 @@ def _extras(service: str, type_name: str) -> bool:
     candidates = [folder / f"{type_name}.sdk-extras.json" for folder in folders]
     candidates.append(Path(moto_root, service.replace("-", ""), version, f"{type_name}.moto-extras.json"))
     return any(path.exists() or path.with_name(path.name + ".gz").exists() for path in candidates)
+
+
+_OFFERINGS = "ec2/resources/instance_type_offerings/"
+_offering_files: dict[str, dict[str, str]] = {}  # location type -> region -> moto's resource path
+
+
+def _noting_offerings(read: Any) -> Any:
+    """moto's resource reader while moto.ec2.models.instance_types is imported: an offerings file is only noted."""
+
+    def load_resource(resource: str) -> Any:
+        if not resource.startswith(_OFFERINGS):
+            return read(resource)
+        location_type, file = resource.removeprefix(_OFFERINGS).split("/")
+        _offering_files.setdefault(location_type, {})[file.split(".")[0]] = resource
+        return []
+
+    return load_resource
+
+
+class Offerings(dict[str, Any]):
+    """One location type's instance type offerings by region (moto's INSTANCE_TYPE_OFFERINGS[type]), each region's
+    file read when first asked for, as moto reads it (each offering marked with its LocationType)."""
+
+    def __init__(self, location_type: str, files: dict[str, str], read: Any) -> None:
+        super().__init__()
+        self._type, self._files, self._read = location_type, files, read
+
+    def _load(self, region: Any) -> None:
+        if region in self._files and not dict.__contains__(self, region):
+            offerings = self._read(self._files[region])
+            for offering in offerings:
+                offering["LocationType"] = self._type
+            dict.__setitem__(self, region, offerings)
+
+    def _load_all(self) -> None:
+        for region in list(self._files):
+            self._load(region)
+
+    def __getitem__(self, region: str) -> Any:
+        self._load(region)
+        return dict.__getitem__(self, region)
+
+    def get(self, region: str, default: Any = None) -> Any:
+        self._load(region)
+        return dict.get(self, region, default)
+
+    def __contains__(self, region: object) -> bool:
+        return region in self._files or dict.__contains__(self, region)
+
+    def __iter__(self) -> Any:
+        self._load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._load_all()
+        return dict.__len__(self)
+
+    def keys(self) -> Any:
+        self._load_all()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self._load_all()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._load_all()
+        return dict.items(self)
+
+
+def _offer_when_asked(read: Any) -> None:
+    from moto.ec2.models import instance_types
+
+    instance_types.load_resource = read  # type: ignore[attr-defined]
+    for location_type, files in _offering_files.items():
+        instance_types.INSTANCE_TYPE_OFFERINGS[location_type] = Offerings(location_type, files, read)

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from greenlight.cli.render import exit_code, render
+from greenlight.cli.errors import exit_code
+from greenlight.cli.render import render
 from greenlight.cli.sample_service import GOOD, SampleService
 from greenlight.engine.ecs_controller import TEST_HEADER
 from greenlight.engine.local_run import LocalRunOptions, run_local

@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from greenlight.cli.render import exit_code, render
+from greenlight.cli.errors import exit_code
+from greenlight.cli.render import render
 from greenlight.engine.local_run import LocalRunOptions, run_local
 from greenlight.engine.project import Project
 from tests.conftest import ROOT

@@ -1,11 +1,12 @@
 """Everything the local engine changes in moto, by what it patches, pinned to one moto version.
 
-The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names,
-errors and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `progress` (an execution's
-events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter),
-`appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for the template's own roles:
-the scoped secret reading). Each patch closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running
-engine's settings (`greenlight.engine.settings`); outside an engine moto behaves as shipped.
+The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names, errors
+and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `definitions` (a definition parsed once),
+`progress` (an execution's events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm`
+(who wrote a parameter), `appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for
+the template's own roles: the scoped secret reading). Each patch closes a gap measured in moto 5.2.5
+(docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.settings`); outside an engine moto
+behaves as shipped.
 tests/greenlight/engine/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
@@ -25,6 +26,7 @@ from greenlight.engine.patches import (  # noqa: E402
     asl,
     cloudwatch,
     codedeploy,
+    definitions,
     ecs,
     elbv2,
     faults,
@@ -42,6 +44,7 @@ MODULES = (
     waits,
     asl,
     stepfunctions,
+    definitions,
     progress,
     codedeploy,
     ecs,

@@ -30,6 +30,7 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wai
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 PINNED_MOTO = "5.2.5"
@@ -61,6 +62,8 @@ ORIGINALS: dict[str, Any] = {
     },
     "describe_target_health": ELBv2Backend.describe_target_health,
     "start_execution": StepFunctionsParserBackend.start_execution,
+    "validate_definition": StepFunctionsParserBackend._validate_definition,
+    "evaluation_entrypoint": ExecutionWorker._get_evaluation_entrypoint,
     "execution_worker": Execution._get_start_execution_worker,
     "execution_stop": Execution.stop,
     "add_event": EventManager.add_event,
