@@ -82,7 +82,7 @@ def run_hey(url: str, requests: int, concurrency: int, pinned: int | None) -> tu
 
 def run_greenlight(url: str, requests: int, concurrency: int) -> tuple[float, float, float, float]:
     from common.config import SyntheticConfig
-    from common.ranksum import percentile
+    from validate_synthetic.ranksum import percentile
     from validate_synthetic.traffic import prepare_requests, run_loop, run_traffic
 
     config = SyntheticConfig(total_requests=requests, concurrency=concurrency)

@@ -12,13 +12,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from common import bounded_json
-from common.assertions import assertion_failure
-from common.check_contract import CheckAnswer
 from common.config import CheckConfig
-from common.config_errors import phrase
-from common.models import ValidationStatus
-from common.validation import Outcome
+from common.config.messages import phrase
+from common.http import bounded_json
+from common.http.assertions import assertion_failure
+from common.payload.check_contract import CheckAnswer
+from common.payload.models import ValidationStatus
+from common.payload.validation import Outcome
 
 
 @dataclass

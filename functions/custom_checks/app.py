@@ -1,6 +1,6 @@
 """Run Check: one custom check of the config (a webhook or a Lambda check), as the `Run Checks` Map hands it over.
 
-Whatever happens, the answer is a ValidationResult named after the check (common.validation.run); what a secret
+Whatever happens, the answer is a ValidationResult named after the check (common.payload.validation.run); what a secret
 header held is cut from all of it.
 """
 
@@ -10,13 +10,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.limits import CHECK_BUDGETS
-from common.models import Plan, PlannedCheck
-from common.observability import bind_request, logger, tracer
-from common.redact import Redactor
-from common.secrets import resolver
-from common.settings import CustomChecksSettings
-from common.validation import run
+from common.payload.limits import CHECK_BUDGETS
+from common.payload.models import Plan, PlannedCheck
+from common.payload.validation import run
+from common.runtime.environment import CustomChecksSettings
+from common.runtime.observability import bind_request, logger, tracer
+from common.secrets.redact import Redactor
+from common.secrets.values import resolver
 from custom_checks.checks import find_check, run_check
 
 

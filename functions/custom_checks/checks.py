@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from common.check_contract import CheckRequest, Green, TargetGroupRef
 from common.config import CheckConfig, LambdaCheck, WebhookCheck
-from common.config_checks import CHECK_FUNCTION_PREFIX_CONTEXT
-from common.models import Plan, PlannedCheck, TargetGroup, utcnow
-from common.secrets import SecretResolver
-from common.validation import Outcome
+from common.config.sections.checks import CHECK_FUNCTION_PREFIX_CONTEXT
+from common.payload.check_contract import CheckRequest, Green, TargetGroupRef
+from common.payload.models import Plan, PlannedCheck, TargetGroup, utcnow
+from common.payload.validation import Outcome
+from common.secrets.values import SecretResolver
 from custom_checks.answer import judge
 from custom_checks.invoke import invoke_check, lambda_client
 from custom_checks.webhook import call_webhook
@@ -22,7 +22,7 @@ class UnknownCheckError(Exception):
 
 
 def find_check(plan: Plan, item: PlannedCheck, check_function_prefix: str) -> CheckConfig:
-    """The check's settings, from the plan's config, validated as Prepare validated them."""
+    """The check as the plan's config gives it, validated as Prepare validated it."""
     section, model = ("webhooks", WebhookCheck) if item.kind == "webhook" else ("lambda_checks", LambdaCheck)
     for given in plan.config.get(section, []):
         if isinstance(given, dict) and given.get("name") == item.name:

@@ -18,10 +18,10 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.check_contract import MAX_ANSWER_BYTES
 from common.config import LambdaCheck
-from common.config_checks import CHECK_DEADLINE_SECONDS
-from common.limits import cut_text
+from common.config.sections.checks import CHECK_DEADLINE_SECONDS
+from common.payload.check_contract import MAX_ANSWER_BYTES
+from common.payload.limits import cut_text
 from custom_checks.answer import Reply
 
 ERROR_QUOTE_CHARACTERS = 500

@@ -15,12 +15,13 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from common import guard, http
-from common.check_contract import MAX_ANSWER_BYTES
 from common.config import SecretRef, WebhookCheck
-from common.limits import cut_text
-from common.read_limits import DEFAULT_MAX_HEADER_BYTES
-from common.secrets import SecretResolver, header_value
+from common.http import client as http
+from common.http import guard
+from common.http.read_limits import DEFAULT_MAX_HEADER_BYTES
+from common.payload.check_contract import MAX_ANSWER_BYTES
+from common.payload.limits import cut_text
+from common.secrets.values import SecretResolver, header_value
 from custom_checks.answer import Reply
 
 USER_AGENT = "greenlight-check"

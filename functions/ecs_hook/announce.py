@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from common.observability import count, logger
+from common.runtime.observability import count, logger
 from ecs_hook.contract import EcsHookEvent
 
 
@@ -22,9 +22,9 @@ def failed(
         count("Verdict_Failed")
         if start_failed:
             count("StartFailed")
-        from common.ecs_models import ecs_names
-        from common.models import Verdict, VerdictReport
-        from common.notifications import announce_verdict
+        from common.payload.ecs import ecs_names
+        from common.payload.models import Verdict, VerdictReport
+        from common.payload.notifications import announce_verdict
 
         cluster, service = ecs_names(event.resource_arn)
         report = VerdictReport(
@@ -47,7 +47,7 @@ def failed(
 def outage_allowed(events: Callable[[], Any], event: EcsHookEvent, state_machine_arn: str, problem: str) -> None:
     try:
         count("OutageAllowed")
-        from common.notifications import announce_outage_allowed
+        from common.payload.notifications import announce_outage_allowed
 
         client = events()
         if client is not None:

@@ -15,9 +15,9 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from common.ecs_deployment import ServiceDeploymentView, describe
-from common.observability import bind_request, logger
-from common.settings import EcsHookSettings
+from common.ecs.deployment import ServiceDeploymentView, describe
+from common.runtime.environment import EcsHookSettings
+from common.runtime.observability import bind_request, logger
 from ecs_hook.contract import FAILED, IN_PROGRESS, SUCCEEDED, EcsHookEvent, InvalidHookEventError, answer
 from ecs_hook.direction import DeploymentUnknownError, DeploymentUnreadableError, direction, read
 from ecs_hook.steps import needs_requested_weight, step_key

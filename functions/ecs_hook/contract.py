@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from common.ecs_stages import ECS_STAGES
+from common.runtime.lifecycle import ECS_STAGES
 
 # ECS's hook answer (developer guide, "Lambda hooks for Amazon ECS service deployments").
 HookStatus = Literal["SUCCEEDED", "FAILED", "IN_PROGRESS"]

@@ -19,8 +19,8 @@ from typing import Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.aws_errors import on_aws_side
-from common.ecs_deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView
+from common.ecs.deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView
+from common.runtime.aws_errors import on_aws_side
 from ecs_hook.contract import EcsHookEvent
 
 RECURRING_STAGES = frozenset({"TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"})  # re-invoked in a rollback

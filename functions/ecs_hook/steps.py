@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.names import execution_name
+from common.runtime.names import execution_name
 from ecs_hook.contract import EcsHookEvent
 
 STEP_STAGES = frozenset({"PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"})

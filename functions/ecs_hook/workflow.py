@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.aws_errors import on_aws_side
-from common.names import execution_arn
-from common.observability import logger
-from common.outcomes import OUTAGE_POLICIES
+from common.runtime import outage
+from common.runtime.aws_errors import on_aws_side
+from common.runtime.names import execution_arn
+from common.runtime.observability import logger
 from ecs_hook import announce
 from ecs_hook.contract import FAILED, IN_PROGRESS, SUCCEEDED, EcsHookEvent, answer
 from ecs_hook.steps import Step, execution_name_for
@@ -21,7 +21,7 @@ from ecs_hook.steps import Step, execution_name_for
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
-    from common.settings import EcsHookSettings
+    from common.runtime.environment import EcsHookSettings
 
 # Starting the workflow may fail for reasons on AWS's side (throttling, a service fault); the hook answers
 # IN_PROGRESS and tries again on ECS's next call, this many calls in all, then follows the outage policy.
@@ -122,14 +122,11 @@ def start_failed(
     event: EcsHookEvent, workflow: Workflow, step: Step, error: Exception, attempts: int
 ) -> dict[str, Any]:
     """Retry on ECS's next call while AWS's side may recover, then follow the outage policy (as the CodeDeploy hook)."""
-    problem = f"the validation workflow could not start: {type(error).__name__}: {error}"
-    transient = on_aws_side(error)
-    if transient and attempts < MAX_START_ATTEMPTS:
+    problem = f"the validation workflow could not start: {outage.problem(error)}"
+    if on_aws_side(error) and attempts < MAX_START_ATTEMPTS:
         logger.warning("Could not start the workflow; trying again on ECS's next call", extra={"attempt": attempts})
         return answer(event, IN_PROGRESS, problem, workflow.callback_delay, entry=step.record(start_attempts=attempts))
-    if workflow.outage_policy not in OUTAGE_POLICIES:
-        logger.error("Unknown OUTAGE_POLICY; treated as fail", extra={"outage_policy": workflow.outage_policy})
-    if transient and workflow.outage_policy == "allow":
+    if outage.allows(workflow.outage_policy, error):
         logger.warning("Could not start the workflow (on AWS's side); the outage policy allows the deployment")
         announce.outage_allowed(workflow.events, event, workflow.state_machine_arn, problem)
         reason = f"{problem} (the outage policy allows it)"

@@ -21,11 +21,11 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from common.names import execution_arn, execution_name
-from common.observability import bind_request, count, logger
-from common.outcomes import HookOutcome
-from common.pause_hook import NotAPauseHookEventError, PauseHookEvent, workflow_input
-from common.settings import HookSettings
+from common.ecs.pause_hook import NotAPauseHookEventError, PauseHookEvent, workflow_input
+from common.runtime.environment import HookSettings
+from common.runtime.names import execution_arn, execution_name
+from common.runtime.observability import bind_request, count, logger
+from common.runtime.outcomes import HookOutcome
 from ecs_pause.gate import NotGatedError, check
 from ecs_pause.outage import start_failed
 

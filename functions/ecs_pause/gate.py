@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from common.aws_errors import on_aws_side
-from common.ecs_deployment import ServiceDeploymentNotFoundError, service_deployment
-from common.observability import logger
-from common.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, not_awaiting, other_paused_hooks
+from common.ecs.deployment import ServiceDeploymentNotFoundError, service_deployment
+from common.ecs.pause_hook import GATE_TAG, PauseHookEvent, gated_stages, not_awaiting, other_paused_hooks
+from common.runtime.aws_errors import on_aws_side
+from common.runtime.observability import logger
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient

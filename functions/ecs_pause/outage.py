@@ -1,8 +1,8 @@
 """When the pause hook's workflow cannot start: answer ECS at once, as the stack's outage policy says, and announce it.
 
 `fail` (the default) answers ROLLBACK; `allow` answers CONTINUE, only when the start failed on AWS's side after the
-SDK's retries (as the CodeDeploy hook: hook.outage). Announced only when ECS took the answer. The announcing code
-(pydantic) loads only on this path.
+SDK's retries (common.runtime.outage decides it for every front door). Announced only when ECS took the answer. The
+announcing code (pydantic) loads only on this path.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from common.aws_errors import on_aws_side
-from common.ecs_continue import CONTINUE, ROLLBACK, ContinueResult, continue_deployment
-from common.observability import logger
-from common.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
-from common.pause_hook import PauseHookEvent
+from common.ecs.continuation import CONTINUE, ROLLBACK, ContinueResult, continue_deployment
+from common.ecs.pause_hook import PauseHookEvent
+from common.runtime import outage
+from common.runtime.observability import logger
+from common.runtime.outcomes import HookOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -28,10 +28,7 @@ def start_failed(
     event: PauseHookEvent,
     policy: str,
 ) -> HookOutcome:
-    if policy not in OUTAGE_POLICIES:
-        logger.error("Unknown OUTAGE_POLICY; treated as fail", extra={"outage_policy": policy})
-    allowed = policy == "allow" and on_aws_side(error)
-    problem = f"{type(error).__name__}: {error}"
+    allowed, problem = outage.allows(policy, error), outage.problem(error)
     if allowed:
         logger.warning("Could not start the validation workflow (on AWS's side); the outage policy allows it")
     else:
@@ -39,17 +36,17 @@ def start_failed(
     result = continue_deployment(ecs, event.deployment_arn, event.hook_id, CONTINUE if allowed else ROLLBACK)
     if result.outcome == "reported":
         announce(events(), allowed, problem, state_machine_arn, event, result)
-    return (OUTAGE_ALLOWED if allowed else START_FAILED)[result.outcome]
+    return outage.hook_outcome(allowed, result.outcome)
 
 
 def announce(
     events: Any, allowed: bool, problem: str, state_machine_arn: str, event: PauseHookEvent, result: ContinueResult
 ) -> None:
-    from common.ecs_continue import summary
-    from common.ecs_models import ecs_names
-    from common.models import PauseAnswer, Verdict, VerdictReport
-    from common.notifications import announce_outage_allowed, announce_verdict
-    from common.observability import count
+    from common.ecs.continuation import summary
+    from common.payload.ecs import ecs_names
+    from common.payload.models import PauseAnswer, Verdict, VerdictReport
+    from common.payload.notifications import announce_outage_allowed, announce_verdict
+    from common.runtime.observability import count
 
     if allowed:
         count("OutageAllowed")

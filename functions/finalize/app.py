@@ -12,13 +12,13 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
-from common.aws import client, report_status
-from common.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
-from common.notifications import announce_verdict
-from common.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
-from common.settings import FinalizeSettings
+from common.payload.models import FinalizeInput, ValidationResult, VerdictReport, utcnow
+from common.payload.notifications import announce_verdict
+from common.runtime.aws import client, codedeploy_callback
+from common.runtime.environment import FinalizeSettings
+from common.runtime.observability import METRICS_NAMESPACE, SERVICE, bind_request, count, logger, metrics, tracer
 from finalize import bypassing, pause
-from finalize.report import build_report, collect_results
+from finalize.verdict_report import build_report, collect_results
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -88,7 +88,7 @@ def finalize(event: dict[str, Any], services: Services) -> VerdictReport:
         if request.hook_type == "PAUSE":
             pause.answer(services.ecs or client("ecs"), report)
         else:
-            report.callback = report_status(
+            report.callback = codedeploy_callback(
                 services.codedeploy,
                 request.deployment_id,
                 request.lifecycle_event_hook_execution_id,

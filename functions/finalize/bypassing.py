@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from common import bypass as bypasses
-from common.ecs_models import ecs_names
-from common.models import Bypass, FinalizeInput, IgnoredBypass, Verdict, VerdictReport
-from common.observability import logger
+from common.config import bypass_parameter
+from common.payload.ecs import ecs_names
+from common.payload.models import Bypass, FinalizeInput, IgnoredBypass, Verdict, VerdictReport
+from common.runtime.observability import logger
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -39,9 +39,9 @@ def find(
 ) -> tuple[Bypass | None, list[IgnoredBypass]]:
     try:
         application, group = deployment_group(given, codedeploy)
-        found, ignored = bypasses.read(ssm, bypasses.parameter_names(prefix, application, group), now)
+        found, ignored = bypass_parameter.read(ssm, bypass_parameter.parameter_names(prefix, application, group), now)
     except Exception as error:  # the verdict stands without a bypass; nothing about a bypass may stop Finalize
-        parameter = bypasses.parameter_names(prefix, None, None)[0].rsplit("/", 1)[0] + "/..."
+        parameter = bypass_parameter.parameter_names(prefix, None, None)[0].rsplit("/", 1)[0] + "/..."
         found, ignored = None, [IgnoredBypass(parameter=parameter, why=f"lookup failed: {type(error).__name__}")]
     for skipped in ignored:
         logger.warning(
@@ -58,7 +58,7 @@ def apply(report: VerdictReport, found: Bypass | None, ignored: list[IgnoredBypa
     found.verdict_without_bypass = report.verdict
     report.bypass = found
     report.reason = (
-        f"Deployment {bypasses.describe(found)}. Without the bypass: {report.verdict.value}: {report.reason}"
+        f"Deployment {bypass_parameter.describe(found)}. Without the bypass: {report.verdict.value}: {report.reason}"
     )
     report.verdict = Verdict.SUCCEEDED
     logger.warning(report.reason, extra={"bypass_parameter": found.parameter, "bypass_by": found.by})

@@ -1,5 +1,5 @@
 """Finalize on an Amazon ECS pause hook: the verdict is ECS's answer, ContinueServiceDeployment with CONTINUE for
-Succeeded and ROLLBACK for Failed (common.ecs_continue). A hook no longer awaiting action (timed out, continued by a
+Succeeded and ROLLBACK for Failed (common.ecs.continuation). A hook no longer awaiting action (timed out, continued by a
 person, the deployment stopped) is recorded in the report, not retried: the verdict is then no longer greenlight's
 to deliver, so it is neither counted nor announced, as a CodeDeploy verdict already in."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from common.ecs_continue import CONTINUE, ROLLBACK, continue_deployment, summary
-from common.models import PauseAnswer, Verdict, VerdictReport
+from common.ecs.continuation import CONTINUE, ROLLBACK, continue_deployment, summary
+from common.payload.models import PauseAnswer, Verdict, VerdictReport
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient

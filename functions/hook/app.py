@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.data_classes.code_deploy_lifecycle_hook_event import CodeDeployLifecycleHookEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client
-from common.names import execution_name
-from common.observability import bind_request, logger
-from common.outcomes import HookOutcome
-from common.settings import HookSettings
+from common.runtime.aws import client
+from common.runtime.environment import HookSettings
+from common.runtime.names import execution_name
+from common.runtime.observability import bind_request, logger
+from common.runtime.outcomes import HookOutcome
 from hook.outage import start_failed
 
 if TYPE_CHECKING:

@@ -1,10 +1,9 @@
 """When the hook cannot start the workflow: report at once, as the stack's outage policy says, and announce it.
 
 `fail` (the default) reports `Failed`. `allow` reports `Succeeded`, but only when the start failed for reasons
-on AWS's side after the SDK's retries (throttling, a service fault, no connection): a misconfiguration
-(AccessDenied, a missing state machine, no STATE_MACHINE_ARN) always reports `Failed`. Either way the verdict
-is announced on EventBridge once CodeDeploy took it. The announcing code loads only on this path, so the
-hook's cold start stays free of pydantic.
+on AWS's side (common.runtime.outage decides it): a missing STATE_MACHINE_ARN always reports `Failed`. Either way
+the verdict is announced on EventBridge once CodeDeploy took it. The announcing code loads only on this path, so
+the hook's cold start stays free of pydantic.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from common.aws import report_status
-from common.aws_errors import on_aws_side
-from common.observability import logger
-from common.outcomes import OUTAGE_ALLOWED, OUTAGE_POLICIES, START_FAILED, HookOutcome
+from common.runtime import outage
+from common.runtime.aws import codedeploy_callback
+from common.runtime.observability import logger
+from common.runtime.outcomes import HookOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -30,28 +29,25 @@ def start_failed(
     hook_id: str,
     policy: str,
 ) -> HookOutcome:
-    if policy not in OUTAGE_POLICIES:
-        logger.error("Unknown OUTAGE_POLICY; treated as fail", extra={"outage_policy": policy})
-    allowed = policy == "allow" and on_aws_side(error)
-    problem = f"{type(error).__name__}: {error}"
+    allowed, problem = outage.allows(policy, error), outage.problem(error)
     if allowed:
         logger.warning(
             "Could not start the validation workflow (on AWS's side); the outage policy allows the deployment"
         )
     else:
         logger.exception("Could not start the validation workflow; reporting Failed", extra={"outage_policy": policy})
-    outcome = report_status(codedeploy, deployment_id, hook_id, "Succeeded" if allowed else "Failed")
+    outcome = codedeploy_callback(codedeploy, deployment_id, hook_id, "Succeeded" if allowed else "Failed")
     if outcome == "reported":
         announce(events(), allowed, problem, state_machine_arn, deployment_id, hook_id)
-    return (OUTAGE_ALLOWED if allowed else START_FAILED)[outcome]
+    return outage.hook_outcome(allowed, outcome)
 
 
 def announce(
     events: Any, allowed: bool, problem: str, state_machine_arn: str, deployment_id: str, hook_id: str
 ) -> None:
-    from common.models import Verdict, VerdictReport
-    from common.notifications import announce_outage_allowed, announce_verdict
-    from common.observability import count
+    from common.payload.models import Verdict, VerdictReport
+    from common.payload.notifications import announce_outage_allowed, announce_verdict
+    from common.runtime.observability import count
 
     if allowed:
         count("OutageAllowed")

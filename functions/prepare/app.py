@@ -8,12 +8,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from common import config as greenlight_config
-from common import config_sources, secret_scope
-from common.aws import client, error_code
-from common.config_layers import LayerStores
-from common.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
-from common.observability import bind_request, logger, tracer
-from common.settings import DEFAULT_SECRETS_PREFIX, PrepareSettings
+from common.config import sources as config_sources
+from common.config.layers import LayerStores
+from common.payload.models import HookRequest, Plan, PrepareOutput, SecretGrant, ValidationResult, ValidationStatus
+from common.runtime.aws import client
+from common.runtime.aws_errors import on_aws_side
+from common.runtime.environment import DEFAULT_SECRETS_PREFIX, PrepareSettings
+from common.runtime.observability import bind_request, logger, tracer
+from common.secrets import scope as secret_scope
 from prepare import server_name
 from prepare.discovery import Discovery, DiscoveryError, discover, production_url
 from prepare.ecs_discovery import EcsDiscovery, discover_ecs
@@ -27,18 +29,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
     from mypy_boto3_ssm import SSMClient
-
-TRANSIENT_ERRORS = {
-    "SlowDown",
-    "InternalServerException",
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ServiceUnavailable",
-    "InternalFailure",
-    "InternalError",
-}
 
 
 class TransientError(Exception):
@@ -88,7 +78,7 @@ def server_name_for(
 
 
 def planned_validations(found: Discovery, config: greenlight_config.GreenlightConfig) -> dict[str, bool]:
-    """Config validation keeps each validation to the events where it can run (common.lifecycle); an ECS stage runs
+    """Config validation keeps each validation to the events where it can run (runtime.lifecycle); an ECS stage runs
     what names it or its CodeDeploy equivalent; without a GREEN task set nothing that judges GREEN is planned, and
     a plan with nothing planned is Succeeded."""
     stage = getattr(found, "stage", None)
@@ -103,7 +93,7 @@ def load_config(
     ssm: SSMClient, spaces: secret_scope.Namespaces, found: Discovery, check_function_prefix: str, stores: LayerStores
 ) -> tuple[greenlight_config.GreenlightConfig, list[str], SecretGrant | None]:
     """The config of this deployment group, its sources, and the secrets it may read (SecretScopeError if it names
-    one its layer may not: common.secret_scope). A layer may come from S3 or AppConfig (common.config_layers)."""
+    one its layer may not: common.secrets.scope). A layer may come from S3 or AppConfig (common.config.layers)."""
     application, group = found.application_name, found.deployment_group_name
     if collision := secret_scope.layer_refusal(application, group, spaces):
         raise secret_scope.SecretScopeError(collision)
@@ -141,7 +131,7 @@ def prepare(
     except (DiscoveryError, greenlight_config.ConfigError, NoServerNameError, secret_scope.SecretScopeError) as error:
         return not_ready(request, str(error))
     except ClientError as error:
-        if error_code(error) in TRANSIENT_ERRORS:
+        if on_aws_side(error):  # throttled or a service fault: the workflow retries Prepare
             raise TransientError(str(error)) from error
         return not_ready(request, f"AWS refused a discovery call: {error}")
 

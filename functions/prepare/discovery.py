@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from common import lifecycle
 from common.config import DEFAULT_LIFECYCLE_EVENT
-from common.models import TargetGroup
+from common.payload.models import TargetGroup
+from common.runtime import lifecycle
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from common.ecs_models import EcsContext, TestRequest
-from common.pause_hook import not_awaiting
+from common.ecs.pause_hook import not_awaiting
+from common.payload.ecs import EcsContext, TestRequest
 from prepare.discovery import HTTPS, Discovery, DiscoveryError, _listener, _target_group, certificates
 from prepare.ecs_rules import listener_of, not_green_alone, request_for
 from prepare.ecs_stages import codedeploy_event, uses_production_rule

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from common.config import VALIDATIONS, BaselineConfig, GreenlightConfig
-from common.models import Plan
-from common.observability import logger
+from common.payload.models import Plan
+from common.runtime.observability import logger
 from prepare.ecs_discovery import EcsDiscovery
 from prepare.ecs_rules import path_problem
 

@@ -11,7 +11,7 @@ import fnmatch
 import re
 from typing import Any
 
-from common.ecs_models import TestRequest
+from common.payload.ecs import TestRequest
 from prepare.discovery import DiscoveryError
 
 WILDCARD_FILL = "x"

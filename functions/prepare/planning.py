@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from common.config import GreenlightConfig, WebhookCheck
-from common.limits import PLAN_BUDGET_BYTES, size
-from common.models import Plan, PlannedCheck
+from common.payload.limits import PLAN_BUDGET_BYTES, size
+from common.payload.models import Plan, PlannedCheck
 from prepare.discovery import Discovery
 from prepare.ecs_stages import runs_at
 

@@ -6,7 +6,8 @@ verdict; when the verdict was already in (Finalize's, the workflow's last resort
 it counts that and announces nothing.
 
 The workflow also invokes it directly as the last resort of a pause hook (`{"last_resort": ...}`: Finalize failed
-after its retries): Step Functions' SDK integration for ContinueServiceDeployment cannot be relied on (README).
+after its retries): Step Functions' SDK integration for ContinueServiceDeployment cannot be relied on
+(docs/ecs.md, "Why not Step Functions' SDK integration for the last resort").
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client, report_status
-from common.ecs_continue import ROLLBACK, continue_deployment, summary
-from common.ecs_models import ecs_names
-from common.models import HookRequest, PauseAnswer, Verdict, VerdictReport
-from common.notifications import announce_verdict
-from common.observability import bind_request, count, logger, tracer
-from common.outcomes import CallbackOutcome
+from common.ecs.continuation import ROLLBACK, continue_deployment, summary
+from common.payload.ecs import ecs_names
+from common.payload.models import HookRequest, PauseAnswer, Verdict, VerdictReport
+from common.payload.notifications import announce_verdict
+from common.runtime.aws import client, codedeploy_callback
+from common.runtime.observability import bind_request, count, logger, tracer
+from common.runtime.outcomes import CallbackOutcome
 
 if TYPE_CHECKING:
     from mypy_boto3_codedeploy import CodeDeployClient
@@ -88,7 +89,9 @@ def report_failure(
         "Validation workflow ended without a verdict; reporting Failed",
         extra={"execution_arn": detail.get("executionArn"), "status": status},
     )
-    outcome = report_status(codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, "Failed")
+    outcome = codedeploy_callback(
+        codedeploy, request.deployment_id, request.lifecycle_event_hook_execution_id, "Failed"
+    )
     count(f"SafetyNet_{outcome}")
     if outcome == "reported":
         count("Verdict_Failed")

@@ -6,11 +6,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client
 from common.config import HealthConfig
-from common.http import toward_green
-from common.observability import logger, tracer
-from common.validation import green_of, load, run
+from common.http.client import toward_green
+from common.payload.validation import green_of, load, run
+from common.runtime.aws import client
+from common.runtime.observability import logger, tracer
 from validate_health.checks import check_health
 
 NAME = "health"

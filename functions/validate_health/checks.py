@@ -7,11 +7,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from common import clock
 from common.config import HealthConfig
-from common.http import ReadLimits, TlsTarget, probe
-from common.models import TargetGroup, ValidationStatus
-from common.validation import Outcome
+from common.http.client import ReadLimits, TlsTarget, probe
+from common.payload.models import TargetGroup, ValidationStatus
+from common.payload.validation import Outcome
+from common.runtime import clock
 
 if TYPE_CHECKING:
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
@@ -132,7 +132,7 @@ def check_health(
     tls: TlsTarget | None = None,
     headers: dict[str, str] | None = None,
 ) -> Outcome:
-    """`tls` says how to meet an HTTPS listener (common.http.TlsTarget); for plain HTTP it changes nothing.
+    """`tls` says how to meet an HTTPS listener (common.http.client.TlsTarget); for plain HTTP it changes nothing.
     `headers` are what the listener rule needs to send the probe to GREEN (an ECS test rule's conditions)."""
     tls = tls or TlsTarget()
     expected_targets = config.min_healthy_targets or max(green.desired_count, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from common.config import MetricsConfig
-from common.models import ValidationStatus
+from common.payload.models import ValidationStatus
 from validate_metrics.judging import CheckResult
 
 if TYPE_CHECKING:

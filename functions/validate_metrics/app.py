@@ -6,11 +6,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.aws import client
 from common.config import MetricsConfig
-from common.models import utcnow
-from common.observability import logger, tracer
-from common.validation import green_of, load, run
+from common.payload.models import utcnow
+from common.payload.validation import green_of, load, run
+from common.runtime.aws import client
+from common.runtime.observability import logger, tracer
 from validate_metrics.checks import check_metrics
 from validate_metrics.traffic import of_plan
 

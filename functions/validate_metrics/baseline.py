@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from common.config import MetricsConfig
-from common.models import TargetGroup, ValidationStatus
-from common.standin_signals import NO_BLUE_HERE, no_blue_here
+from common.payload.models import TargetGroup, ValidationStatus
+from common.runtime.standin_signals import NO_BLUE_HERE, no_blue_here
 from validate_metrics.judging import RATE, SECONDS, CheckResult, amount, inconclusive, not_judged
 
 Values = dict[str, list[float]]

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from common import clock
 from common.config import Comparison, MetricsConfig
-from common.models import TargetGroup, ValidationStatus
-from common.validation import Outcome
+from common.payload.models import TargetGroup, ValidationStatus
+from common.payload.validation import Outcome
+from common.runtime import clock
 from validate_metrics.alarms import alarm_checks
 from validate_metrics.baseline import baseline_checks
 from validate_metrics.judging import HOSTS, RATE, SECONDS, SEVERITY, CheckResult, aggregate, inconclusive, judge

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.config import Comparison, NoDataPolicy
-from common.models import ValidationStatus
+from common.payload.models import ValidationStatus
 
 COMPARE = {
     Comparison.LT: operator.lt,

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from common import clock
 from common.config import MetricsConfig
+from common.runtime import clock
 from validate_metrics.queries import REQUESTS, UNHEALTHY, Points, fetch, query_id, window
 from validate_metrics.traffic import Traffic
 

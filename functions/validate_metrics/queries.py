@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from common.config import MetricCheck, MetricsConfig
-from common.models import TargetGroup
+from common.payload.models import TargetGroup
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient

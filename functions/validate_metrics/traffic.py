@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from common.config import SyntheticConfig
-from common.models import Plan
+from common.payload.models import Plan
 
 SYNTHETIC = "synthetic"
 # From the end of Prepare to the synthetic function's first request: the Task's start and a cold start (in a VPC).

@@ -7,13 +7,13 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.config import HealthConfig, RequestSpec, SyntheticConfig
-from common.ecs_models import TestRequest
-from common.http import tls_target
-from common.observability import logger, tracer
-from common.redact import Redactor
-from common.secrets import resolver
-from common.settings import SyntheticSettings
-from common.validation import load, run
+from common.http.client import tls_target
+from common.payload.ecs import TestRequest
+from common.payload.validation import load, run
+from common.runtime.environment import SyntheticSettings
+from common.runtime.observability import logger, tracer
+from common.secrets.redact import Redactor
+from common.secrets.values import resolver
 from validate_synthetic.checks import check_synthetic
 
 NAME = "synthetic"

@@ -7,7 +7,7 @@ both significant and material:
 
 - the centre, by the Mann-Whitney U test (as Kayenta does): p-value below `alpha`, and a GREEN answer slower than a
   BLUE one with a probability above `max_slower_probability`;
-- the tail, p95 and p99 of each request kind (validate_synthetic.tails, common.tailtest): the one-sided lower
+- the tail, p95 and p99 of each request kind (tails, tailtest): the one-sided lower
   confidence bound of GREEN's quantile over BLUE's above `max_tail_ratio`, and GREEN's quantile more than
   `min_tail_increase_ms` above BLUE's. A rank-sum test is blind to a slow tail; this is not, given answers enough
   (a slow 3 % needs about 1,200 of one kind; with fewer it is reported as over its limit here but not beyond chance).
@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from common.config_http import CompareWithBlueConfig
-from common.models import ValidationStatus
-from common.ranksum import mann_whitney, percentile
-from common.standin_signals import NO_BLUE_HERE
-from common.validation import Outcome
+from common.config.sections.synthetic import CompareWithBlueConfig
+from common.payload.models import ValidationStatus
+from common.payload.validation import Outcome
+from common.runtime.standin_signals import NO_BLUE_HERE
+from validate_synthetic.ranksum import mann_whitney, percentile
 from validate_synthetic.tails import tails_by_request
 from validate_synthetic.traffic import Sample
 

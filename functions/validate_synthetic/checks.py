@@ -7,15 +7,15 @@ from collections import Counter
 from collections.abc import Callable
 
 from common.config import Expectation, SecretRef, SyntheticConfig
-from common.http import ReadLimits, TlsTarget
-from common.limits import cut_text
-from common.models import ValidationStatus
-from common.ranksum import percentile
-from common.standin_signals import no_blue_here
-from common.validation import Outcome
+from common.http.client import ReadLimits, TlsTarget
+from common.payload.limits import cut_text
+from common.payload.models import ValidationStatus
+from common.payload.validation import Outcome
+from common.runtime.standin_signals import no_blue_here
 from validate_synthetic.baseline import compare, with_comparison
 from validate_synthetic.charts import distinct_failures, synthetic_charts
 from validate_synthetic.latency import observed_per_request, per_request
+from validate_synthetic.ranksum import percentile
 from validate_synthetic.traffic import Sample, prepare_requests, run_loop, run_traffic
 
 

@@ -4,9 +4,9 @@ The traffic sends the same few requests thousands of times. Through aiohttp's Cl
 request's CPU went to building request, response and connection objects (bench/synthetic_vs_hey.py). Here each
 request is serialized once (`wire`) and each answer read by aiohttp's own ResponseHandler: the same C parser with
 the same limits on the status line, header lines and header count, the same decompression and the same errors, so
-common.http_answers names every failure as it does for common.http. What common.http guarantees holds here too: a
-total deadline per request (connection, head and body), head and body capped (after decompression), a redirect
-answered is only read, never followed, and every address dialled is checked by common.guard first.
+common.http.answers names every failure as it does for common.http.client. What that client guarantees holds here
+too: a total deadline per request (connection, head and body), head and body capped (after decompression), a
+redirect answered is only read, never followed, and every address dialled is checked by common.http.guard first.
 
 A connection carries one request at a time (never pipelined) and is kept for the next only after a complete answer
 that did not ask to close. A kept connection the service closed meanwhile (before any byte of an answer) gets the
@@ -33,9 +33,7 @@ from aiohttp.http import RawResponseMessage
 from aiohttp.streams import StreamReader
 from yarl import URL
 
-from common.guard import check_address, guarded_socket
-from common.http import ReadLimits, TlsTarget, read_body
-from common.http_answers import (
+from common.http.answers import (
     CUT_ANSWER,
     EXCHANGE_ERRORS,
     HEADER_OVER,
@@ -45,7 +43,9 @@ from common.http_answers import (
     failed,
     head_bytes,
 )
-from common.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
+from common.http.client import ReadLimits, TlsTarget, read_body
+from common.http.guard import check_address, guarded_socket
+from common.http.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
 
 # RFC 9110 9.2.2: a request the service may receive twice with the effect of once.
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -108,7 +108,7 @@ def wire(method: str, url: URL, headers: Mapping[str, str], body: bytes | None, 
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
     secure = (tls or TlsTarget()) if url.scheme == "https" else None
     # The raw host: a Unicode name would go to the resolver as it is, which encodes it as IDNA 2003 (`ß` as `ss`), a
-    # host other than the one common.guard allowed (IDNA 2008, as yarl encodes it).
+    # host other than the one common.http.guard allowed (IDNA 2008, as yarl encodes it).
     return Wire(Endpoint(str(url.raw_host), int(url.port or 0), secure), method, head + (body or b""))
 
 
@@ -124,7 +124,7 @@ class Pool:
 
     async def send(self, request: Wire, deadline_s: float, keep_body: bool) -> Answer:
         """One exchange, over within `deadline_s`; a failure is an Answer naming its kind, never raised (but
-        common.guard's refusal of a host, which is the config's problem, not the service's)."""
+        common.http.guard's refusal of a host, which is the config's problem, not the service's)."""
         started = time.perf_counter()
         try:
             async with asyncio.timeout(max(deadline_s, 0.0)):
@@ -200,8 +200,8 @@ class Pool:
         return await self._connect(endpoint), False
 
     async def _connect(self, endpoint: Endpoint) -> Connection:
-        """A new connection to the first of the name's addresses to answer, raced as aiohttp races them (common.guard
-        refuses forbidden ones before any is dialled, and again as each socket is made)."""
+        """A new connection to the first of the name's addresses to answer, raced as aiohttp races them
+        (common.http.guard refuses forbidden ones before any is dialled, and again as each socket is made)."""
         loop = asyncio.get_running_loop()
         found = await self._resolver.resolve(endpoint.host, endpoint.port, socket.AF_UNSPEC)
         if not found:

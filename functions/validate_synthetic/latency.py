@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from common.ranksum import percentile
+from validate_synthetic.ranksum import percentile
 
 if TYPE_CHECKING:
     from common.config import Expectation

@@ -2,7 +2,7 @@
 
 Pooling every kind of request hides one endpoint's slow tail among the others' fast answers (a 10 % tail of one of
 two endpoints is 5 % of all answers). So each request kind with at least `min_samples` answers from both is judged
-on its own, its p95 and p99 (common.tailtest); the confidence is split between the kinds compared (Bonferroni), so
+on its own, its p95 and p99 (tailtest); the confidence is split between the kinds compared (Bonferroni), so
 together they hold at 1 - alpha. A scenario of one kind, or kinds too small to judge alone, is judged pooled.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from common.config_http import CompareWithBlueConfig
-from common.tailtest import TailRatio, tail_ratios
+from common.config.sections.synthetic import CompareWithBlueConfig
+from validate_synthetic.tailtest import TailRatio, tail_ratios
 from validate_synthetic.traffic import Sample
 
 

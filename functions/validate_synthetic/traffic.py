@@ -1,9 +1,9 @@
 """An async request engine: a scenario sent with a traffic shape, each answer checked against its expectations.
 
-Every answer is read bounded on kept-alive connections (validate_synthetic.keepalive, with common.http's caps): a
+Every answer is read bounded on kept-alive connections (validate_synthetic.keepalive, with common.http.client's caps): a
 total deadline per request that never outlasts the check's own, capped heads and bodies, malformed answers named as
 the kind of failure they are. Expectation regexes run in
-RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.bounded_json), so no answer can
+RE2 (linear time) and JSON bodies are parsed only when shallow enough (common.http.bounded_json), so no answer can
 hold the event loop that every other request shares.
 """
 
@@ -25,12 +25,13 @@ try:
 except ImportError:  # no build of it for Windows: the standard loop sends the same traffic, more slowly
     uvloop = None  # type: ignore[assignment]
 
-from common import bounded_json, http
-from common.assertions import as_json, assertion_failure
 from common.config import Expectation, RequestSpec, SecretRef, SyntheticConfig
-from common.guard import GuardedResolver, HostNotAllowedError, allowed_set, check_host, check_host_header
-from common.patterns import search
-from common.secrets import header_value
+from common.http import bounded_json
+from common.http import client as http
+from common.http.assertions import as_json, assertion_failure
+from common.http.guard import GuardedResolver, HostNotAllowedError, allowed_set, check_host, check_host_header
+from common.http.patterns import search
+from common.secrets.values import header_value
 from validate_synthetic.keepalive import Pool, Wire, wire
 
 REFUSED_HOST = "refused-host"

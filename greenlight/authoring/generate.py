@@ -18,10 +18,10 @@ from greenlight.authoring.asl_checks import CHECKS_HANDLER, checks_branch
 from greenlight.engine.project import Project
 
 if TYPE_CHECKING:
-    from common.config_base import ValidationConfig
+    from common.config.base import ValidationConfig
 
 SCHEMA = Path("docs") / "config.schema.json"
-# The contract of a custom check (common.check_contract): what a webhook or Lambda check receives and answers.
+# The contract of a custom check (common.payload.check_contract): what a webhook or Lambda check receives and answers.
 CHECK_SCHEMAS = {
     "request_schema": Path("docs") / "check-request.schema.json",
     "answer_schema": Path("docs") / "check-answer.schema.json",
@@ -84,7 +84,7 @@ def schema_text(project: Project) -> str:
 
 def check_schema_texts(project: Project) -> list[Generated]:
     project.add_task_root()
-    from common import check_contract
+    from common.payload import check_contract
 
     return [Generated(path, _json(getattr(check_contract, function)())) for function, path in CHECK_SCHEMAS.items()]
 

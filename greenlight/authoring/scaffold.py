@@ -26,8 +26,9 @@ class ScaffoldError(Exception):
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 FUNCTION_TIMEOUT_S = 120
 TEMPLATES = Path(__file__).parent / "templates"
-CONFIG = Path("functions") / "common" / "config.py"
+CONFIG = Path("functions") / "common" / "config" / "__init__.py"
 IMPORT_MARKER = "\n# greenlight new-validation: the section of each validation it added is imported above this line.\n"
+SECTION_IMPORT = "from common.config.sections."
 FIELD_MARKER = "    # greenlight new-validation: the section of each validation it added is a field above this line.\n"
 
 
@@ -61,18 +62,24 @@ def extend_template(text: str, name: str) -> str:
 def register(text: str, name: str) -> str:
     """The registry entry: the section's import and its GreenlightConfig field, each above its marker line.
 
-    The imports above the marker are kept sorted, as ruff's isort wants them.
+    The built-in sections and those added before are imported from `common.config.sections` just above the import
+    marker; the new import goes among them where ruff's isort puts it (by module name), before the first import of a
+    section named after it, or after the last one.
     """
     label = title(name)
     head, tail = text.split(IMPORT_MARKER, 1) if IMPORT_MARKER in text else (text, "")
     if not tail:
-        raise ScaffoldError(f"cannot find {IMPORT_MARKER.strip()!r} in functions/common/config.py")
+        raise ScaffoldError(f"cannot find {IMPORT_MARKER.strip()!r} in {CONFIG.as_posix()}")
     lines = head.splitlines(keepends=True)
-    first = len(lines)
-    while first and lines[first - 1].startswith("from common.sections."):
-        first -= 1
-    added = sorted([*lines[first:], f"from common.sections.{name} import {label}Config\n"])
-    text = "".join(lines[:first] + added) + IMPORT_MARKER + tail
+    at = len(lines)
+    while at and not lines[at - 1].strip():
+        at -= 1
+    for index, line in enumerate(lines):
+        if line.startswith(SECTION_IMPORT) and line[len(SECTION_IMPORT) :].split()[0] > name:
+            at = index
+            break
+    lines.insert(at, f"{SECTION_IMPORT}{name} import {label}Config\n")
+    text = "".join(lines) + IMPORT_MARKER + tail
     return _insert(text, FIELD_MARKER, f"    {name}: {label}Config = Field(default_factory={label}Config)\n")
 
 
@@ -96,7 +103,7 @@ def _refuse_existing(name: str, project: Project) -> None:
 def _paths(name: str) -> list[Path]:
     return [
         Path("functions") / f"validate_{name}",
-        Path("functions") / "common" / "sections" / f"{name}.py",
+        Path("functions") / "common" / "config" / "sections" / f"{name}.py",
         Path("tests") / "functions" / f"validate_{name}" / f"test_validate_{name}.py",  # tests mirror the source
     ]
 

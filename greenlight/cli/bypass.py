@@ -1,8 +1,8 @@
 """`greenlight bypass set|clear|show`: write, delete or read the audited bypass in SSM Parameter Store (real AWS).
 
-The parameter is the one Finalize reads (`common.bypass`): `<prefix>/bypass/<application>/<deployment group>`
-or `<prefix>/bypass/all`. `by` is the caller's identity (STS GetCallerIdentity), with `--by` in front when
-given; the expiry is mandatory and at most 24 hours away.
+The parameter is the one Finalize reads (`common.config.bypass_parameter`):
+`<prefix>/bypass/<application>/<deployment group>` or `<prefix>/bypass/all`. `by` is the caller's identity (STS
+GetCallerIdentity), with `--by` in front when given; the expiry is mandatory and at most 24 hours away.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def add_parser(commands: Any) -> None:
 
 
 def duration(text: str) -> timedelta:
-    from common.bypass import MAX_DURATION, hours
+    from common.config.bypass_parameter import MAX_DURATION, hours
 
     match = DURATION.match(text)
     if not text or not match:
@@ -57,7 +57,7 @@ def duration(text: str) -> timedelta:
 
 
 def parameter_name(args: argparse.Namespace) -> str:
-    from common.bypass import parameter_names
+    from common.config.bypass_parameter import parameter_names
 
     if args.all:
         return parameter_names(args.prefix, None, None)[0]
@@ -87,8 +87,8 @@ def command_bypass(args: argparse.Namespace) -> int:
 def set_bypass(ssm: SSMClient, name: str, by: str, reason: str, expires_in: timedelta) -> int:
     from pydantic import ValidationError
 
-    from common.bypass import BypassDocument, document
-    from common.config_errors import phrase
+    from common.config.bypass_parameter import BypassDocument, document
+    from common.config.messages import phrase
 
     expires_at = (datetime.now(UTC) + expires_in).replace(microsecond=0)
     try:
@@ -113,8 +113,8 @@ def clear_bypass(ssm: SSMClient, name: str) -> int:
 
 
 def show_bypass(ssm: SSMClient, name: str) -> int:
-    from common.bypass import describe, parse, with_writer
-    from common.models import Bypass
+    from common.config.bypass_parameter import describe, parse, with_writer
+    from common.payload.models import Bypass
 
     try:
         parameter = ssm.get_parameter(Name=name)["Parameter"]

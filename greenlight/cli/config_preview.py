@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem
 
 if TYPE_CHECKING:
-    from common.config_sources import Layer
+    from common.config.sources import Layer
 
 
 def add_parser(commands: Any) -> None:
@@ -51,7 +51,7 @@ def _add_function_prefix(parser: Any) -> None:
 
 def read(path: Path) -> str:
     """A file's text, up to the 64 KiB a layer in S3 or AppConfig may hold (larger: refused naming the limit)."""
-    from common.config_text import MAX_LAYER_BYTES, STORE_LIMIT_WHY, ConfigTextError, decode
+    from common.config.parsing import MAX_LAYER_BYTES, STORE_LIMIT_WHY, ConfigTextError, decode
 
     try:
         with path.open("rb") as file:
@@ -66,7 +66,7 @@ def read(path: Path) -> str:
 
 def over_ssm(text: str) -> str:
     """A note for a layer too large for an SSM parameter, which must then live in S3 or AppConfig."""
-    from common.config_text import MAX_CONFIG_BYTES
+    from common.config.parsing import MAX_CONFIG_BYTES
 
     size = len(text.encode())
     return (
@@ -82,8 +82,8 @@ def ssm_layers(args: argparse.Namespace) -> list[Layer]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from common.config import ConfigError
-    from common.config_layers import LayerStores
-    from common.config_sources import read_layers
+    from common.config.layers import LayerStores
+    from common.config.sources import read_layers
 
     if not (args.application and args.deployment_group):
         raise UsageError("--from-ssm needs --application and --deployment-group")
@@ -123,7 +123,7 @@ def render(dumped: dict[str, Any], sources: dict[tuple[str, ...], str], path: tu
 
 def command_show(args: argparse.Namespace) -> int:
     from common.config import ConfigError
-    from common.config_sources import Layer, effective, label
+    from common.config.sources import Layer, effective, label
 
     layers = ssm_layers(args) if args.from_ssm else []
     layers += [Layer(f"file:{path}", read(path), large=True) for path in args.file]

@@ -73,7 +73,7 @@ def layer_objects(given: list[str]) -> dict[str, str]:
     """`s3://BUCKET/KEY=@FILE` (or `appconfig://APP/ENV/PROFILE=@FILE`) pairs: config layers in S3 or AppConfig, each
     read up to the size such a layer may have (and a byte more, so a larger one is refused naming the limit)."""
     Project.find().add_task_root()
-    from common.config_text import MAX_LAYER_BYTES, STORE_LIMIT_WHY, ConfigTextError, decode
+    from common.config.parsing import MAX_LAYER_BYTES, STORE_LIMIT_WHY, ConfigTextError, decode
 
     objects = {}
     for pair in given:
@@ -95,7 +95,7 @@ def layer_objects(given: list[str]) -> dict[str, str]:
 def check_stage(stage: str) -> None:
     """An ECS lifecycle stage as botocore's model names it (the functions' own list)."""
     Project.find().add_task_root()
-    from common.ecs_stages import ECS_STAGES
+    from common.runtime.lifecycle import ECS_STAGES
 
     if stage not in ECS_STAGES:
         raise UsageError(f"--stage must be one of {', '.join(ECS_STAGES)}, got {stage!r}")
@@ -124,7 +124,7 @@ def check_hook_kind(args: argparse.Namespace) -> None:
         raise UsageError("--ecs-hook pause needs --controller ecs")
     stage = getattr(args, "stage", "POST_TEST_TRAFFIC_SHIFT")
     Project.find().add_task_root()
-    from common.pause_hook import PAUSE_STAGES
+    from common.ecs.pause_hook import PAUSE_STAGES
 
     if stage not in PAUSE_STAGES:
         raise UsageError(f"--ecs-hook pause: ECS pauses only at {', '.join(PAUSE_STAGES)}, not at {stage}")

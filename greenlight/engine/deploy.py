@@ -124,7 +124,7 @@ def deploy(engine: Deploying) -> None:
     engine.environment = shared_environment(functions, refs) | waits
     engine.enter(process.environment(engine.environment))
     engine.event_recorder = EventRecorder(engine.clients["events"], engine.clients["sqs"]).start()
-    from common.observability import logger  # loaded from the task root by load_handler
+    from common.runtime.observability import logger  # loaded from the task root by load_handler
 
     engine.enter(process.stream_of(logger.registered_handler, engine.log))
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 RULE = "greenlight-local-pause-hooks"
 DETAIL_TYPE = "ECS Hook State Change"
-GATE_TAG = "greenlight:gate"  # the functions' common.pause_hook.GATE_TAG
+GATE_TAG = "greenlight:gate"  # the functions' common.ecs.pause_hook.GATE_TAG
 DEFAULT_TIMEOUT_MINUTES = 60  # examples/ecs-native's pause hook: timeoutInMinutes 60, action ROLLBACK
 
 
@@ -192,7 +192,7 @@ __all__ = ["DEFAULT_TIMEOUT_MINUTES", "TIMED_OUT", "PausePlay", "hook_status", "
 def pause_result(engine: LocalEngine, pause: PausePlay, runs: list[Run]) -> LocalRunResult:
     """The run's result: the last workflow's report, every ContinueServiceDeployment, and what ECS did: SUCCEEDED when
     every step's hook was continued, else the first step's FAILED (rolled back) or TIMED_OUT (its timeout action)."""
-    from common.models import Verdict
+    from common.payload.models import Verdict
     from greenlight.engine.results import ContinueCall, result_of
 
     state = ecs_stand_in(get_backend("ecs")[ACCOUNT][REGION])

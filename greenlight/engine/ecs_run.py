@@ -160,7 +160,7 @@ def execution_run(engine: LocalEngine, deployment: EcsDeployment) -> Run:
 
 
 def ecs_result(engine: LocalEngine, deployment: EcsDeployment, in_time: bool) -> LocalRunResult:
-    from common.models import Verdict
+    from common.payload.models import Verdict
     from greenlight.engine.results import HookAnswer, result_of
 
     result = result_of(execution_run(engine, deployment), [], events=engine.recorded_events())

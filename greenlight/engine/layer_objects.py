@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 VERSION_LABEL = "1"
 # template.yaml's ConfigAppConfigApplicationId AllowedPattern: on AWS the stack takes an application's ID only, so a
-# pointer naming the application by its name is refused there (common.config_layers); locally too.
+# pointer naming the application by its name is refused there (common.config.layers); locally too.
 APPLICATION_ID = re.compile(r"^[a-z0-9]{4,7}$")
 
 
@@ -27,7 +27,7 @@ class LayerObjectError(ValueError):
 
 def _parts(pointer: str) -> tuple[str, tuple[str, ...]]:
     """("s3", (bucket, key)) or ("appconfig", (application, environment, profile))."""
-    from common.config_layers import APPCONFIG_POINTER, S3_POINTER
+    from common.config.layers import APPCONFIG_POINTER, S3_POINTER
 
     if (match := S3_POINTER.match(pointer)) and match.group(3) is None:
         return "s3", (match.group(1), match.group(2))
@@ -76,9 +76,9 @@ def store(clients: dict[str, Any], settings: EngineSettings, objects: dict[str, 
 
 
 def layer(value: str, source: str, objects: dict[str, str]) -> Any:
-    """The layer a parameter holds (common.config_sources.Layer): its value, or the object it points at."""
-    from common.config_layers import is_pointer
-    from common.config_sources import Layer
+    """The layer a parameter holds (common.config.sources.Layer): its value, or the object it points at."""
+    from common.config.layers import is_pointer
+    from common.config.sources import Layer
 
     if not is_pointer(value):
         return Layer(source, value)

@@ -197,13 +197,13 @@ class LocalEngine:
         )
 
     def execution_arn_for_hook(self, hook_execution_id: str) -> str:
-        from common.names import execution_name  # the hooks' own naming, loaded from the task root
+        from common.runtime.names import execution_name  # the hooks' own naming, loaded from the task root
 
         return f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{execution_name(hook_execution_id)}"
 
     def start_as_hook(self, deployment_id: str, hook_execution_id: str, mock_case: str | None = None) -> str:
         """Start the execution exactly as the hook would, optionally as a MockConfigFile test case (`arn#Case`)."""
-        from common.names import execution_name
+        from common.runtime.names import execution_name
 
         arn = self.state_machine_arn + (f"#{mock_case}" if mock_case else "")
         payload = {"deployment_id": deployment_id, "lifecycle_event_hook_execution_id": hook_execution_id}

@@ -138,7 +138,7 @@ def _run_local(
     log: TextIO | None,
     before_start: Callable[[LocalEngine, Any], None] | None,
 ) -> LocalRunResult:
-    from common.standin_signals import NO_BLUE_VARIABLE
+    from common.runtime.standin_signals import NO_BLUE_VARIABLE
     from greenlight.engine.results import result_of  # the report model is the functions' own
 
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from greenlight.engine import process
 
-CA_BUNDLE_VARIABLE = "GREENLIGHT_CA_BUNDLE"  # the functions' common.http reads it
+CA_BUNDLE_VARIABLE = "GREENLIGHT_CA_BUNDLE"  # the functions' common.http.client reads it
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.models import ValidationResult, Verdict, VerdictReport
+from common.payload.models import ValidationResult, Verdict, VerdictReport
 from greenlight.engine.executions import Run
 
 NO_VERDICT = "no verdict reached CodeDeploy"

@@ -63,7 +63,7 @@ def read_config(path: Path) -> str:
     """A config file's text; unreadable, oversized or not UTF-8 is a LocalRunError (one line, exit 2)."""
     if importlib.util.find_spec("common") is None:  # the functions' own code reads it, as Prepare does
         Project.find().add_task_root()
-    from common.config_text import MAX_CONFIG_BYTES, ConfigTextError, decode
+    from common.config.parsing import MAX_CONFIG_BYTES, ConfigTextError, decode
 
     try:
         with path.open("rb") as file:
@@ -111,7 +111,7 @@ def config_layers(prefix: str, options: LocalRunOptions, seeded: dict[str, str])
 def checked_config(layers: list[Any], check_function_prefix: str) -> Any:
     """Validate the config layers before anything runs, as Prepare will (the stack's CheckFunctionPrefix too)."""
     from common.config import ConfigError
-    from common.config_sources import effective
+    from common.config.sources import effective
 
     try:
         config, _, _ = effective(layers, check_function_prefix)

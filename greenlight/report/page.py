@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from common.models import ValidationResult, ValidationStatus
+from common.payload.models import ValidationResult, ValidationStatus
 from greenlight.report import charts
 from greenlight.report.shown import headline, shown, vs_blue_rows, with_unit
 from greenlight.report.view import ReportView

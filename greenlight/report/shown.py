@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.models import ValidationStatus
+from common.payload.models import ValidationStatus
 from greenlight.report.view import ReportView
 
 HEADLINE_CAUSE_CHARACTERS = 160  # the first cause, as far as one line holds it; the whole reason is below

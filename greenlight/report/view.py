@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from common.models import VerdictReport
+from common.payload.models import VerdictReport
 
 
 class ReportInputError(Exception):

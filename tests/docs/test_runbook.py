@@ -123,8 +123,8 @@ def _secret_written(arguments: list[str]) -> tuple[str, str] | None:
 
 def test_every_secret_the_docs_write_is_one_a_teams_layer_may_name(commands: list[str]) -> None:
     """Rotating a secret where the docs say must not put it where Prepare refuses it (README, secrets and tenancy)."""
-    from common.config_http import SecretRef
-    from common.secret_scope import Namespaces, refusal
+    from common.config.requests import SecretRef
+    from common.secrets.scope import Namespaces, refusal
 
     aws = [shlex.split(line)[1:] for line in commands if line.startswith("aws ")]
     written = [found for arguments in aws if (found := _secret_written(arguments))]

@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 import yaml
 
-from common.check_contract import CheckAnswer
 from common.config import SecretRef, WebhookCheck, validate
-from common.models import Plan, ValidationStatus
+from common.payload.check_contract import CheckAnswer
+from common.payload.models import Plan, ValidationStatus
 from custom_checks.checks import request_for, run_check
 from greenlight.cli.sample_service import GOOD, Release, SampleService
 from tests.conftest import ROOT

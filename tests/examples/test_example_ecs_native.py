@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto.backends import get_backend
 
-from common.ecs_models import EcsContext
+from common.payload.ecs import EcsContext
 from greenlight.engine.patches.ecs import ecs_stand_in
 from greenlight.engine.project import load_template
 from prepare.ecs_discovery import discover_ecs
@@ -62,7 +62,7 @@ def test_the_service_is_deployed_by_ecs_with_greenlights_hook(example: dict[str,
 def test_the_pause_variant_pauses_where_greenlight_answers_and_rolls_back_without_an_answer(
     example: dict[str, Any],
 ) -> None:
-    from common.pause_hook import GATE_TAG
+    from common.ecs.pause_hook import GATE_TAG
 
     _, pause = hooks(example)
     assert pause["TargetType"] == "PAUSE" and "HookTargetArn" not in pause and "RoleArn" not in pause

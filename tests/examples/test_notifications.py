@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from common.models import Bypass, ValidationResult, ValidationStatus, Verdict, VerdictReport, utcnow
-from common.notifications import OutageAllowedDetail, verdict_detail
+from common.payload.models import Bypass, ValidationResult, ValidationStatus, Verdict, VerdictReport, utcnow
+from common.payload.notifications import OutageAllowedDetail, verdict_detail
 from greenlight.engine.project import load_template
 from tests.conftest import ROOT
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import get_args
 
-from common.models import Verdict
-from common.outcomes import HookStatus
+from common.payload.models import Verdict
+from common.runtime.outcomes import HookStatus
 from greenlight.engine.conformance import operation_model, service_model
 from greenlight.engine.executions import TERMINAL
 from greenlight.engine.local_engine import SAFETY_NET_STATUSES

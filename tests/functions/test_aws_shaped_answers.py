@@ -14,11 +14,11 @@ import boto3
 import pytest
 from botocore.stub import ANY
 
-from common import clock
 from common.config import HealthConfig, SecretRef
-from common.models import SecretGrant, TargetGroup, ValidationStatus
-from common.secret_reader import SecretReader
-from common.secret_scope import Namespaces
+from common.payload.models import SecretGrant, TargetGroup, ValidationStatus
+from common.runtime import clock
+from common.secrets.reader import SecretReader
+from common.secrets.scope import Namespaces
 from finalize.app import Services, finalize
 from hook.app import execution_name, start
 from tests.support.servers import serve

@@ -16,9 +16,9 @@ import pytest
 from moto import mock_aws
 
 from common.config import MetricsConfig, SyntheticConfig
-from common.limits import CHARTS_BUDGET_BYTES, FAIL_CAUSE_LIMIT_CHARACTERS, RESULT_BUDGET_BYTES, size
-from common.models import TargetGroup
-from common.validation import run
+from common.payload.limits import CHARTS_BUDGET_BYTES, FAIL_CAUSE_LIMIT_CHARACTERS, RESULT_BUDGET_BYTES, size
+from common.payload.models import TargetGroup
+from common.payload.validation import run
 from greenlight.engine import patches
 from validate_metrics.checks import check_metrics
 from validate_metrics.queries import builtin_queries, custom_query, window

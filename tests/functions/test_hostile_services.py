@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from common import clock
 from common.config import HealthConfig, SecretRef, SyntheticConfig
-from common.models import TargetGroup, ValidationStatus
+from common.payload.models import TargetGroup, ValidationStatus
+from common.runtime import clock
 from tests.support.hostile import REDOS_BAIT, Hostile, hostile_service
 from validate_health.checks import check_health
 from validate_synthetic.checks import check_synthetic

@@ -208,9 +208,9 @@ def test_with_prepares_check_broken_aws_still_refuses_another_teams_secret_to_a_
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN greenlight's own check broken: it lets every reference through
-    import common.secret_scope
+    import common.secrets.scope
 
-    monkeypatch.setattr(common.secret_scope, "refusal", lambda *args, **kwargs: None)
+    monkeypatch.setattr(common.secrets.scope, "refusal", lambda *args, **kwargs: None)
     engines: list[LocalEngine] = []
     with serve(Behaviour(body={"status": "passed", "reason": "ok"})) as (url, behaviour):
         report = run_with_checks(

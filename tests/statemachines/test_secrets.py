@@ -209,9 +209,9 @@ def test_with_prepares_check_broken_aws_still_refuses_another_teams_secret(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN greenlight's own check broken: it lets every reference through
-    import common.secret_scope
+    import common.secrets.scope
 
-    monkeypatch.setattr(common.secret_scope, "refusal", lambda *args, **kwargs: None)
+    monkeypatch.setattr(common.secrets.scope, "refusal", lambda *args, **kwargs: None)
     engines: list[LocalEngine] = []
     with echo_service() as (url, received):
         options = LocalRunOptions(

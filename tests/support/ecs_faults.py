@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from greenlight.engine.results import LocalRunResult
 
 Setup = Callable[["LocalEngine", "EcsDeployment", dict[str, Any]], None]
-# Each Standard-mode SDK call makes 3 attempts (common.aws.CLIENT_CONFIG): a hook call fails after 3 injected codes.
+# Each Standard-mode SDK call makes 3 attempts (runtime.aws.CLIENT_CONFIG): a hook call fails after 3 injected codes.
 SDK_ATTEMPTS = 3
 
 

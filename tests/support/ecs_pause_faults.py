@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 Setup = Callable[["LocalEngine", "PausePlay", dict[str, Any]], None]
 # The pause hook's function makes 2 attempts per call (ecs_pause.app.PAUSE_CLIENT_CONFIG, short timeouts under its
-# function timeout); Finalize and the safety net make SDK_ATTEMPTS (common.aws.CLIENT_CONFIG).
+# function timeout); Finalize and the safety net make SDK_ATTEMPTS (common.runtime.aws.CLIENT_CONFIG).
 FRONT_DOOR_ATTEMPTS = 2
 
 

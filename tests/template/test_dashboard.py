@@ -12,9 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from common.models import ValidationResult, ValidationStatus
-from common.pause_hook import PauseHookEvent
-from common.settings import HookSettings
+from common.ecs.pause_hook import PauseHookEvent
+from common.payload.models import ValidationResult, ValidationStatus
+from common.runtime.environment import HookSettings
 from ecs_pause.app import start as start_pause
 from finalize.app import Services, finalize
 from greenlight.engine.project import Project

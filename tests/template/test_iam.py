@@ -274,7 +274,7 @@ def test_the_role_ecs_assumes_for_the_hook_is_guarded_against_a_confused_deputy(
 
 def test_only_the_secret_reader_role_reads_secrets(resources: dict[str, Any]) -> None:
     """The synthetic function's own role reads no secret: only a SecretReaderRole session tagged with the
-    deployment group does (common.secret_scope), so a config naming another team's secret meets AccessDenied."""
+    deployment group does (common.secrets.scope), so a config naming another team's secret meets AccessDenied."""
     reads = {"ssm:GetParameter", "secretsmanager:GetSecretValue"}
     readers = {role for role, statement in policy_statements(resources) if reads & set(_as_list(statement["Action"]))}
     assert readers == {"SecretReaderRole"}

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from common.models import SecretGrant
-from common.secret_reader import TAG_APPLICATION, TAG_GROUP, session_policy
-from common.secret_scope import Namespaces
+from common.payload.models import SecretGrant
+from common.secrets.reader import TAG_APPLICATION, TAG_GROUP, session_policy
+from common.secrets.scope import Namespaces
 from greenlight.engine import iam
 from greenlight.engine.project import Project, rendered
 from tests.conftest import ROOT

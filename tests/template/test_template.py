@@ -224,7 +224,7 @@ def test_every_vpc_attached_function_takes_both_vpc_parameters(project: Project)
 
 def test_the_error_paths_build_the_payloads_the_functions_read(project: Project) -> None:
     """Record Prepare Error builds a PrepareOutput; Record Fail Fast and Record Validate Error a FinalizeInput."""
-    from common.models import FinalizeInput, PrepareOutput
+    from common.payload.models import FinalizeInput, PrepareOutput
 
     states = json.loads(project.definition_text())["States"]
 
@@ -242,7 +242,7 @@ def test_the_error_paths_build_the_payloads_the_functions_read(project: Project)
 
 
 def test_the_outage_policy_the_hook_knows_is_the_stacks(resources: dict[str, Any], project: Project) -> None:
-    from common.outcomes import OUTAGE_POLICIES
+    from common.runtime.outcomes import OUTAGE_POLICIES
 
     parameter = project.template["Parameters"]["OutagePolicy"]
     assert tuple(parameter["AllowedValues"]) == OUTAGE_POLICIES and parameter["Default"] == "fail"
@@ -285,7 +285,7 @@ def test_vpc_mode_names_an_endpoint_for_every_service_its_functions_call(
 
 def test_prepare_reads_config_layers_only_from_a_bucket_of_the_stacks_account(resources: dict[str, Any]) -> None:
     # A bucket name is global: one deleted and created again in another account must not be read from.
-    from common.settings import PrepareSettings
+    from common.runtime.environment import PrepareSettings
 
     environment = resources["PrepareFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["CONFIG_BUCKET_OWNER"] == {"Ref": "AWS::AccountId"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from common.addresses import AddressError, normalise_host
 from common.config import SyntheticConfig
-from common.guard import HostNotAllowedError
+from common.http.addresses import AddressError, normalise_host
+from common.http.guard import HostNotAllowedError
 from validate_synthetic.traffic import prepare_requests
 
 LONG_LABEL = "a" * 64 + ".example"  # one label over RFC 1035's 63 octets

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.retries.standard import ThrottledRetryableChecker, TransientRetryableChecker
 
-from common.aws_errors import ON_AWS_SIDE_STATUS, SERVICE_FAULT_CODES, THROTTLING_CODES, on_aws_side
+from common.runtime.aws_errors import ON_AWS_SIDE_STATUS, SERVICE_FAULT_CODES, THROTTLING_CODES, on_aws_side
 from greenlight.engine.conformance import check_error
 from tests.conftest import client_error
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from common.bypass import MAX_DURATION, describe, document, parameter_names, parse
-from common.models import Bypass, IgnoredBypass
+from common.config.bypass_parameter import MAX_DURATION, describe, document, parameter_names, parse
+from common.payload.models import Bypass, IgnoredBypass
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 NAME = "/greenlight/bypass/orders/orders-dg"
@@ -113,7 +113,7 @@ def test_what_the_cli_writes_is_what_finalize_reads() -> None:
 
 def test_why_a_bypass_is_ignored_holds_no_control_character_whatever_its_keys_hold() -> None:
     """A key is quoted in the why (an extra input); `greenlight bypass show` prints the why to a terminal."""
-    from common.bypass import CONTROL_CHARACTERS
+    from common.config.bypass_parameter import CONTROL_CHARACTERS
 
     text = json.loads(holding())
     text["\u001b[2J\u001b[31mAPPROVED\nby security\u202e"] = 1

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from common.config import ConfigError, validate
-from common.config_checks import MAX_CHECKS
+from common.config.sections.checks import MAX_CHECKS
 
 
 def webhook(**settings: Any) -> dict[str, Any]:

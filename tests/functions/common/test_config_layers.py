@@ -11,9 +11,9 @@ from botocore.exceptions import ClientError
 from botocore.response import StreamingBody
 
 from common.config import ConfigError
-from common.config_layers import LayerError, LayerStores, is_pointer, read_layer
-from common.config_sources import effective, read_layers
-from common.config_text import MAX_LAYER_BYTES
+from common.config.layers import LayerError, LayerStores, is_pointer, read_layer
+from common.config.parsing import MAX_LAYER_BYTES
+from common.config.sources import effective, read_layers
 from tests.support.stubs import aws_response, stubbed
 
 BUCKET, APPLICATION = "orders-greenlight-configs", "abc1234"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common.config import ConfigError
-from common.config_sources import DEFAULTS, Layer, effective, label, layered, read_layers
+from common.config.sources import DEFAULTS, Layer, effective, label, layered, read_layers
 from tests.support.stubs import aws_response, stubbed
 
 DEFAULT = Layer(

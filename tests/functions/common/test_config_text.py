@@ -21,7 +21,7 @@ from common.config import (
     parse_document,
     validate,
 )
-from common.config_text import MAX_CONFIG_BYTES
+from common.config.parsing import MAX_CONFIG_BYTES
 from tests.conftest import ROOT
 from tests.support.bad_configs import BAD_CONFIGS, alias_bomb
 from validate_synthetic.traffic import prepare_requests

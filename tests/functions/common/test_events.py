@@ -7,8 +7,8 @@ import json
 import pytest
 from botocore.stub import ANY
 
-from common import clock
-from common.events import ATTEMPTS, VERDICT, put_event
+from common.runtime import clock
+from common.runtime.events import ATTEMPTS, VERDICT, put_event
 from tests.support.stubs import aws_response, stubbed
 
 DETAIL = json.dumps({"verdict": "Failed"})

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from common.config import GreenlightConfig
-from common.json_paths import MISSING, JsonPathError, json_path, normalise
+from common.http.json_paths import MISSING, JsonPathError, json_path, normalise
 
 BODY = {"items": [{"status": "ok", "tags": ["a", "b"]}], "meta": {"count:total": 3}}
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from common import lifecycle
 from common.config import ConfigError, validate
+from common.runtime import lifecycle
 
 EVENTS = list(lifecycle.STAGES)
 ROUTED = ["AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from common.config_checks import MAX_CHECKS
-from common.limits import (
+from common.config.sections.checks import MAX_CHECKS
+from common.payload.limits import (
     CHARTS_BUDGET_BYTES,
     CHECK_BUDGETS,
     CHECK_RESULT_BUDGET_BYTES,
@@ -18,8 +18,8 @@ from common.limits import (
     bounded,
     size,
 )
-from common.models import ValidationStatus
-from common.validation import Outcome, run
+from common.payload.models import ValidationStatus
+from common.payload.validation import Outcome, run
 
 
 def huge_outcome() -> Outcome:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from common.ranksum import mann_whitney, percentile
+from validate_synthetic.ranksum import mann_whitney, percentile
 
 
 def test_scipys_documented_example() -> None:

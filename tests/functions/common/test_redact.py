@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
-from common.models import ValidationStatus
-from common.redact import MARK, Redactor, ShortSecretError
-from common.validation import Outcome, run
+from common.payload.models import ValidationStatus
+from common.payload.validation import Outcome, run
+from common.secrets.redact import MARK, Redactor, ShortSecretError
 
 SECRET = 'Bearer s3cr3t/"quoted"+\\back'
 
@@ -134,7 +134,7 @@ def test_a_secret_under_eight_characters_is_refused_saying_why_never_what(secret
 
 
 def test_a_line_logged_during_the_check_is_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
-    from common.observability import logger
+    from common.runtime.observability import logger
 
     redactor = Redactor()
 
@@ -204,7 +204,7 @@ def test_a_short_secret_padded_with_white_space_is_refused() -> None:
 
 def test_a_long_secret_is_cut_in_pieces_too() -> None:
     """Over FIND_EACH_PIECE_UP_TO pieces (a JWT), the pieces are found by position, not one search each."""
-    from common.redact import FIND_EACH_PIECE_UP_TO, PIECE_LENGTH
+    from common.secrets.redact import FIND_EACH_PIECE_UP_TO, PIECE_LENGTH
 
     jwt = "eyJhbGciOiJIUzI1NiJ9." + "".join(f"{i:04d}Zq" for i in range(40)) + ".sig"
     assert len(jwt) - PIECE_LENGTH + 1 > FIND_EACH_PIECE_UP_TO

@@ -1,4 +1,4 @@
-"""Which secrets a config layer may name (common.secret_scope): its own deployment group's; shared ones only from the
+"""Which secrets a config layer may name (common.secrets.scope): its own deployment group's; shared ones only from the
 platform's default layer; never another team's."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from common.config import SecretRef
-from common.config_sources import Layer, effective
-from common.secret_scope import Namespaces, SecretScopeError, grant, refusal
+from common.config.sources import Layer, effective
+from common.secrets.scope import Namespaces, SecretScopeError, grant, refusal
 
 SPACES = Namespaces("/greenlight", "greenlight/")
 ORDERS = ("orders", "orders-dg")

@@ -16,9 +16,9 @@ import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from common.addresses import forbidden_host, normalise_host
 from common.config import ConfigError, Expectation, RequestSpec, SecretRef, SyntheticConfig, validate
-from common.guard import (
+from common.http.addresses import forbidden_host, normalise_host
+from common.http.guard import (
     GuardedResolver,
     HostNotAllowedError,
     allowed_set,
@@ -27,7 +27,7 @@ from common.guard import (
     check_host_header,
     guarded_socket,
 )
-from common.secrets import SecretValueError
+from common.secrets.values import SecretValueError
 from tests.support.vectors import METADATA_V4, VECTORS
 from validate_synthetic import traffic
 from validate_synthetic.traffic import PreparedRequest, prepare_requests, run_traffic

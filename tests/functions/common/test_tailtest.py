@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from common.tailtest import betainc, order_statistic_distribution, rank, ratio_lower_bound, tail_ratios
+from validate_synthetic.tailtest import betainc, order_statistic_distribution, rank, ratio_lower_bound, tail_ratios
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import itertools
 import pytest
 
 from common.config import InconclusivePolicy
-from common.models import ValidationResult, ValidationStatus, Verdict
-from common.verdict import decide
+from common.payload.models import ValidationResult, ValidationStatus, Verdict
+from finalize.verdict import decide
 
 STATUSES = list(ValidationStatus)
 

@@ -10,14 +10,14 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY
 
-import common.secrets
-from common.check_contract import CheckRequest
+import common.secrets.values
 from common.config import LambdaCheck, SecretRef, WebhookCheck
-from common.limits import CHECK_BUDGETS
-from common.models import Plan, PlannedCheck, ValidationStatus
-from common.redact import MARK, Redactor
-from common.settings import SyntheticSettings
-from common.validation import run
+from common.payload.check_contract import CheckRequest
+from common.payload.limits import CHECK_BUDGETS
+from common.payload.models import Plan, PlannedCheck, ValidationStatus
+from common.payload.validation import run
+from common.runtime.environment import SyntheticSettings
+from common.secrets.redact import MARK, Redactor
 from custom_checks.checks import UnknownCheckError, find_check, run_check
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.servers import Behaviour, closed_port, serve
@@ -158,9 +158,9 @@ def test_expectations_judge_a_json_path_of_the_answer() -> None:
 def test_a_secret_header_is_sent_and_never_reported_even_when_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN a webhook whose Authorization header is a secret (read through the group's scoped session), and a service
     # that echoes it back in its answer
-    monkeypatch.setattr(common.secrets.SecretReader, "read", lambda self, reference: SECRET)
+    monkeypatch.setattr(common.secrets.values.SecretReader, "read", lambda self, reference: SECRET)
     redactor = Redactor()
-    resolve = common.secrets.resolver(plan(), SyntheticSettings(), redactor)
+    resolve = common.secrets.values.resolver(plan(), SyntheticSettings(), redactor)
     headers = {"Authorization": {"secretsmanager": "greenlight/tenants/orders/orders-dg/hook"}}
     expect = {"json": [{"path": "echo", "equals": "nothing"}]}
     with hostile_service(Hostile("echo", hostile_health=True)) as url:

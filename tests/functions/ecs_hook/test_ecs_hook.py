@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ecs_hook.app
-from common.ecs_deployment import ServiceDeploymentView, view_of
-from common.names import execution_arn
+from common.ecs.deployment import ServiceDeploymentView, view_of
+from common.runtime.names import execution_arn
 from ecs_hook.app import handler, respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
 from ecs_hook.steps import execution_name_for, step_key

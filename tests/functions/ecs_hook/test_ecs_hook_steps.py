@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from botocore.stub import ANY
 
-from common.ecs_deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView, view_of
-from common.ecs_stages import ECS_STAGES
-from common.names import execution_arn
+from common.ecs.deployment import ServiceDeploymentNotFoundError, ServiceDeploymentView, view_of
+from common.runtime.lifecycle import ECS_STAGES
+from common.runtime.names import execution_arn
 from ecs_hook.app import respond
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
 from ecs_hook.steps import execution_name_for, step_key

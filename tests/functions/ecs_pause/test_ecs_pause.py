@@ -13,10 +13,10 @@ import pytest
 from botocore.stub import ANY
 from moto import mock_aws
 
-from common.ecs_continue import continue_deployment
-from common.names import execution_name
-from common.pause_hook import NotAPauseHookEventError, PauseHookEvent
-from common.settings import HookSettings
+from common.ecs.continuation import continue_deployment
+from common.ecs.pause_hook import NotAPauseHookEventError, PauseHookEvent
+from common.runtime.environment import HookSettings
+from common.runtime.names import execution_name
 from ecs_pause.app import start
 from finalize.app import CallbackError, Services, finalize
 from safety_net.app import last_resort, report_failure

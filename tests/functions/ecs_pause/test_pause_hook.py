@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from common.pause_hook import GATE_TAG, PAUSE_STAGES, gated_stages
+from common.ecs.pause_hook import GATE_TAG, PAUSE_STAGES, gated_stages
 from greenlight.engine.conformance import NonConformingResponseError, check_pause_event
 from tests.conftest import ROOT
 from tests.support.pause_ecs import guide_event

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from common.models import ValidationResult, ValidationStatus
+from common.payload.models import ValidationResult, ValidationStatus
 from finalize.app import Services, finalize
 from tests.support.stubs import RecordingCodeDeploy, RecordingEvents, stubbed
 

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from common.models import ValidationResult, ValidationStatus
+from common.payload.models import ValidationResult, ValidationStatus
 from finalize.app import CallbackError, Services, finalize
 from safety_net.app import report_failure
 from tests.conftest import load_event

@@ -15,7 +15,7 @@ from botocore.exceptions import ConnectTimeoutError
 from moto import mock_aws
 
 import hook.app
-from common.observability import logger
+from common.runtime.observability import logger
 from hook.app import execution_name, handler, start
 from tests.conftest import ROOT, load_event
 from tests.support.aws import bare_deployment, callbacks, local_aws

@@ -9,7 +9,7 @@ import pytest
 from moto.backends import get_backend
 
 from common.config import VALIDATIONS
-from common.models import HookRequest
+from common.payload.models import HookRequest
 from greenlight.engine.patches.codedeploy import stand_in
 from greenlight.engine.standin import ACCOUNT, APPLICATION, DEPLOYMENT_GROUP, REGION, LocalDeployment, create_deployment
 from prepare.app import TransientError, prepare
@@ -125,12 +125,25 @@ def test_unknown_deployment_is_not_ready_with_aws_reason(aws: tuple[dict[str, An
     assert "AWS refused a discovery call" in result["results"][0]["reason"]
 
 
-def test_throttling_is_raised_for_the_state_machine_to_retry() -> None:
+@pytest.mark.parametrize(
+    ("code", "status"), [("ThrottlingException", 400), ("ServiceUnavailable", 503), ("InternalFailure", 500)]
+)
+def test_an_error_on_aws_side_is_raised_for_the_state_machine_to_retry(code: str, status: int) -> None:
+    """What is on AWS's side is what the hooks' outage policy reads (common.runtime.aws_errors), one list."""
     request = HookRequest(deployment_id="d-1", lifecycle_event_hook_execution_id="hook-1")
     with stubbed("codedeploy") as (codedeploy, stubber):
-        stubber.add_client_error("get_deployment", "ThrottlingException")
+        stubber.add_client_error("get_deployment", code, http_status_code=status)
         with pytest.raises(TransientError):
             prepare(request, codedeploy, None, None, PREFIX)
+
+
+def test_access_denied_is_not_ready_rather_than_retried() -> None:
+    request = HookRequest(deployment_id="d-1", lifecycle_event_hook_execution_id="hook-1")
+    with stubbed("codedeploy") as (codedeploy, stubber):
+        stubber.add_client_error("get_deployment", "AccessDeniedException")
+        result = prepare(request, codedeploy, None, None, PREFIX)
+    assert result.ready is False
+    assert "AWS refused a discovery call" in result.results[0].reason
 
 
 def test_an_application_named_shared_is_refused_saying_why_before_its_layer_is_read() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from common.models import HookRequest
+from common.payload.models import HookRequest
 from prepare.app import prepare
 from tests.support.bad_configs import BAD_CONFIGS
 from tests.support.stubs import aws_response, stubbed

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from common.config_layers import LayerStores
-from common.limits import PLAN_BUDGET_BYTES
-from common.models import HookRequest
+from common.config.layers import LayerStores
+from common.payload.limits import PLAN_BUDGET_BYTES
+from common.payload.models import HookRequest
 from greenlight.engine.standin import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 from prepare.app import prepare
 from tests.functions.common.test_config_layers import large_config

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from common.config import VALIDATIONS
-from common.models import HookRequest
+from common.payload.models import HookRequest
 from ecs_hook.contract import EcsHookEvent
 from greenlight.engine.conformance import check
 from prepare.app import prepare
@@ -151,8 +151,8 @@ def test_the_hook_event_reaches_prepare_as_the_request() -> None:
 
 def test_health_and_synthetic_requests_carry_what_the_test_rule_needs() -> None:
     from common.config import SyntheticConfig
-    from common.ecs_models import TestRequest
-    from common.http import probe
+    from common.http.client import probe
+    from common.payload.ecs import TestRequest
     from tests.support.servers import serve
     from validate_synthetic.app import through_rule
     from validate_synthetic.checks import check_synthetic

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from common import clock
 from common.config import HealthConfig
-from common.models import TargetGroup, ValidationStatus
+from common.payload.models import TargetGroup, ValidationStatus
+from common.runtime import clock
 from greenlight.engine.conformance import check
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_health.checks import check_health

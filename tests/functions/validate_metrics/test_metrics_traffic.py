@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from common.config import MetricsConfig, SyntheticConfig
-from common.models import ValidationStatus
+from common.payload.models import ValidationStatus
 from tests.functions.validate_metrics.test_validate_metrics import GREEN, LB, NOW, PREPARED, cloudwatch, seed
 from validate_metrics.checks import check_metrics
 from validate_metrics.traffic import START_MARGIN_S, Traffic, of_synthetic

@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from common.config import MetricsConfig
-from common.models import TargetGroup, ValidationStatus
+from common.payload.models import TargetGroup, ValidationStatus
 from greenlight.engine import patches
 from validate_metrics.alarms import alarm_checks
 from validate_metrics.checks import check_metrics

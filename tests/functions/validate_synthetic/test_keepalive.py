@@ -1,5 +1,5 @@
 """The synthetic traffic's kept-alive connections (validate_synthetic.keepalive) against loopback services: every
-bound of common.http holds, each failure is named as common.http names it, and connections are reused, never
+bound of common.http.client holds, each failure is named as that client names it, and connections are reused, never
 pipelined, and dropped whenever anything about them is in doubt."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pytest
 import trustme
 from yarl import URL
 
-from common import http
 from common.config import SecretRef, SyntheticConfig
-from common.guard import GuardedResolver, HostNotAllowedError
-from common.http_answers import Answer
+from common.http import client as http
+from common.http.answers import Answer
+from common.http.guard import GuardedResolver, HostNotAllowedError
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_synthetic.keepalive import Pool, wire

@@ -12,9 +12,9 @@ from typing import Any
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from common import http
-from common.guard import GuardedResolver
-from common.http_answers import Answer
+from common.http import client as http
+from common.http.answers import Answer
+from common.http.guard import GuardedResolver
 from tests.support.servers import Behaviour, serve
 from validate_synthetic.keepalive import Pool, wire
 from validate_synthetic.traffic import run_loop

@@ -4,7 +4,7 @@ the overall figures say; slow answers are judged apart from the error budget."""
 from __future__ import annotations
 
 from common.config import Expectation, SyntheticConfig
-from common.models import ValidationStatus
+from common.payload.models import ValidationStatus
 from validate_synthetic.checks import judge
 from validate_synthetic.traffic import Sample
 

@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from common.config_http import CompareWithBlueConfig
-from common.models import ValidationStatus
+from common.config.sections.synthetic import CompareWithBlueConfig
+from common.payload.models import ValidationStatus
 from validate_synthetic.baseline import compare
 from validate_synthetic.traffic import Sample
 

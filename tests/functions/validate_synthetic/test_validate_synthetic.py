@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from common.config import SecretRef, SyntheticConfig
-from common.guard import HostNotAllowedError
-from common.models import ValidationStatus
+from common.http.guard import HostNotAllowedError
+from common.payload.models import ValidationStatus
 from tests.support.servers import Behaviour, closed_port, serve
 from validate_synthetic.checks import check_synthetic, percentile
 from validate_synthetic.traffic import prepare_requests

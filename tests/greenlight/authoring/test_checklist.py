@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from common.models import ValidationResult
+from common.payload.models import ValidationResult
 from greenlight.authoring.asl import branch, branch_end_states, parse_definition
 from greenlight.authoring.asl_checks import checks_branch
 from greenlight.authoring.checklist import problems, validator_names

@@ -87,7 +87,7 @@ def test_the_function_packages_are_found_on_disk() -> None:
     ("module", "seeded", "named"),
     [
         ("validate_health/checks.py", "from validate_metrics import checks", "imports validate_metrics"),
-        ("common/http.py", "import hook.app", "imports hook"),
+        ("common/http/client.py", "import hook.app", "imports hook"),
         ("finalize/app.py", "from greenlight.engine import egress", "imports greenlight"),
     ],
 )

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from common.bypass import parse
-from common.models import Bypass
+from common.config.bypass_parameter import parse
+from common.payload.models import Bypass
 from greenlight.cli.main import main
 from greenlight.cli.sample_service import BAD, SampleService
 from tests.functions.common.test_config_layers import large_config

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
+from common.payload.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
 from greenlight.cli.render import render, request_lines
 from greenlight.engine.results import ExecutionSummary, LocalRunResult
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from common.ecs_stages import ECS_STAGES
+from common.runtime.lifecycle import ECS_STAGES
 from greenlight.engine.conformance import hook_event_problems
 from greenlight.engine.ecs_payloads import Readings, hook_event, production_steps, weights
 from tests.conftest import EVENTS

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from common.config_sources import Layer
+from common.config.sources import Layer
 from greenlight.engine.local_run import LocalRunError, checked_config, read_config
 from tests.support.bad_configs import alias_bomb
 from tests.support.vectors import VECTORS

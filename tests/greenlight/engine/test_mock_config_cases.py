@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from common.models import Plan
+from common.payload.models import Plan
 from greenlight.engine.local_engine import STATE_MACHINE_NAME, LocalEngine
 from greenlight.engine.mock_config import case_names, read
 from greenlight.engine.project import Project

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from common.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
+from common.payload.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
 from greenlight.report.page import render_page
 from greenlight.report.view import ReportInputError, ReportView, from_document, from_execution, spans_of
 

@@ -1,1 +1,0 @@
-"""The config sections of validations added by `greenlight new-validation`, one module each."""
