@@ -9,8 +9,11 @@ too: a total deadline per request (connection, head and body), head and body cap
 redirect answered is only read, never followed, and every address dialled is checked by common.http.guard first.
 
 A connection carries one request at a time (never pipelined) and is kept for the next only after a complete answer
-that did not ask to close. A kept connection the service closed meanwhile gets the request once more on a new one
-when the method is idempotent, as browsers and Go's client do; on a new connection a failure is the service's answer.
+that did not ask to close. A kept connection the service closed meanwhile (before any byte of an answer) gets the
+request once more on a new one when the method is idempotent, as browsers and Go's client do; on a new connection,
+or once the service has begun to answer, a failure is the service's answer. A name's addresses are raced as
+aiohttp's connector races them (happy eyeballs, RFC 8305: the next address 250 ms after the last one started), and
+a name is resolved and dialled as the guard judged it: in its ASCII (IDNA 2008) form.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import aiohappyeyeballs
 from aiohttp import ClientOSError, ServerDisconnectedError
 from aiohttp.abc import AbstractResolver
 from aiohttp.client_proto import ResponseHandler
@@ -30,6 +34,7 @@ from aiohttp.streams import StreamReader
 from yarl import URL
 
 from common.http.answers import (
+    CUT_ANSWER,
     EXCHANGE_ERRORS,
     HEADER_OVER,
     Answer,
@@ -39,7 +44,7 @@ from common.http.answers import (
     head_bytes,
 )
 from common.http.client import ReadLimits, TlsTarget, read_body
-from common.http.guard import guarded_socket
+from common.http.guard import check_address, guarded_socket
 from common.http.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
 
 # RFC 9110 9.2.2: a request the service may receive twice with the effect of once.
@@ -49,6 +54,18 @@ BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 SENDING = frozenset({"POST", "PUT", "PATCH"})  # aiohttp gives them a Content-Type when none is given
 ACCEPT_ENCODING = "gzip, deflate"  # what aiohttp asks for and decompresses (its brotli and zstd are not installed)
 LINE_BREAKS = ("\r", "\n", "\0")
+HAPPY_EYEBALLS_DELAY_S = 0.25  # aiohttp's connector's: the next address is tried when one has not connected by then
+
+
+class Connection(ResponseHandler):
+    """aiohttp's response reader, noting whether any byte of an answer came since the request was sent."""
+
+    answering = False
+
+    def data_received(self, data: bytes) -> None:
+        if data:
+            self.answering = True
+        super().data_received(data)
 
 
 @dataclass(frozen=True)
@@ -90,7 +107,9 @@ def wire(method: str, url: URL, headers: Mapping[str, str], body: bytes | None, 
     lines = [f"{method} {url.raw_path_qs} HTTP/1.1", *(f"{name}: {value}" for name, value in fields.values())]
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
     secure = (tls or TlsTarget()) if url.scheme == "https" else None
-    return Wire(Endpoint(str(url.host), int(url.port or 0), secure), method, head + (body or b""))
+    # The raw host: a Unicode name would go to the resolver as it is, which encodes it as IDNA 2003 (`ß` as `ss`), a
+    # host other than the one common.http.guard allowed (IDNA 2008, as yarl encodes it).
+    return Wire(Endpoint(str(url.raw_host), int(url.port or 0), secure), method, head + (body or b""))
 
 
 class Pool:
@@ -99,7 +118,7 @@ class Pool:
     def __init__(self, limits: ReadLimits, resolver: AbstractResolver) -> None:
         self._limits = limits
         self._resolver = resolver
-        self._idle: dict[Endpoint, list[ResponseHandler]] = {}
+        self._idle: dict[Endpoint, list[Connection]] = {}
         self._contexts: dict[TlsTarget, ssl.SSLContext] = {}
         self.opened = 0  # connections made, for tests and benches to see the reuse
 
@@ -126,8 +145,10 @@ class Pool:
         try:
             try:
                 message, payload = await self._head(connection, request)
-            except (ServerDisconnectedError, ClientOSError):
-                if not reused or request.method not in IDEMPOTENT:
+            except (ServerDisconnectedError, ClientOSError) as error:
+                if connection.answering and isinstance(error, ServerDisconnectedError):
+                    raise ServerDisconnectedError(CUT_ANSWER) from error  # it was answering: its answer, never retried
+                if not reused or request.method not in IDEMPOTENT or connection.answering:
                     raise
                 connection.close()  # closed by the service while it was kept: once more, on a new connection
                 connection = await self._connect(request.endpoint)
@@ -141,7 +162,7 @@ class Pool:
             else:
                 connection.close()
 
-    async def _head(self, connection: ResponseHandler, request: Wire) -> tuple[RawResponseMessage, StreamReader]:
+    async def _head(self, connection: Connection, request: Wire) -> tuple[RawResponseMessage, StreamReader]:
         connection.set_response_params(
             skip_payload=request.method == "HEAD",
             read_until_eof=True,  # an answer with neither length nor chunks ends when the connection does
@@ -151,6 +172,7 @@ class Pool:
         )
         if connection.transport is None:
             raise ServerDisconnectedError()
+        connection.answering = False
         connection.transport.write(request.data)
         while True:  # interim answers (100 Continue) are passed over, as aiohttp does
             message, payload = await connection.read()
@@ -167,7 +189,7 @@ class Pool:
             return Answer(message.code, elapsed_ms(started), problem=body_over(self._limits.max_body_bytes))
         return Answer(message.code, elapsed_ms(started), message.headers, body)
 
-    async def _connection(self, endpoint: Endpoint) -> tuple[ResponseHandler, bool]:
+    async def _connection(self, endpoint: Endpoint) -> tuple[Connection, bool]:
         """A kept connection still open (and whether it was kept), or a new one."""
         idle = self._idle.get(endpoint)
         while idle:
@@ -177,31 +199,32 @@ class Pool:
             connection.close()
         return await self._connect(endpoint), False
 
-    async def _connect(self, endpoint: Endpoint) -> ResponseHandler:
-        """A new connection: each address the name resolves to in turn (common.http.guard refuses forbidden ones)."""
+    async def _connect(self, endpoint: Endpoint) -> Connection:
+        """A new connection to the first of the name's addresses to answer, raced as aiohttp races them
+        (common.http.guard refuses forbidden ones before any is dialled, and again as each socket is made)."""
         loop = asyncio.get_running_loop()
+        found = await self._resolver.resolve(endpoint.host, endpoint.port, socket.AF_UNSPEC)
+        if not found:
+            raise OSError(f"{endpoint.host} resolves to no address")
+        addresses = [
+            (entry["family"], socket.SOCK_STREAM, entry["proto"], "", (entry["host"], entry["port"])) for entry in found
+        ]
+        for address in addresses:
+            check_address(str(address[4][0]))
+        sock = await aiohappyeyeballs.start_connection(
+            addresses, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY_S, loop=loop, socket_factory=guarded_socket
+        )
         context = self._context(endpoint.tls)
         server_name = (endpoint.tls.server_name or endpoint.host) if endpoint.tls else None
-        error: OSError = OSError(f"{endpoint.host} resolves to no address")
-        for found in await self._resolver.resolve(endpoint.host, endpoint.port, socket.AF_UNSPEC):
-            address = (found["host"], found["port"])
-            sock = guarded_socket((found["family"], socket.SOCK_STREAM, found["proto"], "", address))
-            try:
-                sock.setblocking(False)
-                await loop.sock_connect(sock, address)
-                _, connection = await loop.create_connection(
-                    lambda: ResponseHandler(loop), sock=sock, ssl=context, server_hostname=server_name
-                )
-            except OSError as failure:
-                sock.close()
-                error = failure
-                continue
-            except BaseException:
-                sock.close()
-                raise
-            self.opened += 1
-            return connection
-        raise error
+        try:
+            _, connection = await loop.create_connection(
+                lambda: Connection(loop), sock=sock, ssl=context, server_hostname=server_name
+            )
+        except BaseException:
+            sock.close()
+            raise
+        self.opened += 1
+        return connection
 
     def _context(self, tls: TlsTarget | None) -> ssl.SSLContext | None:
         if tls is None:

@@ -17,8 +17,14 @@ from greenlight.cli.memory import leave, pause_collection
 
 
 def user_cache_folder() -> str:
-    """Where the command keeps what it can reuse from run to run: $XDG_CACHE_HOME/greenlight, ~/.cache/greenlight."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    """Where the command keeps what it can reuse from run to run: $XDG_CACHE_HOME/greenlight, ~/.cache/greenlight;
+    none ("") for a user without a home (a container's arbitrary uid with no HOME and no passwd entry)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # pathlib cannot tell where home is: nothing kept, nothing refused
+            return ""
     return str(Path(base, "greenlight"))
 
 

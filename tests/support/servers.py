@@ -32,6 +32,8 @@ class Behaviour:
     # From this request on a connection (counted from 1), read it and close without answering: an idle timeout that
     # meets a request the client sent on a connection it had kept (0: never).
     drop_from: int = 0
+    # From this request on a connection (counted from 1), begin a 500's head and close: a crash while answering.
+    cut_from: int = 0
     redirect_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -59,6 +61,10 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 count = len(behaviour.requests)
             self.served = getattr(self, "served", 0) + 1  # one handler per connection: its requests so far
             if behaviour.drop_from and self.served >= behaviour.drop_from:
+                self.close_connection = True
+                return
+            if behaviour.cut_from and self.served >= behaviour.cut_from:
+                self.wfile.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Le")
                 self.close_connection = True
                 return
             if behaviour.reset:

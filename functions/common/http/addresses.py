@@ -38,6 +38,7 @@ _IPV4_SUFFIX_PREFIXES = [
 _INET_ATON_FORM = re.compile(r"^[0-9A-Fa-fXx.]+$")
 _HOST_HEADER = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[^\s\[\]:/?#@\\]+)(?::([0-9]{1,5}))?$")
 MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63  # RFC 1035 2.3.4, in its ASCII form
 
 
 class AddressError(GreenlightError, ValueError):
@@ -60,6 +61,9 @@ def normalise_host(host: str) -> str:
     if not raw:
         raise AddressError(f"host {host!r} is not a valid host name or address")
     address = literal_address(raw)
+    if address is None and not all(0 < len(label) <= MAX_LABEL_LENGTH for label in raw.split(".")):
+        # The resolver refuses it (UnicodeError from the idna codec): said here, where the config is checked.
+        raise AddressError(f"host {host!r} has an empty label or one longer than {MAX_LABEL_LENGTH} characters")
     return str(address) if address is not None else raw
 
 

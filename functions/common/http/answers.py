@@ -25,6 +25,8 @@ CONNECTION_KINDS = (CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_FAILED)
 MALFORMED_STATUS, HEADER_OVER, MALFORMED_HEADER = "malformed status line", "header over limit", "malformed header"
 TRUNCATED, MALFORMED = "truncated body", "malformed answer"
 TLS_CERTIFICATE = "TLS certificate"
+# The message of a ServerDisconnectedError raised after part of the answer came (validate_synthetic.keepalive).
+CUT_ANSWER = "the service closed the connection in the middle of its answer"
 # What the exchanges raise when they fail (anything else is a bug, and raised).
 EXCHANGE_ERRORS = (TimeoutError, aiohttp.ClientError, http_exceptions.HttpProcessingError, OSError)
 
@@ -108,7 +110,10 @@ def failed(error: BaseException, where: str, started: float, deadline_s: float) 
         kind = connection_kind(error.os_error)
         return Answer(None, latency_ms, problem=kind, detail=f"{kind} by {where}")
     if isinstance(error, aiohttp.ServerDisconnectedError):
-        detail = f"{CONNECTION_RESET}: {where} closed the connection without answering"
+        # aiohttp gives the head it had read when the answer was cut within its head; keepalive says it was cut
+        cut = error.message == CUT_ANSWER or not isinstance(error.message, str)
+        how = "in the middle of its answer" if cut else "without answering"
+        detail = f"{CONNECTION_RESET}: {where} closed the connection {how}"
         return Answer(None, latency_ms, problem=CONNECTION_RESET, detail=detail)
     cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
     kind = connection_kind(cause) if isinstance(cause, OSError) else CONNECTION_FAILED

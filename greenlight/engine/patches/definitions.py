@@ -11,6 +11,7 @@ moto's own InvalidDefinition answers it, as before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -78,16 +79,22 @@ def _read(folder: Path, key: str) -> bytes | None:
 
 
 def _write(folder: Path, key: str, data: bytes) -> None:
-    """Written whole or not at all (another process may read it meanwhile); the oldest files beyond KEPT_FILES go."""
+    """Written whole or not at all (another process may read it meanwhile); the oldest files beyond KEPT_FILES go.
+    A write that fails (a full disk) leaves nothing behind: every run would leave its part-written file."""
+    written: str | None = None
     try:
         with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as file:
+            written = file.name
             file.write(data)
         os.replace(file.name, folder / f"{key}.pickle")
+        written = None
         kept = sorted(folder.glob("*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
         for stale in kept[KEPT_FILES:]:
             stale.unlink(missing_ok=True)
     except OSError:
-        return
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
 
 
 def _stored(key: str) -> bytes | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,33 @@ def test_an_invalid_definition_is_refused_as_moto_refuses_it_never_kept(parses: 
         run = engine.wait(execution, deadline_s=30)
         assert (run.status, str(run.output)) == ("SUCCEEDED", "ok")
     assert definitions.key_of(broken) not in definitions._programs
+
+
+def test_a_write_that_fails_leaves_no_part_written_file(
+    parses: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a cache folder on a full disk: every write fails after its file was made
+    real = tempfile.NamedTemporaryFile
+
+    class FullDisk:
+        def __init__(self, **options: Any) -> None:
+            self.file = real(**options)
+            self.name = self.file.name
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self.file.close()
+
+        def write(self, data: bytes) -> int:
+            self.file.write(data[:1024])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", FullDisk)
+    # WHEN two runs' definitions are parsed
+    definitions.program(machine("a"))
+    definitions.program(machine("b"))
+    # THEN both were parsed and nothing is left in the folder (each run left a part-written .tmp before)
+    assert len(parses) == 2
+    assert list((tmp_path / "asl").iterdir()) == []
