@@ -9,6 +9,7 @@ above holding template.yaml and statemachines/, else the installed package's par
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import sys
 from pathlib import Path
@@ -16,16 +17,33 @@ from pathlib import Path
 FUNCTIONS = "functions"  # the template's Globals CodeUri
 
 
-def _put_functions_on_path() -> None:
-    if importlib.util.find_spec("common") is not None:
-        return
+def _task_root() -> Path | None:
     start = Path.cwd()
     for folder in [start, *start.parents, Path(__file__).resolve().parents[1]]:
         if (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir():
-            task_root = str((folder / FUNCTIONS).resolve())
-            if (folder / FUNCTIONS / "common" / "errors.py").is_file() and task_root not in sys.path:
-                sys.path.insert(0, task_root)
-                return
+            if (folder / FUNCTIONS / "common" / "errors.py").is_file():
+                return (folder / FUNCTIONS).resolve()
+    return None
+
+
+def _ours(spec: importlib.machinery.ModuleSpec | None, task_root: Path | None) -> bool:
+    """`common` as found is the functions' own: a `common` of the user's (their project on PYTHONPATH, a
+    distribution with a top-level `common`) is not, and must not hide it."""
+    if spec is None:
+        return False
+    locations = [Path(location).resolve() for location in spec.submodule_search_locations or []]
+    if task_root is not None:
+        return task_root / "common" in locations
+    return any((location / "errors.py").is_file() for location in locations)
+
+
+def _put_functions_on_path() -> None:
+    task_root = _task_root()
+    if _ours(importlib.util.find_spec("common"), task_root) or task_root is None:
+        return
+    if str(task_root) in sys.path:
+        sys.path.remove(str(task_root))
+    sys.path.insert(0, str(task_root))  # before any other `common`, as the Lambda runtime puts its task root first
 
 
 _put_functions_on_path()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import ast
 import importlib
 import io
+import os
+import subprocess
+import sys
 from contextlib import redirect_stderr
 from pathlib import Path
 
@@ -73,3 +76,22 @@ def test_the_command_line_reports_an_error_from_any_package_in_one_line(monkeypa
     # THEN it exits 2 with the message on one line, no traceback
     assert status == 2
     assert stderr.getvalue() == "greenlight: synthetic.requests[0].expect.body_matches: '(' does not compile\n"
+
+
+def test_a_common_package_of_the_users_own_on_the_path_hides_nothing(tmp_path: Path) -> None:
+    """A user's own `common` (their project on PYTHONPATH, or a distribution with a top-level `common`) is not the
+    functions': every command still starts, the functions' `common` first, as the Lambda runtime's task root is."""
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "__init__.py").write_text("")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    for arguments in (["--help"], ["config", "check", "examples/greenlight.yaml"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "greenlight.cli", *arguments],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
