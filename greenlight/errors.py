@@ -20,9 +20,9 @@ FUNCTIONS = "functions"  # the template's Globals CodeUri
 def _task_root() -> Path | None:
     start = Path.cwd()
     for folder in [start, *start.parents, Path(__file__).resolve().parents[1]]:
-        if (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir():
-            if (folder / FUNCTIONS / "common" / "errors.py").is_file():
-                return (folder / FUNCTIONS).resolve()
+        project = (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir()
+        if project and (folder / FUNCTIONS / "common" / "errors.py").is_file():
+            return (folder / FUNCTIONS).resolve()
     return None
 
 
