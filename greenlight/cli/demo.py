@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from greenlight.cli.errors import UsageError
 from greenlight.cli.live import watching
 from greenlight.cli.memory import collect_from_now
 from greenlight.cli.render import render
@@ -84,6 +85,11 @@ def run_demo(
     ecs_hook: str = "lambda",
 ) -> int:
     started = time.monotonic()
+    if report_dir is not None:  # said before the two runs, not after them
+        try:
+            report_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot write the reports to --report-dir {report_dir}: {error.strerror}") from error
     reports = {release.version: _validate(release, as_json, verbose, controller, ecs_hook) for release in (GOOD, BAD)}
     pages = write_pages(reports, report_dir)
     if as_json:

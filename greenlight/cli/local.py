@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,6 +33,8 @@ def seeded_parameters(given: list[str], option: str = "--parameter") -> dict[str
                 value = Path(value[1:]).read_text()
             except OSError as error:
                 raise UsageError(f"cannot read {option} {name}=@{value[1:]}: {error.strerror}") from error
+            except UnicodeDecodeError as error:
+                raise UsageError(f"{option} {name}=@{value[1:]} is not UTF-8 text: {error.reason}") from error
         if name in parameters:
             raise UsageError(f"{option} names {name} twice")
         parameters[name] = value
@@ -115,6 +118,17 @@ def check_service_url(flag: str, url: str) -> None:
         )
 
 
+def check_server_name(name: str) -> None:
+    """--https: the name the local listener's certificate is issued for, a host name as the config's are read."""
+    Project.find().add_task_root()
+    from common.http.addresses import AddressError, normalise_host
+
+    try:
+        normalise_host(name)
+    except AddressError as error:
+        raise UsageError(f"--https {error}") from error
+
+
 def check_hook_kind(args: argparse.Namespace) -> None:
     """A pause hook is ECS's alone, never at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT (ECS developer guide, "Pause
     hooks for Amazon ECS service deployments"), and never re-invoked in a rollback (only those two stages are)."""
@@ -147,8 +161,10 @@ def check_arguments(args: argparse.Namespace) -> None:
         )
     if getattr(args, "rollback", False) and (args.controller != "ecs" or args.stage not in ROLLBACK_STAGES):
         raise UsageError("--rollback needs --controller ecs and --stage TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT")
-    if args.time_scale < 0:
-        raise UsageError("--time-scale must be 0 or more")
+    if not (math.isfinite(args.time_scale) and args.time_scale >= 0):
+        raise UsageError(f"--time-scale must be a number, 0 or more, got {args.time_scale}")
+    if args.https is not None:
+        check_server_name(args.https)
     if not 0 <= args.metrics_delay <= 3600:
         raise UsageError("--metrics-delay must be between 0 and 3600 seconds")
 
@@ -190,7 +206,10 @@ def command_local_run(args: argparse.Namespace) -> int:
         if not case or not Path(file).is_file():
             raise UsageError("--mock-config takes FILE#Case, with an existing FILE")
         options.mock_config, options.mock_case = Path(file), case
-    log = args.log_file.open("w") if args.log_file else None
+    try:
+        log = args.log_file.open("w") if args.log_file else None
+    except OSError as error:
+        raise UsageError(f"cannot write --log-file {args.log_file}: {error.strerror}") from error
     try:
         if args.json:  # nothing shown while it runs: the live view's terminal library is not even loaded
             report = run_local(options, log=log, before_start=collect_from_now)
