@@ -5,6 +5,8 @@ functions/ (each a top-level package, functions/ being the Lambda task root), so
 a function's package imports no other function's, `common` imports none of them, nothing there imports
 `greenlight` (the local tooling is not shipped to Lambda), and no import cycle among them. The run's config is
 pyproject.toml's `[tool.importlinter]` with those packages added to its root packages and those contracts to its own.
+Python code under functions/ outside every package (a folder without `__init__.py`, a module directly in functions/)
+would be seen by none of them, so it fails the check too, named.
 """
 
 from __future__ import annotations
@@ -23,6 +25,19 @@ TOOLING = "greenlight"
 def function_packages(functions: Path) -> list[str]:
     """Every package directly under functions/ (a folder with an __init__.py), `common` included."""
     return sorted(p.parent.name for p in functions.glob("*/__init__.py"))
+
+
+def unseen_code(functions: Path) -> list[str]:
+    """Python code under functions/ that no contract would see: a module directly in functions/, or one in a folder
+    without an `__init__.py` (Lambda imports `newfn.app.handler` from it as a namespace package all the same)."""
+    found = []
+    for module in sorted(functions.rglob("*.py")):
+        folder = module.parent
+        if "__pycache__" in folder.parts:
+            continue
+        if folder == functions or not (folder / "__init__.py").is_file():
+            found.append(module.relative_to(functions.parent).as_posix())
+    return found
 
 
 def function_contracts(packages: list[str]) -> list[dict[str, Any]]:
@@ -92,7 +107,13 @@ def check(root: Path, cache_dir: str | None = None) -> bool:
         status = lint_imports(
             config_filename=str(config), cache_dir=cache_dir, no_cache=cache_dir is None, no_logo=True
         )
-        return bool(status == EXIT_STATUS_SUCCESS)
+    unseen = unseen_code(root / "functions")
+    if unseen:  # said after import-linter's report, so that it is the last thing read
+        print(
+            "Python code that no import rule sees (a function is a package: give its folder an __init__.py): "
+            + ", ".join(unseen)
+        )
+    return bool(status == EXIT_STATUS_SUCCESS) and not unseen
 
 
 def main(argv: list[str] | None = None) -> int:

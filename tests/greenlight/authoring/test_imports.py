@@ -153,3 +153,27 @@ def test_a_cycle_is_found_however_long_and_only_among_the_modules_asked() -> Non
     graph.add_import(importer="b.x", imported="b.y")
     assert cycles(graph, {"a.one", "a.two", "a.three", "b.x", "b.y"}) == [["a.one", "a.three", "a.two"]]
     assert cycles(graph, {"a.one", "a.two"}) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        pytest.param("functions/newfn/app.py", "import prepare.app", id="a new function's folder without __init__.py"),
+        pytest.param("functions/newfn/app.py", "import greenlight.project", id="and importing the tooling"),
+        pytest.param("functions/prepare/extra/rules.py", "import finalize.app", id="a subfolder without __init__.py"),
+        pytest.param("functions/helpers.py", "import hook.app", id="a module directly under functions/"),
+    ],
+)
+def test_code_no_import_rule_would_see_breaks_the_check_and_is_named(tmp_path: Path, module: str, line: str) -> None:
+    # GIVEN a copy of the project with Python code outside every package the contracts are made from (Lambda imports
+    # `newfn.app.handler` from a folder without __init__.py all the same, as a namespace package)
+    root = copy_of_the_project(tmp_path)
+    seed(root, module, line)
+    # WHEN the imports are checked
+    broken = lint_imports(root)
+    # THEN the check fails, naming the file
+    assert broken.returncode != 0, broken.stdout + broken.stderr
+    assert (
+        f"Python code that no import rule sees (a function is a package: give its folder an __init__.py): {module}"
+        in (broken.stdout)
+    )
