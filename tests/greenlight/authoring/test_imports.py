@@ -16,6 +16,7 @@ import pytest
 import greenlight
 from greenlight.authoring.acyclic import cycles
 from greenlight.authoring.imports import function_contracts, function_packages, options
+from greenlight.authoring.lazy import load_time_import_lines
 from tests.conftest import ROOT
 
 
@@ -177,3 +178,29 @@ def test_code_no_import_rule_would_see_breaks_the_check_and_is_named(tmp_path: P
         f"Python code that no import rule sees (a function is a package: give its folder an __init__.py): {module}"
         in (broken.stdout)
     )
+
+
+def test_the_announcing_import_moved_to_the_top_of_a_front_door_breaks_the_lazy_rule(tmp_path: Path) -> None:
+    # GIVEN the hook's announcing import of common.payload (pydantic), which the cold-start contract ignores, written
+    # at the top of its module: every cold start would load pydantic
+    root = copy_of_the_project(tmp_path)
+    seed(root, "functions/hook/outage.py", "from common.payload.models import Verdict")
+    # WHEN the imports are checked
+    broken = lint_imports(root)
+    # THEN the lazy rule breaks, naming the import
+    assert broken.returncode != 0
+    report = broken.stdout.split("Broken contracts", 1)[-1]
+    assert "imports common.payload only inside a function" in report, broken.stdout + broken.stderr
+    assert "Imported when the module loads, not inside a function: hook.outage -> common.payload.models" in report
+
+
+def test_an_import_counts_as_made_on_load_unless_a_function_or_type_checking_holds_it() -> None:
+    source = (
+        "import a\n"
+        "if TYPE_CHECKING:\n    import b\nelse:\n    import c\n"
+        "try:\n    import d\nexcept ImportError:\n    pass\n"
+        "class K:\n    import e\n"
+        "def f():\n    import g\n"
+        "async def h():\n    from i import j\n"
+    )
+    assert load_time_import_lines(source) == {1, 5, 7, 11}
