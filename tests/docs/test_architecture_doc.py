@@ -58,3 +58,13 @@ def test_the_import_rules_are_the_contracts_import_linter_checks() -> None:
     contracts = options(ROOT)["contracts"]  # pyproject.toml's and the functions' made from the packages on disk
     listed = re.findall(r"^- (.+)$", section("Import rules"), re.M)
     assert sorted(listed) == sorted(contract["name"] for contract in contracts)
+
+
+def test_the_layout_names_the_test_folders_there_are() -> None:
+    layout = section("Layout")
+    lines = layout.split("\ntests/", 1)[1].split("\nbench/", 1)[0]
+    named = set(re.findall(r"\b([a-z_]+)/", lines))
+    assert {"functions", "greenlight", "support"} <= named
+    on_disk = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert sorted(named - on_disk) == [], "docs/architecture.md's layout names test folders that do not exist"
+    assert sorted(on_disk - named) == [], "test folders missing from docs/architecture.md's layout"
