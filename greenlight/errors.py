@@ -3,8 +3,8 @@
 It is defined in the functions' `common.errors` (Lambda code cannot import `greenlight`) and re-exported here.
 `common` lives in the project's functions/ folder, the Lambda task root, which the engine puts on sys.path before
 it runs a handler (`Project.add_task_root`); greenlight's own errors need the class sooner, when their modules are
-imported, so the folder is put there now, found as `Project.find` finds the project (this folder or the nearest
-above holding template.yaml and statemachines/, else the installed package's parent).
+imported, so the folder is put there now, found as `Project.find` finds the project (`is_project`: this folder or the
+nearest above holding template.yaml, statemachines/ and functions/common/, else the installed package's parent).
 """
 
 from __future__ import annotations
@@ -17,11 +17,23 @@ from pathlib import Path
 FUNCTIONS = "functions"  # the template's Globals CodeUri
 
 
+def is_project(folder: Path) -> bool:
+    """greenlight's project: template.yaml, statemachines/ and the functions' `common` (a SAM project of the user's own
+    has the first two, and is not it)."""
+    try:
+        return (
+            (folder / "template.yaml").is_file()
+            and (folder / "statemachines").is_dir()
+            and (folder / FUNCTIONS / "common" / "errors.py").is_file()
+        )
+    except PermissionError:  # a folder above that this user may not search (a uid of a container's own): not it
+        return False
+
+
 def _task_root() -> Path | None:
     start = Path.cwd()
     for folder in [start, *start.parents, Path(__file__).resolve().parents[1]]:
-        project = (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir()
-        if project and (folder / FUNCTIONS / "common" / "errors.py").is_file():
+        if is_project(folder):
             return (folder / FUNCTIONS).resolve()
     return None
 
@@ -50,4 +62,4 @@ _put_functions_on_path()
 
 from common.errors import GreenlightError  # noqa: E402
 
-__all__ = ["GreenlightError"]
+__all__ = ["GreenlightError", "is_project"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from greenlight.errors import GreenlightError
+from greenlight.errors import GreenlightError, is_project
 
 
 class ProjectError(GreenlightError):
@@ -69,12 +69,15 @@ class Project:
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
-        """The nearest folder upwards holding template.yaml and statemachines/, else the installed package's parent."""
+        """The nearest folder upwards holding template.yaml, statemachines/ and functions/common/ (a SAM project of the
+        user's own, where they may well run greenlight, has the first two), else the installed package's parent."""
         candidates = [start or Path.cwd(), *(start or Path.cwd()).parents, Path(__file__).resolve().parents[1]]
         for folder in candidates:
-            if (folder / "template.yaml").is_file() and (folder / "statemachines").is_dir():
+            if is_project(folder):
                 return cls(folder, load_template(folder / "template.yaml"))
-        raise ProjectError("no greenlight project (template.yaml and statemachines/) found here or above")
+        raise ProjectError(
+            "no greenlight project (template.yaml, statemachines/, functions/common/) found here or above"
+        )
 
     @property
     def resources(self) -> dict[str, Any]:
