@@ -282,8 +282,8 @@ def test_only_the_secret_reader_role_reads_secrets(resources: dict[str, Any]) ->
 
 def test_the_custom_checks_function_may_invoke_only_functions_under_the_check_prefix(resources: dict[str, Any]) -> None:
     """A config cannot make greenlight invoke an arbitrary function: Prepare refuses a name outside CheckFunctionPrefix
-    (tests/functions/common/test_config_checks.py), and IAM allows only `function:<prefix>*` (the reference's
-    `function` type)."""
+    (tests/functions/common/config/sections/test_config_checks.py), and IAM allows only `function:<prefix>*` (the
+    reference's `function` type)."""
     invokes = [
         (role, s) for role, s in policy_statements(resources) if "lambda:InvokeFunction" in _as_list(s["Action"])
     ]
