@@ -115,9 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         path = None  # the project's own definition: the checklist applies too
     found = check(project, path)
     for problem in found:
-        sys.stderr.write(f"greenlight lint: {problem}\n")
+        sys.stderr.write(f"authoring lint: {problem}\n")
     if not found:
-        sys.stdout.write("greenlight lint: state machine graph and rules, checklist, generated files: OK\n")
+        sys.stdout.write("authoring lint: state machine graph and rules, checklist, generated files: OK\n")
     return 1 if found else 0
 
 
