@@ -4,8 +4,10 @@ environment keeps it from starting."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,18 +36,27 @@ def test_a_user_without_a_home_gets_no_cache_folder(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="taking another uid needs root")
-def test_the_command_starts_as_a_uid_without_home_or_passwd_entry(tmp_path: Path) -> None:
-    tmp_path.chmod(0o755)
+def test_the_command_starts_as_a_uid_without_home_or_passwd_entry() -> None:
     uid = "54321"  # no passwd entry on a test machine
-    command = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", sys.executable, "-m", "greenlight.cli"]
-    done = subprocess.run(
-        [*command, "--help"],
-        check=False,
-        env={"PATH": os.environ["PATH"]},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    folder = Path(tempfile.mkdtemp(prefix="greenlight-uid-"))  # under /tmp, not pytest's private tmp_path
+    folder.chmod(0o755)
+    as_uid = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", sys.executable]
+    reach = f"import greenlight.cli.entry; import os; os.stat({str(folder)!r})"
+    if subprocess.run([*as_uid, "-c", reach], check=False, cwd=folder, capture_output=True, timeout=60).returncode:
+        shutil.rmtree(folder)
+        pytest.skip("another uid cannot reach this checkout's interpreter or code (a folder on the way is private)")
+    command = [*as_uid, "-m", "greenlight.cli"]
+    try:
+        done = subprocess.run(
+            [*command, "--help"],
+            check=False,
+            env={"PATH": os.environ["PATH"]},
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(folder)
     assert (done.returncode, done.stderr) == (0, "")
     assert "local" in done.stdout
