@@ -13,7 +13,8 @@ import time
 from greenlight.project import Project
 from tests.support.ecs_faults import ECS_FAULTS, EcsFault, ecs_markdown_table, run_ecs_fault
 from tests.support.ecs_pause_faults import PAUSE_FAULTS, PauseFault, pause_markdown_table, run_pause_fault
-from tests.support.faults import FAULTS, Fault, markdown_table, run_fault
+from tests.support.fault_runs import run_fault
+from tests.support.faults import FAULTS, Fault, markdown_table
 
 
 def main() -> None:

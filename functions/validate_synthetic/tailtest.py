@@ -8,7 +8,7 @@ P(Binomial(n, j/n) >= k) = I_{j/n}(k, n - k + 1), the regularized incomplete bet
 distribution of an order statistic; Hutson and Ernst, "The exact bootstrap mean and variance of an L-estimator",
 JRSS B 62, 2000). GREEN and BLUE are resampled independently, so the ratio's distribution is the product of
 theirs. No random numbers: the same answers always give the same bound, equal to what an infinite number of
-bootstrap resamples would give (tests/functions/common/test_tailtest.py checks both against scipy).
+bootstrap resamples would give (tests/functions/validate_synthetic/test_tailtest.py checks both against scipy).
 """
 
 from __future__ import annotations

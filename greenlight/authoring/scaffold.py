@@ -72,16 +72,27 @@ def register(text: str, name: str) -> str:
     if not tail:
         raise ScaffoldError(f"cannot find {IMPORT_MARKER.strip()!r} in {CONFIG.as_posix()}")
     lines = head.splitlines(keepends=True)
-    at = len(lines)
-    while at and not lines[at - 1].strip():
-        at -= 1
-    for index, line in enumerate(lines):
-        if line.startswith(SECTION_IMPORT) and line[len(SECTION_IMPORT) :].split()[0] > name:
+    sections = [index for index, line in enumerate(lines) if line.startswith(SECTION_IMPORT)]
+    if not sections:
+        raise ScaffoldError(f"cannot find an import from {SECTION_IMPORT.split()[1]} in {CONFIG.as_posix()}")
+    at = _statement_end(lines, sections[-1])  # after the last section's import (imports of other modules follow it)
+    for index in sections:
+        if lines[index][len(SECTION_IMPORT) :].split()[0] > name:
             at = index
             break
     lines.insert(at, f"{SECTION_IMPORT}{name} import {label}Config\n")
     text = "".join(lines) + IMPORT_MARKER + tail
     return _insert(text, FIELD_MARKER, f"    {name}: {label}Config = Field(default_factory={label}Config)\n")
+
+
+def _statement_end(lines: list[str], start: int) -> int:
+    """The index of the line after the import statement starting at `start` (one line, or a parenthesised list)."""
+    if not lines[start].rstrip().endswith("("):
+        return start + 1
+    end = start + 1
+    while end < len(lines) and not lines[end].startswith(")"):
+        end += 1
+    return end + 1
 
 
 def _refuse_existing(name: str, project: Project) -> None:

@@ -51,7 +51,7 @@ def test_a_stale_name_is_found(tmp_path: Path) -> None:
     # GIVEN a page naming a test where it is and one where it was before tests mirrored the source
     moved_away = "/".join(("tests", "unit", "test_config.py"))  # spelt in parts: this file must not name it
     page = tmp_path / "page.md"
-    page.write_text(f"Checked by `{moved_away}` and tests/functions/common/test_config.py.\n")
+    page.write_text(f"Checked by `{moved_away}` and tests/functions/common/config/test_config.py.\n")
     # THEN only the one that is gone is named
     assert [problem.split(" names ", 1)[1] for problem in stale_names([page], tmp_path)] == [
         f"{moved_away}, which does not exist"

@@ -2,9 +2,9 @@
 
 The parity tier (test_parity.py) runs greenlight's own workflow, which never reads an indexed path, an aws-sdk
 result or a Runtime error under a Catch: a patch of ours could read those unlike AWS and no row would notice (two
-did: a definite path's value and aws-sdk results, tests/greenlight/engine/test_asl_semantics.py). Here each machine
-has the answer AWS's documentation gives; the embedded engine must give it, and LocalStack too, unless the case names
-how LocalStack differs (then its answer is pinned, so the day it changes this says so).
+did: a definite path's value and aws-sdk results, tests/greenlight/engine/patches/test_asl_semantics.py). Here each
+machine has the answer AWS's documentation gives; the embedded engine must give it, and LocalStack too, unless the case
+names how LocalStack differs (then its answer is pinned, so the day it changes this says so).
 """
 
 from __future__ import annotations

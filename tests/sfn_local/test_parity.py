@@ -28,7 +28,8 @@ import pytest
 from greenlight.engine import LocalDeployment, LocalEngine
 from greenlight.project import Project
 from tests.sfn_local.bridge import Bridge
-from tests.support.faults import FAULTS, Fault, FaultOutcome, run_fault
+from tests.support.fault_runs import FaultOutcome, run_fault
+from tests.support.faults import FAULTS, Fault
 from tests.support.quick_config import quick_config
 
 # LocalStack starts in the first test of the session (about 2 s idle; up to READY_DEADLINE_S on a busy machine).

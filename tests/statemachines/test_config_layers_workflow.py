@@ -11,7 +11,7 @@ from greenlight.engine import LocalEngine, LocalRunResult
 from greenlight.engine.run.local_run import LocalRunError, LocalRunOptions, run_local
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
-from tests.functions.common.test_config_layers import large_config
+from tests.functions.common.config.test_config_layers import large_config
 from tests.support.quick_config import QUICK, QUICK_RUN
 
 pytestmark = pytest.mark.engine

@@ -9,7 +9,8 @@ import pytest
 
 from greenlight.project import Project
 from tests.conftest import ROOT
-from tests.support.faults import FAULTS, Fault, markdown_table, run_fault
+from tests.support.fault_runs import run_fault
+from tests.support.faults import FAULTS, Fault, markdown_table
 
 pytestmark = [pytest.mark.engine, pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")]
 

@@ -1,32 +1,33 @@
 """The fault matrix: every fault greenlight must survive, with the one callback CodeDeploy must then receive.
 
-tests/statemachines/test_fault_matrix.py runs each entry on the embedded engine; docs/fault-matrix.md is rendered
-from this table (a test keeps it current); bench/fault_matrix.py prints the totals.
+tests/statemachines/test_fault_matrix.py runs each entry on the embedded engine (tests/support/fault_runs.py; what a
+fault does before the run is in tests/support/fault_setups.py); docs/fault-matrix.md is rendered from this table (a
+test keeps it current); bench/fault_matrix.py prints the totals.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from greenlight.authoring.asl import TASK_TIMEOUT_MARGIN_S, title
 from greenlight.authoring.generate import function_timeout, registry
-from greenlight.engine import LocalEngine, LocalRunOptions, run_local
-from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment
 from greenlight.project import Project
-from greenlight.samples.service import GOOD, SampleService
 from tests.conftest import ROOT
 from tests.support.bad_configs import alias_bomb
-from tests.support.hostile import Hostile, hostile_service
-from tests.support.quick_config import QUICK_RUN, quick_config
-from tests.support.servers import Behaviour, closed_port, serve
-
-if TYPE_CHECKING:
-    from greenlight.engine.run.results import Callback, LocalRunResult
-
+from tests.support.fault_setups import (
+    Setup,
+    api_faults,
+    broken,
+    finalize_crashes_and_report_failed_is_throttled,
+    hangs,
+    no_green_task_set,
+    raises,
+    stored_config,
+    verdict_already_in,
+)
+from tests.support.hostile import Hostile
+from tests.support.servers import Behaviour
 
 REDOS_EXPECTATION = {"headers": {"X-Bait": "^(a+)+$"}}  # exponential in a backtracking engine on the bait
 JSON_EXPECTATION = {"json": [{"path": "a", "exists": True}]}
@@ -35,53 +36,6 @@ TIGHT_TIMEOUTS = 0.005
 VERDICT, OUTAGE_ALLOWED = "Greenlight Verdict", "Greenlight Outage Allowed"
 ALLOW = {"stack_parameters": {"OutagePolicy": "allow"}}
 PER_VALIDATION_VERDICT = "`Failed` (`Succeeded` for one in dry run)"
-Setup = Callable[[LocalEngine, LocalDeployment], None]
-
-
-def _raise(message: str) -> Callable[[], None]:
-    def fault() -> None:
-        raise RuntimeError(message)
-
-    return fault
-
-
-def _hang(seconds: float) -> Callable[[], None]:
-    return lambda: time.sleep(seconds)
-
-
-def _break(logical_id: str, fault: Callable[[], None]) -> Setup:
-    return lambda engine, deployment: engine.break_function(logical_id, fault)
-
-
-def _api_faults(service: str, operation: str, *codes: str) -> Setup:
-    return lambda engine, deployment: engine.inject_api_faults(service, operation, *codes)
-
-
-def _config(text: str) -> Setup:
-    def store(engine: LocalEngine, deployment: LocalDeployment) -> None:
-        name = f"/greenlight/{APPLICATION}/{DEPLOYMENT_GROUP}"
-        engine.clients["ssm"].put_parameter(Name=name, Value=text, Type="String", Overwrite=True)
-
-    return store
-
-
-def _no_green_task_set(engine: LocalEngine, deployment: LocalDeployment) -> None:
-    target = deployment.ecs_target()
-    target["taskSetsInfo"] = [t for t in target["taskSetsInfo"] if t["taskSetLabel"] != "Green"]
-
-
-def _finalize_crashes_and_report_failed_is_throttled(engine: LocalEngine, deployment: LocalDeployment) -> None:
-    engine.break_function("FinalizeFunction", _raise("finalize crashed"))
-    deployment.fail_callbacks("ThrottlingException")
-
-
-def _verdict_already_in(engine: LocalEngine, deployment: LocalDeployment) -> None:
-    """Someone (a person stopping the deployment, another run) reported before greenlight did."""
-    engine.clients["codedeploy"].put_lifecycle_event_hook_execution_status(
-        deploymentId=deployment.deployment_id,
-        lifecycleEventHookExecutionId=deployment.hook_execution_id,
-        status="Failed",
-    )
 
 
 def _webhook_check(**settings: Any) -> dict[str, Any]:
@@ -131,7 +85,7 @@ def _per_validation() -> list[Fault]:
                 "a validation's function crashes (each in turn)",
                 "Catch -> `<Name> Errored` (`error` result)",
                 expected,
-                _break(function, _raise(f"{name} crashed")),
+                broken(function, raises(f"{name} crashed")),
                 evidence=f"{name} crashed",
                 documented=PER_VALIDATION_VERDICT,
             ),
@@ -140,7 +94,7 @@ def _per_validation() -> list[Fault]:
                 "a validation runs past its task timeout (each in turn)",
                 "States.Timeout -> Catch -> `<Name> Errored`",
                 expected,
-                _break(function, _hang(task_timeout_s + 1.0)),
+                broken(function, hangs(task_timeout_s + 1.0)),
                 options={"timeout_scale": TIGHT_TIMEOUTS},
                 evidence="States.Timeout",
                 documented=PER_VALIDATION_VERDICT,
@@ -154,44 +108,44 @@ FAULTS = [
     *_per_validation(),
     Fault("prepare-api-error", "CodeDeploy GetDeployment refused (DeploymentDoesNotExist)",
           "Prepare: not ready, reason from AWS", "Failed",
-          _api_faults("codedeploy", "get_deployment", "DeploymentDoesNotExistException"),
+          api_faults("codedeploy", "get_deployment", "DeploymentDoesNotExistException"),
           evidence="DeploymentDoesNotExistException"),
-    Fault("prepare-no-green", "no GREEN task set", "Prepare: not ready", "Failed", _no_green_task_set,
+    Fault("prepare-no-green", "no GREEN task set", "Prepare: not ready", "Failed", no_green_task_set,
           evidence="has no GREEN task set"),
     Fault("prepare-bad-config", "invalid config in SSM", "Prepare: not ready, reason names the field", "Failed",
-          _config("health: {consecutive_successes: 0}"), evidence="health.consecutive_successes"),
+          stored_config("health: {consecutive_successes: 0}"), evidence="health.consecutive_successes"),
     Fault("prepare-crashes", "Prepare function crashes", "Catch -> Record Prepare Error", "Failed",
-          _break("PrepareFunction", _raise("prepare crashed")), evidence="prepare crashed"),
+          broken("PrepareFunction", raises("prepare crashed")), evidence="prepare crashed"),
     Fault("finalize-fails", "Finalize cannot call back (AccessDenied, 5 invocations)",
           "Catch -> Report Failed (aws-sdk callback) -> Finalize Failed", "Failed",
           lambda engine, deployment: deployment.fail_callbacks(*["AccessDeniedException"] * 5),
           evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
     Fault("report-failed-throttled", "Finalize crashes; the aws-sdk callback throttled once",
           "Catch -> Report Failed, state Retry on CodeDeploy.ThrottlingException -> Finalize Failed", "Failed",
-          _finalize_crashes_and_report_failed_is_throttled,
+          finalize_crashes_and_report_failed_is_throttled,
           evidence="Greenlight.FinalizeFailed", late_reports=1, announced=()),
     Fault("callback-throttled", "callback throttled 4 times, then accepted", "SDK retries, then state Retry",
           "Succeeded", lambda engine, deployment: deployment.fail_callbacks(*["ThrottlingException"] * 4),
           evidence="All validations passed"),
     Fault("callback-already-completed", "a verdict is already in (LifecycleEventAlreadyCompleted)",
-          "Finalize treats it as done", "Failed", _verdict_already_in,
+          "Finalize treats it as done", "Failed", verdict_already_in,
           late_reports=1, announced=()),
     Fault("finalize-retried-after-delivery", "Finalize delivered, then Lambda answered ServiceException",
           "state Retry; the retry finds the verdict in, announces nothing", "Succeeded",
           lambda engine, deployment: engine.fail_invocations_after("FinalizeFunction", "ServiceException"),
           evidence='"callback":"already-completed"', late_reports=1),
     Fault("start-throttled", "StartExecution throttled (every SDK attempt)", "hook reports Failed at once", "Failed",
-          _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
+          api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
           evidence="start-failed"),
     Fault("start-refused", "StartExecution refused (AccessDenied)", "hook reports Failed at once", "Failed",
-          _api_faults("stepfunctions", "start_execution", "AccessDeniedException"), evidence="start-failed"),
+          api_faults("stepfunctions", "start_execution", "AccessDeniedException"), evidence="start-failed"),
     Fault("start-throttled-allow", "StartExecution throttled (every SDK attempt), OutagePolicy allow",
           "hook reports Succeeded at once, audit event", "Succeeded",
-          _api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
+          api_faults("stepfunctions", "start_execution", *["ThrottlingException"] * 3),
           options=ALLOW, evidence="outage-allowed:reported", announced=(OUTAGE_ALLOWED,)),
     Fault("start-refused-allow", "StartExecution refused (AccessDenied), OutagePolicy allow",
           "a misconfiguration: hook reports Failed at once", "Failed",
-          _api_faults("stepfunctions", "start_execution", "AccessDeniedException"),
+          api_faults("stepfunctions", "start_execution", "AccessDeniedException"),
           options=ALLOW, evidence="start-failed:reported"),
     Fault("hook-twice", "hook invoked twice for the same event", "ExecutionAlreadyExists: one execution", "Succeeded",
           options={"hook_invocations": 2}, evidence="All validations passed"),
@@ -245,79 +199,10 @@ FAULTS = [
           "result, counted", "Failed", config=_lambda_check(timeout_seconds=1), options=_check_function("hangs"),
           evidence="gave no answer within 1 s"),
     Fault("config-alias-bomb", "a YAML alias bomb in SSM", "Prepare: not ready, reason names the alias", "Failed",
-          _config(alias_bomb().decode()), evidence="YAML alias"),
+          stored_config(alias_bomb().decode()), evidence="YAML alias"),
     Fault("config-duplicate-keys", "a duplicate key in SSM", "Prepare: not ready, reason names the key", "Failed",
-          _config("metrics: {max_5xx_rate: 0.01}\nmetrics: {enabled: false}\n"), evidence="twice"),
+          stored_config("metrics: {max_5xx_rate: 0.01}\nmetrics: {enabled: false}\n"), evidence="twice"),
 ]  # fmt: skip
-
-
-@dataclass
-class FaultOutcome:
-    result: LocalRunResult
-    seconds: float
-
-    @property
-    def callbacks(self) -> list[Callback]:
-        return self.result.callbacks
-
-    @property
-    def accepted(self) -> list[str]:
-        return [c.status.value for c in self.callbacks if c.accepted]
-
-
-@contextmanager
-def _target(fault: Fault) -> Iterator[str]:
-    if fault.refuse_connections:
-        yield f"http://127.0.0.1:{closed_port()}"
-    elif fault.hostile is not None:
-        with hostile_service(fault.hostile) as url:
-            yield url
-    elif fault.service is not None:
-        with serve(fault.service) as (url, _):
-            yield url
-    else:
-        with SampleService(GOOD) as service:
-            yield service.url
-
-
-@contextmanager
-def _webhook(fault: Fault) -> Iterator[str]:
-    """The team's webhook service of a check fault (none for the other faults)."""
-    if isinstance(fault.webhook, Hostile):
-        with hostile_service(fault.webhook) as url:
-            yield url
-    elif fault.webhook is not None:
-        with serve(fault.webhook) as (url, _):
-            yield url
-    else:
-        yield ""
-
-
-def run_fault(
-    fault: Fault,
-    project: Project,
-    engine_setup: Setup | None = None,
-    on_state: Callable[[dict[str, Any]], None] | None = None,
-    **overrides: Any,
-) -> FaultOutcome:
-    """Run the fault on the embedded engine; `engine_setup` runs after the fault's own setup, and `overrides` set
-    LocalRunOptions after the fault's options (the parity tier runs the same faults on LocalStack so)."""
-    started = time.monotonic()
-
-    def setup(engine: LocalEngine, deployment: LocalDeployment) -> None:
-        for step in (fault.setup, engine_setup):
-            if step is not None:
-                step(engine, deployment)
-
-    with _target(fault) as url, _webhook(fault) as webhook:
-        config_text = quick_config(**fault.config)
-        options = LocalRunOptions(target_url=url, config_text=config_text, **QUICK_RUN, deadline_s=60.0)
-        for key, value in (fault.options | overrides).items():
-            setattr(options, key, value)
-        # The webhook's URL once the config is final (the parity tier gives its own config text).
-        options.config_text = options.config_text.replace("{webhook}", webhook)
-        result = run_local(options, project, on_state=on_state, before_start=setup)
-    return FaultOutcome(result, time.monotonic() - started)
 
 
 def markdown_table() -> str:

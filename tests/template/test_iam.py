@@ -23,16 +23,7 @@ from functools import cache
 from importlib import resources as package_resources
 from typing import Any
 
-import pytest
-
-from tests.conftest import ROOT
-from tests.support.template import policy_statements, translated
-
-ACCOUNT, REGION = "123456789012", "us-east-1"
-SAMPLE_VALUES = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
-SAMPLE_PARAMETERS = {"ConfigParameterPrefix": "/greenlight", "SecretsPrefix": "greenlight/"}
-# What a GetAtt'd Arn looks like, per resource type (the only GetAtt the stack grants on).
-GETATT_ARNS = {"AWS::SQS::Queue": f"arn:aws:sqs:{REGION}:{ACCOUNT}:greenlight-SafetyNetDeadLetterQueue-1A2B"}
+from tests.template.conftest import ACCOUNT, REGION, grants
 
 
 @dataclass(frozen=True)
@@ -117,38 +108,6 @@ def format_pattern(arn_format: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\$\\\{[^}]+\\\}", "[^:/]+", escaped))
 
 
-def sample_arn(resource: Any, resources: dict[str, Any]) -> str:
-    """A statement's Resource as an ARN it grants, its variables filled and each `*` standing for one name."""
-    if isinstance(resource, str):
-        return resource
-    if "Fn::GetAtt" in resource:
-        return GETATT_ARNS[resources[resource["Fn::GetAtt"][0]]["Type"]]
-    sub = resource["Fn::Sub"]
-    text, variables = (sub[0], sub[1]) if isinstance(sub, list) else (sub, {})
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return SAMPLE_VALUES.get(name) or SAMPLE_PARAMETERS.get(name) or ("name" if name not in variables else "fn")
-
-    return re.sub(r"\$\{([^}]+)\}", value, text).replace("*", "x")
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def grants(resources: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
-    """(role, action) -> every Resource granted for it, as sample ARNs ("*" kept), over all the role's statements."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for role, statement in policy_statements(resources):
-        if statement.get("Effect") == "Deny":  # narrows what is granted, grants nothing
-            continue
-        targets = [sample_arn(r, resources) for r in _as_list(statement["Resource"])]
-        for action in _as_list(statement["Action"]):
-            found.setdefault((role, action), []).extend(targets)
-    return found
-
-
 def problems_of(role: str, action: str, targets: list[str]) -> list[str]:
     ref, allowance = reference(action), ALLOWANCES.get(action, Allowance())
     where, arns = f"{role}: {action}", [a for a in targets if a != "*"]
@@ -169,11 +128,6 @@ def problems_of(role: str, action: str, targets: list[str]) -> list[str]:
 
 def scoping_problems(resources: dict[str, Any]) -> list[str]:
     return [p for (role, action), targets in grants(resources).items() for p in problems_of(role, action, targets)]
-
-
-@pytest.fixture(scope="module")
-def resources() -> dict[str, Any]:
-    return dict(translated(str(ROOT))["Resources"])
 
 
 def test_every_action_is_scoped_as_the_reference_says(resources: dict[str, Any]) -> None:
@@ -242,57 +196,3 @@ def test_star_where_the_reference_lists_a_type_needs_a_reason(resources: dict[st
     bad = _with_statement(resources, "ValidateMetricsFunctionRole", "ecs:DescribeServiceDeployments", "*")
     [problem] = scoping_problems(bad)
     assert "granted on *, but the reference lists ['service', 'service-deployment']" in problem
-
-
-@pytest.mark.parametrize(
-    "role", ["HookFunctionRole", "FinalizeFunctionRole", "SafetyNetFunctionRole", "ValidationStateMachineRole"]
-)
-def test_every_role_that_calls_back_may_do_so_for_any_deployment(resources: dict[str, Any], role: str) -> None:
-    assert grants(resources)[(role, "codedeploy:PutLifecycleEventHookExecutionStatus")] == ["*"]
-
-
-def test_the_ecs_hook_may_announce_what_it_decides(resources: dict[str, Any]) -> None:
-    assert grants(resources)[("EcsHookFunctionRole", "events:PutEvents")] == [
-        f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default"
-    ]
-
-
-def test_the_role_ecs_assumes_for_the_hook_is_guarded_against_a_confused_deputy(resources: dict[str, Any]) -> None:
-    [statement] = resources["EcsHookInvokeRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    assert statement["Principal"] == {"Service": "ecs.amazonaws.com"} and statement["Action"] == "sts:AssumeRole"
-    condition = statement["Condition"]
-    # IfExists: no ECS page says ECS sends these keys when it assumes the role; a plain StringEquals on a key it does
-    # not send would deny every invocation (and ECS would roll back every deployment).
-    assert condition["StringEqualsIfExists"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
-    source = sample_arn(condition["ArnLikeIfExists"]["aws:SourceArn"], resources)
-    assert source == f"arn:aws:ecs:{REGION}:{ACCOUNT}:x"  # any ECS resource of this account and region only
-    [policy] = resources["EcsHookInvokeRole"]["Properties"]["Policies"]
-    [invoke] = policy["PolicyDocument"]["Statement"]
-    assert invoke["Action"] == "lambda:InvokeFunction"
-    assert sample_arn(invoke["Resource"], resources) == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:name"
-
-
-def test_only_the_secret_reader_role_reads_secrets(resources: dict[str, Any]) -> None:
-    """The synthetic function's own role reads no secret: only a SecretReaderRole session tagged with the
-    deployment group does (common.secrets.scope), so a config naming another team's secret meets AccessDenied."""
-    reads = {"ssm:GetParameter", "secretsmanager:GetSecretValue"}
-    readers = {role for role, statement in policy_statements(resources) if reads & set(_as_list(statement["Action"]))}
-    assert readers == {"SecretReaderRole"}
-
-
-def test_the_custom_checks_function_may_invoke_only_functions_under_the_check_prefix(resources: dict[str, Any]) -> None:
-    """A config cannot make greenlight invoke an arbitrary function: Prepare refuses a name outside CheckFunctionPrefix
-    (tests/functions/common/test_config_checks.py), and IAM allows only `function:<prefix>*` (the reference's
-    `function` type)."""
-    invokes = [
-        (role, s) for role, s in policy_statements(resources) if "lambda:InvokeFunction" in _as_list(s["Action"])
-    ]
-    [(_, statement)] = [(role, s) for role, s in invokes if role == "CustomChecksFunctionRole"]
-    # ... and no other role (the state machine's invokes the stack's own functions) reaches a team's function
-    others = json.dumps([s["Resource"] for role, s in invokes if role != "CustomChecksFunctionRole"])
-    assert "CheckFunctionPrefix" not in others and ":function:*" not in others
-    assert statement["Resource"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${CheckFunctionPrefix}*"
-    }
-    parameter = translated(str(ROOT))["Parameters"]["CheckFunctionPrefix"]
-    assert parameter["Default"] == "greenlight-check-" and parameter.get("AllowedPattern")

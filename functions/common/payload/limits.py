@@ -45,7 +45,7 @@ CHECK_RESULT_BUDGET_BYTES = 7 * 1024
 # The plan travels in every state's payload, beside the results in Validate's output and Finalize's input. It holds
 # the config, which may come from a layer of 64 KiB (common.config.parsing.MAX_LAYER_BYTES): Prepare refuses a larger
 # plan, naming it. With every validation's result and ten checks' at their budgets, Finalize's input stays under
-# 220 KiB (tests/functions/common/test_limits.py builds that case); real runs are a few tens of KiB.
+# 220 KiB (tests/functions/common/payload/test_limits.py builds that case); real runs are a few tens of KiB.
 PLAN_BUDGET_BYTES = 96 * 1024
 
 

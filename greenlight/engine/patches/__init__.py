@@ -7,7 +7,7 @@ and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `d
 the template's own roles: the scoped secret reading). Each patch closes a gap measured in moto 5.2.5
 (docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.run.context`); outside an engine moto
 behaves as shipped.
-tests/greenlight/engine/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
+tests/greenlight/engine/patches/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
 from __future__ import annotations

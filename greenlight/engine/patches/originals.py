@@ -1,7 +1,7 @@
 """What each patch replaces, as moto ships it, captured before any patch is applied.
 
 Every patch calls the original it replaces through ORIGINALS, and the canary tests
-(tests/greenlight/engine/test_moto_canaries.py) check each one still behaves as measured in PINNED_MOTO.
+(tests/greenlight/engine/patches/test_moto_canaries.py) check each one still behaves as measured in PINNED_MOTO.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from common.payload.limits import PLAN_BUDGET_BYTES
 from common.payload.models import HookRequest
 from greenlight.engine.standins.codedeploy import APPLICATION, DEPLOYMENT_GROUP, LocalDeployment, create_deployment
 from prepare.app import prepare
-from tests.functions.common.test_config_layers import large_config
+from tests.functions.common.config.test_config_layers import large_config
 from tests.support.aws import local_aws
 
 PREFIX, BUCKET = "/greenlight", "orders-greenlight-configs"

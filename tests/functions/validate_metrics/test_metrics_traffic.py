@@ -7,11 +7,9 @@ from typing import Any
 
 from common.config import MetricsConfig, SyntheticConfig
 from common.payload.models import ValidationStatus
-from tests.functions.validate_metrics.test_validate_metrics import GREEN, LB, NOW, PREPARED, cloudwatch, seed
+from tests.functions.validate_metrics.conftest import GREEN, LB, NOW, PREPARED, seed
 from validate_metrics.checks import check_metrics
 from validate_metrics.traffic import START_MARGIN_S, Traffic, of_synthetic
-
-__all__ = ["cloudwatch"]  # the fixture, shared with test_validate_metrics
 
 
 def heartbeat(cloudwatch: Any, minutes_from_now: int) -> None:

@@ -19,7 +19,7 @@ from common.config.bypass_parameter import parse
 from common.payload.models import Bypass
 from greenlight.cli.main import main
 from greenlight.samples.service import BAD, SampleService
-from tests.functions.common.test_config_layers import large_config
+from tests.functions.common.config.test_config_layers import large_config
 from tests.support.quick_config import quick_config
 
 GROUP = "/greenlight/bypass/orders/orders-dg"
