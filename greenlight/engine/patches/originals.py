@@ -23,6 +23,7 @@ from moto.stepfunctions.parser.asl.component.program import program
 from moto.stepfunctions.parser.asl.component.state.choice.state_choice import StateChoice
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker import BranchWorker
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
@@ -66,6 +67,7 @@ ORIGINALS: dict[str, Any] = {
     "evaluation_entrypoint": ExecutionWorker._get_evaluation_entrypoint,
     "execution_worker": Execution._get_start_execution_worker,
     "execution_stop": Execution.stop,
+    "branch_routine": BranchWorker._thread_routine,
     "add_event": EventManager.add_event,
     "terminated": BaseExecutionWorkerCommunication.terminated,
     "error_equals": ErrorEqualsDecl._eval_body,

@@ -8,6 +8,8 @@ import threading
 import time
 from typing import Any
 
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker import BranchWorker
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
@@ -68,8 +70,22 @@ def output_as_json(execution: Execution) -> None:
         execution.greenlight_output_is_json = True
 
 
+def branch_routine(self: BranchWorker) -> None:
+    """A branch of a stopped execution still tells its Parallel that it ended. moto's branch worker raised
+    (`RuntimeError: Could not set NextState value when in state ProgramStopped`) when the execution was stopped as the
+    branch moved on, and never told its Parallel, which waited for it forever: the stopped execution stayed RUNNING
+    (the fault matrices' workflow-aborted rows, now and then). Any other error is raised as before."""
+    try:
+        ORIGINALS["branch_routine"](self)
+    except Exception:
+        if not isinstance(self.env.program_state(), ProgramStopped):
+            raise
+        self._branch_worker_comm.on_terminated(env=self.env)
+
+
 PATCHES: PatchList = [
     (StepFunctionsParserBackend, "start_execution", start_execution),
     (Execution, "_get_start_execution_worker", execution_worker),
     (Execution, "stop", stop_execution),
+    (BranchWorker, "_thread_routine", branch_routine),
 ]
