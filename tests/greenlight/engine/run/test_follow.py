@@ -3,6 +3,7 @@ ends (greenlight.engine.patches.progress), never on a timer."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from greenlight.engine import LocalEngine
+from greenlight.engine.guards.conformance import check
 from greenlight.engine.run.executions import follow
 from greenlight.project import Project
 
@@ -64,14 +66,20 @@ class UnstoppableClient:
 
     def describe_execution(self, **kwargs: Any) -> Any:
         self._count("describe")
-        return {"status": "RUNNING", "executionArn": kwargs["executionArn"]}
+        running = {
+            "executionArn": kwargs["executionArn"],
+            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+            "status": "RUNNING",
+            "startDate": datetime.datetime.now(datetime.UTC),
+        }
+        return check("stepfunctions", "DescribeExecution", running)
 
     def stop_execution(self, **kwargs: Any) -> Any:
         self._count("stop")
-        return {}
+        return check("stepfunctions", "StopExecution", {"stopDate": datetime.datetime.now(datetime.UTC)})
 
     def get_execution_history(self, **kwargs: Any) -> Any:
-        return {"events": []}
+        return check("stepfunctions", "GetExecutionHistory", {"events": []})
 
 
 def test_an_execution_that_does_not_stop_is_reported_not_spun_on(monkeypatch: pytest.MonkeyPatch) -> None:
