@@ -44,7 +44,10 @@ def test_a_release_slower_than_production_on_the_same_requests_fails(project: Pr
 def test_a_release_as_fast_as_production_passes_with_the_figures_in_the_report(project: Project) -> None:
     status, reason, vs_blue = synthetic_of(run(project, GOOD))
     assert status == "passed", reason
-    assert "no slower than BLUE on the same requests" in reason
+    # judged on both sides' answers; on a loaded machine GREEN's tail in 60 answers can be over its limit by chance,
+    # which passes in its own words ("not shown slower than BLUE"; both sentences: test_tails_by_request.py)
+    assert vs_blue["compared"] is True
+    assert "no slower than BLUE on the same requests" in reason or "not shown slower than BLUE" in reason
     assert {"u", "p_value", "probability_green_slower", "blue_p50_ms"} <= set(vs_blue)
 
 
