@@ -61,8 +61,9 @@ def test_one_endpoints_tail_past_its_own_p99_limit_fails_naming_it(project: Proj
         result = run_local(LocalRunOptions(target_url=service.url, config_text=config, time_scale=TIME_SCALE), project)
     status, reason, observed = validation(result, "synthetic")
     assert result.verdict == "Failed" and status == "failed"
-    # (a loaded machine may push an answer past the 3 s deadline: a timeout counts in its request's p99 at 3 s)
-    assert re.search(r"list orders: p99 latency (1[45]\d\d|3\d\d\d) ms is over its limit of 800 ms", reason), reason
+    # (a loaded machine adds to the 1.5 s, or pushes an answer past the 3 s deadline: a timeout counts at 3 s)
+    named = re.search(r"list orders: p99 latency (\d+) ms is over its limit of 800 ms", reason)
+    assert named and 1400 <= int(named.group(1)) <= 3100, reason
     per_request = observed["per_request"]
     assert per_request["list orders"]["p99_ms"] > 1400  # type: ignore[index]
     assert per_request["health"]["p99_ms"] < 800  # type: ignore[index]
