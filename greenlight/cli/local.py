@@ -200,7 +200,7 @@ def command_local_run(args: argparse.Namespace) -> int:
     )
     check_arguments(args)
     if args.config:
-        options.config_text = read_config(args.config)
+        options.config_text, options.config_file = read_config(args.config), args.config
     if args.mock_config:
         file, _, case = args.mock_config.partition("#")
         if not case or not Path(file).is_file():

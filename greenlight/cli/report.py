@@ -55,7 +55,11 @@ def view_of_file(path: Path) -> ReportView:
     if len(data) > MAX_REPORT_BYTES:
         raise UsageError(f"{path} is over {MAX_REPORT_BYTES // (1024 * 1024)} MiB; not a verdict report")
     try:
-        return from_document(json.loads(data))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path} is not UTF-8 text (byte {error.start}); not a verdict report") from error
+    try:
+        return from_document(json.loads(text))
     except (ValueError, ReportInputError) as error:
         raise UsageError(f"{path}: {error}") from error
 

@@ -18,6 +18,7 @@ from greenlight.project import Project
 class LocalRunOptions:
     target_url: str
     config_text: str = ""
+    config_file: Path | None = None  # where config_text came from: the checks before the run name it
     mock_config: Path | None = None
     mock_case: str | None = None
     time_scale: float = DEFAULT_TIME_SCALE
@@ -102,8 +103,15 @@ def config_layers(prefix: str, options: LocalRunOptions, seeded: dict[str, str])
     from common.config import parameter_names
 
     names = parameter_names(prefix, options.application, options.deployment_group)
+    given = config_name(prefix, options) if options.config_text and options.config_file else None
     try:
-        return [layer_objects.layer(seeded[name], f"ssm:{name}", options.objects) for name in names if name in seeded]
+        return [
+            layer_objects.layer(
+                seeded[name], f"file:{options.config_file}" if name == given else f"ssm:{name}", options.objects
+            )
+            for name in names
+            if name in seeded
+        ]
     except layer_objects.LayerObjectError as error:
         raise LocalRunError(str(error)) from error
 

@@ -126,6 +126,18 @@ def test_invalid_config_file_exits_2_naming_the_field(capsys: pytest.CaptureFixt
     assert main(["local", "run", "--target-url", "http://127.0.0.1:9", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "synthetic.concurrency" in err and err.count("\n") == 1
+    # named by the file given, not by the local Parameter Store's name the run would have put it under
+    assert f"(defaults + file:{bad})" in err and "ssm:" not in err
+
+
+def test_a_config_file_that_is_not_yaml_is_named_by_its_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("synthetic: [\n")
+    assert main(["local", "run", "--target-url", "http://127.0.0.1:9", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"config file:{bad} is not valid YAML or JSON" in err and "ssm:" not in err
 
 
 def test_unknown_mock_case_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -45,13 +45,14 @@ def test_local_run_writes_the_page_and_report_renders_it_again_from_the_saved_js
         ('{"hello": 1}', "expected the JSON of `greenlight local run --json`"),
         ('{"verdict": "Maybe", "validations": []}', "not a greenlight verdict report"),
         ('{"execution": {}, "report": null, "states": [{"type": "x"}]}', "its states are not those of a local run"),
+        ("\x7fELF\x02\x01\x01\x00 \udcd0", "is not UTF-8 text (byte 9); not a verdict report"),
     ],
 )
 def test_a_file_that_is_no_verdict_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
 ) -> None:
     given = tmp_path / "given.json"
-    given.write_text(content)
+    given.write_bytes(content.encode("utf-8", "surrogateescape"))  # \udcXX: that one byte, not UTF-8
     assert main(["report", str(given), "-o", str(tmp_path / "x.html")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("greenlight: ") and message in err and err.count("\n") == 1
