@@ -2,9 +2,10 @@
 
 Its public names are here, each imported on first use: importing the engine (moto, its interpreter, boto3) takes a
 second or more, and `greenlight --help` or a usage error must not pay for it (`interface.py` holds what the
-command line needs before a run, without moto). The subpackages, by role: `run` (the engine and a local run),
-`standins` (CodeDeploy's and Amazon ECS's part of a deployment), `balancer` (the emulated ALB), `guards`
-(conformance, egress, IAM) and `patches` (what the engine changes in moto).
+command line needs before a run, without moto). The subpackages, by role, each using only those after it (an
+import-linter contract): `run` (the engine, a local run, ECS's hook calls), `standins` (CodeDeploy's and Amazon
+ECS's part of a deployment), `balancer` (the emulated ALB) and `patches` (what the engine changes in moto), `guards`
+(conformance, egress, IAM), `core` (the running engine's settings, botocore's models, a run's lifetime).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 
 from greenlight.engine import LocalEngine
 from greenlight.engine.balancer.loopback import LoopbackServer
-from greenlight.engine.run.botocore_models import shared_boto3_session
+from greenlight.engine.core.botocore_models import shared_boto3_session
 from greenlight.engine.standins.codedeploy import REGION
 
 # Lambda Invoke (REST-JSON): POST /2015-03-31/functions/{FunctionName}/invocations

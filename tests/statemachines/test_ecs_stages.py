@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from greenlight.engine import LocalRunOptions, run_local
-from greenlight.engine.standins.ecs_lambda_hook import execution_arn_of
+from greenlight.engine.run.ecs_lambda_hook import execution_arn_of
 from greenlight.engine.standins.ecs_payloads import Readings
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from greenlight.engine import LocalRunOptions, run_local
-from greenlight.engine.standins.ecs_lambda_hook import execution_arn_of
+from greenlight.engine.run.ecs_lambda_hook import execution_arn_of
 from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
 from tests.support.quick_config import QUICK_RUN, quick_config

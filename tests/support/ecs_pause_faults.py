@@ -17,7 +17,7 @@ from tests.support.quick_config import TIME_SCALE, quick_config
 
 if TYPE_CHECKING:
     from greenlight.engine import LocalEngine, LocalRunResult
-    from greenlight.engine.standins.ecs_pause_hook import PausePlay
+    from greenlight.engine.run.ecs_pause_hook import PausePlay
 
 Setup = Callable[["LocalEngine", "PausePlay", dict[str, Any]], None]
 # The pause hook's function makes 2 attempts per call (ecs_pause.app.PAUSE_CLIENT_CONFIG, short timeouts under its

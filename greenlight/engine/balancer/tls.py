@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from greenlight.engine.run import process
+from greenlight.engine.core import process
 
 CA_BUNDLE_VARIABLE = "GREENLIGHT_CA_BUNDLE"  # the functions' common.http.client reads it
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from greenlight.engine.guards.egress import LocalRun
+from greenlight.engine.core.lifetime import LocalRun
 
 Handler = Callable[[dict[str, Any], Any], Any]
 

@@ -19,7 +19,7 @@ from botocore.stub import Stubber
 from botocore.validate import ParamValidator
 from moto.core.models import botocore_stubber
 
-from greenlight.engine.run.botocore_models import service_model
+from greenlight.engine.core.botocore_models import service_model
 
 # Errors any AWS API can answer (the common errors of the AWS API references), besides each operation's own.
 COMMON_ERRORS = frozenset(

@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from greenlight.engine.core.botocore_models import service_model
 from greenlight.engine.guards.conformance import NonConformingResponseError
-from greenlight.engine.run.botocore_models import service_model
 
 # The Lambda hook payload of the ECS developer guide ("Lambda hooks for Amazon ECS service deployments", Lifecycle
 # payloads): no botocore shape describes it, so its keys and ARN forms are written here; the stage is botocore's enum.

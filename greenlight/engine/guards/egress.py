@@ -10,80 +10,30 @@ a loopback address (another local engine such as LocalStack, which never leaves 
 Real credentials outside a local run (the opt-in integration tier) are never affected.
 
 A run that is interrupted (Ctrl-C) also ends the handlers still running its code, as Lambda ends a function whose
-sandbox goes away: `LocalRun.close(interrupt=True)` raises `HandlerStoppedError` in each of their threads (CPython's
-PyThreadState_SetAsyncExc) and waits, bounded, for them to return, so no thread of the run outlives it.
+sandbox goes away: `LocalRun.close(interrupt=True)` (greenlight.engine.core.lifetime) raises `HandlerStoppedError` in
+each of their threads (CPython's PyThreadState_SetAsyncExc) and waits, bounded, for them to return, so no thread of
+the run outlives it.
 """
 
 from __future__ import annotations
 
-import ctypes
 import ipaddress
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from botocore.endpoint import Endpoint
 
+from greenlight.engine.core.lifetime import OPEN_RUNS, THREAD_ATTRIBUTE, HandlerStoppedError, LocalRun
 from greenlight.errors import GreenlightError
 
 FAKE_ACCESS_KEYS = frozenset({"local", "testing"})
-_THREAD_ATTRIBUTE = "greenlight_local_run"
-STOP_HANDLERS_WAIT_S = 5.0
 
 
 class EgressRefusedError(GreenlightError, ConnectionError):
     """A local run's client tried to reach AWS itself."""
 
 
-class HandlerStoppedError(BaseException):
-    """Raised inside a handler still running when its run was interrupted (a BaseException: no `except Exception` in
-    the handler turns it into a result)."""
-
-
-@dataclass(eq=False)
-class LocalRun:
-    """One local run's lifetime: `close()` it when its engine stops."""
-
-    active: bool = True
-    refused: list[str] = field(default_factory=list)  # what was refused, for tests and logs
-    handler_threads: set[threading.Thread] = field(default_factory=set)  # running this run's handlers now
-
-    def close(self, interrupt: bool = False) -> list[str]:
-        """End the run; with `interrupt`, end its running handlers too. Returns the threads that outlived the wait."""
-        self.active = False
-        _RUNS.discard(self)
-        if not interrupt:
-            return []
-        deadline = time.monotonic() + STOP_HANDLERS_WAIT_S
-        while self.handler_threads and time.monotonic() < deadline:
-            # Again until it lands: code that catches BaseException (asyncio's transports) may swallow one.
-            for thread in list(self.handler_threads):
-                if thread.ident is not None and thread is not threading.current_thread():
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                        ctypes.c_ulong(thread.ident), ctypes.py_object(HandlerStoppedError)
-                    )
-            time.sleep(0.1)
-        return [thread.name for thread in self.handler_threads]
-
-    @contextmanager
-    def running_here(self) -> Iterator[None]:
-        """While this lasts, the calling thread runs this run's code (a handler invoked in-process)."""
-        thread = threading.current_thread()
-        previous = getattr(thread, _THREAD_ATTRIBUTE, None)
-        setattr(thread, _THREAD_ATTRIBUTE, self)
-        self.handler_threads.add(thread)
-        try:
-            yield
-        finally:
-            self.handler_threads.discard(thread)
-            setattr(thread, _THREAD_ATTRIBUTE, previous)
-
-
-_RUNS: set[LocalRun] = set()
 _LOCK = threading.Lock()
 _installed = False
 
@@ -91,7 +41,7 @@ _installed = False
 def open_run() -> LocalRun:
     install()
     run = LocalRun()
-    _RUNS.add(run)
+    OPEN_RUNS.add(run)
     return run
 
 
@@ -117,17 +67,17 @@ def refuse_unanswered(request: Any) -> None:
     """Raise unless `request`, which nothing answered locally, may be sent: to loopback, or it may leave the machine."""
     if is_loopback(request.url):
         return
-    owner = getattr(threading.current_thread(), _THREAD_ATTRIBUTE, None)
+    owner = getattr(threading.current_thread(), THREAD_ATTRIBUTE, None)
     if isinstance(owner, LocalRun) and not owner.active:
         reason = "its local run has ended"
-    elif _RUNS:
+    elif OPEN_RUNS:
         reason = "a local run is under way and moto has no answer for it"
     elif _access_key(request) in FAKE_ACCESS_KEYS:
         reason = "it is signed with a local run's fake credentials"
     else:
         return
     message = f"refused {request.method} {request.url}: {reason}"
-    for run in [owner] if isinstance(owner, LocalRun) else list(_RUNS):
+    for run in [owner] if isinstance(owner, LocalRun) else list(OPEN_RUNS):
         run.refused.append(message)
     raise EgressRefusedError(message)
 

@@ -2,11 +2,11 @@
 
 The interpreter: `lambda_invoke` (handlers in-process), `waits` (scaled time), `asl` (JSONPath, aws-sdk names, errors
 and limits as on AWS), `stepfunctions` (MockConfigFile cases, StopExecution), `definitions` (a definition parsed once),
-`progress` (an execution's events wake who follows it). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm`
-(who wrote a parameter), `appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for
-the template's own roles: the scoped secret reading). Each patch closes a gap measured in moto 5.2.5
-(docs/local-engine.md) and reads the running engine's settings (`greenlight.engine.run.context`); outside an engine moto
-behaves as shipped.
+`progress` (an execution's events wake who follows it), `mock_config` (Step Functions Local's MockConfigFile, whose
+loader moto stubs). The services: `codedeploy`, `ecs`, `elbv2`, `cloudwatch`, `ssm` (who wrote a parameter),
+`appconfigdata` (which moto lacks). And `faults` (injected error answers), `access` (IAM for the template's own roles:
+the scoped secret reading). Each patch closes a gap measured in moto 5.2.5 (docs/local-engine.md) and reads the running
+engine's settings (`greenlight.engine.core.context`); outside an engine moto behaves as shipped.
 tests/greenlight/engine/patches/test_moto_canaries.py fails the day an upgrade moves or fixes what a patch touches.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from importlib.metadata import version
 
-from greenlight.engine.run.botocore_models import import_moto_with_shared_sessions
+from greenlight.engine.core.botocore_models import import_moto_with_shared_sessions
 
 import_moto_with_shared_sessions()  # before the patches import moto's services (botocore_models says why)
 

@@ -14,9 +14,9 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.sts.exceptions import STSClientError
 
+from greenlight.engine.core import context
 from greenlight.engine.guards import iam
 from greenlight.engine.patches.originals import PatchList
-from greenlight.engine.run import context
 
 CHECKED_READS = {
     ("ssm", "GetParameter"): ("ssm:GetParameter", "Name"),

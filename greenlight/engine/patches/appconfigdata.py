@@ -20,9 +20,9 @@ from botocore.model import OperationModel
 from botocore.response import StreamingBody
 from moto.core.models import botocore_stubber
 
+from greenlight.engine.core.botocore_models import shared_botocore_session
+from greenlight.engine.core.context import EngineSettings, current
 from greenlight.engine.guards import conformance
-from greenlight.engine.run.botocore_models import shared_botocore_session
-from greenlight.engine.run.context import EngineSettings, current
 
 SERVICE = "appconfigdata"
 NEXT_POLL_SECONDS = 60
@@ -92,7 +92,7 @@ HANDLERS: tuple[tuple[str, Any], ...] = (
 
 def install() -> None:
     """Answer AppConfig Data from the running engine, in clients created from now on: those of new sessions and those
-    of the process's shared session (greenlight.engine.run.botocore_models), which was made before this ran."""
+    of the process's shared session (greenlight.engine.core.botocore_models), which was made before this ran."""
     for event, handler in HANDLERS:
         if (event, handler) not in BUILTIN_HANDLERS:
             BUILTIN_HANDLERS.append((event, handler))

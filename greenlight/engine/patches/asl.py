@@ -25,9 +25,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 from moto.stepfunctions.parser.asl.component.state.fail.state_fail import StateFail
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
+from greenlight.engine.core.botocore_models import service_model
 from greenlight.engine.guards.conformance import by_shape_names
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run.botocore_models import service_model
 
 # --- JSONPath: a definite path such as `$.results[0].ok` yields the value itself, as on AWS (moto: `[value]`).
 # Definite: names and single indexes only (a negative one counts from the end, as in AWS's JSONPath); the value at

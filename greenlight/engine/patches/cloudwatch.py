@@ -19,8 +19,8 @@ from typing import Any
 import moto.cloudwatch.models as cloudwatch_models
 from moto.cloudwatch.models import CloudWatchBackend, MetricDatumBase, Statistics
 
+from greenlight.engine.core.context import current
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run.context import current
 
 ALB_NAMESPACE = "AWS/ApplicationELB"
 ALB_PERIOD_S = 60  # an ALB sends its metrics per minute

@@ -3,7 +3,7 @@ not have.
 
 The stand-in keeps them on moto's ECS backend (reset with every mock); every answer passes the conformance check
 before it is sent. `greenlight.engine.standins.ecs` fills them and plays ECS's part in a deployment;
-`greenlight.engine.standins.ecs_pause_hook` opens pause hooks.
+`greenlight.engine.run.ecs_pause_hook` opens pause hooks.
 
 ContinueServiceDeployment is taken while the hook is AWAITING_ACTION and the deployment IN_PROGRESS (developer guide,
 "Continuing service deployments"): CONTINUE makes the hook SUCCEEDED, ROLLBACK makes it FAILED and the deployment

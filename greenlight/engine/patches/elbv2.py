@@ -6,8 +6,8 @@ from typing import Any
 
 from moto.elbv2.models import ELBv2Backend, FakeHealthStatus
 
+from greenlight.engine.core import context
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run import context
 
 
 def describe_target_health(self: ELBv2Backend, target_group_arn: str, *args: Any, **kwargs: Any) -> Any:

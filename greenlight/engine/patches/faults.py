@@ -9,9 +9,9 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.core.utils import camelcase_to_underscores
 
+from greenlight.engine.core import context
 from greenlight.engine.guards import conformance
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run import context
 
 
 def call_action(self: BaseResponse) -> Any:

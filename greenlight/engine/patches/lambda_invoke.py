@@ -9,9 +9,9 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from greenlight.engine.guards.egress import HandlerStoppedError
+from greenlight.engine.core import context
+from greenlight.engine.core.lifetime import HandlerStoppedError
 from greenlight.engine.patches.originals import PatchList
-from greenlight.engine.run import context
 
 
 class LambdaContext:

@@ -14,10 +14,10 @@ from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
+from greenlight.engine.core import context
 from greenlight.engine.interface import MockConfigError
+from greenlight.engine.patches.mock_config import load_test_case
 from greenlight.engine.patches.originals import ORIGINALS, PatchList
-from greenlight.engine.run import context
-from greenlight.engine.run.mock_config import load_test_case
 
 # The test case of the execution this thread is starting, handed from start_execution to its worker.
 _STARTING = threading.local()

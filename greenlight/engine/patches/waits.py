@@ -14,8 +14,8 @@ from moto.stepfunctions.parser.asl.component.program import program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
 
+from greenlight.engine.core import context
 from greenlight.engine.patches.originals import PatchList
-from greenlight.engine.run import context
 
 
 def _scale(name: str) -> float:

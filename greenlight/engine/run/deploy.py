@@ -10,9 +10,10 @@ import zipfile
 from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-from greenlight.engine.run import process, tracing
-from greenlight.engine.run.botocore_models import shared_boto3_session
-from greenlight.engine.run.context import EngineSettings
+from greenlight.engine.core import process
+from greenlight.engine.core.botocore_models import shared_boto3_session
+from greenlight.engine.core.context import EngineSettings
+from greenlight.engine.run import tracing
 from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
 from greenlight.engine.standins.eventbus import EventRecorder
 from greenlight.project import FunctionSpec, Project, ProjectError, rendered, resolve, substitute

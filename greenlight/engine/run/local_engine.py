@@ -22,11 +22,13 @@ from moto import mock_aws
 from moto.core.exceptions import JsonRESTError
 
 from greenlight.engine import patches
+from greenlight.engine.core import process
+from greenlight.engine.core.botocore_models import engine_clients, shared_boto3_session
+from greenlight.engine.core.context import EngineSettings, installed
 from greenlight.engine.guards import conformance, egress
 from greenlight.engine.interface import MockConfigError
-from greenlight.engine.run import process
-from greenlight.engine.run.botocore_models import engine_clients, shared_boto3_session
-from greenlight.engine.run.context import EngineSettings, installed
+from greenlight.engine.patches.mock_config import answer_problems
+from greenlight.engine.patches.mock_config import read as read_mock_config
 from greenlight.engine.run.deploy import (
     LOCAL_ENVIRONMENT,
     STACK_NAME,
@@ -38,8 +40,6 @@ from greenlight.engine.run.deploy import (
     shared_environment,
 )
 from greenlight.engine.run.executions import QUIET_S, Run, follow
-from greenlight.engine.run.mock_config import answer_problems
-from greenlight.engine.run.mock_config import read as read_mock_config
 from greenlight.engine.standins import check_functions
 from greenlight.engine.standins.codedeploy import ACCOUNT, REGION
 from greenlight.engine.standins.eventbus import EventRecorder

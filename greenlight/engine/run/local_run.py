@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from greenlight.engine.balancer import tls as local_tls
+from greenlight.engine.core import process
 from greenlight.engine.interface import LocalRunError
-from greenlight.engine.run import process
 from greenlight.engine.run.executions import Run
 from greenlight.engine.run.local_engine import LocalEngine
 from greenlight.engine.run.run_config import (
@@ -89,9 +89,9 @@ def _run_ecs(
 ) -> LocalRunResult:
     """The same workflow through the ECS path: the stand-in plays ECS and the run ends with the final hookStatus (a
     Lambda hook), or with what ContinueServiceDeployment told ECS (a pause hook)."""
-    from greenlight.engine.standins import ecs_pause_hook as ecs_pause
+    from greenlight.engine.run import ecs_pause_hook as ecs_pause
+    from greenlight.engine.run.ecs_lambda_hook import ecs_result, play
     from greenlight.engine.standins.ecs import create_ecs_deployment
-    from greenlight.engine.standins.ecs_lambda_hook import ecs_result, play
 
     names = (options.application, options.deployment_group)  # the cluster and the service: the config's two levels
     deployment = create_ecs_deployment(

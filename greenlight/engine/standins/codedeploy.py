@@ -10,8 +10,8 @@ from moto.backends import get_backend
 
 from greenlight.engine.balancer.listener import ListenerSettings, TestListener
 from greenlight.engine.balancer.tls import LocalCertificate
+from greenlight.engine.core.context import EngineSettings
 from greenlight.engine.patches.codedeploy import stand_in
-from greenlight.engine.run.context import EngineSettings
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 APPLICATION, DEPLOYMENT_GROUP = "sample-service", "sample-service-dg"

@@ -17,8 +17,8 @@ from typing import Any
 
 from greenlight.engine.balancer.listener import ListenerSettings, TestListener
 from greenlight.engine.balancer.rules import rule_matches
+from greenlight.engine.core.context import EngineSettings
 from greenlight.engine.guards import ecs_hooks
-from greenlight.engine.run.context import EngineSettings
 from greenlight.engine.standins.codedeploy import _listener, _load_balancer, _target_groups
 from greenlight.engine.standins.ecs_payloads import FULL, Readings, hook_event, production_steps, weights
 from greenlight.engine.standins.ecs_records import ECS_ARN, record

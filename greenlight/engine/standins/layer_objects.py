@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from greenlight.errors import GreenlightError
 
 if TYPE_CHECKING:
-    from greenlight.engine.run.context import EngineSettings
+    from greenlight.engine.core.context import EngineSettings
 
 VERSION_LABEL = "1"
 # template.yaml's ConfigAppConfigApplicationId AllowedPattern: on AWS the stack takes an application's ID only, so a

@@ -81,6 +81,18 @@ SEEDED = [
         id="the report imports the engine",
     ),
     pytest.param(
+        [("greenlight/engine/core/context.py", "from greenlight.engine.guards import egress")],
+        "greenlight/engine/: run, standins, balancer, patches, guards, core",
+        "greenlight.engine.core.context -> greenlight.engine.guards.egress",
+        id="the engine's core imports a part above it",
+    ),
+    pytest.param(
+        [("greenlight/engine/patches/elbv2.py", "from greenlight.engine.balancer import health")],
+        "greenlight/engine/: run, standins, balancer, patches, guards, core",
+        "greenlight.engine.patches.elbv2 -> greenlight.engine.balancer.health",
+        id="the moto patches import the emulated ALB, their sibling",
+    ),
+    pytest.param(
         [
             ("greenlight/report/page.py", "import greenlight.report.shown"),
             ("greenlight/report/shown.py", "import greenlight.report.page"),

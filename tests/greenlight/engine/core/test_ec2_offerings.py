@@ -1,4 +1,4 @@
-"""moto's EC2 instance type offerings, read when first asked for (engine.run.botocore_models): the same data moto reads
+"""moto's EC2 instance type offerings, read when first asked for (engine.core.botocore_models): the same data moto reads
 at import, for whoever asks (a test running EC2 instances in moto), and none of it read by a local run."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 from moto.utilities.utils import load_resource
 
-from greenlight.engine.run import botocore_models as models
+from greenlight.engine.core import botocore_models as models
 
 FOLDER = Path(moto.__file__).parent / "ec2" / "resources" / "instance_type_offerings"
 

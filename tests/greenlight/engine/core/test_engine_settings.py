@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from greenlight.engine import LocalEngine
-from greenlight.engine.run import context
-from greenlight.engine.run.context import EngineSettings, installed
+from greenlight.engine.core import context
+from greenlight.engine.core.context import EngineSettings, installed
 from greenlight.project import Project
 from tests.conftest import ROOT
 

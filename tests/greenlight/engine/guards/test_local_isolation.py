@@ -11,6 +11,7 @@ import pytest
 
 from common.config import VALIDATIONS
 from greenlight.engine import LocalDeployment, LocalEngine, LocalRunOptions, run_local
+from greenlight.engine.core.lifetime import LocalRun
 from greenlight.engine.guards import egress
 from greenlight.project import Project
 from tests.support.quick_config import quick_config
@@ -33,7 +34,7 @@ def test_a_stalled_finalize_that_wakes_after_the_run_never_reaches_aws(
         entered.set()
         release.wait(10)
 
-    runs: list[egress.LocalRun] = []
+    runs: list[LocalRun] = []
 
     def break_finalize(engine: LocalEngine, deployment: LocalDeployment) -> None:
         engine.break_function("FinalizeFunction", stall)

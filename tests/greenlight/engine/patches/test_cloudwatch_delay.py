@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from greenlight.engine import patches
-from greenlight.engine.run.context import EngineSettings, installed
+from greenlight.engine.core.context import EngineSettings, installed
 from tests.support.metric_sums import sums
 
 DIMENSIONS = [{"Name": "TargetGroup", "Value": "targetgroup/g/1"}]

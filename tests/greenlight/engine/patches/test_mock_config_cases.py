@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from common.payload.models import Plan
+from greenlight.engine.patches.mock_config import case_names, read
 from greenlight.engine.run.local_engine import STATE_MACHINE_NAME, LocalEngine
-from greenlight.engine.run.mock_config import case_names, read
 from greenlight.project import Project
 from tests.conftest import ROOT
 from tests.greenlight.engine.conftest import history
@@ -51,7 +51,7 @@ def test_mock_config_case(engine: LocalEngine, case: str) -> None:
 
 
 def test_a_malformed_mock_config_is_refused(tmp_path: Path) -> None:
-    from greenlight.engine.run.mock_config import MockConfigError
+    from greenlight.engine.patches.mock_config import MockConfigError
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"StateMachines": {}}')
@@ -60,7 +60,7 @@ def test_a_malformed_mock_config_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_mocked_answer_is_one_the_integration_could_give(project: Project) -> None:
-    from greenlight.engine.run.mock_config import answer_problems
+    from greenlight.engine.patches.mock_config import answer_problems
 
     definition = json.loads(project.definition_text())
     document = read(MOCK_CONFIG)
@@ -74,7 +74,7 @@ def test_every_mocked_answer_is_one_the_integration_could_give(project: Project)
 
 
 def test_an_aws_sdk_answer_may_be_written_as_the_integration_gives_it(project: Project) -> None:
-    from greenlight.engine.run.mock_config import answer_problems
+    from greenlight.engine.patches.mock_config import answer_problems
 
     # GIVEN Report Failed's answer written as the aws-sdk integration returns it: PascalCase (AWS's mock format
     # mocks "the output of your service integrations"), not the CodeDeploy API's `lifecycleEventHookExecutionId`

@@ -1,0 +1,3 @@
+"""The engine's process-wide foundations, below every other part of it: the running engine's settings the moto
+patches read (`context`), botocore's service models read once for the whole process (`botocore_models`), and what a
+run changes in the process and undoes (`process`)."""
