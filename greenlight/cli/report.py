@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -54,10 +55,15 @@ def view_of_file(path: Path) -> ReportView:
         raise UsageError(f"cannot read {path}: {error.strerror}") from error
     if len(data) > MAX_REPORT_BYTES:
         raise UsageError(f"{path} is over {MAX_REPORT_BYTES // (1024 * 1024)} MiB; not a verdict report")
+    # Read as json.loads reads bytes: UTF-8 with or without a byte order mark, or UTF-16/32 (Windows PowerShell's `>`
+    # writes UTF-16), as `report` read them before it named a file that is none of these.
+    encoding = json.detect_encoding(data)
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise UsageError(f"{path} is not UTF-8 text (byte {error.start}); not a verdict report") from error
+        named = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+        offset = error.start + (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)  # counted after the mark
+        raise UsageError(f"{path} is not {named} text (byte {offset}); not a verdict report") from error
     try:
         return from_document(json.loads(text))
     except (ValueError, ReportInputError) as error:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
 import pytest
 
+from common.payload.models import ValidationResult, ValidationStatus, Verdict, VerdictReport
 from greenlight.cli.main import main
 from greenlight.samples.service import BAD, SampleService
 from tests.support.quick_config import quick_config
@@ -57,6 +59,37 @@ def test_a_file_that_is_no_verdict_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("greenlight: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-8", b"")],
+    ids=["utf-8 with a byte order mark", "utf-16 (Windows PowerShell's >)", "utf-8"],
+)
+def test_a_saved_report_in_an_encoding_json_allows_renders(tmp_path: Path, encoding: str, mark: bytes) -> None:
+    # GIVEN an execution's output saved by an editor or a shell that marks its encoding
+    report = VerdictReport(
+        verdict=Verdict.SUCCEEDED,
+        reason="All validations passed: health.",
+        deployment_id="d-ABCDEFGHI",
+        lifecycle_event_hook_execution_id="hook-1",
+        validations=[ValidationResult(name="health", status=ValidationStatus.PASSED, reason="healthy ✓")],
+        callback="reported",
+    )
+    saved, page = tmp_path / "output.json", tmp_path / "page.html"
+    saved.write_bytes(mark + report.model_dump_json().encode(encoding))
+    # WHEN it is rendered THEN the page is written, its text read as written
+    assert main(["report", str(saved), "-o", str(page)]) == 0
+    assert 'id="validation-health"' in page.read_text() and "healthy ✓" in page.read_text()
+
+
+def test_a_byte_order_mark_then_bytes_that_are_not_utf8_name_the_bytes_offset_in_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    given = tmp_path / "given.json"
+    given.write_bytes(codecs.BOM_UTF8 + b'{"a": \xff}')
+    assert main(["report", str(given), "-o", str(tmp_path / "x.html")]) == 2
+    assert capsys.readouterr().err == f"greenlight: {given} is not UTF-8 text (byte 9); not a verdict report\n"
 
 
 def test_demo_writes_a_report_per_release_and_prints_where(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
