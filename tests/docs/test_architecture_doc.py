@@ -1,5 +1,6 @@
 """docs/architecture.md stays true: its package map names every package under functions/ and greenlight/ and no other,
-each folder it names exists, and its import rules are the contracts pyproject.toml gives import-linter."""
+each folder and each module of a row it names exists, and its import rules are the contracts pyproject.toml gives
+import-linter; the engine's core names each of its modules."""
 
 from __future__ import annotations
 
@@ -68,3 +69,27 @@ def test_the_layout_names_the_test_folders_there_are() -> None:
     on_disk = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert sorted(named - on_disk) == [], "docs/architecture.md's layout names test folders that do not exist"
     assert sorted(on_disk - named) == [], "test folders missing from docs/architecture.md's layout"
+
+
+def test_each_module_a_row_of_the_package_map_names_is_in_that_package() -> None:
+    # GIVEN each row's package and the modules (`name.py`, or `function/name.py`) its sentence names
+    rows = re.findall(r"^\| `([^`]+/)` \| (.+) \|$", section("Package map"), re.M)
+    assert rows
+    missing = [
+        f"{package}{module}"
+        for package, sentence in rows
+        for module in re.findall(r"`([\w/]+\.py)`", sentence)
+        if not any((base / module).is_file() for base in (ROOT / package, ROOT / package.split("/")[0], ROOT))
+    ]
+    # THEN none was moved away from the row naming it (as the engine's modules moved between its layers)
+    assert missing == []
+
+
+def test_the_engines_core_names_each_of_its_modules_in_its_docstring_and_the_map() -> None:
+    import greenlight.engine.core as core
+
+    modules = sorted(p.stem for p in (ROOT / "greenlight" / "engine" / "core").glob("*.py") if p.stem != "__init__")
+    assert "lifetime" in modules
+    row = next(line for line in section("Package map").splitlines() if line.startswith("| `greenlight/engine/core/`"))
+    assert [m for m in modules if f"`{m}`" not in (core.__doc__ or "")] == []
+    assert [m for m in modules if f"`{m}.py`" not in row] == []
