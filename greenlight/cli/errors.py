@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from greenlight.errors import GreenlightError
@@ -12,10 +13,18 @@ if TYPE_CHECKING:
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 INTERRUPTED = "greenlight: interrupted; stopped cleanly\n"
+# C0 controls, line breaks too (an error is one line), DEL and C1 (0x9b is CSI to some terminals, as ESC [ is).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def exit_code(result: LocalRunResult) -> int:
     return EXIT_SUCCEEDED if result.verdict == "Succeeded" else EXIT_FAILED
+
+
+def one_line(text: str) -> str:
+    """An error's text as printed: one line, each control character written out (`\\x0a`, `\\x1b`), since it may quote
+    what a person chose (a file's name) or a service sent."""
+    return UNPRINTABLE.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 class UsageError(GreenlightError):

@@ -18,6 +18,7 @@ from greenlight.cli.errors import (
     INTERRUPTED,
     UsageError,
     aws_problem,
+    one_line,
 )
 from greenlight.engine import DEFAULT_TIME_SCALE
 from greenlight.errors import GreenlightError
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             return commands.get(args.command, report.command_report)(args)
         return registry.command_schema(args)
     except GreenlightError as error:  # every error greenlight reports to a person: one line, exit 2
-        sys.stderr.write(f"greenlight: {error}\n")
+        sys.stderr.write(f"greenlight: {one_line(str(error))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
@@ -217,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if not type(error).__module__.startswith("botocore"):
             raise
-        sys.stderr.write(f"greenlight: {aws_problem(error)}\n")  # an AWS call made outside a command's own handling
+        # an AWS call made outside a command's own handling
+        sys.stderr.write(f"greenlight: {one_line(aws_problem(error))}\n")
         return EXIT_USAGE
 
 

@@ -140,6 +140,19 @@ def test_a_config_file_that_is_not_yaml_is_named_by_its_path(
     assert f"config file:{bad} is not valid YAML or JSON" in err and "ssm:" not in err
 
 
+def test_a_config_files_name_with_a_line_break_and_escapes_stays_one_line_written_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # GIVEN an invalid config in a file whose name holds a line break and a terminal's colour escape
+    bad = tmp_path / "team\nrelease \x1b[31mred\x1b[0m.yaml"
+    bad.write_text("synthetic:\n  concurrency: 0\n")
+    # WHEN local run names it (file:NAME) THEN the error is one line, the controls written out, none sent as they came
+    assert main(["local", "run", "--target-url", "http://127.0.0.1:9", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "synthetic.concurrency" in err
+    assert f"file:{tmp_path}/team\\x0arelease \\x1b[31mred\\x1b[0m.yaml" in err
+
+
 def test_unknown_mock_case_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(
