@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem
+from greenlight.cli.errors import EXIT_SUCCEEDED, EXIT_USAGE, UsageError, aws_problem, one_line
 
 if TYPE_CHECKING:
     from common.config.sources import Layer
@@ -152,15 +152,15 @@ def command_check(args: argparse.Namespace) -> int:
             text = read(path)
         except UsageError as error:
             bad += 1
-            sys.stderr.write(f"{error}\n")
+            sys.stderr.write(f"{one_line(str(error))}\n")
             continue
         try:
             validate(parse_document(text, source, large=True), f"defaults + {source}", args.check_function_prefix)
         except ConfigError as error:
             bad += 1
-            sys.stderr.write(f"{path}: {error}\n")
+            sys.stderr.write(f"{one_line(f'{path}: {error}')}\n")
             continue
-        sys.stdout.write(f"{path}: valid{over_ssm(text)}\n")
+        sys.stdout.write(f"{one_line(str(path))}: valid{over_ssm(text)}\n")  # one line a file, as named
     return EXIT_USAGE if bad else EXIT_SUCCEEDED
 
 

@@ -168,6 +168,21 @@ def test_config_check_exits_2_naming_the_field_of_each_bad_file(
     assert len(lines) == 2 and "metrics.period_seconds" in lines[0] and "not valid YAML" in lines[1]
 
 
+def test_config_check_says_one_line_a_file_whatever_its_name_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a valid and an invalid config whose names hold a line break and a terminal escape
+    good, bad = tmp_path / "good\nnext.yaml", tmp_path / "bad\x1b[2J.yaml"
+    good.write_text("health: {path: /health}\n")
+    bad.write_text("metrics: {period_seconds: 90}\n")
+    assert main(["config", "check", str(good), str(bad)]) == 2
+    captured = capsys.readouterr()
+    # THEN each file gets one line, its name's controls written out, none sent to the terminal as it came
+    assert captured.out == f"{tmp_path}/good\\x0anext.yaml: valid\n"
+    assert captured.err.count("\n") == 1 and "\x1b" not in captured.err
+    assert captured.err.startswith(f"{tmp_path}/bad\\x1b[2J.yaml: invalid config (defaults + file:{tmp_path}/bad\\x1b")
+
+
 def local_run(capsys: pytest.CaptureFixture[str], url: str, *parameters: str) -> tuple[int, dict[str, Any]]:
     args = ["local", "run", "--target-url", url, "--application", "orders", "--deployment-group", "orders-dg"]
     code = main([*args, *(f"--parameter={p}" for p in parameters), "--json"])
