@@ -11,8 +11,9 @@ Real credentials outside a local run (the opt-in integration tier) are never aff
 
 A run that is interrupted (Ctrl-C) also ends the handlers still running its code, as Lambda ends a function whose
 sandbox goes away: `LocalRun.close(interrupt=True)` (greenlight.engine.core.lifetime) raises `HandlerStoppedError` in
-each of their threads (CPython's PyThreadState_SetAsyncExc) and waits, bounded, for them to return, so no thread of
-the run outlives it.
+each of their threads (CPython's PyThreadState_SetAsyncExc) and waits, bounded (5 s), for them to return. The error
+lands when the thread next runs Python code: one blocked in a call that has not returned (a read from a service that
+does not answer, until its timeout) outlives the wait, and whatever it then sends to AWS is refused here.
 """
 
 from __future__ import annotations
