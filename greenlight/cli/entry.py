@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from greenlight.cli.errors import EXIT_INTERRUPTED, INTERRUPTED
+from greenlight.cli.errors import EXIT_INTERRUPTED, interrupted
 from greenlight.cli.memory import leave, pause_collection
 
 
@@ -35,8 +35,8 @@ def run() -> None:
         from greenlight.cli.main import main
 
         code = main()
-    except KeyboardInterrupt:
-        sys.stderr.write(INTERRUPTED)
+    except KeyboardInterrupt as interrupt:
+        sys.stderr.write(interrupted(interrupt))
         code = EXIT_INTERRUPTED
     gc.freeze()
     leave(code)

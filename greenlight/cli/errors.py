@@ -13,6 +13,22 @@ if TYPE_CHECKING:
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 INTERRUPTED = "greenlight: interrupted; stopped cleanly\n"
+
+
+def interrupted(interrupt: BaseException) -> str:
+    """The line an interrupted command prints: stopped cleanly, or which of the run's handlers were still blocked in a
+    call when it gave up waiting for them (they end with this process; nothing they send reaches AWS)."""
+    from greenlight.engine.interface import outlived_threads
+
+    threads = outlived_threads(interrupt)
+    if not threads:
+        return INTERRUPTED
+    return (
+        f"greenlight: interrupted; stopped, but for {len(threads)} handler thread(s) still blocked in a call "
+        f"({', '.join(threads)}): they end with this process, and nothing they send reaches AWS\n"
+    )
+
+
 # C0 controls, line breaks too (an error is one line), DEL and C1 (0x9b is CSI to some terminals, as ESC [ is).
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

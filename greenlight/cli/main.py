@@ -15,9 +15,9 @@ from greenlight.cli.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
-    INTERRUPTED,
     UsageError,
     aws_problem,
+    interrupted,
     one_line,
 )
 from greenlight.engine import DEFAULT_TIME_SCALE
@@ -209,9 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     except GreenlightError as error:  # every error greenlight reports to a person: one line, exit 2
         sys.stderr.write(f"greenlight: {one_line(str(error))}\n")
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         # Everything the run opened (the listener's port, its threads, the execution) was closed on the way out.
-        sys.stderr.write(INTERRUPTED)
+        sys.stderr.write(interrupted(interrupt))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return quiet_after_broken_pipe()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -15,7 +16,11 @@ from typing import Any
 
 import pytest
 
-from greenlight.engine import LocalRunOptions, run_local
+from greenlight.cli.errors import interrupted
+from greenlight.engine import LocalEngine, LocalRunOptions, run_local
+from greenlight.engine.core import lifetime
+from greenlight.engine.interface import outlived_threads
+from greenlight.project import Project
 from greenlight.samples.service import GOOD, SampleService
 from tests.conftest import ROOT
 from tests.support.quick_config import TIME_SCALE, quick_config
@@ -127,3 +132,36 @@ def test_three_runs_at_once_in_one_process_run_one_after_another() -> None:
             reports = list(pool.map(lambda _: run_local(options), range(3)))
     # THEN each ends in its own verdict (never moto's EntityAlreadyExists from a shared backend)
     assert [report.verdict for report in reports] == ["Succeeded"] * 3
+
+
+def test_an_interrupt_names_the_handlers_still_blocked_in_a_call_and_the_cli_says_so(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an engine whose run has a handler blocked in a call the stop cannot land in (a read nobody answers)
+    monkeypatch.setattr(lifetime, "STOP_HANDLERS_WAIT_S", 0.3)
+    engine = LocalEngine(project)
+    release, entered = threading.Event(), threading.Event()
+
+    def blocked_handler() -> None:
+        with contextlib.suppress(lifetime.HandlerStoppedError), engine.settings.run.running_here():
+            entered.set()
+            release.wait(30)  # in C: the HandlerStoppedError the interrupt sends lands only once it returns
+
+    thread = threading.Thread(target=blocked_handler, name="validate-synthetic-handler", daemon=True)
+    thread.start()
+    assert entered.wait(10)
+    interrupt = KeyboardInterrupt()
+    try:
+        # WHEN the run is interrupted and the bounded wait for its handlers ends
+        engine.__exit__(KeyboardInterrupt, interrupt, None)
+        # THEN the interrupt names the thread, and the CLI's line says it is still blocked, not "stopped cleanly"
+        assert outlived_threads(interrupt) == ["validate-synthetic-handler"]
+        line = interrupted(interrupt)
+        assert line.startswith("greenlight: interrupted; stopped, but for 1 handler thread(s) still blocked in a call")
+        assert "(validate-synthetic-handler)" in line and line.count("\n") == 1
+    finally:
+        release.set()
+        thread.join(10)
+    # and a run whose handlers all ended stops cleanly, in the line the docs give
+    assert outlived_threads(KeyboardInterrupt()) == []
+    assert interrupted(KeyboardInterrupt()) == "greenlight: interrupted; stopped cleanly\n"
