@@ -93,6 +93,12 @@ SEEDED = [
         id="the moto patches import the emulated ALB, their sibling",
     ),
     pytest.param(
+        [("greenlight/engine/standins/eventbus.py", "from greenlight.engine import run_local")],
+        "greenlight/engine/: no part below run imports the engine's public names",
+        "greenlight.engine.standins.eventbus -> greenlight.engine",
+        id="a stand-in reaches run through the engine's public names",
+    ),
+    pytest.param(
         [
             ("greenlight/report/page.py", "import greenlight.report.shown"),
             ("greenlight/report/shown.py", "import greenlight.report.page"),
