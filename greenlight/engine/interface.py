@@ -20,17 +20,18 @@ class MockConfigError(GreenlightError):
     """The mock config file or the test case it names is missing or malformed."""
 
 
-# How an interrupted run's KeyboardInterrupt says (a note, PEP 678) which handler threads outlived the bounded wait for
-# them to end: blocked in a call that has not returned (a read from a service that does not answer), where the stop
-# cannot land until it does. Nothing they send reaches AWS (greenlight.engine.guards.egress).
-OUTLIVED_NOTE = "handler threads still blocked in a call after the interrupt: "
+# An interrupted run's KeyboardInterrupt carries, under this attribute, the handler threads that outlived the bounded
+# wait for them to end: blocked in a call that has not returned (a read from a service that does not answer), where
+# the stop cannot land until it does (a note says the same in a traceback). Nothing they send reaches AWS
+# (greenlight.engine.guards.egress).
+OUTLIVED = "greenlight_outlived_threads"
 
 
-def outlived_note(threads: list[str]) -> str:
-    return OUTLIVED_NOTE + ", ".join(threads)
+def mark_outlived(interrupt: BaseException, threads: list[str]) -> None:
+    setattr(interrupt, OUTLIVED, threads)
+    interrupt.add_note(f"handler threads still blocked in a call after the interrupt: {', '.join(threads)}")
 
 
 def outlived_threads(interrupt: BaseException) -> list[str]:
     """The handler threads an interrupted run's KeyboardInterrupt names as outliving it (none: it stopped cleanly)."""
-    notes = getattr(interrupt, "__notes__", [])
-    return [name for note in notes if note.startswith(OUTLIVED_NOTE) for name in note[len(OUTLIVED_NOTE) :].split(", ")]
+    return list(getattr(interrupt, OUTLIVED, []))

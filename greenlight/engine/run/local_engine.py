@@ -26,7 +26,7 @@ from greenlight.engine.core import process
 from greenlight.engine.core.botocore_models import engine_clients, shared_boto3_session
 from greenlight.engine.core.context import EngineSettings, installed
 from greenlight.engine.guards import conformance, egress
-from greenlight.engine.interface import MockConfigError, outlived_note
+from greenlight.engine.interface import MockConfigError, mark_outlived
 from greenlight.engine.patches.mock_config import answer_problems
 from greenlight.engine.patches.mock_config import read as read_mock_config
 from greenlight.engine.run.deploy import (
@@ -142,7 +142,7 @@ class LocalEngine:
             # blocked in a call (a read nobody answers) outlives the bounded wait: the interrupt names it.
             outlived = self.settings.run.close(interrupt=True)
             if outlived and error is not None:
-                error.add_note(outlived_note(outlived))
+                mark_outlived(error, outlived)
         self._stack.close()
 
     def _deploy(self) -> None:

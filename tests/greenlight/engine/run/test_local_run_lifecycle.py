@@ -156,6 +156,7 @@ def test_an_interrupt_names_the_handlers_still_blocked_in_a_call_and_the_cli_say
         engine.__exit__(KeyboardInterrupt, interrupt, None)
         # THEN the interrupt names the thread, and the CLI's line says it is still blocked, not "stopped cleanly"
         assert outlived_threads(interrupt) == ["validate-synthetic-handler"]
+        assert "validate-synthetic-handler" in interrupt.__notes__[-1]  # and a traceback says it
         line = interrupted(interrupt)
         assert line.startswith("greenlight: interrupted; stopped, but for 1 handler thread(s) still blocked in a call")
         assert "(validate-synthetic-handler)" in line and line.count("\n") == 1
