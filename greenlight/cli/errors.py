@@ -29,18 +29,25 @@ def interrupted(interrupt: BaseException) -> str:
     )
 
 
-# C0 controls, line breaks too (an error is one line), DEL and C1 (0x9b is CSI to some terminals, as ESC [ is).
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 (0x9b is CSI to some terminals, as ESC [ is); the second keeps tab and line feed.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def exit_code(result: LocalRunResult) -> int:
     return EXIT_SUCCEEDED if result.verdict == "Succeeded" else EXIT_FAILED
 
 
+def printable(text: str, *, lines: bool = True) -> str:
+    """`text` with every control character written out (`\\x1b`), so none reaches the terminal as it came (it may quote
+    what a service sent or a person chose); tabs and line breaks stay unless `lines` is False."""
+    pattern = CONTROL_CHARACTERS_BUT_LINES if lines else CONTROL_CHARACTERS
+    return pattern.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def one_line(text: str) -> str:
-    """An error's text as printed: one line, each control character written out (`\\x0a`, `\\x1b`), since it may quote
-    what a person chose (a file's name) or a service sent."""
-    return UNPRINTABLE.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    """An error's text as printed: one line, every control character written out (`\\x0a`, `\\x1b`)."""
+    return printable(text, lines=False)
 
 
 class UsageError(GreenlightError):

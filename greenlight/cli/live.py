@@ -18,7 +18,8 @@ from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from greenlight.cli.render import printable, progress_printer, time_scale_note
+from greenlight.cli.errors import printable
+from greenlight.cli.render import progress_printer, time_scale_note
 from greenlight.project import Project
 
 OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "inconclusive": "yellow"}

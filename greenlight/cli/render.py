@@ -9,7 +9,6 @@ verdict, so each is shown as `\\x1b`, `\\x0d`; line breaks and tabs stay."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -17,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from greenlight.cli.errors import exit_code  # its home: a --json run loads no rich
+from greenlight.cli.errors import exit_code, printable  # their home: a --json run loads no rich
 
 if TYPE_CHECKING:
     from greenlight.engine import LocalRunResult
@@ -32,14 +31,7 @@ HIDDEN_OBSERVED = (
     "per_request",
     "vs_blue",
 )
-# C0 controls but tab and line feed, DEL, and C1 (0x9b is CSI to some terminals, as ESC [ is).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 TABLE_WIDTH = 120  # without a terminal (CI logs, a pipe): wide enough to read, reasons wrap within it
-
-
-def printable(text: str) -> str:
-    """`text` with every control character written out (`\\x1b`), so none reaches the terminal as it came."""
-    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def as_printed(text: str) -> Text:
