@@ -20,21 +20,37 @@ from greenlight.project import Project
 ROLLBACK_STAGES = ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
 
 
+SECRET_STRING_LIMIT = 65536  # a SecretString's most (botocore's secretsmanager model, CreateSecret)
+
+
 def seeded_parameters(given: list[str], option: str = "--parameter") -> dict[str, str]:
     """`NAME=VALUE` pairs for the local Parameter Store (or, as `--secret`, Secrets Manager); a VALUE of `@FILE` is the
-    file's text."""
+    file's text (UTF-8). A value over what the service holds is refused, as AWS would refuse it."""
+    Project.find().add_task_root()
+    from common.config.parsing import MAX_CONFIG_BYTES  # an SSM parameter's most (the advanced tier's 8 KB)
+
+    # A value file is read no further than a byte past the limit: the path may name an endless device.
+    limit = SECRET_STRING_LIMIT if option == "--secret" else MAX_CONFIG_BYTES
     parameters = {}
     for pair in given:
         name, equals, value = pair.partition("=")
         if not (name and equals):
             raise UsageError(f"{option} takes NAME=VALUE, got {pair!r}")
+        source = f"{option} {name}"
+        data = value.encode("utf-8", "surrogateescape")
         if value.startswith("@"):
+            source = f"{option} {name}=@{value[1:]}"
             try:
-                value = Path(value[1:]).read_text()
+                with Path(value[1:]).open("rb") as file:
+                    data = file.read(limit + 1)
             except OSError as error:
-                raise UsageError(f"cannot read {option} {name}=@{value[1:]}: {error.strerror}") from error
-            except UnicodeDecodeError as error:
-                raise UsageError(f"{option} {name}=@{value[1:]} is not UTF-8 text: {error.reason}") from error
+                raise UsageError(f"cannot read {source}: {error.strerror}") from error
+        if len(data) > limit:
+            raise UsageError(f"{source} is over the {limit} bytes a value may have on AWS")
+        try:
+            value = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise UsageError(f"{source} is not UTF-8 text: {error.reason}") from error
         if name in parameters:
             raise UsageError(f"{option} names {name} twice")
         parameters[name] = value

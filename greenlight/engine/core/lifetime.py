@@ -42,7 +42,8 @@ class LocalRun:
                         ctypes.c_ulong(thread.ident), ctypes.py_object(HandlerStoppedError)
                     )
             time.sleep(0.1)
-        return [thread.name for thread in self.handler_threads]
+        # A copy first: a handler thread that ends now leaves the set, which iterating it would not survive.
+        return [thread.name for thread in list(self.handler_threads)]
 
     @contextmanager
     def running_here(self) -> Iterator[None]:

@@ -84,7 +84,10 @@ def read_config(path: Path) -> str:
 
 
 def config_name(prefix: str, options: LocalRunOptions) -> str:
-    return f"/{prefix.strip('/')}/{options.application}/{options.deployment_group}"
+    """The deployment group's own config parameter, as Prepare names it (the last, most specific, of its layers)."""
+    from common.config import parameter_names
+
+    return parameter_names(prefix, options.application, options.deployment_group)[-1]
 
 
 def seeded_parameters(prefix: str, options: LocalRunOptions) -> dict[str, str]:

@@ -31,6 +31,32 @@ def test_a_value_file_that_is_not_text_is_refused_naming_it(
     assert f"{option} name=@{binary} is not UTF-8 text" in err
 
 
+@pytest.mark.parametrize(("option", "limit"), [("--parameter", 8192), ("--secret", 65536)])
+def test_a_value_over_what_the_service_holds_is_refused_and_an_endless_file_is_read_no_further(
+    option: str, limit: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a value file that never ends (read whole, the run would never start)
+    err = refused(["local", "run", "--target-url", NOTHING_LISTENS, option, "name=@/dev/zero"], capsys)
+    # THEN it is refused naming the limit AWS holds a value to
+    assert err == f"greenlight: {option} name=@/dev/zero is over the {limit} bytes a value may have on AWS\n"
+
+
+@pytest.mark.parametrize(("option", "limit"), [("--parameter", 8192), ("--secret", 65536)])
+def test_a_value_at_the_limit_is_taken_and_one_byte_more_is_refused(
+    option: str, limit: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from greenlight.cli.local import seeded_parameters
+
+    at_limit, over = tmp_path / "at", tmp_path / "over"
+    at_limit.write_text("é" * (limit // 2))  # two bytes each in UTF-8
+    over.write_text("x" * (limit + 1))
+    assert seeded_parameters([f"name=@{at_limit}"], option) == {"name": "é" * (limit // 2)}
+    err = refused(["local", "run", "--target-url", NOTHING_LISTENS, option, f"name={'x' * (limit + 1)}"], capsys)
+    assert "is over the" in err
+    err = refused(["local", "run", "--target-url", NOTHING_LISTENS, option, f"name=@{over}"], capsys)
+    assert f"{option} name=@{over} is over the {limit} bytes" in err
+
+
 @pytest.mark.parametrize("scale", ["nan", "inf", "-1"])
 def test_a_time_scale_that_is_not_a_finite_number_is_refused(scale: str, capsys: pytest.CaptureFixture[str]) -> None:
     err = refused(["local", "run", "--target-url", NOTHING_LISTENS, "--time-scale", scale], capsys)
