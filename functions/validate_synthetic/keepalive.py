@@ -33,10 +33,10 @@ from aiohttp.streams import StreamReader
 from yarl import URL
 
 from common.http.answers import (
-    CUT_ANSWER,
     EXCHANGE_ERRORS,
     HEADER_OVER,
     Answer,
+    AnswerCutError,
     body_over,
     elapsed_ms,
     failed,
@@ -146,7 +146,7 @@ class Pool:
                 message, payload = await self._head(connection, request)
             except (ServerDisconnectedError, ClientOSError) as error:
                 if connection.answering and isinstance(error, ServerDisconnectedError):
-                    raise ServerDisconnectedError(CUT_ANSWER) from error  # it was answering: its answer, never retried
+                    raise AnswerCutError() from error  # it was answering: its answer, never retried
                 if not reused or request.method not in IDEMPOTENT or connection.answering:
                     raise
                 connection.close()  # closed by the service while it was kept: once more, on a new connection
