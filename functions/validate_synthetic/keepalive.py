@@ -27,24 +27,23 @@ from dataclasses import dataclass
 
 import aiohappyeyeballs
 from aiohttp import ClientOSError, ServerDisconnectedError
-from aiohttp.abc import AbstractResolver
 from aiohttp.client_proto import ResponseHandler
 from aiohttp.http import RawResponseMessage
 from aiohttp.streams import StreamReader
 from yarl import URL
 
 from common.http.answers import (
-    CUT_ANSWER,
     EXCHANGE_ERRORS,
     HEADER_OVER,
     Answer,
+    AnswerCutError,
     body_over,
     elapsed_ms,
     failed,
     head_bytes,
 )
 from common.http.client import ReadLimits, TlsTarget, read_body
-from common.http.guard import check_address, guarded_socket
+from common.http.guard import GuardedResolver, guarded_socket
 from common.http.read_limits import HEADER_LINE_BYTES, MAX_HEADER_COUNT
 
 # RFC 9110 9.2.2: a request the service may receive twice with the effect of once.
@@ -115,7 +114,7 @@ def wire(method: str, url: URL, headers: Mapping[str, str], body: bytes | None, 
 class Pool:
     """Kept-alive connections to the endpoints of the traffic, each lent to one request at a time."""
 
-    def __init__(self, limits: ReadLimits, resolver: AbstractResolver) -> None:
+    def __init__(self, limits: ReadLimits, resolver: GuardedResolver) -> None:
         self._limits = limits
         self._resolver = resolver
         self._idle: dict[Endpoint, list[Connection]] = {}
@@ -147,7 +146,7 @@ class Pool:
                 message, payload = await self._head(connection, request)
             except (ServerDisconnectedError, ClientOSError) as error:
                 if connection.answering and isinstance(error, ServerDisconnectedError):
-                    raise ServerDisconnectedError(CUT_ANSWER) from error  # it was answering: its answer, never retried
+                    raise AnswerCutError() from error  # it was answering: its answer, never retried
                 if not reused or request.method not in IDEMPOTENT or connection.answering:
                     raise
                 connection.close()  # closed by the service while it was kept: once more, on a new connection
@@ -200,8 +199,11 @@ class Pool:
         return await self._connect(endpoint), False
 
     async def _connect(self, endpoint: Endpoint) -> Connection:
-        """A new connection to the first of the name's addresses to answer, raced as aiohttp races them
-        (common.http.guard refuses forbidden ones before any is dialled, and again as each socket is made)."""
+        """A new connection to the first of the name's addresses to answer, raced as aiohttp races them.
+
+        The guarded resolver refuses a name with any forbidden address before one is dialled (HostNotAllowedError,
+        raised): that refusal must come from it, since a race counts a socket factory's refusal as one failed
+        attempt and goes on to the next address. `guarded_socket` stays the last look at each address dialled."""
         loop = asyncio.get_running_loop()
         found = await self._resolver.resolve(endpoint.host, endpoint.port, socket.AF_UNSPEC)
         if not found:
@@ -209,8 +211,6 @@ class Pool:
         addresses = [
             (entry["family"], socket.SOCK_STREAM, entry["proto"], "", (entry["host"], entry["port"])) for entry in found
         ]
-        for address in addresses:
-            check_address(str(address[4][0]))
         sock = await aiohappyeyeballs.start_connection(
             addresses, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY_S, loop=loop, socket_factory=guarded_socket
         )

@@ -20,6 +20,7 @@ from tests.conftest import ROOT
 
 # Exceptions that are not a person's to read, each with why.
 NOT_FOR_A_PERSON = {
+    "AnswerCutError": "the keep-alive client's aiohttp disconnect for a cut answer, turned into an Answer, never shown",
     "HandlerStoppedError": "a BaseException ending a handler whose run was interrupted: control flow, never shown",
     "NonConformingResponseError": "a stand-in's answer AWS could not send: a bug in greenlight, an AssertionError",
     "TransientError": "Prepare's signal to the state machine's Retry (matched by name), never shown",

@@ -25,10 +25,12 @@ CONNECTION_KINDS = (CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_FAILED)
 MALFORMED_STATUS, HEADER_OVER, MALFORMED_HEADER = "malformed status line", "header over limit", "malformed header"
 TRUNCATED, MALFORMED = "truncated body", "malformed answer"
 TLS_CERTIFICATE = "TLS certificate"
-# The message of a ServerDisconnectedError raised after part of the answer came (validate_synthetic.keepalive).
-CUT_ANSWER = "the service closed the connection in the middle of its answer"
 # What the exchanges raise when they fail (anything else is a bug, and raised).
 EXCHANGE_ERRORS = (TimeoutError, aiohttp.ClientError, http_exceptions.HttpProcessingError, OSError)
+
+
+class AnswerCutError(aiohttp.ServerDisconnectedError):
+    """The service closed the connection after part of its answer came (validate_synthetic.keepalive raises it)."""
 
 
 @dataclass
@@ -111,7 +113,7 @@ def failed(error: BaseException, where: str, started: float, deadline_s: float) 
         return Answer(None, latency_ms, problem=kind, detail=f"{kind} by {where}")
     if isinstance(error, aiohttp.ServerDisconnectedError):
         # aiohttp gives the head it had read when the answer was cut within its head; keepalive says it was cut
-        cut = error.message == CUT_ANSWER or not isinstance(error.message, str)
+        cut = isinstance(error, AnswerCutError) or not isinstance(error.message, str)
         how = "in the middle of its answer" if cut else "without answering"
         detail = f"{CONNECTION_RESET}: {where} closed the connection {how}"
         return Answer(None, latency_ms, problem=CONNECTION_RESET, detail=detail)

@@ -58,11 +58,15 @@ def check_host_header(value: str, allowed_hosts: set[str]) -> None:
     check_host(host, allowed_hosts)
 
 
+def _forbidden(address: str) -> str | None:
+    """Why an address a resolver gave or a socket is about to dial is forbidden (None when it is not)."""
+    literal = addresses.literal_address(address)
+    return addresses.forbidden_reason(literal) if literal is not None else None
+
+
 def check_address(address: str) -> None:
     """Refuse an address about to be dialled when it is in a forbidden network."""
-    literal = addresses.literal_address(address)
-    reason = addresses.forbidden_reason(literal) if literal is not None else None
-    if reason:
+    if reason := _forbidden(address):
         raise HostNotAllowedError(f"refused to connect: {reason}")
 
 
@@ -84,9 +88,7 @@ class GuardedResolver(AbstractResolver):
     ) -> list[ResolveResult]:
         results = await self._resolver.resolve(host, port, family)
         for result in results:
-            literal = addresses.literal_address(str(result["host"]))
-            reason = addresses.forbidden_reason(literal) if literal is not None else None
-            if reason:
+            if reason := _forbidden(str(result["host"])):
                 raise HostNotAllowedError(f"{host} resolves to {result['host']}: {reason}")
         return results
 

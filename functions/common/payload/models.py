@@ -56,9 +56,8 @@ class ValidationResult(Payload):
     started_at: datetime = Field(default_factory=utcnow)
     duration_ms: int = 0
     dry_run: bool = False
-    charts: dict[str, Any] = Field(
-        default_factory=dict
-    )  # what `greenlight report` draws; bounded (common.payload.limits)
+    # What `greenlight report` draws; bounded (common.payload.limits).
+    charts: dict[str, Any] = Field(default_factory=dict)
 
 
 class TargetGroup(Payload):

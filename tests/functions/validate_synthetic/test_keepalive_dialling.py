@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from common.http import client as http
 from common.http.answers import Answer
-from common.http.guard import GuardedResolver
+from common.http.guard import GuardedResolver, HostNotAllowedError
 from tests.support.servers import Behaviour, serve
 from validate_synthetic.keepalive import Pool, wire
 from validate_synthetic.traffic import run_loop
@@ -25,14 +26,15 @@ UNICODE_NAME, ITS_ASCII = "straße.example", "xn--strae-oqa.example"  # IDNA 200
 class Addresses(AbstractResolver):
     """Every name resolves to these loopback ports, in this order; the names asked for are kept."""
 
-    def __init__(self, *ports: int) -> None:
-        self.ports, self.asked = ports, list[str]()
+    def __init__(self, *ports: int, first: str | None = None) -> None:
+        self.ports, self.first, self.asked = ports, first, list[str]()
 
     async def resolve(self, host: str, port: int = 0, family: Any = socket.AF_INET) -> list[ResolveResult]:
         self.asked.append(host)
+        hosts = ([self.first] if self.first else []) + ["127.0.0.1"] * len(self.ports)
         return [
-            {"hostname": host, "host": "127.0.0.1", "port": each, "family": socket.AF_INET, "proto": 0, "flags": 0}
-            for each in self.ports
+            {"hostname": host, "host": address, "port": each, "family": socket.AF_INET, "proto": 0, "flags": 0}
+            for address, each in zip(hosts, self.ports, strict=False)
         ]
 
     async def close(self) -> None:
@@ -92,3 +94,14 @@ def test_an_answer_the_service_began_then_cut_is_its_answer_never_sent_again() -
     assert [answer.problem for answer in answers] == [None, "connection reset", None]
     assert answers[1].detail.endswith("closed the connection in the middle of its answer")
     assert len(behaviour.requests) == 3  # no request sent twice
+
+
+def test_a_name_with_one_forbidden_address_is_refused_before_any_address_is_dialled() -> None:
+    # GIVEN a name that resolves to the metadata service's address and to a service that would answer
+    with serve() as (url, behaviour):
+        port = URL(url).port or 0
+        resolver = Addresses(port, port, first="169.254.169.254")
+        # THEN the request is refused as the config's problem (raised), never raced on to the address that answers
+        with pytest.raises(HostNotAllowedError, match=r"resolves to 169\.254\.169\.254"):
+            send("http://service.example.test/", resolver)
+    assert behaviour.requests == []
