@@ -5,7 +5,6 @@ other stack parameter."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 from greenlight.cli.main import _parser
 from greenlight.project import Project
 from tests.conftest import ROOT
+from tests.support.awscli_offline import offline_env
 
 SHELL_VARIABLES = {
     "$STACK": "greenlight",
@@ -64,9 +64,7 @@ def test_every_aws_command_parses_as_the_aws_cli_parses_it(commands: list[str], 
     )
     for name in {match for line in lines for word in line for match in re.findall(r"^file://(.+)$", word)}:
         (tmp_path / name).write_text("a file the command reads\n")  # the CLI reads file:// values as it parses
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "AWS_DEFAULT_REGION": "us-east-1"}
-    env["PYTHONPATH"] = str(ROOT)
-    env |= {"AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    env = offline_env(tmp_path) | {"PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-c", code],
         input=json.dumps(lines),

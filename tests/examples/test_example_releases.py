@@ -21,6 +21,7 @@ from botocore.validate import ParamValidator
 from greenlight.project import load_template
 from tests.conftest import ROOT
 from tests.examples.conftest import EXAMPLE, README, STACK
+from tests.support.awscli_offline import offline_env
 
 PLACEHOLDER = re.compile(r"<[A-Z_]+>")
 
@@ -85,17 +86,10 @@ def test_each_release_is_a_valid_register_task_definition_request(name: str) -> 
 
 def _offline_cli(arguments: list[str], home: Path) -> subprocess.CompletedProcess[str]:
     """awscli's own parsing of `aws <arguments>`, in a subprocess that has no credentials and never calls AWS."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "AWS_CONFIG_FILE": str(home / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "no-credentials"),
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
     return subprocess.run(
         [sys.executable, "-m", "tests.support.awscli_offline", *arguments],
         cwd=ROOT,
-        env=env,
+        env=offline_env(home),
         capture_output=True,
         text=True,
         check=False,

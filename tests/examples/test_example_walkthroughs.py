@@ -23,6 +23,7 @@ import pytest
 
 from greenlight.project import load_template
 from tests.conftest import ROOT
+from tests.support.awscli_offline import offline_env
 
 # Each walkthrough runs every aws and sam command through the CLIs' own parsers, one process each: a minute on a
 # quiet machine, several on a loaded one (the subprocess's own deadline, 300 s, bounds it).
@@ -77,12 +78,7 @@ def walk(example: str, scratch: Path) -> list[dict[str, Any]]:
     cases = "\n".join(f"    *\"OutputKey=='{name}'\"*) echo '{value}'; return;;" for name, value in outputs.items())
     answers = f'answer_for() {{\n  case "$*" in\n{cases}\n  esac\n  echo "{TASKDEF_ARN}"\n}}\n'
     calls = scratch / "calls.jsonl"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(scratch),
-        "AWS_CONFIG_FILE": str(scratch / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "no-credentials"),
-        "AWS_DEFAULT_REGION": "us-east-1",
+    env = offline_env(scratch) | {
         "PYTHON": sys.executable,
         "SAM_PYTHON": str(SAM_PYTHON),
         "ROOT": str(ROOT),

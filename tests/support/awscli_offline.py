@@ -12,8 +12,22 @@ awscli vendors, which must not leak into a test process that uses boto3.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
+
+
+def offline_env(home: Path) -> dict[str, str]:
+    """The environment of a subprocess that runs the AWS CLI offline: HOME in `home`, no config or credentials file
+    (none of the user's profiles or keys can be read), and a region, so that nothing needs either."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "AWS_CONFIG_FILE": str(home / "no-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "no-credentials"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
 
 
 def main(argv: list[str]) -> int:

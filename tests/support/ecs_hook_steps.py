@@ -20,7 +20,7 @@ from ecs_hook.workflow import Workflow
 from greenlight.engine.guards.conformance import check
 from greenlight.engine.guards.ecs_hooks import hook_event_problems
 from tests.conftest import EVENTS
-from tests.support.stubs import aws_response
+from tests.support.stubs import aws_response, stubbed
 
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 
@@ -80,6 +80,16 @@ def starts(stubber: Any, execution: str) -> None:
         {"executionArn": execution_arn(STATE_MACHINE, execution), "startDate": datetime.now(UTC)},
         {"stateMachineArn": STATE_MACHINE, "name": execution, "input": ANY},
     )
+
+
+def first_call(
+    event: dict[str, Any], ecs: Callable[[], ServiceDeploymentView], requested: float | None = None
+) -> dict[str, Any]:
+    """A step's first call: the hook starts exactly its execution (named with ECS's `requested` weight)."""
+    with stubbed("stepfunctions") as (sfn, stubber):
+        starts(stubber, name(event, requested))
+        response = call(sfn, event, ecs)
+    return response
 
 
 def unread() -> ServiceDeploymentView:

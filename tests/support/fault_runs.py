@@ -18,7 +18,7 @@ from tests.support.fault_setups import Setup
 from tests.support.faults import Fault
 from tests.support.hostile import Hostile, hostile_service
 from tests.support.quick_config import QUICK_RUN, quick_config
-from tests.support.servers import closed_port, serve
+from tests.support.servers import Behaviour, closed_port, serve
 
 if TYPE_CHECKING:
     from greenlight.engine.run.results import Callback, LocalRunResult
@@ -39,14 +39,23 @@ class FaultOutcome:
 
 
 @contextmanager
+def _served(service: Behaviour | Hostile) -> Iterator[str]:
+    """The URL of a fault-mode server or of a service built to break the validators, while it serves."""
+    if isinstance(service, Hostile):
+        with hostile_service(service) as url:
+            yield url
+    else:
+        with serve(service) as (url, _):
+            yield url
+
+
+@contextmanager
 def _target(fault: Fault) -> Iterator[str]:
+    served = fault.hostile if fault.hostile is not None else fault.service
     if fault.refuse_connections:
         yield f"http://127.0.0.1:{closed_port()}"
-    elif fault.hostile is not None:
-        with hostile_service(fault.hostile) as url:
-            yield url
-    elif fault.service is not None:
-        with serve(fault.service) as (url, _):
+    elif served is not None:
+        with _served(served) as url:
             yield url
     else:
         with SampleService(GOOD) as service:
@@ -56,14 +65,11 @@ def _target(fault: Fault) -> Iterator[str]:
 @contextmanager
 def _webhook(fault: Fault) -> Iterator[str]:
     """The team's webhook service of a check fault (none for the other faults)."""
-    if isinstance(fault.webhook, Hostile):
-        with hostile_service(fault.webhook) as url:
-            yield url
-    elif fault.webhook is not None:
-        with serve(fault.webhook) as (url, _):
-            yield url
-    else:
+    if fault.webhook is None:
         yield ""
+    else:
+        with _served(fault.webhook) as url:
+            yield url
 
 
 def run_fault(

@@ -28,6 +28,8 @@ class Behaviour:
     reset: bool = False  # close the connection with RST instead of answering
     hang_s: float = 0.0  # accept, then say nothing for this long
     hang_every: int = 0  # with hang_s: only every Nth request hangs (0: every one)
+    hold: threading.Event | None = None  # accept, then say nothing until the test sets it (30 s at most); then close
+    held_out: int = 0  # the holds that ended at 30 s, never set by the test
     close_after: bool = False  # close the connection after answering, without saying so (an idle timeout)
     # From this request on a connection (counted from 1), read it and close without answering: an idle timeout that
     # meets a request the client sent on a connection it had kept (0: never).
@@ -37,6 +39,15 @@ class Behaviour:
     redirect_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _say_nothing(behaviour: Behaviour, lock: threading.Lock) -> None:
+    """A hanging service: until the test sets `hold` (30 s at most, counted in held_out), or for hang_s."""
+    if behaviour.hold is None:
+        time.sleep(behaviour.hang_s)
+    elif not behaviour.hold.wait(30):
+        with lock:
+            behaviour.held_out += 1
 
 
 def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
@@ -71,8 +82,9 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
                 return
-            if behaviour.hang_s and (not behaviour.hang_every or count % behaviour.hang_every == 0):
-                time.sleep(behaviour.hang_s)
+            hangs = behaviour.hang_s and (not behaviour.hang_every or count % behaviour.hang_every == 0)
+            if behaviour.hold is not None or hangs:
+                _say_nothing(behaviour, lock)
                 self.close_connection = True
                 return
             if behaviour.delay_s:

@@ -4,7 +4,7 @@ out, a deadline, a refused invocation, and an answer that is ambiguous or not JS
 from __future__ import annotations
 
 import json
-import time
+import threading
 from typing import Any
 
 import pytest
@@ -72,26 +72,30 @@ def test_a_lambda_check_past_its_own_timeout_is_an_error_as_lambda_reports_it() 
     assert outcome.status is ValidationStatus.ERROR and "Sandbox.Timedout" in outcome.reason
 
 
-class SlowLambda:
-    """Lambda as a function slower than the check's deadline makes it: the answer comes, too late."""
+class HeldLambda:
+    """Lambda as a function slower than the check's deadline makes it: its answer comes only once the test lets it."""
 
-    def __init__(self, client: Any, seconds: float) -> None:
-        self.client, self.seconds = client, seconds
+    def __init__(self, client: Any) -> None:
+        self.client, self.release, self.answered = client, threading.Event(), threading.Event()
 
     def invoke(self, **params: Any) -> Any:
-        time.sleep(self.seconds)
-        return self.client.invoke(**params)
+        self.release.wait(timeout=30)
+        try:
+            return self.client.invoke(**params)
+        finally:
+            self.answered.set()
 
 
 def test_a_lambda_check_slower_than_its_deadline_is_an_error_at_the_deadline() -> None:
     with stubbed("lambda") as (client, stubber):
         stubber.add_response("invoke", {"StatusCode": 200, "Payload": payload({"status": "passed", "reason": "late"})})
-        started = time.monotonic()
-        outcome = run_check(plan(), lambda_check(timeout_seconds=0.3), resolve, lambda: SlowLambda(client, 0.8))
-        took = time.monotonic() - started
-        time.sleep(0.7)  # let the abandoned invocation finish, so the stub is used
+        held = HeldLambda(client)
+        outcome = run_check(plan(), lambda_check(timeout_seconds=0.3), resolve, lambda: held)
+        unanswered_at_the_verdict = not held.answered.is_set()  # the check did not wait for the function
+        held.release.set()
+        assert held.answered.wait(timeout=30)  # the abandoned invocation finishes, so the stub is used
     assert outcome.status is ValidationStatus.ERROR
-    assert "gave no answer within 0.3 s" in outcome.reason and took < 0.7
+    assert "gave no answer within 0.3 s" in outcome.reason and unanswered_at_the_verdict
 
 
 def test_lambda_refusing_the_invocation_is_an_error_naming_the_code() -> None:

@@ -9,12 +9,12 @@ from typing import Any
 from common.ecs.deployment import ServiceDeploymentView, view_of
 from ecs_hook.app import respond
 from ecs_hook.contract import EcsHookEvent
-from ecs_hook.steps import execution_name_for, step_key
+from ecs_hook.steps import step_key
 from ecs_hook.workflow import Workflow
 from tests.conftest import load_event
+from tests.support.ecs_hook_steps import STATE_MACHINE, name
 from tests.support.stubs import aws_response
 
-STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:greenlight-validation"
 ALIAS = STATE_MACHINE + ":live"
 STATUSES = {"SUCCEEDED", "FAILED", "IN_PROGRESS"}
 
@@ -22,10 +22,6 @@ STATUSES = {"SUCCEEDED", "FAILED", "IN_PROGRESS"}
 def ecs_event(**changes: Any) -> dict[str, Any]:
     event = load_event("ecs_lifecycle_hook")
     return event | changes
-
-
-def name_of(event: dict[str, Any]) -> str:
-    return execution_name_for(event["executionId"], step_key(EcsHookEvent.parse(event)))
 
 
 def forward_deployment() -> ServiceDeploymentView:
@@ -45,4 +41,4 @@ def call(
 def mine(event: dict[str, Any], **entry: Any) -> dict[str, Any]:
     """greenlight's hookDetails entry as the hook wrote it for this event's hook execution and step."""
     key = step_key(EcsHookEvent.parse(event))
-    return {"execution_id": event["executionId"], "step": key, "execution": name_of(event)} | entry
+    return {"execution_id": event["executionId"], "step": key, "execution": name(event)} | entry

@@ -12,12 +12,13 @@ from common.ecs.deployment import ServiceDeploymentView
 from common.runtime.names import execution_arn
 from ecs_hook.contract import DETAILS_KEY, EcsHookEvent
 from tests.conftest import load_event
-from tests.functions.ecs_hook.conftest import ALIAS, STATE_MACHINE, call, ecs_event, mine, name_of
+from tests.functions.ecs_hook.conftest import ALIAS, call, ecs_event, mine
+from tests.support.ecs_hook_steps import STATE_MACHINE, name
 from tests.support.stubs import stubbed
 
 
 def arn_of(event: dict[str, Any]) -> str:
-    return execution_arn(STATE_MACHINE, name_of(event))
+    return execution_arn(STATE_MACHINE, name(event))
 
 
 def unread() -> ServiceDeploymentView:
@@ -28,7 +29,7 @@ def described(event: dict[str, Any], status: str, output: dict[str, Any] | None 
     answer: dict[str, Any] = {
         "executionArn": arn_of(event),
         "stateMachineArn": STATE_MACHINE,
-        "name": name_of(event),
+        "name": name(event),
         "status": status,
         "startDate": datetime(2026, 11, 27, tzinfo=UTC),
     }
@@ -43,7 +44,7 @@ def test_first_call_starts_the_workflow_and_answers_in_progress() -> None:
         stubber.add_client_error("describe_execution", "ExecutionDoesNotExist")
         expected_start = {
             "stateMachineArn": ALIAS,
-            "name": name_of(event),
+            "name": name(event),
             "input": json.dumps(EcsHookEvent.parse(event).workflow_input()),
         }
         stubber.add_response(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ecs_hook.contract import DETAILS_KEY
-from tests.support.ecs_hook_steps import BLUE, GREEN, call, deployment, described, guide, name, starts
+from tests.support.ecs_hook_steps import BLUE, GREEN, call, deployment, described, first_call, guide, name, starts
 from tests.support.stubs import stubbed
 
 # --- item 3: every LINEAR/CANARY step is judged on its own
@@ -27,9 +27,7 @@ def step_event(step: int, execution_id: str, weights: dict[str, float] | None = 
 def judged_step(event: dict[str, Any], ecs: Any, requested: float | None = None) -> dict[str, Any]:
     """A step's first call, then its call once the workflow decided Succeeded: the hookDetails ECS will pass on."""
     execution = name(event, requested)
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, execution)
-        first = call(sfn, event, ecs)
+    first = first_call(event, ecs, requested)
     assert first["hookStatus"] == "IN_PROGRESS"
     event = event | {"hookDetails": first["hookDetails"]}
     with stubbed("stepfunctions") as (sfn, stubber):
@@ -79,9 +77,7 @@ def test_steps_whose_payloads_carry_no_weights_are_told_apart_by_ecs_requested_w
 
 def test_a_payload_that_changes_while_its_step_runs_keeps_the_steps_execution() -> None:
     event = step_event(0, "drift-id")
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, name(event))
-        first = call(sfn, event, deployment("IN_PROGRESS", 10.0))
+    first = first_call(event, deployment("IN_PROGRESS", 10.0))
     execution = first["hookDetails"][DETAILS_KEY]["execution"]
     drifted = step_event(0, "drift-id", {GREEN: 12, BLUE: 88}) | {"hookDetails": first["hookDetails"]}
     with stubbed("stepfunctions") as (sfn, stubber):
@@ -103,9 +99,7 @@ def test_a_retried_first_call_of_a_step_finds_its_execution() -> None:
 def test_a_payload_that_changes_after_its_steps_execution_ended_gets_that_executions_verdict(verdict: str) -> None:
     # GIVEN a step under way: its first call started an execution and was answered IN_PROGRESS
     event = step_event(0, "ended-drift-id")
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, name(event))
-        first = call(sfn, event, deployment("IN_PROGRESS", 10.0))
+    first = first_call(event, deployment("IN_PROGRESS", 10.0))
     execution = first["hookDetails"][DETAILS_KEY]["execution"]
     # WHEN ECS calls again (the step's answer so far: IN_PROGRESS) with other weights, after that execution ended
     drifted = step_event(0, "ended-drift-id", {GREEN: 12, BLUE: 88}) | {"hookDetails": first["hookDetails"]}

@@ -23,6 +23,7 @@ from tests.support.ecs_hook_steps import (
     GREEN,
     call,
     deployment,
+    first_call,
     guide,
     name,
     starts,
@@ -39,9 +40,7 @@ STAGES = list(ECS_STAGES)  # botocore's DeploymentLifecycleHookStage, in order (
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_forward_stage_of_the_guide_is_judged_never_waved_through(stage: str) -> None:
     event = guide(stage)
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, name(event))
-        response = call(sfn, event, deployment("IN_PROGRESS"))
+    response = first_call(event, deployment("IN_PROGRESS"))
     assert response["hookStatus"] == "IN_PROGRESS"  # the workflow judges it
     assert response["hookDetails"][DETAILS_KEY]["started"] is True
 
@@ -49,9 +48,7 @@ def test_every_forward_stage_of_the_guide_is_judged_never_waved_through(stage: s
 @pytest.mark.parametrize("stage", [s for s in STAGES if s not in ("TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")])
 def test_a_stage_ecs_never_reinvokes_in_a_rollback_needs_no_read_of_ecs(stage: str) -> None:
     event = guide(stage)
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, name(event))
-        assert call(sfn, event, unread)["hookStatus"] == "IN_PROGRESS"
+    assert first_call(event, unread)["hookStatus"] == "IN_PROGRESS"
 
 
 def test_the_guides_rollback_payload_succeeds_at_once_without_reading_anything() -> None:
@@ -65,9 +62,7 @@ def test_the_guides_rollback_payload_succeeds_at_once_without_reading_anything()
 def test_pre_production_traffic_shift_at_0_and_100_is_going_forward() -> None:
     event = guide("PRE_PRODUCTION_TRAFFIC_SHIFT")  # the guide's forward example: GREEN 0, BLUE 100
     assert event["executionDetails"]["productionTrafficWeights"] == {GREEN: 0, BLUE: 100}
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, name(event))
-        assert call(sfn, event, unread)["hookStatus"] == "IN_PROGRESS"
+    assert first_call(event, unread)["hookStatus"] == "IN_PROGRESS"
 
 
 @pytest.mark.parametrize(
@@ -155,9 +150,7 @@ def test_a_forward_test_traffic_shift_carrying_productions_weights_as_they_are_i
     # rollback: the guide's definition does not settle it, ECS's status does.
     event = guide("TEST_TRAFFIC_SHIFT")  # test weights: GREEN 100
     event["executionDetails"]["productionTrafficWeights"] = {GREEN: 0, BLUE: 100}
-    with stubbed("stepfunctions") as (sfn, stubber):
-        starts(stubber, name(event))
-        assert call(sfn, event, deployment("IN_PROGRESS"))["hookStatus"] == "IN_PROGRESS"  # judged
+    assert first_call(event, deployment("IN_PROGRESS"))["hookStatus"] == "IN_PROGRESS"  # judged
     with stubbed("stepfunctions") as (sfn, _):
         response = call(sfn, event, deployment("ROLLBACK_IN_PROGRESS"))
     assert response["hookStatus"] == "SUCCEEDED"

@@ -85,12 +85,11 @@ class UnstoppableClient:
 def test_an_execution_that_does_not_stop_is_reported_not_spun_on(monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN an execution past the run's deadline that a stop does not end (a short grace to keep the test quick)
     monkeypatch.setattr("greenlight.engine.run.executions.STOP_GRACE_S", 0.5)
-    client, started = UnstoppableClient(), time.monotonic()
+    client = UnstoppableClient()
     # WHEN it is followed
     run = follow(client, "arn:aws:states:us-east-1:123456789012:execution:m:e", deadline_s=0.2, quiet_s=0.2)
     # THEN it was stopped once, read a few times (never in a busy loop), and reported as it was, saying why
     assert client.calls["stop"] == 1
-    assert client.calls["describe"] <= 10, client.calls
-    assert time.monotonic() - started < 5.0
+    assert client.calls["describe"] <= 10, client.calls  # each wait at most quiet_s: a longer follow reads more
     assert (run.status, run.error) == ("RUNNING", "Greenlight.LocalDeadline")
     assert "still RUNNING" in str(run.cause)
